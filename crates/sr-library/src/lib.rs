@@ -1,0 +1,1 @@
+//! The local library: SQLite schema and migrations, assets, content identity, import.
