@@ -1,0 +1,30 @@
+// The app's long-lived state, created once per window (and once per test) and handed down by context.
+
+import { createContext, useContext } from 'react';
+
+import { Toasts } from '@/app/toasts';
+import { AssetStore } from '@/library/assetStore';
+import { Importer } from '@/library/importer';
+
+export interface AppServices {
+  toasts: Toasts;
+  assets: AssetStore;
+  importer: Importer;
+}
+
+export function createServices(opts: { pageSize?: number; maxCached?: number } = {}): AppServices {
+  const toasts = new Toasts();
+  const assets = new AssetStore({ ...opts, onError: (e) => toasts.error(e.message) });
+  const importer = new Importer(assets, toasts);
+  return { toasts, assets, importer };
+}
+
+const Ctx = createContext<AppServices | null>(null);
+
+export const ServicesProvider = Ctx.Provider;
+
+export function useServices(): AppServices {
+  const s = useContext(Ctx);
+  if (!s) throw new Error('useServices outside ServicesProvider');
+  return s;
+}

@@ -1,0 +1,200 @@
+// The library as a virtualised grid of fixed-size tiles. Only the rows on screen (plus a little
+// overscan) exist in the DOM, and only their pages are fetched, so 100,000 assets scroll like 100.
+
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
+
+import { useServices } from '@/app/context';
+import type { Asset } from '@/ipc/bindings';
+import { AssetTile, TilePlaceholder } from '@/library/AssetTile';
+import { EmptyState } from '@/library/EmptyState';
+
+export const TILE_W = 192;
+export const TILE_H = 196;
+export const GAP = 14;
+export const PAD = 20;
+export const ROW_H = TILE_H + GAP;
+
+/** How many fixed-width tiles fit across `width` pixels (never fewer than one). */
+export function columnsFor(width: number): number {
+  return Math.max(1, Math.floor((width - 2 * PAD + GAP) / (TILE_W + GAP)));
+}
+
+interface GridProps {
+  selectedId: number | null;
+  /** Keyboard selection. */
+  onSelect: (id: number) => void;
+  /** Mouse selection (a click also shows the detail panel). */
+  onClickSelect: (id: number) => void;
+  /** Enter or double-click: show the detail panel. */
+  onOpen: (id: number) => void;
+  /** Escape: close the detail panel / clear the selection. */
+  onEscape: () => void;
+  /** Pickers for the empty state's buttons. */
+  onImportFiles: () => void;
+  onImportFolder: () => void;
+}
+
+export function AssetGrid({
+  selectedId,
+  onSelect,
+  onClickSelect,
+  onOpen,
+  onEscape,
+  onImportFiles,
+  onImportFolder,
+}: GridProps) {
+  const { assets } = useServices();
+  const version = useSyncExternalStore(assets.subscribe, assets.getVersion);
+  const total = assets.size();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    setWidth(el.clientWidth);
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const cols = columnsFor(width);
+  const rowCount = Math.ceil(total / cols);
+  const virtualizer = useVirtualizer({
+    count: rowCount,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_H,
+    overscan: 2,
+    // Render scroll updates in React's normal batch (no flushSync from inside effects).
+    useFlushSync: false,
+    paddingStart: PAD,
+    paddingEnd: PAD,
+  });
+  const rows = virtualizer.getVirtualItems();
+  const firstRow = rows[0]?.index ?? 0;
+  const lastRow = rows[rows.length - 1]?.index ?? -1;
+  const start = firstRow * cols;
+  const end = Math.min(total, (lastRow + 1) * cols);
+
+  useEffect(() => {
+    assets.ensureRange(start, end);
+  }, [assets, start, end, version]);
+
+  // ---- keyboard: arrows move the selection, Enter opens, Escape closes ----
+  const pending = useRef<number | null>(null);
+  const selectIndex = useCallback(
+    (index: number) => {
+      const clamped = Math.max(0, Math.min(total - 1, index));
+      if (clamped < 0) return;
+      virtualizer.scrollToIndex(Math.floor(clamped / cols), { align: 'auto' });
+      const a = assets.at(clamped);
+      if (a) {
+        pending.current = null;
+        onSelect(a.id);
+      } else {
+        pending.current = clamped; // selected once its page arrives
+        assets.ensureRange(clamped, clamped + 1);
+      }
+    },
+    [assets, cols, onSelect, total, virtualizer],
+  );
+
+  useEffect(() => {
+    if (pending.current === null) return;
+    const a = assets.at(pending.current);
+    if (a) {
+      pending.current = null;
+      onSelect(a.id);
+    }
+  }, [assets, version, onSelect]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+      const t = e.target;
+      if (t instanceof Element && t.closest('input, textarea, select, video, audio, [contenteditable="true"]')) return;
+      const current = selectedId === null ? undefined : assets.indexOf(selectedId);
+      const step: Record<string, number> = {
+        ArrowLeft: -1,
+        ArrowRight: 1,
+        ArrowUp: -cols,
+        ArrowDown: cols,
+      };
+      if (e.key in step) {
+        if (total === 0) return;
+        e.preventDefault();
+        selectIndex(current === undefined ? 0 : current + (step[e.key] ?? 0));
+      } else if (e.key === 'Home' && total > 0) {
+        e.preventDefault();
+        selectIndex(0);
+      } else if (e.key === 'End' && total > 0) {
+        e.preventDefault();
+        selectIndex(total - 1);
+      } else if (e.key === 'Enter') {
+        if (selectedId !== null) {
+          e.preventDefault();
+          onOpen(selectedId);
+        }
+      } else if (e.key === 'Escape') {
+        onEscape();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [assets, cols, onEscape, onOpen, selectIndex, selectedId, total]);
+
+  const onTileClick = useCallback((a: Asset) => onClickSelect(a.id), [onClickSelect]);
+  const onTileDouble = useCallback((a: Asset) => onOpen(a.id), [onOpen]);
+
+  const empty = assets.isLoaded() && total === 0;
+  return (
+    <div
+      ref={scrollRef}
+      className="grid-scroll"
+      data-testid="asset-grid"
+      data-total={total}
+      role="listbox"
+      aria-label="Library"
+      aria-activedescendant={selectedId !== null ? `asset-${selectedId}` : undefined}
+      tabIndex={0}
+    >
+      {empty ? (
+        <EmptyState onImportFiles={onImportFiles} onImportFolder={onImportFolder} />
+      ) : (
+        <div className="grid-canvas" style={{ height: virtualizer.getTotalSize() }}>
+          {rows.map((row) => {
+            const first = row.index * cols;
+            const count = Math.min(cols, total - first);
+            return (
+              <div
+                key={row.key}
+                className="grid-row"
+                data-row={row.index}
+                style={{ transform: `translateY(${row.start}px)`, height: TILE_H, paddingLeft: PAD }}
+              >
+                {Array.from({ length: count }, (_, c) => {
+                  const index = first + c;
+                  const a = assets.at(index);
+                  return a ? (
+                    <AssetTile
+                      key={a.id}
+                      asset={a}
+                      index={index}
+                      selected={a.id === selectedId}
+                      onClick={onTileClick}
+                      onDoubleClick={onTileDouble}
+                    />
+                  ) : (
+                    <TilePlaceholder key={`p${index}`} />
+                  );
+                })}
+              </div>
+            );
+          })}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+// One tile of the library grid: what the asset looks like, what it is called, how long and how big.
+
+import { memo, useState } from 'react';
+
+import { KindIcon } from '@/app/icons';
+import type { Asset } from '@/ipc/bindings';
+import { formatDimensions, formatDuration, formatSize } from '@/library/format';
+import { StatusBadge } from '@/library/StatusBadge';
+
+interface TileProps {
+  asset: Asset;
+  index: number;
+  selected: boolean;
+  onClick: (asset: Asset, index: number) => void;
+  onDoubleClick: (asset: Asset) => void;
+}
+
+export const AssetTile = memo(function AssetTile({
+  asset,
+  index,
+  selected,
+  onClick,
+  onDoubleClick,
+}: TileProps) {
+  const duration = asset.kind === 'video' || asset.kind === 'audio' ? formatDuration(asset.duration_s) : '';
+  const dims = formatDimensions(asset.width, asset.height);
+  return (
+    <div
+      className={`tile${selected ? ' tile-selected' : ''}${asset.status === 'missing' ? ' tile-missing' : ''}`}
+      data-testid="asset-tile"
+      data-asset-id={asset.id}
+      data-selected={selected ? 'true' : 'false'}
+      id={`asset-${asset.id}`}
+      role="option"
+      aria-selected={selected}
+      aria-posinset={index + 1}
+      title={asset.name}
+      onClick={() => onClick(asset, index)}
+      onDoubleClick={() => onDoubleClick(asset)}
+    >
+      <div className="tile-thumb">
+        <Thumb key={asset.thumb_url ?? ''} asset={asset} />
+        <span className="tile-status">
+          <StatusBadge status={asset.status} title={asset.status_detail ?? undefined} />
+        </span>
+        {duration && <span className="tile-duration" data-testid="asset-duration">{duration}</span>}
+      </div>
+      <div className="tile-info">
+        <div className="tile-name" data-testid="asset-name">
+          {asset.name}
+        </div>
+        <div className="tile-meta">
+          {dims && <span data-testid="asset-dimensions">{dims}</span>}
+          {dims && <span className="sep" aria-hidden="true">·</span>}
+          <span>{formatSize(asset.size)}</span>
+        </div>
+      </div>
+    </div>
+  );
+});
+
+/** The thumbnail, or the kind icon until (or unless) it loads. Tagged `asset-thumb` only once loaded. */
+function Thumb({ asset }: { asset: Asset }) {
+  const [state, setState] = useState<'loading' | 'loaded' | 'failed'>('loading');
+  const url = asset.thumb_url;
+  return (
+    <>
+      {(!url || state !== 'loaded') && (
+        <span className={`tile-placeholder kind-${asset.kind}`} data-testid="asset-kind-icon">
+          <KindIcon kind={asset.kind} size={34} />
+        </span>
+      )}
+      {url && state !== 'failed' && (
+        <img
+          src={url}
+          alt=""
+          draggable={false}
+          decoding="async"
+          className={state === 'loaded' ? 'thumb-img' : 'thumb-img thumb-loading'}
+          data-testid={state === 'loaded' ? 'asset-thumb' : undefined}
+          onLoad={() => setState('loaded')}
+          onError={() => setState('failed')}
+        />
+      )}
+    </>
+  );
+}
+
+/** A tile whose page has not arrived yet: same footprint, no content. */
+export function TilePlaceholder() {
+  return (
+    <div className="tile tile-skeleton" data-testid="asset-tile-placeholder" aria-hidden="true">
+      <div className="tile-thumb" />
+      <div className="tile-info">
+        <div className="skeleton-line" />
+        <div className="skeleton-line short" />
+      </div>
+    </div>
+  );
+}

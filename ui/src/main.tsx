@@ -1,0 +1,17 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+
+import { App } from '@/app/App';
+import { createServices, ServicesProvider } from '@/app/context';
+import '@/app/app.css';
+
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <ServicesProvider value={createServices()}>
+        <App />
+      </ServicesProvider>
+    </StrictMode>,
+  );
+}
