@@ -5,3 +5,6 @@
 //! remote agree on names, signatures, schemas and queries by construction.
 
 pub mod signing;
+pub mod names;
+pub mod metadata;
+pub mod search;
