@@ -31,6 +31,15 @@ use crate::{MediaError, MediaInfo, MediaKind};
 /// Thread-safety: each call opens and owns its own contexts, so `probe` may run on many threads at once.
 pub fn probe(path: &Path) -> Result<MediaInfo, MediaError> {
     av::init();
+    let (file_len, head) = read_head(path)?;
+    if let Some(format) = still_format(&head) {
+        return probe_still(path, format);
+    }
+    probe_av(path, file_len, &head)
+}
+
+/// The file's length and its first 4 KiB, or the error a caller can act on (missing, folder, empty).
+pub(crate) fn read_head(path: &Path) -> Result<(u64, Vec<u8>), MediaError> {
     let meta = std::fs::metadata(path).map_err(MediaError::Unreadable)?;
     if meta.is_dir() {
         return Err(MediaError::Unreadable(io::Error::new(
@@ -48,11 +57,38 @@ pub fn probe(path: &Path) -> Result<MediaInfo, MediaError> {
     if head.is_empty() {
         return Err(MediaError::Empty);
     }
+    Ok((meta.len(), head))
+}
 
-    if let Some(format) = still_format(&head) {
-        return probe_still(path, format);
+/// Refuse what libav opened only because of the file's name, or as text art.
+pub(crate) fn reject_non_media(ictx: &ff::format::context::Input, head: &[u8]) -> Result<(), MediaError> {
+    let format = ictx.format();
+    if TEXT_ART_DEMUXERS.contains(&format.name()) {
+        // libav's text-art "video" demuxers claim any file by its name (.txt, .nfo, .bin, ...), whatever
+        // its content; what they show is text, not media.
+        return Err(MediaError::NotMedia);
     }
-    probe_av(path, meta.len(), &head)
+    if ictx.probe_score() <= ffi::AVPROBE_SCORE_EXTENSION
+        && av::sniff_container(head).is_none_or(|(_, score)| score <= ffi::AVPROBE_SCORE_MAX / 4)
+    {
+        // Only the file name matched a format (image2 takes any `.jpg`); the bytes are not that format.
+        return Err(MediaError::NotMedia);
+    }
+    Ok(())
+}
+
+/// The main picture stream: the largest video stream that is not cover art and has a size.
+pub(crate) fn main_video_stream(ictx: &ff::format::context::Input) -> Option<ff::format::stream::Stream<'_>> {
+    ictx.streams()
+        .filter(|s| s.parameters().medium() == Medium::Video)
+        .filter(|s| !s.disposition().contains(ff::format::stream::Disposition::ATTACHED_PIC))
+        // A picture stream libav could not even size is nothing we can show.
+        .filter(|s| unsafe { (*s.parameters().as_ptr()).width > 0 && (*s.parameters().as_ptr()).height > 0 })
+        .max_by_key(|s| {
+            let p = s.parameters();
+            // SAFETY: parameters() points into the stream, alive for this borrow.
+            unsafe { i64::from((*p.as_ptr()).width) * i64::from((*p.as_ptr()).height) }
+        })
 }
 
 /// A still-image format the `image` crate reads, recognised from the first bytes.
@@ -191,29 +227,8 @@ fn probe_av(path: &Path, file_len: u64, head: &[u8]) -> Result<MediaInfo, MediaE
     av::clear_log();
     let ictx = av::open_input(path).map_err(|e| open_error(e, head))?;
     let format_name = ictx.format().name().to_string();
-    if TEXT_ART_DEMUXERS.contains(&format_name.as_str()) {
-        // libav's text-art "video" demuxers claim any file by its name (.txt, .nfo, .bin, ...), whatever
-        // its content; what they show is text, not media.
-        return Err(MediaError::NotMedia);
-    }
-    if ictx.probe_score() <= ffi::AVPROBE_SCORE_EXTENSION
-        && av::sniff_container(head).is_none_or(|(_, score)| score <= ffi::AVPROBE_SCORE_MAX / 4)
-    {
-        // Only the file name matched a format (image2 takes any `.jpg`); the bytes are not that format.
-        return Err(MediaError::NotMedia);
-    }
-
-    let video = ictx
-        .streams()
-        .filter(|s| s.parameters().medium() == Medium::Video)
-        .filter(|s| !s.disposition().contains(ff::format::stream::Disposition::ATTACHED_PIC))
-        // A picture stream libav could not even size is nothing we can show.
-        .filter(|s| unsafe { (*s.parameters().as_ptr()).width > 0 && (*s.parameters().as_ptr()).height > 0 })
-        .max_by_key(|s| {
-            let p = s.parameters();
-            // SAFETY: parameters() points into the stream, alive for this borrow.
-            unsafe { i64::from((*p.as_ptr()).width) * i64::from((*p.as_ptr()).height) }
-        });
+    reject_non_media(&ictx, head)?;
+    let video = main_video_stream(&ictx);
     let audio = ictx.streams().best(Medium::Audio);
     if video.is_none() && audio.is_none() {
         return Err(MediaError::NotMedia);
@@ -290,7 +305,7 @@ fn probe_av(path: &Path, file_len: u64, head: &[u8]) -> Result<MediaInfo, MediaE
     })
 }
 
-fn container_duration(ictx: &ff::format::context::Input) -> Option<f64> {
+pub(crate) fn container_duration(ictx: &ff::format::context::Input) -> Option<f64> {
     let d = ictx.duration();
     (d > 0 && d != ffi::AV_NOPTS_VALUE).then(|| d as f64 / f64::from(ffi::AV_TIME_BASE))
 }
