@@ -125,6 +125,18 @@ describe('keyboard', () => {
     expect(selected()).toEqual([]);
   });
 
+  it('moves one step per key press even when presses come faster than renders (key repeat)', async () => {
+    installBackend({ count: 20 });
+    renderApp();
+    await waitFor(() => expect(tiles().length).toBe(20));
+    act(() => {
+      for (let i = 0; i < 3; i++) window.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight' }));
+      window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));
+    });
+    expect(tiles().filter((t) => t.dataset.selected === 'true').map((t) => t.dataset.assetId)).toEqual(['18']);
+    expect(await screen.findByTestId('asset-detail')).toHaveAttribute('data-asset-id', '18');
+  });
+
   it('ignores arrows typed into a text field', async () => {
     installBackend({ count: 5 });
     renderApp();

@@ -61,6 +61,8 @@ export function AssetGrid({
   }, []);
 
   const cols = columnsFor(width);
+  // Centre the columns so the spare width is shared evenly on both sides.
+  const left = Math.max(PAD, Math.floor((width - (cols * TILE_W + (cols - 1) * GAP)) / 2));
   const rowCount = Math.ceil(total / cols);
   const virtualizer = useVirtualizer({
     count: rowCount,
@@ -83,7 +85,17 @@ export function AssetGrid({
   }, [assets, start, end, version]);
 
   // ---- keyboard: arrows move the selection, Enter opens, Escape closes ----
+  // The selection as of the last key press: key repeat can fire again before React re-renders.
+  const selectedRef = useRef(selectedId);
+  selectedRef.current = selectedId;
   const pending = useRef<number | null>(null);
+  const choose = useCallback(
+    (id: number) => {
+      selectedRef.current = id;
+      onSelect(id);
+    },
+    [onSelect],
+  );
   const selectIndex = useCallback(
     (index: number) => {
       const clamped = Math.max(0, Math.min(total - 1, index));
@@ -92,13 +104,13 @@ export function AssetGrid({
       const a = assets.at(clamped);
       if (a) {
         pending.current = null;
-        onSelect(a.id);
+        choose(a.id);
       } else {
         pending.current = clamped; // selected once its page arrives
         assets.ensureRange(clamped, clamped + 1);
       }
     },
-    [assets, cols, onSelect, total, virtualizer],
+    [assets, choose, cols, total, virtualizer],
   );
 
   useEffect(() => {
@@ -106,16 +118,17 @@ export function AssetGrid({
     const a = assets.at(pending.current);
     if (a) {
       pending.current = null;
-      onSelect(a.id);
+      choose(a.id);
     }
-  }, [assets, version, onSelect]);
+  }, [assets, version, choose]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
       const t = e.target;
       if (t instanceof Element && t.closest('input, textarea, select, video, audio, [contenteditable="true"]')) return;
-      const current = selectedId === null ? undefined : assets.indexOf(selectedId);
+      const selected = selectedRef.current;
+      const current = selected === null ? undefined : assets.indexOf(selected);
       const step: Record<string, number> = {
         ArrowLeft: -1,
         ArrowRight: 1,
@@ -133,9 +146,9 @@ export function AssetGrid({
         e.preventDefault();
         selectIndex(total - 1);
       } else if (e.key === 'Enter') {
-        if (selectedId !== null) {
+        if (selected !== null && !(t instanceof HTMLButtonElement)) {
           e.preventDefault();
-          onOpen(selectedId);
+          onOpen(selected);
         }
       } else if (e.key === 'Escape') {
         onEscape();
@@ -143,7 +156,7 @@ export function AssetGrid({
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [assets, cols, onEscape, onOpen, selectIndex, selectedId, total]);
+  }, [assets, cols, onEscape, onOpen, selectIndex, total]);
 
   const onTileClick = useCallback((a: Asset) => onClickSelect(a.id), [onClickSelect]);
   const onTileDouble = useCallback((a: Asset) => onOpen(a.id), [onOpen]);
@@ -172,7 +185,7 @@ export function AssetGrid({
                 key={row.key}
                 className="grid-row"
                 data-row={row.index}
-                style={{ transform: `translateY(${row.start}px)`, height: TILE_H, paddingLeft: PAD }}
+                style={{ transform: `translateY(${row.start}px)`, height: TILE_H, paddingLeft: left }}
               >
                 {Array.from({ length: count }, (_, c) => {
                   const index = first + c;

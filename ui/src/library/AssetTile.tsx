@@ -41,7 +41,7 @@ export const AssetTile = memo(function AssetTile({
       <div className="tile-thumb">
         <Thumb key={asset.thumb_url ?? ''} asset={asset} />
         <span className="tile-status">
-          <StatusBadge status={asset.status} title={asset.status_detail ?? undefined} />
+          <StatusBadge status={asset.status} title={asset.status_detail ?? undefined} compact />
         </span>
         {duration && <span className="tile-duration" data-testid="asset-duration">{duration}</span>}
       </div>
