@@ -19,13 +19,16 @@ export function ImportPanel() {
     ? s.total > 0
       ? `Importing ${formatCount(s.done)} of ${formatCount(s.total)}`
       : 'Looking for files…'
-    : `Import finished: ${formatCount(s.imported)} added`;
+    : s.failed
+      ? `Import stopped: ${formatCount(s.imported)} added`
+      : `Import finished: ${formatCount(s.imported)} added`;
 
   return (
     <section
-      className={`import-panel${s.running ? ' running' : ' done'}`}
+      className={`import-panel${s.running ? ' running' : s.failed ? ' failed' : ' done'}`}
       data-testid="import-progress"
       data-running={s.running ? 'true' : 'false'}
+      data-failed={s.failed ? 'true' : 'false'}
       data-done={s.done}
       data-total={s.total}
       data-skipped={skipped}

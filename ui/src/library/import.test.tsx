@@ -153,6 +153,8 @@ describe('errors', () => {
     const toast = screen.getByTestId('toast');
     expect(toast).toHaveTextContent('Stockroom cannot read /mnt/usb: permission denied.');
     expect(toast.textContent).not.toMatch(/[{}]|"code"/);
+    expect(screen.getByTestId('import-progress')).toHaveAttribute('data-failed', 'true');
+    expect(screen.getByTestId('import-progress')).toHaveTextContent('Import stopped');
   });
 
   it('shows a library that cannot be read as a toast', async () => {

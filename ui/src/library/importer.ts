@@ -22,6 +22,8 @@ export interface ImportState {
   done: number;
   imported: number;
   skipped: Skipped[];
+  /** The last import failed as a whole (the toast says why). */
+  failed: boolean;
 }
 
 export const IDLE_IMPORT: ImportState = {
@@ -31,6 +33,7 @@ export const IDLE_IMPORT: ImportState = {
   done: 0,
   imported: 0,
   skipped: [],
+  failed: false,
 };
 
 export class Importer {
@@ -102,11 +105,14 @@ export class Importer {
       return report;
     } catch (e) {
       const err = toApiError(e);
+      this.state.set((s) => ({ ...s, failed: true }));
       this.toasts.error(err.message);
       throw err;
     } finally {
       this.runs--;
-      if (this.runs === 0) this.state.set((s) => ({ ...s, running: false, done: Math.max(s.done, s.total) }));
+      if (this.runs === 0) {
+        this.state.set((s) => ({ ...s, running: false, done: s.failed ? s.done : Math.max(s.done, s.total) }));
+      }
     }
   }
 
