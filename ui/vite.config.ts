@@ -12,7 +12,8 @@ export default defineConfig({
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },
-  server: { port: 5173, strictPort: true, host: '127.0.0.1' },
+  // Same host as tauri.conf.json's devUrl (http://localhost:5173).
+  server: { port: 5173, strictPort: true },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
