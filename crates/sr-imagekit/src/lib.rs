@@ -8,3 +8,5 @@ pub mod signing;
 pub mod names;
 pub mod metadata;
 pub mod search;
+pub mod transform;
+pub mod url;
