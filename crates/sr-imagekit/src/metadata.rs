@@ -223,7 +223,7 @@ pub fn parse_iso_date(s: &str) -> Option<IsoDate> {
         let t = d.and_hms_opt(0, 0, 0)?.and_utc();
         return Some(IsoDate { unix_ms: t.timestamp_millis(), precision: DatePrecision::Day });
     }
-    if s.len() < 16 || !s.is_char_boundary(10) || !matches!(&s[10..11], "T" | "t" | " ") {
+    if s.len() < 16 || !matches!(s.as_bytes()[10], b'T' | b't' | b' ') || !s.is_char_boundary(16) {
         return None;
     }
     let has_fraction = s.contains('.');

@@ -420,12 +420,8 @@ fn lex(input: &str) -> Result<Vec<(Tok, usize)>, SearchError> {
             let text = &input[at..end];
             match text.parse::<f64>() {
                 Ok(n) if n.is_finite() => out.push((Tok::Num(n), at)),
-                _ => {
-                    return Err(syntax(
-                        format!("{text} is not a number; put text values in double quotes, e.g. \"{text}\""),
-                        at,
-                    ));
-                }
+                // `7d`, `2mb`, `1e999`: an unquoted word; the parser says what the field wants.
+                _ => out.push((Tok::Word(text.to_owned()), at)),
             }
             i = j;
         } else if c.is_alphanumeric() || c == '_' {
@@ -466,7 +462,11 @@ struct Parser<'a> {
     pos: usize,
     len: usize,
     fields: Option<&'a [FieldDef]>,
+    depth: usize,
 }
+
+/// Deepest nesting of parentheses accepted, so hostile input cannot exhaust the stack.
+const MAX_NESTING: usize = 256;
 
 fn is_kw(t: Option<&Tok>, kw: &str) -> bool {
     matches!(t, Some(Tok::Word(w)) if w.eq_ignore_ascii_case(kw))
@@ -518,7 +518,12 @@ impl Parser<'_> {
             if self.peek() == Some(&Tok::RParen) {
                 return Err(syntax("empty parentheses; put a condition inside them", open));
             }
+            self.depth += 1;
+            if self.depth > MAX_NESTING {
+                return Err(syntax(format!("parentheses are nested more than {MAX_NESTING} deep"), open));
+            }
             let e = self.or_expr()?;
+            self.depth -= 1;
             match self.bump() {
                 Some(Tok::RParen) => Ok(e),
                 _ => Err(syntax(format!("the \"(\" at position {} is never closed", open + 1), open)),
@@ -830,7 +835,7 @@ impl Query {
 
     fn parse_inner(input: &str, fields: Option<&[FieldDef]>) -> Result<Query, SearchError> {
         let toks = lex(input)?;
-        let mut p = Parser { toks, pos: 0, len: input.len(), fields };
+        let mut p = Parser { toks, pos: 0, len: input.len(), fields, depth: 0 };
         let expr = p.or_expr()?;
         if let Some(t) = p.peek().cloned() {
             let at = p.offset();
@@ -969,6 +974,13 @@ fn eq_one(field: &FieldRef, a: &FieldValue, v: &Value, now: i64) -> bool {
         (FieldValue::Text(a), Value::Str(b)) => match field {
             FieldRef::Path => canonical_folder(a) == canonical_folder(b),
             FieldRef::Format => a.eq_ignore_ascii_case(b),
+            // A metadata field of unknown type holding a date, compared with a quoted date.
+            FieldRef::Custom(_) | FieldRef::Embedded(_) if a != b => {
+                match (parse_iso_date(a), parse_iso_date(b)) {
+                    (Some(x), Some(y)) => y.unix_ms <= x.unix_ms && x.unix_ms < y.end_ms(),
+                    _ => false,
+                }
+            }
             _ => a == b,
         },
         (FieldValue::Number(a), Value::Num(b)) => a == b,
