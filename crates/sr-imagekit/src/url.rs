@@ -9,7 +9,7 @@ use ::url::Url;
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 
-use crate::signing::hmac_sha1_hex;
+use crate::signing::{decode_hex, hmac_sha1_hex};
 use crate::transform::Transformation;
 
 /// The expiry the SDK signs with when none is given (§9.1); such URLs carry only `ik-s`.
@@ -54,11 +54,17 @@ pub struct UrlOptions {
 /// Why a URL could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UrlError {
-    #[error("no file path was given: pass the file's path (e.g. /products/shoe.jpg) or its full URL")]
+    #[error(
+        "no file path was given: pass the file's path (e.g. /products/shoe.jpg) or its full URL"
+    )]
     MissingSrc,
-    #[error("the URL endpoint `{0}` is not a valid URL: use the form https://ik.imagekit.io/<your_id>")]
+    #[error(
+        "the URL endpoint `{0}` is not a valid URL: use the form https://ik.imagekit.io/<your_id>"
+    )]
     InvalidEndpoint(String),
-    #[error("`{0}` is not a valid URL: check the address, or pass a path relative to the URL endpoint")]
+    #[error(
+        "`{0}` is not a valid URL: check the address, or pass a path relative to the URL endpoint"
+    )]
     InvalidSrc(String),
     #[error("signing a URL needs the URL endpoint it will be served from: set the URL endpoint")]
     SigningNeedsEndpoint,
@@ -73,7 +79,9 @@ pub enum SignatureError {
     Missing,
     #[error("the URL's expiry ik-t=`{0}` is not a Unix time in seconds; ask for a new signed URL")]
     MalformedExpiry(String),
-    #[error("the URL's signature does not match: it was changed after signing or signed with another key")]
+    #[error(
+        "the URL's signature does not match: it was changed after signing or signed with another key"
+    )]
     Mismatch,
     #[error("the signed URL expired at {expired_at} (now {now}); ask for a new signed URL")]
     Expired { expired_at: i64, now: i64 },
@@ -121,7 +129,9 @@ pub fn build_url(options: &UrlOptions) -> Result<String, UrlError> {
         out = out.replacen(PLACEHOLDER, &tr, 1);
     }
 
-    let Some(signing) = &options.signing else { return Ok(out) };
+    let Some(signing) = &options.signing else {
+        return Ok(out);
+    };
     if options.url_endpoint.is_empty() {
         return Err(UrlError::SigningNeedsEndpoint);
     }
@@ -167,7 +177,11 @@ fn collapse_slashes(s: &str) -> String {
 }
 
 fn with_trailing_slash(s: &str) -> String {
-    if s.ends_with('/') { s.to_string() } else { format!("{s}/") }
+    if s.ends_with('/') {
+        s.to_string()
+    } else {
+        format!("{s}/")
+    }
 }
 
 /// Verifies a signed delivery request as the delivery server does (§9.1 "Verifying in the
@@ -175,15 +189,21 @@ fn with_trailing_slash(s: &str) -> String {
 /// path prefix and its `/` removed, e.g. `tr:w-300/folder/a.png?v=2&ik-t=1700000000&ik-s=<hex>`.
 /// A URL without `ik-t` never expires (it was signed with [`DEFAULT_EXPIRY`]).
 pub fn verify_signed_url(target: &str, private_key: &str, now: i64) -> Result<(), SignatureError> {
-    let Some(query_start) = target.find('?') else { return Err(SignatureError::Missing) };
+    let Some(query_start) = target.find('?') else {
+        return Err(SignatureError::Missing);
+    };
     // Peel the trailing ik-s and ik-t parameters (at most one each), with the ?/& before them.
     let mut end = target.len();
     let mut signature = None;
     let mut expiry = None;
     for _ in 0..2 {
-        let segment_start = target[..end].rfind(['&', '?']).filter(|i| *i >= query_start);
+        let segment_start = target[..end]
+            .rfind(['&', '?'])
+            .filter(|i| *i >= query_start);
         let Some(sep) = segment_start else { break };
-        let (name, value) = target[sep + 1..end].split_once('=').unwrap_or((&target[sep + 1..end], ""));
+        let (name, value) = target[sep + 1..end]
+            .split_once('=')
+            .unwrap_or((&target[sep + 1..end], ""));
         match name {
             "ik-s" if signature.is_none() => signature = Some(value),
             "ik-t" if expiry.is_none() => expiry = Some(value),
@@ -191,7 +211,9 @@ pub fn verify_signed_url(target: &str, private_key: &str, now: i64) -> Result<()
         }
         end = sep;
     }
-    let Some(signature) = signature else { return Err(SignatureError::Missing) };
+    let Some(signature) = signature else {
+        return Err(SignatureError::Missing);
+    };
     let expiry_text = expiry.unwrap_or("9999999999");
     let expiry_value: i64 = expiry_text
         .parse()
@@ -200,20 +222,18 @@ pub fn verify_signed_url(target: &str, private_key: &str, now: i64) -> Result<()
         .ok_or_else(|| SignatureError::MalformedExpiry(expiry_text.to_string()))?;
     let message = format!("{}{expiry_text}", &target[..end]);
     let provided = decode_hex(signature).ok_or(SignatureError::Mismatch)?;
-    let mut mac = Hmac::<Sha1>::new_from_slice(private_key.as_bytes()).expect("HMAC accepts any key length");
+    let mut mac =
+        Hmac::<Sha1>::new_from_slice(private_key.as_bytes()).expect("HMAC accepts any key length");
     mac.update(message.as_bytes());
-    mac.verify_slice(&provided).map_err(|_| SignatureError::Mismatch)?;
+    mac.verify_slice(&provided)
+        .map_err(|_| SignatureError::Mismatch)?;
     if expiry.is_some() && expiry_value < now {
-        return Err(SignatureError::Expired { expired_at: expiry_value, now });
+        return Err(SignatureError::Expired {
+            expired_at: expiry_value,
+            now,
+        });
     }
     Ok(())
-}
-
-fn decode_hex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
-        return None;
-    }
-    (0..s.len()).step_by(2).map(|i| s.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok())).collect()
 }
 
 /// The special video endpoints: path suffixes appended to a video's path (§10.4).
