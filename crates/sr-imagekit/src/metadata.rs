@@ -956,7 +956,30 @@ pub struct MetadataErrors {
     pub errors: Vec<MetadataError>,
 }
 
+impl MetadataError {
+    /// The `customMetadata` key the problem is about.
+    pub fn field_key(&self) -> &str {
+        match self {
+            MetadataError::UnknownField { key } => key,
+            MetadataError::Invalid(e) => &e.name,
+            MetadataError::Required { name, .. }
+            | MetadataError::CannotClearRequired { name, .. } => name,
+        }
+    }
+}
+
 impl MetadataErrors {
+    /// `{key: message}` for every problem (the first message per key), for a 400 body's `errors`.
+    pub fn errors_json(&self) -> Value {
+        let mut out = Map::new();
+        for e in &self.errors {
+            if !out.contains_key(e.field_key()) {
+                out.insert(e.field_key().to_owned(), Value::String(e.to_string()));
+            }
+        }
+        Value::Object(out)
+    }
+
     /// All messages, one sentence each, joined by spaces.
     pub fn message(&self) -> String {
         let parts: Vec<String> = self.errors.iter().map(ToString::to_string).collect();

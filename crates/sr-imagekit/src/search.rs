@@ -45,6 +45,21 @@ pub enum Expr {
     Cond(Condition),
 }
 
+impl Expr {
+    /// Every condition in the tree, left to right.
+    pub fn conditions(&self) -> Vec<&Condition> {
+        fn walk<'a>(e: &'a Expr, out: &mut Vec<&'a Condition>) {
+            match e {
+                Expr::Or(items) | Expr::And(items) => items.iter().for_each(|i| walk(i, out)),
+                Expr::Cond(c) => out.push(c),
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, &mut out);
+        out
+    }
+}
+
 /// `field op operand`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
@@ -1113,6 +1128,12 @@ impl Query {
             return Err(syntax(detail, at));
         }
         Ok(Query { expr })
+    }
+
+    /// Whether any condition is on `field` (e.g. the remote searches file versions and folders
+    /// only when a query names `type`).
+    pub fn mentions(&self, field: &FieldRef) -> bool {
+        self.expr.conditions().iter().any(|c| &c.field == field)
     }
 
     /// Whether a record matches the query at `now_unix` (seconds; relative dates count back from it).

@@ -560,6 +560,13 @@ fn unknown_keys_and_bad_values_are_all_reported() {
         msg.contains("Season must be one of: SS25, AW25, SS26, AW26, SS27; you entered \"SS24\"."),
         "{msg}"
     );
+    let by_key = err.errors_json();
+    assert_eq!(by_key.as_object().unwrap().len(), 3);
+    assert_eq!(
+        by_key["price"],
+        json!("Price must be between 0 and 100000; you entered -1.")
+    );
+    assert!(by_key["brand"].as_str().unwrap().contains("\"brand\""));
 }
 
 #[test]

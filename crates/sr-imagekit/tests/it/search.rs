@@ -643,6 +643,15 @@ fn known_custom_fields_get_their_types_rules() {
 }
 
 #[test]
+fn conditions_are_listed_and_mentions_finds_a_field() {
+    let q = Query::parse("(type = \"folder\" OR name : \"a\") AND tags IN [\"x\"]").unwrap();
+    let fields: Vec<&FieldRef> = q.expr.conditions().iter().map(|c| &c.field).collect();
+    assert_eq!(fields, [&FieldRef::Type, &FieldRef::Name, &FieldRef::Tags]);
+    assert!(q.mentions(&FieldRef::Type));
+    assert!(!q.mentions(&FieldRef::Path));
+}
+
+#[test]
 fn from_str_parses() {
     let q: Query = "format = \"png\"".parse().unwrap();
     assert_eq!(q, Query::parse("format = \"png\"").unwrap());
