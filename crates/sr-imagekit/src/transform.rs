@@ -137,8 +137,10 @@ impl Transformation {
             return Self::default();
         }
         let (tokens, seps) = tokenize(s);
+        let ends = match_layer_ends(&tokens);
+        let all = Tokens { tokens, seps, ends };
         Transformation {
-            steps: parse_steps(&tokens, &seps, 0, tokens.len()),
+            steps: all.steps(0, all.tokens.len(), 0),
         }
     }
 
@@ -296,56 +298,74 @@ fn opener_kind(token: &str) -> Option<(LayerKind, bool)> {
     }
 }
 
-/// The index of the `l-end` closing the layer opened at `open`, if the layer is well formed:
-/// a `,` after the opener and a `,` before its `l-end`. Otherwise the opener is kept as a plain
-/// parameter (so printing stays lossless).
-fn matching_end(tokens: &[&str], seps: &[char], open: usize, hi: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for (j, token) in tokens.iter().enumerate().take(hi).skip(open) {
+/// Layers nest at most 3 deep on the remote; deeper openers are still parsed as layers up to this
+/// bound (and refused by validation), beyond it they are kept as plain parameters, so hostile
+/// input cannot exhaust the stack.
+const MAX_PARSE_NESTING: usize = 32;
+
+/// For every layer opener, the index of the `l-end` that closes it (bracket matching, one pass).
+fn match_layer_ends(tokens: &[&str]) -> Vec<Option<usize>> {
+    let mut ends = vec![None; tokens.len()];
+    let mut open = Vec::new();
+    for (j, token) in tokens.iter().enumerate() {
         if opener_kind(token).is_some() {
-            depth += 1;
-        } else if *token == "l-end" {
-            depth -= 1;
-            if depth == 0 {
-                let well_formed = seps[open] == ',' && seps[j - 1] == ',';
-                return well_formed.then_some(j);
-            }
+            open.push(j);
+        } else if *token == "l-end"
+            && let Some(o) = open.pop()
+        {
+            ends[o] = Some(j);
         }
     }
-    None
+    ends
 }
 
-fn parse_steps(tokens: &[&str], seps: &[char], lo: usize, hi: usize) -> Vec<Step> {
-    let mut steps = vec![Step::default()];
-    let mut i = lo;
-    while i < hi {
-        let layer = opener_kind(tokens[i]).and_then(|(kind, legacy)| {
-            matching_end(tokens, seps, i, hi).map(|end| (kind, legacy, end))
-        });
-        if let Some((kind, legacy_subtitle, end)) = layer {
-            let inner = if i + 1 == end {
-                Vec::new()
-            } else {
-                parse_steps(tokens, seps, i + 1, end)
-            };
-            push_item(
-                &mut steps,
-                Item::Layer(Layer {
-                    kind,
-                    legacy_subtitle,
-                    steps: inner,
-                }),
-            );
-            i = end + 1;
-        } else {
-            push_item(&mut steps, Item::Param(Param::parse(tokens[i])));
-            i += 1;
-        }
-        if i < hi && seps[i - 1] == ':' {
-            steps.push(Step::default());
-        }
+struct Tokens<'a> {
+    tokens: Vec<&'a str>,
+    seps: Vec<char>,
+    ends: Vec<Option<usize>>,
+}
+
+impl Tokens<'_> {
+    /// The `l-end` closing the layer opened at `open`, if the layer is well formed: a `,` after
+    /// the opener and a `,` before its `l-end`. Otherwise the opener is kept as a plain
+    /// parameter, so printing stays lossless.
+    fn layer_end(&self, open: usize) -> Option<usize> {
+        let end = self.ends[open]?;
+        (self.seps[open] == ',' && self.seps[end - 1] == ',').then_some(end)
     }
-    steps
+
+    fn steps(&self, lo: usize, hi: usize, nesting: usize) -> Vec<Step> {
+        let mut steps = vec![Step::default()];
+        let mut i = lo;
+        while i < hi {
+            let layer = opener_kind(self.tokens[i])
+                .filter(|_| nesting < MAX_PARSE_NESTING)
+                .and_then(|(kind, legacy)| self.layer_end(i).map(|end| (kind, legacy, end)));
+            if let Some((kind, legacy_subtitle, end)) = layer {
+                let inner = if i + 1 == end {
+                    Vec::new()
+                } else {
+                    self.steps(i + 1, end, nesting + 1)
+                };
+                push_item(
+                    &mut steps,
+                    Item::Layer(Layer {
+                        kind,
+                        legacy_subtitle,
+                        steps: inner,
+                    }),
+                );
+                i = end + 1;
+            } else {
+                push_item(&mut steps, Item::Param(Param::parse(self.tokens[i])));
+                i += 1;
+            }
+            if i < hi && self.seps[i - 1] == ':' {
+                steps.push(Step::default());
+            }
+        }
+        steps
+    }
 }
 
 fn push_item(steps: &mut [Step], item: Item) {
@@ -1393,7 +1413,7 @@ mod values {
             let p = match item {
                 Item::Param(p) => p,
                 Item::Layer(l) => {
-                    out.layers.push(layer_values(l)?);
+                    out.layers.push(nested_layer_values(l, 1)?);
                     continue;
                 }
             };
@@ -1487,8 +1507,24 @@ mod values {
         }))
     }
 
+    /// How deep layers may nest on the remote (§10.3).
+    pub(super) const MAX_LAYER_NESTING: usize = 3;
+
     pub(super) fn layer_values(layer: &Layer) -> Result<LayerValues, ParamError> {
+        nested_layer_values(layer, 1)
+    }
+
+    fn nested_layer_values(layer: &Layer, depth: usize) -> Result<LayerValues, ParamError> {
         let kind = layer.kind();
+        if depth > MAX_LAYER_NESTING {
+            return Err(ParamError {
+                layer: Some(kind),
+                param: layer.opener().to_string(),
+                reason: format!(
+                    "layers nest at most {MAX_LAYER_NESTING} deep; move this layer up a level"
+                ),
+            });
+        }
         let in_layer = |mut e: ParamError| {
             e.layer.get_or_insert(kind);
             e
@@ -1514,7 +1550,8 @@ mod values {
             for item in step.items() {
                 let p = match item {
                     Item::Layer(nested) => {
-                        out.layers.push(layer_values(nested).map_err(in_layer)?);
+                        out.layers
+                            .push(nested_layer_values(nested, depth + 1).map_err(in_layer)?);
                         continue;
                     }
                     Item::Param(p) if i == 0 => p,

@@ -213,6 +213,21 @@ fn three_levels_of_nested_layers() {
     assert_eq!(t.to_string(), s);
 }
 
+/// Hostile input (a URL reaching the emulator) neither overflows the stack nor panics.
+#[test]
+fn deeply_nested_or_unbalanced_layers_never_crash() {
+    let deep = format!(
+        "{}{}l-end",
+        "l-image,".repeat(20_000),
+        "l-end,".repeat(19_999)
+    );
+    let t = Transformation::parse(&deep);
+    assert_eq!(t.to_string(), deep);
+    assert!(t.validate().is_err());
+    let unbalanced = "l-text,".repeat(20_000);
+    assert_eq!(Transformation::parse(&unbalanced).to_string(), unbalanced);
+}
+
 #[test]
 fn chained_steps_inside_a_layer_stay_inside_it() {
     let s = "w-500:l-image,i-logo.png,w-100:rt-90,l-end:h-10";
@@ -413,6 +428,10 @@ fn error_messages_name_step_parameter_and_reason() {
         (
             "l-text,ie-%%%,l-end",
             "step 1, text layer, parameter `ie`: `%%%` is not valid base64",
+        ),
+        (
+            "l-image,i-a,l-image,i-b,l-image,i-c,l-text,i-d,l-end,l-end,l-end,l-end",
+            "step 1, text layer, parameter `l-text`: layers nest at most 3 deep; move this layer up a level",
         ),
     ];
     for (s, message) in table {
