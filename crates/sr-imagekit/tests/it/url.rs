@@ -1013,6 +1013,30 @@ fn signed_url_vectors_from_sdk_json() {
     }
 }
 
+/// The endpoint's trailing slash and an absolute `src` on the endpoint do not change what is signed.
+#[test]
+fn signing_is_independent_of_how_the_endpoint_or_src_is_written() {
+    for (endpoint, src) in [
+        (DEMO, "sdk-testing-files/future-search.png"),
+        (DEMO, "/sdk-testing-files/future-search.png"),
+        (
+            DEMO_SLASH,
+            "https://ik.imagekit.io/demo/sdk-testing-files/future-search.png",
+        ),
+    ] {
+        let o = sign(UrlOptions {
+            url_endpoint: endpoint.into(),
+            src: src.into(),
+            ..UrlOptions::default()
+        });
+        assert_eq!(
+            build_url(&o).unwrap(),
+            SIGNED[0].expected,
+            "{endpoint} {src}"
+        );
+    }
+}
+
 #[test]
 fn unsigned_url_has_no_signature_parameters() {
     let o = UrlOptions {
