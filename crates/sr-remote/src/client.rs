@@ -1,0 +1,665 @@
+//! The HTTP client: one method per API call, every one async and typed.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use reqwest::multipart::{Form, Part};
+use reqwest::{Body, Method, RequestBuilder, StatusCode, Url};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{RemoteAuth, RemoteConfig, Timeouts};
+use crate::error::{self, RemoteError};
+use crate::query::{FileUpdate, ListQuery};
+use crate::retry::{RetryPolicy, with_retry};
+use crate::types::*;
+use crate::upload::{self, BodyTap, UploadProgress, UploadRequest};
+
+/// Total deadline for a management (JSON) call. Uploads have none; they rely on connect/read timeouts.
+const MANAGEMENT_DEADLINE: Duration = Duration::from_secs(120);
+
+/// A client for one media-library account. Cheap to clone (the connection pool is shared).
+#[derive(Clone, Debug)]
+pub struct Client {
+    http: reqwest::Client,
+    config: Arc<RemoteConfig>,
+    api_base: Url,
+    upload_url: Url,
+}
+
+/// Body of the organisation's auth endpoint (client-side uploads).
+#[derive(Deserialize)]
+struct UploadAuthParams {
+    token: String,
+    expire: Value,
+    signature: String,
+}
+
+impl Client {
+    /// A client with default timeouts (connect 10 s, read 60 s, no total deadline on uploads).
+    pub fn new(config: RemoteConfig) -> Result<Client, RemoteError> {
+        Client::with_timeouts(config, Timeouts::default())
+    }
+
+    pub fn with_timeouts(config: RemoteConfig, timeouts: Timeouts) -> Result<Client, RemoteError> {
+        let api_base = parse_base("API address", &config.api_base)?;
+        let upload_base = parse_base("upload address", &config.upload_base)?;
+        let upload_url = join(&upload_base, &["api", "v1", "files", "upload"])?;
+        if let RemoteAuth::PrivateKey(key) = &config.auth
+            && key.is_empty()
+        {
+            return Err(RemoteError::Config { message: "The private key is empty.".into() });
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(timeouts.connect)
+            .read_timeout(timeouts.read)
+            .user_agent(concat!("stockroom-sr-remote/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| RemoteError::Config { message: format!("The HTTP client could not start ({e}).") })?;
+        Ok(Client { http, config: Arc::new(config), api_base, upload_url })
+    }
+
+    pub fn config(&self) -> &RemoteConfig {
+        &self.config
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Upload
+
+    /// Uploads one file (Upload API v1, multipart), streaming it from disk.
+    ///
+    /// `progress` is called for every chunk handed to the transport; the upload is complete only when
+    /// this returns `Ok`. Cancelling `cancel` aborts the request and returns [`RemoteError::Cancelled`].
+    /// Never retried here: a failed upload is for the caller (the upload queue) to repeat, and with
+    /// [`RemoteAuth::AuthEndpoint`] each call fetches a fresh one-time token.
+    pub async fn upload<P>(
+        &self,
+        request: UploadRequest,
+        progress: P,
+        cancel: Option<CancellationToken>,
+    ) -> Result<UploadedFile, RemoteError>
+    where
+        P: Fn(UploadProgress) + Send + Sync + 'static,
+    {
+        let work = self.upload_inner(request, Arc::new(progress), cancel.clone());
+        match cancel {
+            Some(token) => tokio::select! {
+                biased;
+                _ = token.cancelled() => Err(RemoteError::Cancelled),
+                result = work => result,
+            },
+            None => work.await,
+        }
+    }
+
+    async fn upload_inner(
+        &self,
+        request: UploadRequest,
+        progress: upload::ProgressFn,
+        cancel: Option<CancellationToken>,
+    ) -> Result<UploadedFile, RemoteError> {
+        if cancel.as_ref().is_some_and(CancellationToken::is_cancelled) {
+            return Err(RemoteError::Cancelled);
+        }
+        let client_auth = match &self.config.auth {
+            RemoteAuth::PrivateKey(_) => None,
+            RemoteAuth::AuthEndpoint { public_key, url } => {
+                Some((public_key.clone(), self.fetch_upload_auth(url).await?))
+            }
+        };
+
+        let (total, chunks) = upload::open_source(&request.source).await?;
+        let tap = BodyTap::new(request.compute_hash);
+        let stream = upload::tap(chunks, total, tap.clone(), progress, cancel.clone());
+        let part = Part::stream_with_length(Body::wrap_stream(stream), total)
+            .file_name(request.file_name.clone())
+            .mime_str("application/octet-stream")
+            .map_err(|e| RemoteError::Config { message: format!("Bad content type ({e}).") })?;
+
+        let mut form = Form::new();
+        for (name, value) in request.form_fields() {
+            form = form.text(name, value);
+        }
+        if let Some((public_key, auth)) = client_auth {
+            let expire = match auth.expire {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            form = form
+                .text("publicKey", public_key)
+                .text("token", auth.token)
+                .text("expire", expire)
+                .text("signature", auth.signature);
+        }
+        // The file goes last, so the server sees every option before the bytes.
+        form = form.part("file", part);
+
+        let mut rb = self.http.post(self.upload_url.clone()).multipart(form);
+        if let RemoteAuth::PrivateKey(key) = &self.config.auth {
+            rb = rb.basic_auth(key.expose(), Some(""));
+        }
+
+        let fail = |e: reqwest::Error| {
+            if cancel.as_ref().is_some_and(CancellationToken::is_cancelled) {
+                return RemoteError::Cancelled;
+            }
+            if let Some(source) = tap.take_read_error() {
+                return match &request.source {
+                    upload::UploadSource::Path(path) => RemoteError::LocalFile { path: path.clone(), source },
+                    upload::UploadSource::Bytes(_) => error::from_transport(&e, tap.sent(), total),
+                };
+            }
+            error::from_transport(&e, tap.sent(), total)
+        };
+        let response = rb.send().await.map_err(fail)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(|e| {
+            // The request went out whole; only the answer was lost.
+            RemoteError::Network {
+                message: format!("the answer was cut off ({e})"),
+                sent_bytes: tap.sent(),
+                maybe_delivered: true,
+            }
+        })?;
+        if !status.is_success() || status == StatusCode::MULTI_STATUS {
+            return Err(error::from_response_parts(status, &headers, &body));
+        }
+        let mut uploaded: UploadedFile = parse(&headers, &body)?;
+        uploaded.content_hash = tap.finish(total);
+        tracing::debug!(file_id = %uploaded.file_id, bytes = total, "uploaded");
+        Ok(uploaded)
+    }
+
+    async fn fetch_upload_auth(&self, url: &str) -> Result<UploadAuthParams, RemoteError> {
+        let url = Url::parse(url).map_err(|e| RemoteError::Config {
+            message: format!("The upload sign-in address is not a valid URL ({e})."),
+        })?;
+        let response = self
+            .http
+            .get(url)
+            .timeout(MANAGEMENT_DEADLINE)
+            .send()
+            .await
+            .map_err(|e| error::from_transport(&e, 0, 0))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(|e| error::from_transport(&e, 0, 0))?;
+        if !status.is_success() {
+            let inner = error::from_response_parts(status, &headers, &body);
+            return Err(match inner {
+                RemoteError::Server { .. } | RemoteError::RateLimited { .. } | RemoteError::Network { .. } => inner,
+                other => RemoteError::Authentication {
+                    message: format!(
+                        "The upload sign-in service refused to sign the upload (HTTP {}: {}).",
+                        status.as_u16(),
+                        other_message(&other)
+                    ),
+                    request_id: None,
+                },
+            });
+        }
+        parse(&headers, &body)
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Files
+
+    /// One page of `GET /v1/files`: files, file versions and folders, as asked by `query`.
+    pub async fn list_files(&self, query: &ListQuery) -> Result<Vec<Item>, RemoteError> {
+        let rb = self.api(Method::GET, &["v1", "files"])?.query(query);
+        self.call_json(rb).await
+    }
+
+    /// Every item matching `query`, paging with `skip`/`limit` (limit defaults to 1000) until a page comes
+    /// back empty. Each page is retried on rate limits and transient failures.
+    pub async fn list_all(&self, query: &ListQuery) -> Result<Vec<Item>, RemoteError> {
+        let limit = query.limit.unwrap_or(1000).clamp(1, 1000);
+        let mut skip = query.skip.unwrap_or(0);
+        let mut all = Vec::new();
+        let policy = RetryPolicy::default();
+        loop {
+            let page_query = ListQuery { skip: Some(skip), limit: Some(limit), ..query.clone() };
+            let page = with_retry(&policy, || self.list_files(&page_query)).await?;
+            if page.is_empty() {
+                return Ok(all);
+            }
+            skip = skip.saturating_add(page.len() as u32);
+            all.extend(page);
+        }
+    }
+
+    pub async fn get_file_details(&self, file_id: &str) -> Result<File, RemoteError> {
+        let rb = self.api(Method::GET, &["v1", "files", file_id, "details"])?;
+        self.call_json(rb).await
+    }
+
+    /// Updates tags, custom metadata, coordinates, description or AI tags ([`FileUpdate::Details`]), or the
+    /// publication status ([`FileUpdate::Publish`]). Returns the updated file.
+    pub async fn update_file_details(
+        &self,
+        file_id: &str,
+        update: impl Into<FileUpdate>,
+    ) -> Result<File, RemoteError> {
+        let rb = self.api(Method::PATCH, &["v1", "files", file_id, "details"])?.json(&update.into());
+        self.call_json(rb).await
+    }
+
+    /// Deletes the file and all its versions.
+    pub async fn delete_file(&self, file_id: &str) -> Result<(), RemoteError> {
+        let rb = self.api(Method::DELETE, &["v1", "files", file_id])?;
+        self.call_empty(rb).await
+    }
+
+    /// Deletes up to 100 files. A missing id fails the whole call with
+    /// [`RemoteError::NotFound`] (`missing_file_ids`) and deletes nothing; a 207 is returned as an outcome
+    /// with per-id `errors`.
+    pub async fn bulk_delete(&self, file_ids: &[String]) -> Result<BulkOutcome, RemoteError> {
+        let rb = self.api(Method::POST, &["v1", "files", "batch", "deleteByFileIds"])?.json(&json!({ "fileIds": file_ids }));
+        self.call_bulk(rb, "successfullyDeletedFileIds").await
+    }
+
+    /// Copies a file into `destination_path` (a folder). A same-name file there gets the copy as new
+    /// version(s).
+    pub async fn copy_file(
+        &self,
+        source_file_path: &str,
+        destination_path: &str,
+        include_file_versions: bool,
+    ) -> Result<(), RemoteError> {
+        let body = json!({
+            "sourceFilePath": source_file_path,
+            "destinationPath": destination_path,
+            "includeFileVersions": include_file_versions,
+        });
+        let rb = self.api(Method::POST, &["v1", "files", "copy"])?.json(&body);
+        self.call_empty(rb).await
+    }
+
+    /// Moves a file (all versions) into `destination_path` (a folder).
+    pub async fn move_file(&self, source_file_path: &str, destination_path: &str) -> Result<(), RemoteError> {
+        let body = json!({ "sourceFilePath": source_file_path, "destinationPath": destination_path });
+        let rb = self.api(Method::POST, &["v1", "files", "move"])?.json(&body);
+        self.call_empty(rb).await
+    }
+
+    /// Renames a file (all versions). A name already taken is [`RemoteError::Conflict`].
+    pub async fn rename_file(
+        &self,
+        file_path: &str,
+        new_file_name: &str,
+        purge_cache: bool,
+    ) -> Result<RenameOutcome, RemoteError> {
+        let body = json!({ "filePath": file_path, "newFileName": new_file_name, "purgeCache": purge_cache });
+        let rb = self.api(Method::PUT, &["v1", "files", "rename"])?.json(&body);
+        let (status, headers, body) = self.call_raw(rb).await?;
+        let json: Value = parse_or_empty(&headers, &body)?;
+        if status == StatusCode::MULTI_STATUS {
+            let message = json.get("message").and_then(Value::as_str).unwrap_or("the cache purge failed").to_owned();
+            return Ok(RenameOutcome::RenamedPurgeFailed { message });
+        }
+        Ok(RenameOutcome::Renamed {
+            purge_request_id: json.get("purgeRequestId").and_then(Value::as_str).map(str::to_owned),
+        })
+    }
+
+    /// Adds tags to up to 50 files (current versions).
+    pub async fn add_tags(&self, file_ids: &[String], tags: &[String]) -> Result<BulkOutcome, RemoteError> {
+        let rb = self.api(Method::POST, &["v1", "files", "addTags"])?.json(&json!({ "fileIds": file_ids, "tags": tags }));
+        self.call_bulk(rb, "successfullyUpdatedFileIds").await
+    }
+
+    /// Removes tags from up to 50 files.
+    pub async fn remove_tags(&self, file_ids: &[String], tags: &[String]) -> Result<BulkOutcome, RemoteError> {
+        let rb =
+            self.api(Method::POST, &["v1", "files", "removeTags"])?.json(&json!({ "fileIds": file_ids, "tags": tags }));
+        self.call_bulk(rb, "successfullyUpdatedFileIds").await
+    }
+
+    /// Removes AI tags (by name) from up to 50 files.
+    pub async fn remove_ai_tags(&self, file_ids: &[String], ai_tags: &[String]) -> Result<BulkOutcome, RemoteError> {
+        let rb = self
+            .api(Method::POST, &["v1", "files", "removeAITags"])?
+            .json(&json!({ "fileIds": file_ids, "AITags": ai_tags }));
+        self.call_bulk(rb, "successfullyUpdatedFileIds").await
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Versions and metadata
+
+    /// All versions of a file, the current one included.
+    pub async fn list_versions(&self, file_id: &str) -> Result<Vec<File>, RemoteError> {
+        let rb = self.api(Method::GET, &["v1", "files", file_id, "versions"])?;
+        self.call_json(rb).await
+    }
+
+    pub async fn get_version(&self, file_id: &str, version_id: &str) -> Result<File, RemoteError> {
+        let rb = self.api(Method::GET, &["v1", "files", file_id, "versions", version_id])?;
+        self.call_json(rb).await
+    }
+
+    /// Deletes a non-current version (the current one cannot be deleted: [`RemoteError::Validation`]).
+    pub async fn delete_version(&self, file_id: &str, version_id: &str) -> Result<(), RemoteError> {
+        let rb = self.api(Method::DELETE, &["v1", "files", file_id, "versions", version_id])?;
+        self.call_empty(rb).await
+    }
+
+    /// Makes `version_id` the current version; returns the file as it now is.
+    pub async fn restore_version(&self, file_id: &str, version_id: &str) -> Result<File, RemoteError> {
+        let rb = self.api(Method::PUT, &["v1", "files", file_id, "versions", version_id, "restore"])?;
+        self.call_json(rb).await
+    }
+
+    /// Technical metadata (dimensions, format, EXIF, video codecs) of an uploaded file.
+    pub async fn file_metadata(&self, file_id: &str) -> Result<FileMetadata, RemoteError> {
+        let rb = self.api(Method::GET, &["v1", "files", file_id, "metadata"])?;
+        self.call_json(rb).await
+    }
+
+    /// Technical metadata of a delivery URL of this account (`GET /v1/metadata?url=`).
+    pub async fn url_metadata(&self, url: &str) -> Result<FileMetadata, RemoteError> {
+        let rb = self.api(Method::GET, &["v1", "metadata"])?.query(&[("url", url)]);
+        self.call_json(rb).await
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Custom metadata fields
+
+    pub async fn create_custom_metadata_field(
+        &self,
+        field: &NewCustomMetadataField,
+    ) -> Result<CustomMetadataField, RemoteError> {
+        let rb = self.api(Method::POST, &["v1", "customMetadataFields"])?.json(field);
+        self.call_json(rb).await
+    }
+
+    pub async fn list_custom_metadata_fields(
+        &self,
+        include_deleted: bool,
+    ) -> Result<Vec<CustomMetadataField>, RemoteError> {
+        let rb = self.api(Method::GET, &["v1", "customMetadataFields"])?.query(&[("includeDeleted", include_deleted)]);
+        self.call_json(rb).await
+    }
+
+    pub async fn update_custom_metadata_field(
+        &self,
+        field_id: &str,
+        update: &CustomMetadataFieldUpdate,
+    ) -> Result<CustomMetadataField, RemoteError> {
+        let rb = self.api(Method::PATCH, &["v1", "customMetadataFields", field_id])?.json(update);
+        self.call_json(rb).await
+    }
+
+    /// Deletes a field. Its name can never be used again on this account.
+    pub async fn delete_custom_metadata_field(&self, field_id: &str) -> Result<(), RemoteError> {
+        let rb = self.api(Method::DELETE, &["v1", "customMetadataFields", field_id])?;
+        self.call_empty(rb).await
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Folders
+
+    /// Creates `folder_name` inside `parent_folder_path` (missing parents are created).
+    pub async fn create_folder(&self, folder_name: &str, parent_folder_path: &str) -> Result<(), RemoteError> {
+        let body = json!({ "folderName": folder_name, "parentFolderPath": parent_folder_path });
+        let rb = self.api(Method::POST, &["v1", "folder"])?.json(&body);
+        self.call_empty(rb).await
+    }
+
+    /// Deletes a folder with everything in it.
+    pub async fn delete_folder(&self, folder_path: &str) -> Result<(), RemoteError> {
+        let rb = self.api(Method::DELETE, &["v1", "folder"])?.json(&json!({ "folderPath": folder_path }));
+        self.call_empty(rb).await
+    }
+
+    /// Starts copying `source_folder_path` into `destination_path`; returns the job id.
+    pub async fn copy_folder(
+        &self,
+        source_folder_path: &str,
+        destination_path: &str,
+        include_versions: bool,
+    ) -> Result<String, RemoteError> {
+        let body = json!({
+            "sourceFolderPath": source_folder_path,
+            "destinationPath": destination_path,
+            "includeVersions": include_versions,
+        });
+        self.job(&["v1", "bulkJobs", "copyFolder"], body).await
+    }
+
+    /// Starts moving `source_folder_path` into `destination_path`; returns the job id.
+    pub async fn move_folder(&self, source_folder_path: &str, destination_path: &str) -> Result<String, RemoteError> {
+        let body = json!({ "sourceFolderPath": source_folder_path, "destinationPath": destination_path });
+        self.job(&["v1", "bulkJobs", "moveFolder"], body).await
+    }
+
+    /// Starts renaming the folder at `folder_path` to `new_folder_name`; returns the job id.
+    pub async fn rename_folder(
+        &self,
+        folder_path: &str,
+        new_folder_name: &str,
+        purge_cache: bool,
+    ) -> Result<String, RemoteError> {
+        let body = json!({ "folderPath": folder_path, "newFolderName": new_folder_name, "purgeCache": purge_cache });
+        self.job(&["v1", "bulkJobs", "renameFolder"], body).await
+    }
+
+    pub async fn bulk_job_status(&self, job_id: &str) -> Result<BulkJob, RemoteError> {
+        let rb = self.api(Method::GET, &["v1", "bulkJobs", job_id])?;
+        self.call_json(rb).await
+    }
+
+    async fn job(&self, path: &[&str], body: Value) -> Result<String, RemoteError> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Job {
+            job_id: String,
+        }
+        let rb = self.api(Method::POST, path)?.json(&body);
+        let job: Job = self.call_json(rb).await?;
+        Ok(job.job_id)
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Cache purge
+
+    /// Asks the CDN to forget `url` (a `*` is allowed at the end); returns the purge request id.
+    pub async fn purge(&self, url: &str) -> Result<String, RemoteError> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Purge {
+            request_id: String,
+        }
+        let rb = self.api(Method::POST, &["v1", "files", "purge"])?.json(&json!({ "url": url }));
+        let purge: Purge = self.call_json(rb).await?;
+        Ok(purge.request_id)
+    }
+
+    pub async fn purge_status(&self, request_id: &str) -> Result<JobStatus, RemoteError> {
+        #[derive(Deserialize)]
+        struct Status {
+            status: JobStatus,
+        }
+        let rb = self.api(Method::GET, &["v1", "files", "purge", request_id])?;
+        let status: Status = self.call_json(rb).await?;
+        Ok(status.status)
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Plumbing
+
+    /// A management request with Basic auth (private key as username, empty password).
+    fn api(&self, method: Method, segments: &[&str]) -> Result<RequestBuilder, RemoteError> {
+        let RemoteAuth::PrivateKey(key) = &self.config.auth else {
+            return Err(RemoteError::Config {
+                message: "Managing the media library needs the private key; this connection only has upload \
+                          signing."
+                    .into(),
+            });
+        };
+        let url = join(&self.api_base, segments)?;
+        Ok(self.http.request(method, url).timeout(MANAGEMENT_DEADLINE).basic_auth(key.expose(), Some("")))
+    }
+
+    /// Sends, reads the whole (small) body, and maps any non-2xx status to its error. Returns the status so
+    /// bulk calls can tell 200 from 207.
+    async fn call_raw(&self, rb: RequestBuilder) -> Result<(StatusCode, HeaderMap, Bytes), RemoteError> {
+        let response = rb.send().await.map_err(|e| error::from_transport(&e, 0, 0))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(|e| error::from_transport(&e, 0, 0))?;
+        if status.is_success() {
+            Ok((status, headers, body))
+        } else {
+            let err = error::from_response_parts(status, &headers, &body);
+            tracing::debug!(status = status.as_u16(), request_id = ?err.request_id(), "remote call failed");
+            Err(err)
+        }
+    }
+
+    /// A call whose 2xx answer must be complete (a 207 is an error here).
+    async fn call_ok(&self, rb: RequestBuilder) -> Result<(HeaderMap, Bytes), RemoteError> {
+        let (status, headers, body) = self.call_raw(rb).await?;
+        if status == StatusCode::MULTI_STATUS {
+            return Err(error::from_response_parts(status, &headers, &body));
+        }
+        Ok((headers, body))
+    }
+
+    async fn call_json<T: DeserializeOwned>(&self, rb: RequestBuilder) -> Result<T, RemoteError> {
+        let (headers, body) = self.call_ok(rb).await?;
+        parse(&headers, &body)
+    }
+
+    /// A call that answers 204 (no body) or 200/201 with `{}`; both are success.
+    async fn call_empty(&self, rb: RequestBuilder) -> Result<(), RemoteError> {
+        self.call_ok(rb).await.map(|_| ())
+    }
+
+    async fn call_bulk(&self, rb: RequestBuilder, success_key: &str) -> Result<BulkOutcome, RemoteError> {
+        let (_, headers, body) = self.call_raw(rb).await?;
+        let json: Value = parse_or_empty(&headers, &body)?;
+        let succeeded = json
+            .get(success_key)
+            .and_then(Value::as_array)
+            .map(|ids| ids.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .unwrap_or_default();
+        let errors = match json.get("errors") {
+            Some(e) if !e.is_null() => serde_json::from_value(e.clone()).map_err(|e| invalid(&headers, e))?,
+            _ => Vec::new(),
+        };
+        Ok(BulkOutcome { succeeded, errors })
+    }
+}
+
+fn parse_base(what: &str, raw: &str) -> Result<Url, RemoteError> {
+    let url = Url::parse(raw.trim())
+        .map_err(|e| RemoteError::Config { message: format!("The {what} '{raw}' is not a valid URL ({e}).") })?;
+    if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
+        return Err(RemoteError::Config { message: format!("The {what} '{raw}' must start with https://.") });
+    }
+    Ok(url)
+}
+
+/// `base` + percent-encoded path segments (ids and names are never spliced in raw).
+fn join(base: &Url, segments: &[&str]) -> Result<Url, RemoteError> {
+    let mut url = base.clone();
+    url.path_segments_mut()
+        .map_err(|()| RemoteError::Config { message: format!("The address '{base}' cannot take a path.") })?
+        .pop_if_empty()
+        .extend(segments);
+    Ok(url)
+}
+
+fn parse<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<T, RemoteError> {
+    serde_json::from_slice(body).map_err(|e| invalid(headers, e))
+}
+
+/// Parses a JSON object body, treating an empty body (204) as `{}`.
+fn parse_or_empty(headers: &HeaderMap, body: &[u8]) -> Result<Value, RemoteError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Default::default()));
+    }
+    parse(headers, body)
+}
+
+fn invalid(headers: &HeaderMap, e: impl std::fmt::Display) -> RemoteError {
+    RemoteError::InvalidResponse { message: e.to_string(), request_id: error::request_id(headers) }
+}
+
+fn other_message(err: &RemoteError) -> String {
+    match err {
+        RemoteError::Validation { message, .. }
+        | RemoteError::Authentication { message, .. }
+        | RemoteError::NotFound { message, .. }
+        | RemoteError::Conflict { message, .. }
+        | RemoteError::UnexpectedStatus { message, .. }
+        | RemoteError::PartialSuccess { message, .. } => message.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Secret;
+
+    fn config(api: &str) -> RemoteConfig {
+        RemoteConfig::new(api, api, "https://ik.imagekit.io/demo", RemoteAuth::PrivateKey(Secret::new("private_key_test")))
+    }
+
+    #[test]
+    fn ids_are_percent_encoded_as_path_segments() {
+        let base = Url::parse("http://127.0.0.1:9/prefix/").unwrap();
+        let url = join(&base, &["v1", "files", "a/b?c", "details"]).unwrap();
+        assert_eq!(url.as_str(), "http://127.0.0.1:9/prefix/v1/files/a%2Fb%3Fc/details");
+        let bare = Url::parse("https://api.imagekit.io").unwrap();
+        assert_eq!(join(&bare, &["v1", "files"]).unwrap().as_str(), "https://api.imagekit.io/v1/files");
+    }
+
+    #[test]
+    fn bad_settings_are_config_errors_not_panics() {
+        assert!(matches!(Client::new(config("not a url")), Err(RemoteError::Config { .. })));
+        assert!(matches!(Client::new(config("ftp://example.com")), Err(RemoteError::Config { .. })));
+        let empty_key = RemoteConfig::new(
+            "https://api.imagekit.io",
+            "https://upload.imagekit.io",
+            "https://ik.imagekit.io/demo",
+            RemoteAuth::PrivateKey(Secret::new("")),
+        );
+        assert!(matches!(Client::new(empty_key), Err(RemoteError::Config { .. })));
+    }
+
+    #[test]
+    fn upload_url_and_basic_auth_header() {
+        let client = Client::new(config("https://upload.imagekit.io")).unwrap();
+        assert_eq!(client.upload_url.as_str(), "https://upload.imagekit.io/api/v1/files/upload");
+        let req = client.api(Method::GET, &["v1", "files"]).unwrap().build().unwrap();
+        // base64("private_key_test:")
+        assert_eq!(req.headers()["authorization"], "Basic cHJpdmF0ZV9rZXlfdGVzdDo=");
+    }
+
+    #[test]
+    fn secret_never_shows_in_debug_output() {
+        let client = Client::new(config("https://api.imagekit.io")).unwrap();
+        let printed = format!("{client:?} {:?} {}", client.config(), Secret::new("private_key_test"));
+        assert!(!printed.contains("private_key_test"), "{printed}");
+        assert!(printed.contains("***"));
+    }
+
+    #[test]
+    fn management_without_private_key_is_a_config_error() {
+        let cfg = RemoteConfig::new(
+            "https://api.imagekit.io",
+            "https://upload.imagekit.io",
+            "https://ik.imagekit.io/demo",
+            RemoteAuth::AuthEndpoint { public_key: "public_x".into(), url: "https://example.com/auth".into() },
+        );
+        let client = Client::new(cfg).unwrap();
+        assert!(matches!(client.api(Method::GET, &["v1", "files"]), Err(RemoteError::Config { .. })));
+    }
+}

@@ -1,0 +1,395 @@
+//! Upload API v1 request: the form fields, and the streamed file body with progress, hashing and
+//! cancellation.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use tokio_util::io::ReaderStream;
+use tokio_util::sync::CancellationToken;
+
+use crate::RemoteError;
+
+/// Chunk size read from disk and handed to the transport. Large enough that per-chunk overhead
+/// (progress callback, hashing call, hyper frame) is negligible, small enough to keep memory flat.
+pub(crate) const CHUNK: usize = 256 * 1024;
+
+/// Where the bytes of an upload come from.
+#[derive(Clone, Debug)]
+pub enum UploadSource {
+    /// A local file, streamed from disk; never read whole into memory.
+    Path(PathBuf),
+    /// Bytes already in memory.
+    Bytes(Bytes),
+}
+
+/// Optional fields the upload response should include (`responseFields`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ResponseField {
+    Tags,
+    CustomCoordinates,
+    IsPrivateFile,
+    EmbeddedMetadata,
+    IsPublished,
+    CustomMetadata,
+    Metadata,
+    SelectedFieldsSchema,
+}
+
+impl ResponseField {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResponseField::Tags => "tags",
+            ResponseField::CustomCoordinates => "customCoordinates",
+            ResponseField::IsPrivateFile => "isPrivateFile",
+            ResponseField::EmbeddedMetadata => "embeddedMetadata",
+            ResponseField::IsPublished => "isPublished",
+            ResponseField::CustomMetadata => "customMetadata",
+            ResponseField::Metadata => "metadata",
+            ResponseField::SelectedFieldsSchema => "selectedFieldsSchema",
+        }
+    }
+}
+
+/// One post-upload transformation (`transformation.post[]`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum PostTransformation {
+    /// A derived asset with the given transformation string, e.g. `h-300`.
+    Transformation { value: String },
+    /// GIF to video; `value` optional.
+    GifToVideo {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        value: Option<String>,
+    },
+    /// Video thumbnail; `value` optional.
+    Thumbnail {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        value: Option<String>,
+    },
+    /// Adaptive bitrate streaming, e.g. `sr-240_360_480_720_1080` with `hls` or `dash`.
+    Abs { value: String, protocol: AbsProtocol },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AbsProtocol {
+    Hls,
+    Dash,
+}
+
+/// The `transformation` upload field: one `pre` transformation applied before storing, and any number of
+/// asynchronous `post` derivatives.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct UploadTransformation {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pre: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub post: Vec<PostTransformation>,
+}
+
+/// Everything about one upload. Build with [`UploadRequest::new`] and struct-update syntax:
+/// `UploadRequest { folder: Some("/summer/".into()), ..UploadRequest::new(source, "dress.mp4") }`.
+/// `None` and empty fields are not sent, so the remote's defaults apply.
+#[derive(Clone, Debug)]
+pub struct UploadRequest {
+    pub source: UploadSource,
+    pub file_name: String,
+    pub folder: Option<String>,
+    pub use_unique_file_name: Option<bool>,
+    pub overwrite_file: Option<bool>,
+    pub overwrite_ai_tags: Option<bool>,
+    pub overwrite_tags: Option<bool>,
+    pub overwrite_custom_metadata: Option<bool>,
+    pub tags: Vec<String>,
+    pub custom_metadata: Map<String, Value>,
+    pub is_private_file: Option<bool>,
+    pub is_published: Option<bool>,
+    /// `x,y,width,height`.
+    pub custom_coordinates: Option<String>,
+    pub response_fields: Vec<ResponseField>,
+    pub transformation: Option<UploadTransformation>,
+    pub description: Option<String>,
+    /// The raw `extensions` array (see the API's extensions section).
+    pub extensions: Option<Value>,
+    pub webhook_url: Option<String>,
+    /// Server-side `checks` expression.
+    pub checks: Option<String>,
+    /// Compute a blake3 hash of the bytes while they stream (one pass), returned as
+    /// [`crate::UploadedFile::content_hash`].
+    pub compute_hash: bool,
+}
+
+impl UploadRequest {
+    pub fn new(source: UploadSource, file_name: impl Into<String>) -> Self {
+        UploadRequest {
+            source,
+            file_name: file_name.into(),
+            folder: None,
+            use_unique_file_name: None,
+            overwrite_file: None,
+            overwrite_ai_tags: None,
+            overwrite_tags: None,
+            overwrite_custom_metadata: None,
+            tags: Vec::new(),
+            custom_metadata: Map::new(),
+            is_private_file: None,
+            is_published: None,
+            custom_coordinates: None,
+            response_fields: Vec::new(),
+            transformation: None,
+            description: None,
+            extensions: None,
+            webhook_url: None,
+            checks: None,
+            compute_hash: false,
+        }
+    }
+
+    /// The text fields of the multipart form, in wire spelling, every value a string as the API wants:
+    /// booleans as `"true"`/`"false"`, arrays joined with `,`, objects as JSON text.
+    pub fn form_fields(&self) -> Vec<(&'static str, String)> {
+        let mut f: Vec<(&'static str, String)> = vec![("fileName", self.file_name.clone())];
+        let mut flag = |name: &'static str, v: Option<bool>| {
+            if let Some(v) = v {
+                f.push((name, v.to_string()));
+            }
+        };
+        flag("useUniqueFileName", self.use_unique_file_name);
+        flag("overwriteFile", self.overwrite_file);
+        flag("overwriteAITags", self.overwrite_ai_tags);
+        flag("overwriteTags", self.overwrite_tags);
+        flag("overwriteCustomMetadata", self.overwrite_custom_metadata);
+        flag("isPrivateFile", self.is_private_file);
+        flag("isPublished", self.is_published);
+        if let Some(folder) = &self.folder {
+            f.push(("folder", folder.clone()));
+        }
+        if !self.tags.is_empty() {
+            f.push(("tags", self.tags.join(",")));
+        }
+        if !self.custom_metadata.is_empty() {
+            f.push(("customMetadata", Value::Object(self.custom_metadata.clone()).to_string()));
+        }
+        if let Some(c) = &self.custom_coordinates {
+            f.push(("customCoordinates", c.clone()));
+        }
+        if !self.response_fields.is_empty() {
+            let names: Vec<&str> = self.response_fields.iter().map(|r| r.as_str()).collect();
+            f.push(("responseFields", names.join(",")));
+        }
+        if let Some(t) = &self.transformation {
+            // Serialising these plain structs cannot fail.
+            f.push(("transformation", serde_json::to_string(t).unwrap_or_default()));
+        }
+        if let Some(d) = &self.description {
+            f.push(("description", d.clone()));
+        }
+        if let Some(e) = &self.extensions {
+            f.push(("extensions", e.to_string()));
+        }
+        if let Some(w) = &self.webhook_url {
+            f.push(("webhookUrl", w.clone()));
+        }
+        if let Some(c) = &self.checks {
+            f.push(("checks", c.clone()));
+        }
+        f
+    }
+}
+
+/// Bytes of the file body handed to the transport so far, out of `total`. Handed over is not yet
+/// acknowledged: the upload is complete only when [`crate::Client::upload`] returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UploadProgress {
+    pub sent: u64,
+    pub total: u64,
+}
+
+/// Shared state of one streaming body: bytes handed over and the running hash.
+pub(crate) struct BodyTap {
+    pub sent: AtomicU64,
+    pub hasher: Option<Mutex<blake3::Hasher>>,
+    /// A read error of the local source, kept so the caller reports it as a local-file problem rather
+    /// than a network one.
+    pub read_error: Mutex<Option<std::io::Error>>,
+}
+
+impl BodyTap {
+    pub fn new(hash: bool) -> Arc<Self> {
+        Arc::new(BodyTap {
+            sent: AtomicU64::new(0),
+            hasher: hash.then(|| Mutex::new(blake3::Hasher::new())),
+            read_error: Mutex::new(None),
+        })
+    }
+
+    pub fn take_read_error(&self) -> Option<std::io::Error> {
+        self.read_error.lock().ok()?.take()
+    }
+
+    pub fn sent(&self) -> u64 {
+        self.sent.load(Ordering::Acquire)
+    }
+
+    /// The hex hash, if hashing was on and exactly `total` bytes went through.
+    pub fn finish(&self, total: u64) -> Option<String> {
+        let hasher = self.hasher.as_ref()?;
+        if self.sent() != total {
+            return None;
+        }
+        let h = hasher.lock().ok()?;
+        Some(h.finalize().to_hex().to_string())
+    }
+}
+
+pub(crate) type ProgressFn = Arc<dyn Fn(UploadProgress) + Send + Sync>;
+
+/// Opens the source and returns (byte length, stream of chunks). Reading errors and cancellation end the
+/// stream with an error, which aborts the request.
+pub(crate) async fn open_source(
+    source: &UploadSource,
+) -> Result<(u64, futures_util::stream::BoxStream<'static, std::io::Result<Bytes>>), RemoteError> {
+    match source {
+        UploadSource::Path(path) => {
+            let local = |source| RemoteError::LocalFile { path: path.clone(), source };
+            let file = tokio::fs::File::open(path).await.map_err(local)?;
+            let meta = file.metadata().await.map_err(local)?;
+            if !meta.is_file() {
+                return Err(local(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file")));
+            }
+            Ok((meta.len(), ReaderStream::with_capacity(file, CHUNK).boxed()))
+        }
+        UploadSource::Bytes(bytes) => {
+            let bytes = bytes.clone();
+            let len = bytes.len();
+            let chunks = (0..len).step_by(CHUNK).map(move |start| Ok(bytes.slice(start..(start + CHUNK).min(len))));
+            Ok((len as u64, futures_util::stream::iter(chunks).boxed()))
+        }
+    }
+}
+
+/// Wraps a chunk stream so that every chunk handed on is counted, hashed and reported, and so that
+/// cancellation stops the body.
+pub(crate) fn tap(
+    inner: impl Stream<Item = std::io::Result<Bytes>> + Send + 'static,
+    total: u64,
+    tap: Arc<BodyTap>,
+    progress: ProgressFn,
+    cancel: Option<CancellationToken>,
+) -> impl Stream<Item = std::io::Result<Bytes>> + Send + 'static {
+    inner.map(move |chunk| {
+        if cancel.as_ref().is_some_and(|c| c.is_cancelled()) {
+            return Err(std::io::Error::new(std::io::ErrorKind::Interrupted, "upload cancelled"));
+        }
+        let chunk = match chunk {
+            Ok(c) => c,
+            Err(e) => {
+                let copy = std::io::Error::new(e.kind(), e.to_string());
+                if let Ok(mut slot) = tap.read_error.lock() {
+                    *slot = Some(e);
+                }
+                return Err(copy);
+            }
+        };
+        if let Some(h) = &tap.hasher
+            && let Ok(mut h) = h.lock()
+        {
+            h.update(&chunk);
+        }
+        let sent = tap.sent.fetch_add(chunk.len() as u64, Ordering::AcqRel) + chunk.len() as u64;
+        progress(UploadProgress { sent, total });
+        Ok(chunk)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn form_fields_are_strings_in_wire_spelling() {
+        let mut meta = Map::new();
+        meta.insert("brand".into(), json!("Nike"));
+        meta.insert("price".into(), json!(1200));
+        let req = UploadRequest {
+            folder: Some("/summer/dresses/".into()),
+            use_unique_file_name: Some(false),
+            overwrite_file: Some(true),
+            tags: vec!["t-shirt".into(), "round-neck".into()],
+            custom_metadata: meta,
+            is_private_file: Some(false),
+            custom_coordinates: Some("10,10,100,100".into()),
+            response_fields: vec![ResponseField::Tags, ResponseField::CustomMetadata],
+            transformation: Some(UploadTransformation {
+                pre: Some("w-500,h-300".into()),
+                post: vec![
+                    PostTransformation::Thumbnail { value: None },
+                    PostTransformation::Abs { value: "sr-240_360".into(), protocol: AbsProtocol::Hls },
+                ],
+            }),
+            extensions: Some(json!([{"name":"google-auto-tagging","maxTags":5,"minConfidence":95}])),
+            ..UploadRequest::new(UploadSource::Bytes(Bytes::from_static(b"x")), "dress red.mp4")
+        };
+        let fields = req.form_fields();
+        let get = |k: &str| fields.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_str());
+        assert_eq!(get("fileName"), Some("dress red.mp4"));
+        assert_eq!(get("useUniqueFileName"), Some("false"));
+        assert_eq!(get("overwriteFile"), Some("true"));
+        assert_eq!(get("tags"), Some("t-shirt,round-neck"));
+        assert_eq!(get("customMetadata"), Some(r#"{"brand":"Nike","price":1200}"#));
+        assert_eq!(get("responseFields"), Some("tags,customMetadata"));
+        assert_eq!(
+            get("transformation"),
+            Some(r#"{"pre":"w-500,h-300","post":[{"type":"thumbnail"},{"type":"abs","value":"sr-240_360","protocol":"hls"}]}"#)
+        );
+        assert_eq!(get("extensions"), Some(r#"[{"name":"google-auto-tagging","maxTags":5,"minConfidence":95}]"#));
+        assert_eq!(get("isPublished"), None, "unset options are left to the remote's defaults");
+        assert_eq!(get("description"), None);
+    }
+
+    #[tokio::test]
+    async fn tapped_stream_counts_hashes_and_reports_every_byte() {
+        let data: Bytes = (0..(CHUNK * 2 + 123)).map(|i| (i % 251) as u8).collect::<Vec<u8>>().into();
+        let (total, stream) = open_source(&UploadSource::Bytes(data.clone())).await.unwrap();
+        assert_eq!(total, data.len() as u64);
+        let reports = Arc::new(Mutex::new(Vec::new()));
+        let r2 = reports.clone();
+        let t = BodyTap::new(true);
+        let out: Vec<Bytes> = tap(stream, total, t.clone(), Arc::new(move |p| r2.lock().unwrap().push(p)), None)
+            .map(|c| c.unwrap())
+            .collect()
+            .await;
+        assert_eq!(out.concat(), data.to_vec());
+        let reports = reports.lock().unwrap();
+        assert_eq!(reports.len(), 3);
+        assert_eq!(reports.last().unwrap(), &UploadProgress { sent: total, total });
+        assert_eq!(t.finish(total), Some(blake3::hash(&data).to_hex().to_string()));
+    }
+
+    #[tokio::test]
+    async fn cancelled_stream_ends_with_error_and_no_hash() {
+        let data = Bytes::from(vec![7u8; CHUNK * 3]);
+        let (total, stream) = open_source(&UploadSource::Bytes(data)).await.unwrap();
+        let cancel = CancellationToken::new();
+        let c2 = cancel.clone();
+        let t = BodyTap::new(true);
+        let mut s = Box::pin(tap(stream, total, t.clone(), Arc::new(move |_| c2.cancel()), Some(cancel)));
+        assert!(s.next().await.unwrap().is_ok());
+        assert!(s.next().await.unwrap().is_err());
+        assert_eq!(t.sent(), CHUNK as u64);
+        assert_eq!(t.finish(total), None);
+    }
+
+    #[tokio::test]
+    async fn missing_file_is_a_local_file_error() {
+        let err = open_source(&UploadSource::Path("/nonexistent/dress.mp4".into())).await.err().unwrap();
+        assert!(matches!(err, RemoteError::LocalFile { .. }));
+        assert!(err.to_string().contains("/nonexistent/dress.mp4"));
+    }
+}
