@@ -1,1 +1,187 @@
 //! A faithful local emulator of the remote media library API (axum on 127.0.0.1): the sandbox remote and the test double.
+//!
+//! One loopback port serves the three hosts of the remote (spec §1.1), routed by path prefix:
+//! `/api/v1|v2/files/upload` is upload, `/v1/...` is management, `/_emulator/...` drives faults,
+//! anything else is delivery at `/<imagekit_id>/...`. Records live in SQLite under
+//! `data_dir`, each stored version in its own file, so a restart keeps the library.
+//!
+//! Boundary: depends only on `sr-imagekit` for the remote's language (names, signatures, schemas,
+//! search); knows nothing of the app.
+
+mod config;
+mod delivery;
+mod error;
+mod faults;
+mod fields;
+mod files;
+mod folders;
+mod ik;
+mod meta;
+mod ratelimit;
+mod server;
+mod sniff;
+mod state;
+mod store;
+mod upload;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post, put};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+pub use config::{Bucket, EmulatorConfig, PlanLimits, RateLimits};
+pub use error::{EmulatorError, HELP};
+pub use faults::{FaultAction, FaultRule, Faults, InstalledFault};
+pub use state::AppState;
+
+/// A running emulator. Dropping it without [`EmulatorHandle::shutdown`] leaves it running until the
+/// runtime stops.
+pub struct EmulatorHandle {
+    addr: SocketAddr,
+    state: AppState,
+    shutdown: CancellationToken,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl EmulatorHandle {
+    /// `http://127.0.0.1:PORT`: the API and upload base URL.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+    /// `http://127.0.0.1:PORT/<imagekit_id>/`: the URL endpoint for delivery.
+    pub fn url_endpoint(&self) -> String {
+        format!("{}/{}/", self.base_url(), self.state.cfg.imagekit_id)
+    }
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+    /// The fault-injection rules of this emulator.
+    pub fn faults(&self) -> Faults {
+        self.state.faults()
+    }
+    /// Stops accepting, drops open connections and waits for the accept loop to end.
+    pub async fn shutdown(self) {
+        self.shutdown.cancel();
+        let _ = self.task.await;
+    }
+}
+
+/// Binds `bind` (port 0 picks a free port), opens the library and serves it in the background.
+pub async fn start(config: EmulatorConfig, bind: SocketAddr) -> Result<EmulatorHandle, EmulatorError> {
+    let listener = TcpListener::bind(bind).await.map_err(|source| EmulatorError::Bind { addr: bind, source })?;
+    let addr = listener.local_addr().map_err(|source| EmulatorError::Bind { addr: bind, source })?;
+    let state = AppState::new(config, format!("http://{addr}"))?;
+    let app = router(state.clone());
+    let shutdown = CancellationToken::new();
+    let task = tokio::spawn(server::accept_loop(listener, app, shutdown.clone()));
+    Ok(EmulatorHandle { addr, state, shutdown, task })
+}
+
+/// What the CLI runs: start, print the base URL on stdout, serve until Ctrl-C.
+pub async fn serve_forever(config: EmulatorConfig, bind: SocketAddr) -> Result<(), EmulatorError> {
+    let handle = start(config, bind).await?;
+    println!("{}", handle.base_url());
+    let _ = tokio::signal::ctrl_c().await;
+    handle.shutdown().await;
+    Ok(())
+}
+
+async fn require_basic(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    match state.check_basic(req.headers()) {
+        Ok(()) => next.run(req).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The whole emulator as an axum router over `state`.
+pub fn router(state: AppState) -> Router {
+    let management = Router::new()
+        .route("/v1/files", get(files::list))
+        .route("/v1/files/{id}/details", get(files::details).patch(files::update))
+        .route("/v1/files/{id}", delete(files::delete_file))
+        .route("/v1/files/batch/deleteByFileIds", post(files::bulk_delete))
+        .route("/v1/files/copy", post(files::copy))
+        .route("/v1/files/move", post(files::move_file))
+        .route("/v1/files/rename", put(files::rename))
+        .route("/v1/files/addTags", post(files::add_tags))
+        .route("/v1/files/removeTags", post(files::remove_tags))
+        .route("/v1/files/removeAITags", post(files::remove_ai_tags))
+        .route("/v1/files/{id}/versions", get(files::versions))
+        .route("/v1/files/{id}/versions/{vid}", get(files::version).delete(files::delete_version))
+        .route("/v1/files/{id}/versions/{vid}/restore", put(files::restore_version))
+        .route("/v1/files/{id}/metadata", get(files::file_metadata))
+        .route("/v1/metadata", get(files::url_metadata))
+        .route("/v1/files/purge", post(files::purge))
+        .route("/v1/files/purge/{rid}", get(files::purge_status))
+        .route("/v1/folder", post(folders::create).delete(folders::delete))
+        .route("/v1/bulkJobs/copyFolder", post(folders::copy))
+        .route("/v1/bulkJobs/moveFolder", post(folders::move_folder))
+        .route("/v1/bulkJobs/renameFolder", post(folders::rename))
+        .route("/v1/bulkJobs/{job}", get(folders::job_status))
+        .route("/v1/customMetadataFields", get(fields::list).post(fields::create))
+        .route("/v1/customMetadataFields/{id}", axum::routing::patch(fields::update).delete(fields::delete))
+        .route_layer(middleware::from_fn_with_state(state.clone(), require_basic));
+    let inner = Router::new()
+        .merge(management)
+        .route("/api/v1/files/upload", post(upload::upload_v1))
+        .route("/api/v2/files/upload", post(upload::upload_v2))
+        .route("/_emulator/health", get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }))
+        .route("/_emulator/faults", get(faults_list).post(faults_add).delete(faults_clear))
+        .route("/_emulator/faults/{id}", delete(faults_remove))
+        .fallback(delivery::serve)
+        .layer(DefaultBodyLimit::disable())
+        .layer(middleware::from_fn_with_state(state.clone(), server::gate))
+        .with_state(state);
+    server::with_trailing_slash_tolerance(inner)
+}
+
+async fn faults_list(State(s): State<AppState>) -> Response {
+    axum::Json(serde_json::json!({"rules": s.faults.list(), "firstPollPending": s.faults.first_poll_pending()}))
+        .into_response()
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum FaultBody {
+    Many { rules: Vec<FaultRule>, #[serde(default, rename = "firstPollPending")] first_poll_pending: Option<bool> },
+    One(FaultRule),
+    Settings { #[serde(rename = "firstPollPending")] first_poll_pending: bool },
+}
+
+async fn faults_add(State(s): State<AppState>, body: axum::body::Bytes) -> Response {
+    let parsed: Result<FaultBody, _> = serde_json::from_slice(&body);
+    let ids: Vec<u64> = match parsed {
+        Ok(FaultBody::One(rule)) => vec![s.faults.add(rule)],
+        Ok(FaultBody::Many { rules, first_poll_pending }) => {
+            if let Some(p) = first_poll_pending {
+                s.faults.set_first_poll_pending(p);
+            }
+            rules.into_iter().map(|r| s.faults.add(r)).collect()
+        }
+        Ok(FaultBody::Settings { first_poll_pending }) => {
+            s.faults.set_first_poll_pending(first_poll_pending);
+            vec![]
+        }
+        Err(e) => return error::ApiError::bad(format!("Invalid fault rule: {e}")).into_response(),
+    };
+    (axum::http::StatusCode::CREATED, axum::Json(serde_json::json!({"ids": ids}))).into_response()
+}
+
+async fn faults_clear(State(s): State<AppState>) -> Response {
+    s.faults.clear();
+    s.faults.set_first_poll_pending(false);
+    axum::http::StatusCode::NO_CONTENT.into_response()
+}
+
+async fn faults_remove(State(s): State<AppState>, axum::extract::Path(id): axum::extract::Path<u64>) -> Response {
+    if s.faults.remove(id) {
+        axum::http::StatusCode::NO_CONTENT.into_response()
+    } else {
+        error::ApiError::not_found("No such fault rule.").into_response()
+    }
+}
