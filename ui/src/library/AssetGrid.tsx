@@ -158,6 +158,13 @@ export function AssetGrid({
     return () => window.removeEventListener('keydown', onKey);
   }, [assets, cols, onEscape, onOpen, selectIndex, total]);
 
+  // When the column count changes (window resized, detail panel opened) keep the selection in view.
+  useEffect(() => {
+    const i = selectedRef.current === null ? undefined : assets.indexOf(selectedRef.current);
+    if (i !== undefined) virtualizer.scrollToIndex(Math.floor(i / cols), { align: 'auto' });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only on layout change
+  }, [cols]);
+
   const onTileClick = useCallback((a: Asset) => onClickSelect(a.id), [onClickSelect]);
   const onTileDouble = useCallback((a: Asset) => onOpen(a.id), [onOpen]);
 
