@@ -23,7 +23,7 @@ async fn custom_metadata_fields_crud() {
     assert_eq!(st, 400);
 
     // Values are validated on upload and update.
-    let (st, e) = emu.upload_raw("p.png", png(2, 2), &[("customMetadata", r#"{"price": 900}"#)]).await;
+    let (st, e) = emu.upload_raw("p.png", png(2, 2), &[("customMetadata", r#"{"price": 6000}"#)]).await;
     assert_eq!(st, 400, "{e}");
     let ok = emu.upload("p.png", png(2, 2), &[("customMetadata", r#"{"price": 2000}"#), ("responseFields", "customMetadata")]).await;
     assert_eq!(ok["customMetadata"], json!({"price": 2000}));

@@ -88,7 +88,7 @@ async fn validation_errors() {
         (vec![("transformation", r#"{"pre":""}"#)], "Invalid pre transformation parameter."),
         (vec![("transformation", r#"{"post":[{"type":"abs","value":"sr-240"}]}"#)], "Invalid post transformation parameter."),
         (vec![("checks", "\"request.folder\" ~~ 1")], "Your request contains invalid syntax for the checks parameter."),
-        (vec![("checks", "'file.size' < '1kb'")], "did not pass"),
+        (vec![("checks", "'file.size' < '10b'")], "did not pass"),
         (vec![("customCoordinates", "1,2")], "customCoordinates"),
         (vec![("responseFields", "bogus")], "responseFields"),
         (vec![("customMetadata", r#"{"nope": 1}"#)], "nope"),
