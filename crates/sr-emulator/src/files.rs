@@ -568,10 +568,8 @@ pub async fn copy(State(s): State<AppState>, body: Bytes) -> ApiResult<Response>
     let versions = store::versions_of(&tx, &f.file_id)?;
     let versions: Vec<VersionRec> =
         if all { versions } else { versions.into_iter().filter(|v| v.version_id == f.current).collect() };
-    if f.folder == dst {
-        if all {
-            return Err(ApiError::bad("The source and destination are the same file."));
-        }
+    if f.folder == dst && all {
+        return Err(ApiError::bad("The source and destination are the same file."));
     }
     place_versions(&s, &tx, &versions, &dst, &f.name)?;
     tx.commit()?;
