@@ -142,8 +142,8 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// How long a 429 asks us to wait: `X-RateLimit-Reset` is in **milliseconds**, `Retry-After` in seconds.
-/// The longer of the two wins; one second when neither is usable.
+/// How long a 429 asks us to wait: `X-RateLimit-Reset` (in **milliseconds**, the precise one) when present,
+/// else `Retry-After` (seconds); one second when neither is usable.
 pub(crate) fn rate_limit_wait(headers: &HeaderMap) -> Duration {
     let header_u64 = |name: &str| {
         headers.get(name).and_then(|v| v.to_str().ok()).and_then(|s| s.trim().parse::<f64>().ok())
@@ -154,11 +154,7 @@ pub(crate) fn rate_limit_wait(headers: &HeaderMap) -> Duration {
     let after = header_u64("retry-after")
         .filter(|s| s.is_finite() && *s >= 0.0)
         .map(|s| Duration::from_millis((s * 1000.0).ceil() as u64));
-    match (reset, after) {
-        (Some(a), Some(b)) => a.max(b),
-        (Some(a), None) | (None, Some(a)) => a,
-        (None, None) => Duration::from_secs(1),
-    }
+    reset.or(after).unwrap_or(Duration::from_secs(1))
 }
 
 /// Maps a non-success response (status, headers, raw body) to the error a caller branches on.
@@ -301,7 +297,7 @@ mod tests {
     }
 
     #[test]
-    fn rate_limit_reset_is_milliseconds_and_longest_wait_wins() {
+    fn rate_limit_reset_is_milliseconds_and_preferred_over_retry_after() {
         let err = from_response_parts(
             StatusCode::TOO_MANY_REQUESTS,
             &headers(&[("X-RateLimit-Reset", "1500"), ("X-RateLimit-Limit", "10")]),
@@ -309,7 +305,8 @@ mod tests {
         );
         assert_eq!(err.retry_after(), Some(Duration::from_millis(1500)));
         assert!(err.is_retryable());
-        assert_eq!(rate_limit_wait(&headers(&[("Retry-After", "3"), ("X-RateLimit-Reset", "200")])), Duration::from_secs(3));
+        assert_eq!(rate_limit_wait(&headers(&[("Retry-After", "3"), ("X-RateLimit-Reset", "200")])), Duration::from_millis(200));
+        assert_eq!(rate_limit_wait(&headers(&[("Retry-After", "3")])), Duration::from_secs(3));
         assert_eq!(rate_limit_wait(&headers(&[("Retry-After", "soon")])), Duration::from_secs(1));
     }
 

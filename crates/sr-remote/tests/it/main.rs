@@ -1,0 +1,10 @@
+//! Contract tests: the real client against the real emulator over loopback.
+
+mod auth_endpoint;
+mod errors;
+mod fields;
+mod files;
+mod folders;
+mod support;
+mod upload;
+mod versions;
