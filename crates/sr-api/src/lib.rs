@@ -1,1 +1,179 @@
-//! The one facade the Tauri shell, the CLI and the tests call; DTOs with TypeScript bindings.
+//! The façade: the one API that the Tauri shell, the `stockroom` CLI and the tests call.
+//!
+//! Boundary: no Tauri, no terminal. Takes plain arguments, returns DTOs from [`dto`] or an
+//! [`ApiError`] `{code, message}`. Blocking methods are meant for a worker thread
+//! (`spawn_blocking`); async ones run on the caller's Tokio runtime.
+//! Invariant: every user-visible operation exists here first; the shell and the CLI only adapt it.
+
+pub mod bindings;
+pub mod dto;
+mod error;
+mod media_server;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use sr_library::{ImportOptions, Library};
+
+pub use error::{ApiError, ErrorCode};
+pub use media_server::MediaServer;
+
+/// How to open Stockroom.
+#[derive(Debug, Clone, Default)]
+pub struct OpenOptions {
+    /// The library folder. `None`: `$STOCKROOM_LIBRARY`, else the OS app-data directory.
+    pub library_dir: Option<PathBuf>,
+}
+
+/// The library folder used when none is given: `$STOCKROOM_LIBRARY`, else the OS app-data
+/// directory (`~/.local/share/stockroom` on Linux).
+pub fn default_library_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("STOCKROOM_LIBRARY").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    directories::ProjectDirs::from("io", "Stockroom", "stockroom")
+        .map(|d| d.data_dir().to_owned())
+        .unwrap_or_else(|| PathBuf::from(".stockroom"))
+}
+
+/// An open Stockroom: the library plus the services around it.
+pub struct Stockroom {
+    library: Arc<Library>,
+    media: OnceLock<MediaServer>,
+}
+
+fn now_unix() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+impl Stockroom {
+    /// Opens (creating if needed) the library.
+    pub fn open(opts: OpenOptions) -> Result<Stockroom, ApiError> {
+        let dir = opts.library_dir.unwrap_or_else(default_library_dir);
+        let library = Library::open(&dir)?;
+        Ok(Stockroom { library: Arc::new(library), media: OnceLock::new() })
+    }
+
+    pub fn library_dir(&self) -> &Path {
+        self.library.dir()
+    }
+
+    /// Starts the loopback media server (once) on the current Tokio runtime; returns its base URL.
+    pub async fn start_media_server(&self) -> Result<String, ApiError> {
+        if let Some(m) = self.media.get() {
+            return Ok(m.base().to_owned());
+        }
+        let server = MediaServer::start(self.library.clone())
+            .await
+            .map_err(|e| ApiError::new(ErrorCode::Io, format!("Could not start the local media server: {e}")))?;
+        let _ = self.media.set(server);
+        Ok(self.media.get().expect("just set").base().to_owned())
+    }
+
+    /// `http://127.0.0.1:PORT` of the media server, for the UI's Content-Security-Policy.
+    pub fn media_origin(&self) -> Option<String> {
+        self.media.get().map(|m| m.base().rsplit_once('/').map(|(o, _)| o.to_owned()).unwrap_or_default())
+    }
+
+    pub fn info(&self) -> Result<dto::LibraryInfo, ApiError> {
+        Ok(dto::LibraryInfo {
+            library_dir: self.library.dir().to_string_lossy().into_owned(),
+            asset_count: self.library.count()?,
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+        })
+    }
+
+    /// Imports files and folders (blocking; run it on a worker thread). Events arrive in order.
+    pub fn import(
+        &self,
+        paths: &[PathBuf],
+        thumbnails: bool,
+        on_event: &(dyn Fn(dto::ImportEvent) + Sync),
+    ) -> Result<dto::ImportReport, ApiError> {
+        if paths.is_empty() {
+            return Err(ApiError::invalid("Choose at least one file or folder to import."));
+        }
+        let opts = ImportOptions { thumbnails, now: now_unix(), ..ImportOptions::default() };
+        let sink = |e: sr_library::ImportEvent<'_>| {
+            let event = match e {
+                sr_library::ImportEvent::Discovered { total } => dto::ImportEvent::Discovered { total },
+                sr_library::ImportEvent::Imported(a) => dto::ImportEvent::Imported { asset: self.to_dto(a) },
+                sr_library::ImportEvent::Skipped(s) => dto::ImportEvent::Skipped { skipped: skipped_dto(s) },
+                sr_library::ImportEvent::Thumbnail { id } => {
+                    dto::ImportEvent::Thumbnail { id, thumb_url: self.media.get().map(|m| format!("{}/thumb/{id}", m.base())) }
+                }
+                sr_library::ImportEvent::Progress { done, total } => dto::ImportEvent::Progress { done, total },
+            };
+            on_event(event);
+        };
+        let report = self.library.import(paths, &opts, &sink, None)?;
+        on_event(dto::ImportEvent::Finished {
+            imported: report.imported.len() as u64,
+            skipped: report.skipped.len() as u64,
+        });
+        // Re-read so thumbnails written after indexing are reflected.
+        let imported = report
+            .imported
+            .iter()
+            .map(|a| Ok(self.library.asset(a.id)?.map(|a| self.to_dto(&a)).unwrap_or_else(|| self.to_dto(a))))
+            .collect::<Result<Vec<_>, ApiError>>()?;
+        Ok(dto::ImportReport { imported, skipped: report.skipped.iter().map(skipped_dto).collect() })
+    }
+
+    /// A page of assets, newest first.
+    pub fn list_assets(&self, offset: u64, limit: u64) -> Result<dto::AssetPage, ApiError> {
+        let limit = limit.clamp(1, 10_000);
+        let assets = self.library.assets(offset, limit)?;
+        Ok(dto::AssetPage {
+            total: self.library.count()?,
+            offset,
+            assets: assets.iter().map(|a| self.to_dto(a)).collect(),
+        })
+    }
+
+    pub fn asset(&self, id: i64) -> Result<dto::Asset, ApiError> {
+        match self.library.asset(id)? {
+            Some(a) => Ok(self.to_dto(&a)),
+            None => Err(ApiError::not_found(format!("There is no asset #{id} in this library."))),
+        }
+    }
+
+    fn to_dto(&self, a: &sr_library::Asset) -> dto::Asset {
+        let base = self.media.get().map(|m| m.base());
+        dto::Asset {
+            id: a.id,
+            path: a.path.to_string_lossy().into_owned(),
+            name: a.name.clone(),
+            kind: match a.kind {
+                sr_library::AssetKind::Video => dto::AssetKind::Video,
+                sr_library::AssetKind::Image => dto::AssetKind::Image,
+                sr_library::AssetKind::Audio => dto::AssetKind::Audio,
+                sr_library::AssetKind::Other => dto::AssetKind::Other,
+            },
+            size: a.size,
+            hash: a.full_hash.clone(),
+            width: a.width,
+            height: a.height,
+            duration_s: a.duration_s,
+            frame_rate: a.frame_rate,
+            bit_rate: a.bit_rate,
+            rotation: a.rotation,
+            container: a.container.clone(),
+            video_codec: a.video_codec.clone(),
+            audio_codec: a.audio_codec.clone(),
+            status: match a.status {
+                sr_library::AssetStatus::Local => dto::AssetStatus::Local,
+                sr_library::AssetStatus::Missing => dto::AssetStatus::Missing,
+            },
+            status_detail: a.status_detail.clone(),
+            remote_folder: a.remote_folder.clone(),
+            imported_at: a.imported_at,
+            thumb_url: base.filter(|_| a.thumb_path.is_some()).map(|b| format!("{b}/thumb/{}", a.id)),
+            original_url: base.map(|b| format!("{b}/original/{}", a.id)),
+        }
+    }
+}
+
+fn skipped_dto(s: &sr_library::Skipped) -> dto::Skipped {
+    dto::Skipped { path: s.path.to_string_lossy().into_owned(), reason: s.reason.clone() }
+}

@@ -1,1 +1,143 @@
-fn main() {}
+//! `stockroom`: the command line over the same façade the app uses.
+//!
+//! Exit codes: 0 success, 1 the operation failed (the message says why), 2 bad arguments.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use sr_api::{ApiError, OpenOptions, Stockroom, dto};
+
+#[derive(Parser)]
+#[command(name = "stockroom", version, about = "Stockroom: your product videos and photos, ready for the shop.")]
+struct Cli {
+    /// Library folder (default: $STOCKROOM_LIBRARY, else the app-data directory).
+    #[arg(long, global = true, value_name = "DIR")]
+    library: Option<PathBuf>,
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import files and folders into the library (folders keep their structure as remote folders).
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Skip writing thumbnails.
+        #[arg(long)]
+        no_thumbnails: bool,
+    },
+    /// Look at the assets in the library.
+    Assets {
+        #[command(subcommand)]
+        command: AssetsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AssetsCommand {
+    /// List assets, newest first.
+    List {
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+        #[arg(long, default_value_t = 1000)]
+        limit: u64,
+    },
+    /// Show one asset.
+    Show { id: i64 },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if json {
+                println!("{}", serde_json::json!({"error": {"code": e.code, "message": e.message}}));
+            } else {
+                eprintln!("stockroom: {}", e.message);
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn print_json<T: serde::Serialize>(v: &T) -> Result<(), ApiError> {
+    let out = serde_json::to_string_pretty(v).map_err(|e| ApiError::new(sr_api::ErrorCode::Internal, e.to_string()))?;
+    println!("{out}");
+    Ok(())
+}
+
+fn describe(a: &dto::Asset) -> String {
+    let dims = match (a.width, a.height) {
+        (Some(w), Some(h)) => format!("{w}×{h}"),
+        _ => "-".into(),
+    };
+    let dur = a.duration_s.map(|d| format!("{d:.2}s")).unwrap_or_else(|| "-".into());
+    format!("#{:<6} {:<6} {:>10} {:>9} {:>8}  {}", a.id, format!("{:?}", a.kind).to_lowercase(), a.size, dims, dur, a.name)
+}
+
+fn run(cli: Cli) -> Result<(), ApiError> {
+    let app = Stockroom::open(OpenOptions { library_dir: cli.library })?;
+    match cli.command {
+        Command::Import { paths, no_thumbnails } => {
+            let json = cli.json;
+            let on_event = |e: dto::ImportEvent| {
+                if json {
+                    return;
+                }
+                let mut err = std::io::stderr().lock();
+                match e {
+                    dto::ImportEvent::Progress { done, total } => {
+                        let _ = write!(err, "\rindexed {done}/{total}");
+                    }
+                    dto::ImportEvent::Skipped { skipped } => {
+                        let _ = writeln!(err, "\rskipped {}: {}", skipped.path, skipped.reason);
+                    }
+                    dto::ImportEvent::Finished { imported, skipped } => {
+                        let _ = writeln!(err, "\rimported {imported}, skipped {skipped}");
+                    }
+                    _ => {}
+                }
+            };
+            let report = app.import(&paths, !no_thumbnails, &on_event)?;
+            if cli.json {
+                print_json(&report)?;
+            } else {
+                for a in &report.imported {
+                    println!("{}", describe(a));
+                }
+            }
+        }
+        Command::Assets { command: AssetsCommand::List { offset, limit } } => {
+            let page = app.list_assets(offset, limit)?;
+            if cli.json {
+                print_json(&page.assets)?;
+            } else {
+                for a in &page.assets {
+                    println!("{}", describe(a));
+                }
+                println!("{} of {} assets", page.assets.len(), page.total);
+            }
+        }
+        Command::Assets { command: AssetsCommand::Show { id } } => {
+            let a = app.asset(id)?;
+            if cli.json {
+                print_json(&a)?;
+            } else {
+                println!("{}", describe(&a));
+                println!("path:    {}", a.path);
+                println!("hash:    {}", a.hash);
+                println!("codecs:  {} / {}", a.video_codec.as_deref().unwrap_or("-"), a.audio_codec.as_deref().unwrap_or("-"));
+                println!("folder:  {}", a.remote_folder);
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,1 +1,182 @@
-//! The local library: SQLite schema and migrations, assets, content identity, import.
+//! The local library: every asset the merchandiser has brought in, in SQLite, usable offline.
+//!
+//! Boundary: SQLite (through rusqlite, bundled) and the local filesystem; media facts come from
+//! `sr-media`. No network, no Tauri, no async. Time is passed in by the caller.
+//! Invariant: one row per distinct content (full BLAKE3 hash is unique); writes go through one
+//! writer connection in IMMEDIATE transactions; thumbnails are files beside the database.
+
+mod assets;
+mod db;
+pub mod identity;
+mod import;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rusqlite::Connection;
+
+pub use import::{ImportEvent, ImportOptions, ImportReport, Skipped};
+
+/// What kind of media an asset is, decided by its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssetKind {
+    Video,
+    Image,
+    Audio,
+    Other,
+}
+
+impl AssetKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssetKind::Video => "video",
+            AssetKind::Image => "image",
+            AssetKind::Audio => "audio",
+            AssetKind::Other => "other",
+        }
+    }
+    pub(crate) fn parse(s: &str) -> Self {
+        match s {
+            "video" => AssetKind::Video,
+            "image" => AssetKind::Image,
+            "audio" => AssetKind::Audio,
+            _ => AssetKind::Other,
+        }
+    }
+}
+
+/// Where an asset stands relative to the remote library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssetStatus {
+    /// Only on this computer.
+    Local,
+    /// The original file is no longer where it was imported from.
+    Missing,
+}
+
+impl AssetStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssetStatus::Local => "local",
+            AssetStatus::Missing => "missing",
+        }
+    }
+    pub(crate) fn parse(s: &str) -> Self {
+        match s {
+            "missing" => AssetStatus::Missing,
+            _ => AssetStatus::Local,
+        }
+    }
+}
+
+/// One asset as the library knows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Asset {
+    pub id: i64,
+    pub path: PathBuf,
+    pub name: String,
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub sample_hash: String,
+    pub full_hash: String,
+    pub kind: AssetKind,
+    pub container: Option<String>,
+    pub video_codec: Option<String>,
+    pub audio_codec: Option<String>,
+    /// Display width: rotation metadata already applied.
+    pub width: Option<u32>,
+    /// Display height: rotation metadata already applied.
+    pub height: Option<u32>,
+    pub rotation: i32,
+    pub duration_s: Option<f64>,
+    pub frame_rate: Option<f64>,
+    pub bit_rate: Option<u64>,
+    pub thumb_path: Option<PathBuf>,
+    pub status: AssetStatus,
+    pub status_detail: Option<String>,
+    /// Remote folder the asset will be published to, e.g. `/summer-shoot/day1/`.
+    pub remote_folder: String,
+    pub imported_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LibraryError {
+    #[error("Could not open the library at {path}: {source}")]
+    Open { path: PathBuf, source: rusqlite::Error },
+    #[error("The library could not be upgraded to this version of Stockroom: {0}")]
+    Migration(String),
+    #[error("The library database reported an error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("Could not use the library folder {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+/// The library: a folder holding `library.db` and `thumbs/`.
+pub struct Library {
+    dir: PathBuf,
+    db_path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl Library {
+    /// Opens (creating if needed) the library in `dir`, migrating it to the latest schema.
+    pub fn open(dir: &Path) -> Result<Library, LibraryError> {
+        let io = |source| LibraryError::Io { path: dir.to_owned(), source };
+        std::fs::create_dir_all(dir.join("thumbs")).map_err(io)?;
+        let db_path = dir.join("library.db");
+        let writer = db::open(&db_path)?;
+        Ok(Library { dir: dir.to_owned(), db_path, writer: Mutex::new(writer), readers: Mutex::new(Vec::new()) })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn thumbs_dir(&self) -> PathBuf {
+        self.dir.join("thumbs")
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction on the single writer connection.
+    pub(crate) fn write<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, LibraryError>,
+    ) -> Result<T, LibraryError> {
+        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = conn.transaction()?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs `f` on a pooled read-only connection (WAL lets reads run beside the writer).
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, LibraryError>) -> Result<T, LibraryError> {
+        let conn = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let conn = match conn {
+            Some(c) => c,
+            None => db::open_reader(&self.db_path)?,
+        };
+        let out = f(&conn);
+        self.readers.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
+        out
+    }
+
+    pub fn asset(&self, id: i64) -> Result<Option<Asset>, LibraryError> {
+        self.read(|c| assets::get(c, id))
+    }
+
+    /// Assets, newest import first.
+    pub fn assets(&self, offset: u64, limit: u64) -> Result<Vec<Asset>, LibraryError> {
+        self.read(|c| assets::list(c, offset, limit))
+    }
+
+    pub fn count(&self) -> Result<u64, LibraryError> {
+        self.read(assets::count)
+    }
+
+    /// `PRAGMA integrity_check` — "ok" when the database is sound.
+    pub fn integrity_check(&self) -> Result<String, LibraryError> {
+        self.read(|c| Ok(c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?))
+    }
+}

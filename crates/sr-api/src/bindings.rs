@@ -1,0 +1,60 @@
+//! TypeScript bindings for the façade's DTOs, generated from the Rust types.
+//!
+//! `ui/src/ipc/bindings.ts` is committed; the test `bindings_are_current` fails when it drifts.
+//! Regenerate with `UPDATE_BINDINGS=1 cargo test -p sr-api bindings`.
+
+use ts_rs::{Config, TS};
+
+use crate::dto::*;
+use crate::error::{ApiError, ErrorCode};
+
+/// The whole bindings file.
+pub fn typescript() -> String {
+    let cfg = Config::new().with_large_int("number");
+    let decls = [
+        ErrorCode::decl(&cfg),
+        ApiError::decl(&cfg),
+        AssetKind::decl(&cfg),
+        AssetStatus::decl(&cfg),
+        Asset::decl(&cfg),
+        Skipped::decl(&cfg),
+        ImportReport::decl(&cfg),
+        ImportEvent::decl(&cfg),
+        AssetPage::decl(&cfg),
+        LibraryInfo::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from crates/sr-api/src/dto.rs by `UPDATE_BINDINGS=1 cargo test -p sr-api bindings`.\n// Do not edit by hand.\n\n",
+    );
+    for d in decls {
+        out.push_str("export ");
+        out.push_str(&d);
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+/// Path of the committed bindings file.
+pub fn committed_path() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/ipc/bindings.ts")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bindings_are_current() {
+        let fresh = super::typescript();
+        let path = super::committed_path();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &fresh).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "ui/src/ipc/bindings.ts is out of date with the Rust DTOs; run `UPDATE_BINDINGS=1 cargo test -p sr-api bindings` and commit it"
+        );
+    }
+}

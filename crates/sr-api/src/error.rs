@@ -1,0 +1,58 @@
+//! Errors as the UI and the CLI see them: a small code to branch on and a message for a person.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// What kind of failure this is; the UI branches on it, never on the message text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The asset, job or file asked for does not exist.
+    NotFound,
+    /// The request itself is wrong (a bad value, a malformed transformation...).
+    InvalidInput,
+    /// The library database or folder cannot be used.
+    Library,
+    /// A media file could not be read or processed.
+    Media,
+    /// A local file or folder could not be read or written.
+    Io,
+    /// Something unexpected; the message says what.
+    Internal,
+}
+
+/// `{code, message}`: the only error shape that crosses the façade.
+#[derive(Debug, Clone, Serialize, TS, thiserror::Error)]
+#[error("{message}")]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError { code, message: message.into() }
+    }
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::NotFound, message)
+    }
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidInput, message)
+    }
+}
+
+impl From<sr_library::LibraryError> for ApiError {
+    fn from(e: sr_library::LibraryError) -> Self {
+        let code = match e {
+            sr_library::LibraryError::Io { .. } => ErrorCode::Io,
+            _ => ErrorCode::Library,
+        };
+        ApiError::new(code, e.to_string())
+    }
+}
+
+impl From<sr_media::MediaError> for ApiError {
+    fn from(e: sr_media::MediaError) -> Self {
+        ApiError::new(ErrorCode::Media, e.to_string())
+    }
+}
