@@ -112,8 +112,8 @@ impl Client {
             }
         };
 
-        let (total, chunks) = upload::open_source(&request.source).await?;
         let tap = BodyTap::new(request.compute_hash);
+        let (total, chunks) = upload::open_source(&request.source, &tap).await?;
         let stream = upload::tap(chunks, total, tap.clone(), progress, cancel.clone());
         let part = Part::stream_with_length(Body::wrap_stream(stream), total)
             .file_name(request.file_name.clone())

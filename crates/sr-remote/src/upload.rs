@@ -9,14 +9,13 @@ use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use tokio_util::io::ReaderStream;
 use tokio_util::sync::CancellationToken;
 
 use crate::RemoteError;
 
 /// Chunk size read from disk and handed to the transport. Large enough that per-chunk overhead
 /// (progress callback, hashing call, hyper frame) is negligible, small enough to keep memory flat.
-pub(crate) const CHUNK: usize = 256 * 1024;
+pub(crate) const CHUNK: usize = 1024 * 1024;
 
 /// Where the bytes of an upload come from.
 #[derive(Clone, Debug)]
@@ -236,7 +235,16 @@ impl BodyTap {
         self.sent.load(Ordering::Acquire)
     }
 
-    /// The hex hash, if hashing was on and exactly `total` bytes went through.
+    fn hash(&self, chunk: &[u8]) {
+        if let Some(h) = &self.hasher
+            && let Ok(mut h) = h.lock()
+        {
+            h.update(chunk);
+        }
+    }
+
+    /// The hex hash, if hashing was on and exactly `total` bytes went through (every chunk handed on was
+    /// hashed first).
     pub fn finish(&self, total: u64) -> Option<String> {
         let hasher = self.hasher.as_ref()?;
         if self.sent() != total {
@@ -249,31 +257,83 @@ impl BodyTap {
 
 pub(crate) type ProgressFn = Arc<dyn Fn(UploadProgress) + Send + Sync>;
 
-/// Opens the source and returns (byte length, stream of chunks). Reading errors and cancellation end the
-/// stream with an error, which aborts the request.
+/// Opens the source and returns (byte length, stream of chunks). When `tap` hashes, every chunk is
+/// hashed before it is handed on. Reading errors end the stream with an error, which aborts the request.
+///
+/// A file is read on a blocking thread straight into fresh buffers that are handed to the transport
+/// without another copy, through a channel of a few chunks: memory stays at a few MiB whatever the file
+/// size, and hashing runs on that thread, in parallel with the network writes.
 pub(crate) async fn open_source(
     source: &UploadSource,
+    tap: &Arc<BodyTap>,
 ) -> Result<(u64, futures_util::stream::BoxStream<'static, std::io::Result<Bytes>>), RemoteError> {
     match source {
         UploadSource::Path(path) => {
             let local = |source| RemoteError::LocalFile { path: path.clone(), source };
-            let file = tokio::fs::File::open(path).await.map_err(local)?;
-            let meta = file.metadata().await.map_err(local)?;
+            let p = path.clone();
+            let (file, meta) = tokio::task::spawn_blocking(move || {
+                let file = std::fs::File::open(&p)?;
+                let meta = file.metadata()?;
+                Ok::<_, std::io::Error>((file, meta))
+            })
+            .await
+            .map_err(|e| local(std::io::Error::other(e)))?
+            .map_err(local)?;
             if !meta.is_file() {
                 return Err(local(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file")));
             }
-            Ok((meta.len(), ReaderStream::with_capacity(file, CHUNK).boxed()))
+            let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(READ_AHEAD);
+            let tap = tap.clone();
+            tokio::task::spawn_blocking(move || read_file(file, &tap, &tx));
+            Ok((meta.len(), tokio_stream_from(rx)))
         }
         UploadSource::Bytes(bytes) => {
             let bytes = bytes.clone();
             let len = bytes.len();
-            let chunks = (0..len).step_by(CHUNK).map(move |start| Ok(bytes.slice(start..(start + CHUNK).min(len))));
+            let tap = tap.clone();
+            let chunks = (0..len).step_by(CHUNK).map(move |start| {
+                let chunk = bytes.slice(start..(start + CHUNK).min(len));
+                tap.hash(&chunk);
+                Ok(chunk)
+            });
             Ok((len as u64, futures_util::stream::iter(chunks).boxed()))
         }
     }
 }
 
-/// Wraps a chunk stream so that every chunk handed on is counted, hashed and reported, and so that
+/// Chunks read ahead of the transport (bounds memory to READ_AHEAD + 1 chunks in flight).
+const READ_AHEAD: usize = 4;
+
+fn read_file(file: std::fs::File, tap: &BodyTap, tx: &tokio::sync::mpsc::Sender<std::io::Result<Bytes>>) {
+    use std::io::Read;
+    let mut file = file;
+    loop {
+        let mut buf = Vec::with_capacity(CHUNK);
+        // `read_to_end` on a `Take` fills the spare capacity without zeroing it first.
+        match (&mut file).take(CHUNK as u64).read_to_end(&mut buf) {
+            Ok(0) => return,
+            Ok(_) => {
+                tap.hash(&buf);
+                if tx.blocking_send(Ok(Bytes::from(buf))).is_err() {
+                    return; // the request was dropped (cancelled or failed)
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                let _ = tx.blocking_send(Err(e));
+                return;
+            }
+        }
+    }
+}
+
+fn tokio_stream_from(
+    mut rx: tokio::sync::mpsc::Receiver<std::io::Result<Bytes>>,
+) -> futures_util::stream::BoxStream<'static, std::io::Result<Bytes>> {
+    futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx)).boxed()
+}
+
+/// Wraps a chunk stream so that every chunk handed on is counted and reported, and so that
 /// cancellation stops the body.
 pub(crate) fn tap(
     inner: impl Stream<Item = std::io::Result<Bytes>> + Send + 'static,
@@ -296,11 +356,6 @@ pub(crate) fn tap(
                 return Err(copy);
             }
         };
-        if let Some(h) = &tap.hasher
-            && let Ok(mut h) = h.lock()
-        {
-            h.update(&chunk);
-        }
         let sent = tap.sent.fetch_add(chunk.len() as u64, Ordering::AcqRel) + chunk.len() as u64;
         progress(UploadProgress { sent, total });
         Ok(chunk)
@@ -356,11 +411,11 @@ mod tests {
     #[tokio::test]
     async fn tapped_stream_counts_hashes_and_reports_every_byte() {
         let data: Bytes = (0..(CHUNK * 2 + 123)).map(|i| (i % 251) as u8).collect::<Vec<u8>>().into();
-        let (total, stream) = open_source(&UploadSource::Bytes(data.clone())).await.unwrap();
+        let t = BodyTap::new(true);
+        let (total, stream) = open_source(&UploadSource::Bytes(data.clone()), &t).await.unwrap();
         assert_eq!(total, data.len() as u64);
         let reports = Arc::new(Mutex::new(Vec::new()));
         let r2 = reports.clone();
-        let t = BodyTap::new(true);
         let out: Vec<Bytes> = tap(stream, total, t.clone(), Arc::new(move |p| r2.lock().unwrap().push(p)), None)
             .map(|c| c.unwrap())
             .collect()
@@ -375,10 +430,10 @@ mod tests {
     #[tokio::test]
     async fn cancelled_stream_ends_with_error_and_no_hash() {
         let data = Bytes::from(vec![7u8; CHUNK * 3]);
-        let (total, stream) = open_source(&UploadSource::Bytes(data)).await.unwrap();
+        let t = BodyTap::new(true);
+        let (total, stream) = open_source(&UploadSource::Bytes(data), &t).await.unwrap();
         let cancel = CancellationToken::new();
         let c2 = cancel.clone();
-        let t = BodyTap::new(true);
         let mut s = Box::pin(tap(stream, total, t.clone(), Arc::new(move |_| c2.cancel()), Some(cancel)));
         assert!(s.next().await.unwrap().is_ok());
         assert!(s.next().await.unwrap().is_err());
@@ -387,8 +442,24 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_file_streams_in_chunks_with_its_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.bin");
+        let data: Vec<u8> = (0..(CHUNK * 3 + 5)).map(|i| (i % 253) as u8).collect();
+        std::fs::write(&path, &data).unwrap();
+        let t = BodyTap::new(true);
+        let (total, stream) = open_source(&UploadSource::Path(path), &t).await.unwrap();
+        let chunks: Vec<Bytes> =
+            tap(stream, total, t.clone(), Arc::new(|_| {}), None).map(|c| c.unwrap()).collect().await;
+        assert_eq!(chunks.len(), 4);
+        assert!(chunks.iter().all(|c| c.len() <= CHUNK));
+        assert_eq!(chunks.concat(), data);
+        assert_eq!(t.finish(total), Some(blake3::hash(&data).to_hex().to_string()));
+    }
+
+    #[tokio::test]
     async fn missing_file_is_a_local_file_error() {
-        let err = open_source(&UploadSource::Path("/nonexistent/dress.mp4".into())).await.err().unwrap();
+        let err = open_source(&UploadSource::Path("/nonexistent/dress.mp4".into()), &BodyTap::new(false)).await.err().unwrap();
         assert!(matches!(err, RemoteError::LocalFile { .. }));
         assert!(err.to_string().contains("/nonexistent/dress.mp4"));
     }
