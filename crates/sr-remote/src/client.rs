@@ -25,7 +25,13 @@ const MANAGEMENT_DEADLINE: Duration = Duration::from_secs(120);
 /// A client for one media-library account. Cheap to clone (the connection pool is shared).
 #[derive(Clone, Debug)]
 pub struct Client {
+    /// Management and auth-endpoint calls: connect + read timeout (reqwest's read timeout runs from the
+    /// start of the request, which is right for small JSON calls).
     http: reqwest::Client,
+    /// Uploads: connect timeout only. reqwest's read timeout would also run while the body is still being
+    /// sent and kill any upload longer than it, so uploads use [`upload::stall_watchdog`] instead.
+    upload_http: reqwest::Client,
+    timeouts: Timeouts,
     config: Arc<RemoteConfig>,
     api_base: Url,
     upload_url: Url,
@@ -56,16 +62,25 @@ impl Client {
                 message: "The private key is empty.".into(),
             });
         }
+        let user_agent = concat!("stockroom-sr-remote/", env!("CARGO_PKG_VERSION"));
+        let started = |e: reqwest::Error| RemoteError::Config {
+            message: format!("The HTTP client could not start ({e})."),
+        };
         let http = reqwest::Client::builder()
             .connect_timeout(timeouts.connect)
             .read_timeout(timeouts.read)
-            .user_agent(concat!("stockroom-sr-remote/", env!("CARGO_PKG_VERSION")))
+            .user_agent(user_agent)
             .build()
-            .map_err(|e| RemoteError::Config {
-                message: format!("The HTTP client could not start ({e})."),
-            })?;
+            .map_err(started)?;
+        let upload_http = reqwest::Client::builder()
+            .connect_timeout(timeouts.connect)
+            .user_agent(user_agent)
+            .build()
+            .map_err(started)?;
         Ok(Client {
             http,
+            upload_http,
+            timeouts,
             config: Arc::new(config),
             api_base,
             upload_url,
@@ -149,7 +164,10 @@ impl Client {
         // The file goes last, so the server sees every option before the bytes.
         form = form.part("file", part);
 
-        let mut rb = self.http.post(self.upload_url.clone()).multipart(form);
+        let mut rb = self
+            .upload_http
+            .post(self.upload_url.clone())
+            .multipart(form);
         if let RemoteAuth::PrivateKey(key) = &self.config.auth {
             rb = rb.basic_auth(key.expose(), Some(""));
         }
@@ -169,17 +187,32 @@ impl Client {
             }
             error::from_transport(&e, tap.sent(), total)
         };
-        let response = rb.send().await.map_err(fail)?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(|e| {
-            // The request went out whole; only the answer was lost.
-            RemoteError::Network {
-                message: format!("the answer was cut off ({e})"),
-                sent_bytes: tap.sent(),
-                maybe_delivered: true,
+        let exchange = async {
+            let response = rb.send().await.map_err(fail)?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.bytes().await.map_err(|e| {
+                // The request went out whole; only the answer was lost.
+                RemoteError::Network {
+                    message: format!("the answer was cut off ({e})"),
+                    sent_bytes: tap.sent(),
+                    maybe_delivered: true,
+                }
+            })?;
+            Ok::<_, RemoteError>((status, headers, body))
+        };
+        let limit = self.timeouts.read;
+        let (status, headers, body) = tokio::select! {
+            result = exchange => result?,
+            () = upload::stall_watchdog(tap.clone(), limit) => {
+                let sent = tap.sent();
+                return Err(RemoteError::Network {
+                    message: format!("the connection timed out (nothing moved for {} s)", limit.as_secs_f64()),
+                    sent_bytes: sent,
+                    maybe_delivered: sent >= total,
+                });
             }
-        })?;
+        };
         if !status.is_success() || status == StatusCode::MULTI_STATUS {
             return Err(error::from_response_parts(status, &headers, &body));
         }

@@ -264,6 +264,28 @@ impl BodyTap {
     }
 }
 
+/// Completes once no body byte has been handed to the transport for `limit` (checked at a quarter of
+/// `limit`). Before the body is done this catches a stalled connection; after it, a server that never
+/// answers. A slow but moving upload never trips it, however long it takes.
+pub(crate) async fn stall_watchdog(tap: Arc<BodyTap>, limit: std::time::Duration) {
+    let tick = (limit / 4).max(std::time::Duration::from_millis(5));
+    let mut last = tap.sent();
+    let mut quiet = std::time::Duration::ZERO;
+    loop {
+        tokio::time::sleep(tick).await;
+        let now = tap.sent();
+        if now != last {
+            last = now;
+            quiet = std::time::Duration::ZERO;
+        } else {
+            quiet += tick;
+            if quiet >= limit {
+                return;
+            }
+        }
+    }
+}
+
 pub(crate) type ProgressFn = Arc<dyn Fn(UploadProgress) + Send + Sync>;
 
 /// Opens the source and returns (byte length, stream of chunks). When `tap` hashes, every chunk is
@@ -536,6 +558,25 @@ mod tests {
             t.finish(total),
             Some(blake3::hash(&data).to_hex().to_string())
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_watchdog_tolerates_slow_progress_and_fires_on_silence() {
+        use std::time::Duration;
+        let t = BodyTap::new(false);
+        let mut dog = Box::pin(stall_watchdog(t.clone(), Duration::from_millis(400)));
+        // Ten seconds (virtual) of slow but steady progress: far past the limit, never a stall.
+        for _ in 0..100 {
+            tokio::select! {
+                () = &mut dog => panic!("fired while bytes were moving"),
+                () = tokio::time::sleep(Duration::from_millis(100)) => {}
+            }
+            t.sent.fetch_add(1, Ordering::AcqRel);
+        }
+        // Then silence: it fires.
+        tokio::time::timeout(Duration::from_secs(1), dog)
+            .await
+            .expect("fires after the limit of silence");
     }
 
     #[tokio::test]

@@ -389,3 +389,44 @@ async fn a_wrong_key_is_an_authentication_error_that_never_shows_the_key() {
     }
     env.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_server_that_never_answers_after_the_body_is_a_timeout_that_may_have_been_delivered() {
+    let env = env().await;
+    env.emu
+        .faults()
+        .add(FaultRule::new("upload", FaultAction::Stall { ms: 10_000 }).times(1));
+    let client = Client::with_timeouts(
+        env.config(RemoteAuth::PrivateKey(Secret::new(support::PRIVATE_KEY))),
+        Timeouts {
+            connect: std::time::Duration::from_secs(5),
+            read: std::time::Duration::from_millis(300),
+        },
+    )
+    .unwrap();
+    let data = bytes(8 * 1024, 9);
+    let err = client
+        .upload(
+            UploadRequest::new(UploadSource::Bytes(data.clone().into()), "s.bin"),
+            |_| {},
+            None,
+        )
+        .await
+        .unwrap_err();
+    match &err {
+        RemoteError::Network {
+            message,
+            sent_bytes,
+            maybe_delivered,
+        } => {
+            assert!(message.contains("timed out"), "{message}");
+            assert_eq!(*sent_bytes, data.len() as u64);
+            assert!(
+                maybe_delivered,
+                "the whole body went out; the server may have stored it"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    env.shutdown().await;
+}
