@@ -14,6 +14,7 @@
 mod av;
 mod error;
 mod probe;
+pub mod render;
 mod thumb;
 
 #[cfg(feature = "fixtures")]

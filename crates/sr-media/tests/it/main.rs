@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod probe;
+mod render;
 mod thumbnail;
 
 use std::path::Path;
