@@ -228,7 +228,11 @@ fn write_file(path: &Path, bytes: u64) {
         f.write_all(&chunk[..n]).expect("write fixture");
         left -= n as u64;
     }
-    f.flush().expect("flush fixture");
+    // Written back to disk before measuring, so the first round does not compete with the writeback.
+    f.into_inner()
+        .expect("flush fixture")
+        .sync_all()
+        .expect("sync fixture");
 }
 
 /// A `kB` line of /proc/self/status, in kB.

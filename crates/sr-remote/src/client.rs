@@ -833,6 +833,21 @@ mod tests {
     }
 
     #[test]
+    fn calls_can_be_spawned_on_a_multithreaded_runtime() {
+        // Compile-time check: the upload queue and sync spawn these futures with tokio::spawn.
+        fn assert_spawnable<T: Send + 'static>(_: &T) {}
+        let client = Client::new(config("https://upload.imagekit.io")).unwrap();
+        let (a, b) = (client.clone(), client);
+        let upload = async move {
+            let req = crate::UploadRequest::new(crate::UploadSource::Bytes(Bytes::new()), "x");
+            a.upload(req, |_| {}, None).await
+        };
+        let list = async move { b.list_all(&ListQuery::default()).await };
+        assert_spawnable(&upload);
+        assert_spawnable(&list);
+    }
+
+    #[test]
     fn secret_never_shows_in_debug_output() {
         let client = Client::new(config("https://api.imagekit.io")).unwrap();
         let printed = format!(
