@@ -10,7 +10,11 @@ use crate::LibraryError;
 /// Every schema change is a new entry appended here; entries are never edited once released.
 /// Table modules own their SQL; this list only orders it.
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(crate::assets::MIGRATION_1)])
+    Migrations::new(vec![
+        M::up(crate::assets::MIGRATION_1),
+        // Offline organisation: tags, custom metadata, folders, search, history (seeds sandbox fields).
+        M::up_with_hook(crate::organise::MIGRATION_2, crate::organise::migration_2_hook),
+    ])
 }
 
 pub(crate) fn open(path: &Path) -> Result<Connection, LibraryError> {

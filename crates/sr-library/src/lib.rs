@@ -7,6 +7,12 @@
 
 mod assets;
 mod db;
+mod folders;
+mod history;
+mod metadata;
+mod organise;
+mod search;
+mod tags;
 pub mod identity;
 mod import;
 
@@ -16,6 +22,11 @@ use std::sync::Mutex;
 use rusqlite::Connection;
 
 pub use import::{ImportEvent, ImportOptions, ImportReport, Skipped};
+pub use folders::{FolderEntry, RemoteOp, RemoteOpKind, RemoteOpOutcome, RemoteOpState};
+pub use metadata::{FieldSummary, SummaryValue};
+pub use organise::{EditSummary, FieldProblem, OrganiseError, SANDBOX_ACCOUNT};
+pub use search::{SearchFilters, SearchHit, SearchPage, SearchRequest, Sort, SortKey};
+pub use tags::TagCount;
 
 /// What kind of media an asset is, decided by its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

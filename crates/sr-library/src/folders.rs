@@ -1,0 +1,447 @@
+//! Folders: `folders` mirrors each remote account's folder tree (and folders made offline), and
+//! `remote_ops` records folder operations made offline as pending remote operations.
+//!
+//! `remote_ops` is the hand-over to two-way sync: it reads pending rows in `id` order, performs
+//! each (`args` is the remote endpoint's JSON body, spec §6), and marks it applied or failed
+//! with [`Library::mark_remote_op`]. The local effect (folder rows, assets' folders) is applied
+//! at once, so the merchandiser sees the result offline.
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde_json::{Value, json};
+use sr_imagekit::names::{normalize_folder_path, sanitize_folder_name, sanitize_rename_folder_name};
+
+use crate::Library;
+use crate::history::{self, Inverse};
+use crate::organise::{EditSummary, OrganiseError, distinct_ids, touch};
+use crate::tags::finish;
+
+/// A folder as the library knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FolderEntry {
+    /// Canonical path, `/a/b/` (`/` is the root).
+    pub path: String,
+    /// Known to exist on the remote (from the last fetch).
+    pub on_remote: bool,
+    /// Assets placed directly in this folder.
+    pub asset_count: u64,
+}
+
+/// What a pending remote operation does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemoteOpKind {
+    /// `POST /v1/folder`, args `{folderName, parentFolderPath}`.
+    CreateFolder,
+    /// `POST /v1/bulkJobs/renameFolder`, args `{folderPath, newFolderName, purgeCache}`.
+    RenameFolder,
+    /// `POST /v1/bulkJobs/moveFolder`, args `{sourceFolderPath, destinationPath}`.
+    MoveFolder,
+}
+
+impl RemoteOpKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RemoteOpKind::CreateFolder => "create_folder",
+            RemoteOpKind::RenameFolder => "rename_folder",
+            RemoteOpKind::MoveFolder => "move_folder",
+        }
+    }
+    fn parse(s: &str) -> Self {
+        match s {
+            "rename_folder" => RemoteOpKind::RenameFolder,
+            "move_folder" => RemoteOpKind::MoveFolder,
+            _ => RemoteOpKind::CreateFolder,
+        }
+    }
+}
+
+/// Lifecycle of a remote operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemoteOpState {
+    /// Recorded offline; sync has not applied it yet (it may have failed attempts).
+    Pending,
+    /// The remote accepted it.
+    Applied,
+    /// The remote refused it for good; `last_error` says why.
+    Failed,
+}
+
+impl RemoteOpState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RemoteOpState::Pending => "pending",
+            RemoteOpState::Applied => "applied",
+            RemoteOpState::Failed => "failed",
+        }
+    }
+    fn parse(s: &str) -> Self {
+        match s {
+            "applied" => RemoteOpState::Applied,
+            "failed" => RemoteOpState::Failed,
+            _ => RemoteOpState::Pending,
+        }
+    }
+    /// Whether sync is done with it.
+    pub fn is_terminal(self) -> bool {
+        !matches!(self, RemoteOpState::Pending)
+    }
+}
+
+/// A folder operation made offline, waiting for (or done by) two-way sync.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteOp {
+    pub id: i64,
+    pub account: String,
+    pub kind: RemoteOpKind,
+    /// The remote endpoint's JSON body.
+    pub args: Value,
+    pub created_at: i64,
+    pub state: RemoteOpState,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+}
+
+/// How one attempt to apply a remote operation ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RemoteOpOutcome {
+    Applied,
+    /// A failure worth retrying later (network, rate limit): stays pending.
+    Retry(String),
+    /// The remote refused it for good.
+    Failed(String),
+}
+
+fn folder(path: &str) -> Result<String, OrganiseError> {
+    normalize_folder_path(path).map_err(|e| OrganiseError::invalid(e.to_string()))
+}
+
+/// `/a/b/` → (`/a/`, `b`); the root has no parent.
+fn parent_and_name(path: &str) -> Option<(String, String)> {
+    let trimmed = path.trim_end_matches('/');
+    let i = trimmed.rfind('/')?;
+    let name = &trimmed[i + 1..];
+    (!name.is_empty()).then(|| (trimmed[..=i].to_owned(), name.to_owned()))
+}
+
+/// The exclusive upper bound of paths under `prefix` (which ends in `/`): `/a/` → `/a0`.
+fn prefix_end(prefix: &str) -> String {
+    format!("{}0", &prefix[..prefix.len() - 1])
+}
+
+fn ancestors(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::from("/");
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        cur.push_str(seg);
+        cur.push('/');
+        out.push(cur.clone());
+    }
+    out
+}
+
+fn folder_known(c: &Connection, account: &str, path: &str) -> Result<bool, OrganiseError> {
+    let in_table = c
+        .query_row("SELECT 1 FROM folders WHERE account = ?1 AND path = ?2", params![account, path], |_| Ok(()))
+        .optional()?
+        .is_some();
+    let used = c
+        .query_row(
+            "SELECT 1 FROM assets WHERE remote_folder >= ?1 AND remote_folder < ?2 LIMIT 1",
+            params![path, prefix_end(path)],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some();
+    Ok(in_table || used)
+}
+
+fn queue(tx: &Transaction<'_>, account: &str, kind: RemoteOpKind, args: &Value, now: i64) -> Result<i64, OrganiseError> {
+    tx.execute(
+        "INSERT INTO remote_ops (account, kind, args, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+        params![account, kind.as_str(), args.to_string(), now],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Undo helper: forget `added` rows, put back `removed` (path, origin) rows.
+pub(crate) fn restore_rows(
+    tx: &Transaction<'_>,
+    account: &str,
+    added: &[String],
+    removed: &[(String, String)],
+) -> Result<(), OrganiseError> {
+    for p in added {
+        tx.execute("DELETE FROM folders WHERE account = ?1 AND path = ?2", params![account, p])?;
+    }
+    for (p, origin) in removed {
+        tx.execute(
+            "INSERT OR REPLACE INTO folders (account, path, origin) VALUES (?1, ?2, ?3)",
+            params![account, p, origin],
+        )?;
+    }
+    Ok(())
+}
+
+/// Undo helper: withdraws a queued operation, unless sync already sent it.
+pub(crate) fn cancel_op(tx: &Transaction<'_>, id: i64) -> Result<(), OrganiseError> {
+    let state: Option<String> =
+        tx.query_row("SELECT state FROM remote_ops WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    match state.as_deref() {
+        None | Some("pending") => {
+            tx.execute("DELETE FROM remote_ops WHERE id = ?1", [id])?;
+            Ok(())
+        }
+        Some(_) => Err(OrganiseError::invalid(
+            "This folder change has already been sent to the remote, so it cannot be undone here. Change the folder back instead.",
+        )),
+    }
+}
+
+/// Rewrites every folder row and asset folder under `old` to sit under `new`, recording inverses.
+fn relocate(
+    tx: &Transaction<'_>,
+    account: &str,
+    old: &str,
+    new: &str,
+    inverse: &mut Vec<Inverse>,
+) -> Result<Vec<i64>, OrganiseError> {
+    let end = prefix_end(old);
+    let rows: Vec<(String, String)> = {
+        let mut stmt = tx.prepare("SELECT path, origin FROM folders WHERE account = ?1 AND path >= ?2 AND path < ?3")?;
+        stmt.query_map(params![account, old, end], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?
+    };
+    let mut added = Vec::new();
+    for (p, _) in &rows {
+        tx.execute("DELETE FROM folders WHERE account = ?1 AND path = ?2", params![account, p])?;
+    }
+    for (p, _) in &rows {
+        let moved = format!("{new}{}", &p[old.len()..]);
+        tx.execute(
+            "INSERT OR REPLACE INTO folders (account, path, origin) VALUES (?1, ?2, 'local')",
+            params![account, moved],
+        )?;
+        added.push(moved);
+    }
+    let assets: Vec<(i64, String)> = {
+        let mut stmt = tx.prepare("SELECT id, remote_folder FROM assets WHERE remote_folder >= ?1 AND remote_folder < ?2")?;
+        stmt.query_map(params![old, end], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?
+    };
+    let mut upd = tx.prepare_cached("UPDATE assets SET remote_folder = ?1 WHERE id = ?2")?;
+    for (id, f) in &assets {
+        upd.execute(params![format!("{new}{}", &f[old.len()..]), id])?;
+        inverse.push(Inverse::SetFolder { asset_id: *id, folder: f.clone() });
+    }
+    inverse.push(Inverse::Folders { account: account.to_owned(), added, removed: rows });
+    Ok(assets.into_iter().map(|(id, _)| id).collect())
+}
+
+impl Library {
+    /// Replaces the account's mirror of the remote folder tree with what sync fetched. Folders
+    /// made offline and not yet on the remote are kept.
+    pub fn replace_remote_folders(&self, account: &str, paths: &[String]) -> Result<(), OrganiseError> {
+        let paths: Vec<String> = paths.iter().map(|p| folder(p)).collect::<Result<_, _>>()?;
+        self.edit(|tx| {
+            tx.execute("DELETE FROM folders WHERE account = ?1 AND origin = 'remote'", [account])?;
+            let mut ins = tx.prepare("INSERT OR REPLACE INTO folders (account, path, origin) VALUES (?1, ?2, 'remote')")?;
+            for p in &paths {
+                for a in ancestors(p) {
+                    ins.execute(params![account, a])?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Every folder: the remote's, those made offline, and those assets are placed in.
+    pub fn folders(&self, account: &str) -> Result<Vec<FolderEntry>, OrganiseError> {
+        self.look(|c| {
+            let mut stmt = c.prepare(
+                "WITH used AS (SELECT remote_folder AS path, COUNT(*) AS n FROM assets GROUP BY remote_folder),
+                      known AS (SELECT path, origin FROM folders WHERE account = ?1)
+                 SELECT k.path, k.origin = 'remote', COALESCE(u.n, 0) FROM known k LEFT JOIN used u ON u.path = k.path
+                 UNION ALL
+                 SELECT u.path, 0, u.n FROM used u WHERE u.path NOT IN (SELECT path FROM known)
+                 ORDER BY 1",
+            )?;
+            let rows = stmt.query_map([account], |r| {
+                Ok(FolderEntry { path: r.get(0)?, on_remote: r.get(1)?, asset_count: r.get::<_, i64>(2)? as u64 })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// Places assets in a remote folder (created on the remote by their upload if missing).
+    pub fn set_folder(&self, ids: &[i64], folder_path: &str, now: i64) -> Result<EditSummary, OrganiseError> {
+        let ids = distinct_ids(ids)?;
+        let target = folder(folder_path)?;
+        self.edit(|tx| {
+            crate::organise::asset_names(tx, &ids)?;
+            let mut get = tx.prepare_cached("SELECT remote_folder FROM assets WHERE id = ?1")?;
+            let mut upd = tx.prepare_cached("UPDATE assets SET remote_folder = ?1 WHERE id = ?2")?;
+            let mut inverse = Vec::new();
+            let mut changed = Vec::new();
+            for &id in &ids {
+                let cur: String = get.query_row([id], |r| r.get(0))?;
+                if cur == target {
+                    continue;
+                }
+                upd.execute(params![target, id])?;
+                inverse.push(Inverse::SetFolder { asset_id: id, folder: cur });
+                changed.push(id);
+            }
+            let n = changed.len();
+            let description =
+                format!("Moved {} to {target}", if n == 1 { "1 asset".to_owned() } else { format!("{n} assets") });
+            finish(tx, changed, inverse, description, now)
+        })
+    }
+
+    /// Creates a folder offline; the remote gets it at the next sync. Returns the new path.
+    pub fn create_folder(&self, account: &str, parent: &str, name: &str, now: i64) -> Result<(String, EditSummary), OrganiseError> {
+        let parent = folder(parent)?;
+        let name = sanitize_folder_name(name.trim());
+        if name.is_empty() {
+            return Err(OrganiseError::invalid("Type a name for the new folder."));
+        }
+        let path = folder(&format!("{parent}{name}"))?;
+        self.edit(|tx| {
+            if folder_known(tx, account, &path)? {
+                return Err(OrganiseError::invalid(format!("There is already a folder {path}. Choose another name.")));
+            }
+            let mut added = Vec::new();
+            for a in ancestors(&path) {
+                let n = tx.execute(
+                    "INSERT OR IGNORE INTO folders (account, path, origin) VALUES (?1, ?2, 'local')",
+                    params![account, a],
+                )?;
+                if n > 0 {
+                    added.push(a);
+                }
+            }
+            let op = queue(
+                tx,
+                account,
+                RemoteOpKind::CreateFolder,
+                &json!({"folderName": name, "parentFolderPath": parent}),
+                now,
+            )?;
+            let inverse = vec![
+                Inverse::Folders { account: account.to_owned(), added, removed: Vec::new() },
+                Inverse::CancelRemoteOp { id: op },
+            ];
+            let description = format!("Created folder {path}");
+            let batch_id = history::record(tx, &description, &inverse, now)?;
+            Ok((path.clone(), EditSummary { batch_id: Some(batch_id), assets: 0, description }))
+        })
+    }
+
+    /// Renames a folder offline (its subfolders and assets follow); the remote gets it at sync.
+    pub fn rename_folder(&self, account: &str, path: &str, new_name: &str, now: i64) -> Result<(String, EditSummary), OrganiseError> {
+        let old = folder(path)?;
+        let Some((parent, old_name)) = parent_and_name(&old) else {
+            return Err(OrganiseError::invalid("The top folder (/) cannot be renamed."));
+        };
+        let name = sanitize_rename_folder_name(new_name.trim());
+        if name.is_empty() {
+            return Err(OrganiseError::invalid("Type the folder's new name."));
+        }
+        let new = folder(&format!("{parent}{name}"))?;
+        if new == old {
+            return Err(OrganiseError::invalid(format!("The folder is already called \"{old_name}\".")));
+        }
+        let args = json!({"folderPath": old.trim_end_matches('/'), "newFolderName": name, "purgeCache": false});
+        self.relocate_folder(account, &old, &new, RemoteOpKind::RenameFolder, args, format!("Renamed folder {old} to {new}"), now)
+            .map(|s| (new, s))
+    }
+
+    /// Moves a folder into another offline (`/a/b/` into `/c/` gives `/c/b/`).
+    pub fn move_folder(&self, account: &str, source: &str, destination: &str, now: i64) -> Result<(String, EditSummary), OrganiseError> {
+        let old = folder(source)?;
+        let dest = folder(destination)?;
+        let Some((parent, name)) = parent_and_name(&old) else {
+            return Err(OrganiseError::invalid("The top folder (/) cannot be moved."));
+        };
+        if dest.starts_with(&old) {
+            return Err(OrganiseError::invalid(format!("{old} cannot be moved into itself or one of its subfolders.")));
+        }
+        if dest == parent {
+            return Err(OrganiseError::invalid(format!("{old} is already in {dest}.")));
+        }
+        let new = folder(&format!("{dest}{name}"))?;
+        let args = json!({"sourceFolderPath": old.trim_end_matches('/'), "destinationPath": dest});
+        self.relocate_folder(account, &old, &new, RemoteOpKind::MoveFolder, args, format!("Moved folder {old} into {dest}"), now)
+            .map(|s| (new, s))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn relocate_folder(
+        &self,
+        account: &str,
+        old: &str,
+        new: &str,
+        kind: RemoteOpKind,
+        args: Value,
+        description: String,
+        now: i64,
+    ) -> Result<EditSummary, OrganiseError> {
+        self.edit(|tx| {
+            if !folder_known(tx, account, old)? {
+                return Err(OrganiseError::NotFound(format!("There is no folder {old} in this library.")));
+            }
+            if folder_known(tx, account, new)? {
+                return Err(OrganiseError::invalid(format!("There is already a folder {new}. Choose another name.")));
+            }
+            let mut inverse = Vec::new();
+            let moved = relocate(tx, account, old, new, &mut inverse)?;
+            let op = queue(tx, account, kind, &args, now)?;
+            inverse.push(Inverse::CancelRemoteOp { id: op });
+            // The folder column of the search index follows assets.remote_folder by trigger.
+            touch(tx, &moved, now)?;
+            let batch_id = history::record(tx, &description, &inverse, now)?;
+            Ok(EditSummary { batch_id: Some(batch_id), assets: moved.len() as u64, description })
+        })
+    }
+
+    /// The account's remote operations in the order sync must apply them; `pending_only` leaves
+    /// out applied and failed ones.
+    pub fn remote_ops(&self, account: &str, pending_only: bool) -> Result<Vec<RemoteOp>, OrganiseError> {
+        self.look(|c| {
+            let mut stmt = c.prepare(
+                "SELECT id, account, kind, args, created_at, state, attempts, last_error FROM remote_ops
+                 WHERE account = ?1 AND (?2 = 0 OR state = 'pending') ORDER BY id",
+            )?;
+            let rows = stmt.query_map(params![account, pending_only], |r| {
+                Ok(RemoteOp {
+                    id: r.get(0)?,
+                    account: r.get(1)?,
+                    kind: RemoteOpKind::parse(&r.get::<_, String>(2)?),
+                    args: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or(Value::Null),
+                    created_at: r.get(4)?,
+                    state: RemoteOpState::parse(&r.get::<_, String>(5)?),
+                    attempts: r.get(6)?,
+                    last_error: r.get(7)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// Records how an attempt to apply a remote operation ended (for two-way sync).
+    pub fn mark_remote_op(&self, id: i64, outcome: &RemoteOpOutcome, now: i64) -> Result<(), OrganiseError> {
+        let (state, error) = match outcome {
+            RemoteOpOutcome::Applied => ("applied", None),
+            RemoteOpOutcome::Retry(e) => ("pending", Some(e.as_str())),
+            RemoteOpOutcome::Failed(e) => ("failed", Some(e.as_str())),
+        };
+        self.edit(|tx| {
+            let n = tx.execute(
+                "UPDATE remote_ops SET state = ?1, attempts = attempts + 1, last_error = ?2, updated_at = ?3
+                 WHERE id = ?4 AND state = 'pending'",
+                params![state, error, now, id],
+            )?;
+            if n == 0 {
+                return Err(OrganiseError::NotFound(format!("There is no pending remote operation #{id}.")));
+            }
+            Ok(())
+        })
+    }
+}
