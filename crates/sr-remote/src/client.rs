@@ -284,6 +284,13 @@ impl Client {
             if page.is_empty() {
                 return Ok(all);
             }
+            // A server that ignored `skip` would send the same page forever.
+            if all.len() >= page.len() && all[all.len() - page.len()..] == page[..] {
+                return Err(RemoteError::InvalidResponse {
+                    message: format!("the listing repeated the same page at offset {skip}"),
+                    request_id: None,
+                });
+            }
             skip = skip.saturating_add(page.len() as u32);
             all.extend(page);
         }
