@@ -1416,7 +1416,7 @@ impl<'a, 'o> Planner<'a, 'o> {
         let end = num(&lv.end).or_else(|| num(&lv.duration).map(|d| start.unwrap_or(0.0) + d));
         match (start, end) {
             (None, None) => None,
-            (s, e) => Some((s.unwrap_or(0.0), e.unwrap_or(f64::MAX / 4.0))),
+            (s, e) => Some((s.unwrap_or(0.0), e.unwrap_or(1e9))),
         }
     }
 

@@ -83,6 +83,13 @@ pub(crate) fn render(
 ) -> Result<(), RenderError> {
     av::init();
     av::clear_log();
+    let mp4 = matches!(
+        target,
+        Target::File {
+            format: OutputFormat::Mp4,
+            ..
+        }
+    );
     let hls_dir = match target {
         Target::Hls { dir } => Some(dir),
         Target::File { .. } => None,
@@ -482,7 +489,12 @@ pub(crate) fn render(
             }
         }
         None => {
-            octx.write_header()
+            // Index first, so the file plays over HTTP before it has fully loaded (as the remote's do).
+            let mut d = ff::Dictionary::new();
+            if mp4 {
+                d.set("movflags", "+faststart");
+            }
+            octx.write_header_with(d)
                 .map_err(fail("the output can't be started"))?;
         }
     }
