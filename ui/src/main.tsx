@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from '@/app/App';
 import { createServices, ServicesProvider } from '@/app/context';
 import '@/app/app.css';
+import '@/app/organise.css';
 
 const root = document.getElementById('root');
 if (root) {

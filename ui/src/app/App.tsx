@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useState } from 'react';
 
 import { useServices } from '@/app/context';
+import { useObservable } from '@/app/store';
 import { DropOverlay } from '@/app/DropOverlay';
 import { StatusBar } from '@/app/StatusBar';
 import { ToastStack } from '@/app/ToastStack';
@@ -13,6 +14,7 @@ import type { ApiError, ImportReport, LibraryInfo } from '@/ipc/bindings';
 import { AssetGrid } from '@/library/AssetGrid';
 import { DetailPanel } from '@/library/DetailPanel';
 import { ImportPanel } from '@/library/ImportPanel';
+import { TAG_INPUT_ID, TagBar } from '@/library/TagBar';
 
 /** What end-to-end tests (WebDriver cannot drag files from the OS) call instead of a drop. */
 export interface StockroomTestHooks {
@@ -26,9 +28,10 @@ declare global {
 }
 
 export function App() {
-  const { assets, importer, toasts } = useServices();
+  const { assets, importer, toasts, selection, edits } = useServices();
   const [info, setInfo] = useState<LibraryInfo | null>(null);
-  const [selectedId, setSelectedId] = useState<number | null>(null);
+  const sel = useObservable(selection);
+  const selectedId = sel.focus;
   const [detailOpen, setDetailOpen] = useState(false);
   const [dragging, setDragging] = useState(false);
 
@@ -85,28 +88,62 @@ export function App() {
   const importFiles = useCallback(() => pickAndImport('files'), [pickAndImport]);
   const importFolder = useCallback(() => pickAndImport('folder'), [pickAndImport]);
 
-  const select = useCallback((id: number) => setSelectedId(id), []);
-  const clickSelect = useCallback((id: number) => {
-    setSelectedId(id);
-    setDetailOpen(true);
-  }, []);
-  const open = useCallback((id: number) => {
-    setSelectedId(id);
-    setDetailOpen(true);
-  }, []);
+  const clickSelect = useCallback(() => setDetailOpen(true), []);
+  const open = useCallback(
+    (id: number) => {
+      if (!selection.has(id)) selection.single(id, assets.indexOf(id) ?? 0);
+      setDetailOpen(true);
+    },
+    [assets, selection],
+  );
   const escape = useCallback(() => {
     if (detailOpen) setDetailOpen(false);
-    else setSelectedId(null);
-  }, [detailOpen]);
+    else selection.clear();
+  }, [detailOpen, selection]);
+
+  // Shortcuts outside text fields: Ctrl/Cmd+A selects every match, Ctrl/Cmd+Z undoes the last edit
+  // batch, T goes to the tag box. Delete and Backspace are swallowed: nothing in the grid deletes.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.altKey) return;
+      const t = e.target;
+      if (t instanceof Element && t.closest('input, textarea, select, [contenteditable="true"]')) return;
+      const mod = e.ctrlKey || e.metaKey;
+      const key = e.key.toLowerCase();
+      if (mod && key === 'a') {
+        e.preventDefault();
+        const total = assets.size();
+        if (total === 0) return;
+        selection.all(total).then(
+          (n) => {
+            if (n > 1000) toasts.info(`Selected all ${n.toLocaleString('en-US')} matching assets.`);
+          },
+          (err: ApiError) => toasts.error(err.message),
+        );
+      } else if (mod && key === 'z' && !e.shiftKey) {
+        e.preventDefault();
+        void edits.undo();
+      } else if (!mod && key === 't' && !e.shiftKey) {
+        const input = document.getElementById(TAG_INPUT_ID);
+        if (input) {
+          e.preventDefault();
+          input.focus();
+        }
+      } else if (e.key === 'Delete' || (e.key === 'Backspace' && !mod)) {
+        e.preventDefault();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [assets, edits, selection, toasts]);
 
   return (
     <div className="app">
       <TopBar onImportFiles={importFiles} onImportFolder={importFolder} />
       <ImportPanel />
+      <TagBar />
       <main className="main">
         <AssetGrid
-          selectedId={selectedId}
-          onSelect={select}
           onClickSelect={clickSelect}
           onOpen={open}
           onEscape={escape}

@@ -10,6 +10,19 @@ export function ToastStack() {
       {list.map((t) => (
         <div key={t.id} className={`toast toast-${t.kind}`} data-testid="toast" data-kind={t.kind} role={t.kind === 'error' ? 'alert' : 'status'}>
           <span className="toast-msg">{t.message}</span>
+          {t.action && (
+            <button
+              type="button"
+              className="toast-action"
+              data-testid={t.action.testId}
+              onClick={() => {
+                toasts.dismiss(t.id);
+                t.action!.run();
+              }}
+            >
+              {t.action.label}
+            </button>
+          )}
           <button type="button" className="icon-btn" aria-label="Dismiss" onClick={() => toasts.dismiss(t.id)}>
             <CloseIcon size={14} />
           </button>

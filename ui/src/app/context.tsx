@@ -4,19 +4,25 @@ import { createContext, useContext } from 'react';
 
 import { Toasts } from '@/app/toasts';
 import { AssetStore } from '@/library/assetStore';
+import { Edits } from '@/library/edits';
 import { Importer } from '@/library/importer';
+import { Selection } from '@/library/selection';
 
 export interface AppServices {
   toasts: Toasts;
   assets: AssetStore;
   importer: Importer;
+  selection: Selection;
+  edits: Edits;
 }
 
 export function createServices(opts: { pageSize?: number; maxCached?: number } = {}): AppServices {
   const toasts = new Toasts();
   const assets = new AssetStore({ ...opts, onError: (e) => toasts.error(e.message) });
   const importer = new Importer(assets, toasts);
-  return { toasts, assets, importer };
+  const selection = new Selection((start, end) => assets.idsInRange(start, end));
+  const edits = new Edits(assets, toasts);
+  return { toasts, assets, importer, selection, edits };
 }
 
 const Ctx = createContext<AppServices | null>(null);

@@ -4,10 +4,18 @@ import { Observable } from '@/app/store';
 
 export type ToastKind = 'error' | 'info' | 'success';
 
+/** A button on a toast (e.g. Undo); pressing it runs `run` and dismisses the toast. */
+export interface ToastAction {
+  label: string;
+  run: () => void;
+  testId?: string;
+}
+
 export interface Toast {
   id: number;
   kind: ToastKind;
   message: string;
+  action?: ToastAction;
 }
 
 export class Toasts extends Observable<Toast[]> {
@@ -18,11 +26,11 @@ export class Toasts extends Observable<Toast[]> {
     super([]);
   }
 
-  push(kind: ToastKind, message: string): number {
+  push(kind: ToastKind, message: string, action?: ToastAction): number {
     const id = this.nextId++;
     // The same message twice in a row (e.g. a page failing again) shows once.
     const list = this.get().filter((t) => !(t.kind === kind && t.message === message));
-    this.set([...list, { id, kind, message }].slice(-5));
+    this.set([...list, action ? { id, kind, message, action } : { id, kind, message }].slice(-5));
     if (this.lifetimeMs > 0) {
       this.timers.set(
         id,
@@ -38,6 +46,10 @@ export class Toasts extends Observable<Toast[]> {
 
   info(message: string): number {
     return this.push('info', message);
+  }
+
+  success(message: string, action?: ToastAction): number {
+    return this.push('success', message, action);
   }
 
   dismiss(id: number): void {

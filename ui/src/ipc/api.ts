@@ -16,7 +16,31 @@ import type {
   LibraryInfo,
 } from '@/ipc/bindings';
 
+import type {
+  AssetOrganisation,
+  EditResult,
+  FieldProblem,
+  FieldSummary,
+  Folder,
+  FolderChange,
+  ImagekitAccountInput,
+  JsonValue,
+  MetadataField,
+  QueueAddRequest,
+  RemoteInfo,
+  SavedSearch,
+  SearchPage,
+  SearchRequest,
+  TagCount,
+  UndoResult,
+  UploadEvent,
+  UploadJob,
+  UploadQueue,
+  UploadSettings,
+} from '@/ipc/dto';
+
 export type { ApiError, Asset, AssetPage, ErrorCode, ImportEvent, ImportReport, LibraryInfo };
+export type * from '@/ipc/dto';
 
 const ERROR_CODES: readonly ErrorCode[] = [
   'not_found',
@@ -89,6 +113,134 @@ export function importPaths(
 ): Promise<ImportReport> {
   const channel = new Channel<ImportEvent>(onEvent);
   return call<ImportReport>('import_paths', { paths, onEvent: channel });
+}
+
+// ---- organisation: tags, metadata, folders, search, undo ------------------------------------
+
+export function organisation(id: number): Promise<AssetOrganisation> {
+  return call<AssetOrganisation>('organisation', { id });
+}
+
+export function addTags(ids: number[], tags: string[]): Promise<EditResult> {
+  return call<EditResult>('add_tags', { ids, tags });
+}
+
+export function removeTags(ids: number[], tags: string[]): Promise<EditResult> {
+  return call<EditResult>('remove_tags', { ids, tags });
+}
+
+export function tagSuggestions(prefix: string, limit: number): Promise<TagCount[]> {
+  return call<TagCount[]>('tag_suggestions', { prefix, limit });
+}
+
+export function renameTag(from: string, to: string): Promise<EditResult> {
+  return call<EditResult>('rename_tag', { from, to });
+}
+
+export function metadataFields(): Promise<MetadataField[]> {
+  return call<MetadataField[]>('metadata_fields');
+}
+
+export function setMetadata(ids: number[], values: Record<string, JsonValue>): Promise<EditResult> {
+  return call<EditResult>('set_metadata', { ids, values });
+}
+
+export function unsetMetadata(ids: number[], keys: string[]): Promise<EditResult> {
+  return call<EditResult>('unset_metadata', { ids, keys });
+}
+
+/** Validates values against the fields' rules without saving anything. */
+export function checkMetadata(ids: number[], values: Record<string, JsonValue>): Promise<FieldProblem[]> {
+  return call<FieldProblem[]>('check_metadata', { ids, values });
+}
+
+export function metadataSummary(ids: number[]): Promise<FieldSummary[]> {
+  return call<FieldSummary[]>('metadata_summary', { ids });
+}
+
+export function folders(): Promise<Folder[]> {
+  return call<Folder[]>('folders');
+}
+
+export function setFolder(ids: number[], folder: string): Promise<EditResult> {
+  return call<EditResult>('set_folder', { ids, folder });
+}
+
+export function createFolder(parent: string, name: string): Promise<FolderChange> {
+  return call<FolderChange>('create_folder', { parent, name });
+}
+
+export function search(request: SearchRequest): Promise<SearchPage> {
+  return call<SearchPage>('search', { request });
+}
+
+export function saveSearch(name: string, request: SearchRequest): Promise<void> {
+  return call<void>('save_search', { name, request });
+}
+
+export function savedSearches(): Promise<SavedSearch[]> {
+  return call<SavedSearch[]>('saved_searches');
+}
+
+export function deleteSavedSearch(name: string): Promise<void> {
+  return call<void>('delete_saved_search', { name });
+}
+
+export function undoLast(): Promise<UndoResult> {
+  return call<UndoResult>('undo_last');
+}
+
+// ---- account -------------------------------------------------------------------------------
+
+export function remoteInfo(): Promise<RemoteInfo> {
+  return call<RemoteInfo>('remote_info');
+}
+
+export function switchToSandbox(): Promise<RemoteInfo> {
+  return call<RemoteInfo>('use_sandbox');
+}
+
+/** The private key (if any) goes straight to the backend's keychain; nothing here keeps it. */
+export function connectImagekit(input: ImagekitAccountInput): Promise<RemoteInfo> {
+  return call<RemoteInfo>('use_imagekit', { input });
+}
+
+// ---- uploads -------------------------------------------------------------------------------
+
+/** Subscribes to the background queue's events (once per window). */
+export function watchUploads(onEvent: (e: UploadEvent) => void): Promise<void> {
+  const channel = new Channel<UploadEvent>(onEvent);
+  return call<void>('watch_uploads', { onEvent: channel });
+}
+
+export function queueAdd(request: QueueAddRequest): Promise<UploadJob[]> {
+  return call<UploadJob[]>('queue_add', { request });
+}
+
+export function queueList(): Promise<UploadQueue> {
+  return call<UploadQueue>('queue_list');
+}
+
+export type JobAction = 'pause' | 'resume' | 'cancel' | 'retry';
+
+export function queueJob(action: JobAction, jobId: number): Promise<UploadJob> {
+  return call<UploadJob>(`queue_${action}`, { jobId });
+}
+
+export function queueReorder(jobIds: number[]): Promise<void> {
+  return call<void>('queue_reorder', { jobIds });
+}
+
+export function setUploadsPaused(paused: boolean): Promise<void> {
+  return call<void>('uploads_set_paused', { paused });
+}
+
+export function uploadSettings(): Promise<UploadSettings> {
+  return call<UploadSettings>('upload_settings');
+}
+
+export function setUploadSettings(settings: UploadSettings): Promise<UploadSettings> {
+  return call<UploadSettings>('set_upload_settings', { settings });
 }
 
 // ---- native dialogs ------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 
 import { useServices } from '@/app/context';
+import { useObservable } from '@/app/store';
 import type { Asset } from '@/ipc/bindings';
 import { AssetTile, TilePlaceholder } from '@/library/AssetTile';
 import { EmptyState } from '@/library/EmptyState';
@@ -21,10 +22,7 @@ export function columnsFor(width: number): number {
 }
 
 interface GridProps {
-  selectedId: number | null;
-  /** Keyboard selection. */
-  onSelect: (id: number) => void;
-  /** Mouse selection (a click also shows the detail panel). */
+  /** After a click on a tile (plain, Ctrl or Shift): show the detail panel. */
   onClickSelect: (id: number) => void;
   /** Enter or double-click: show the detail panel. */
   onOpen: (id: number) => void;
@@ -36,16 +34,16 @@ interface GridProps {
 }
 
 export function AssetGrid({
-  selectedId,
-  onSelect,
   onClickSelect,
   onOpen,
   onEscape,
   onImportFiles,
   onImportFolder,
 }: GridProps) {
-  const { assets } = useServices();
+  const { assets, selection } = useServices();
   const version = useSyncExternalStore(assets.subscribe, assets.getVersion);
+  const sel = useObservable(selection);
+  const selectedId = sel.focus;
   const total = assets.size();
   const scrollRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
@@ -90,11 +88,11 @@ export function AssetGrid({
   selectedRef.current = selectedId;
   const pending = useRef<number | null>(null);
   const choose = useCallback(
-    (id: number) => {
+    (id: number, index: number) => {
       selectedRef.current = id;
-      onSelect(id);
+      selection.single(id, index);
     },
-    [onSelect],
+    [selection],
   );
   const selectIndex = useCallback(
     (index: number) => {
@@ -104,7 +102,7 @@ export function AssetGrid({
       const a = assets.at(clamped);
       if (a) {
         pending.current = null;
-        choose(a.id);
+        choose(a.id, clamped);
       } else {
         pending.current = clamped; // selected once its page arrives
         assets.ensureRange(clamped, clamped + 1);
@@ -115,10 +113,11 @@ export function AssetGrid({
 
   useEffect(() => {
     if (pending.current === null) return;
-    const a = assets.at(pending.current);
+    const index = pending.current;
+    const a = assets.at(index);
     if (a) {
       pending.current = null;
-      choose(a.id);
+      choose(a.id, index);
     }
   }, [assets, version, choose]);
 
@@ -165,7 +164,16 @@ export function AssetGrid({
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only on layout change
   }, [cols]);
 
-  const onTileClick = useCallback((a: Asset) => onClickSelect(a.id), [onClickSelect]);
+  const onTileClick = useCallback(
+    (a: Asset, index: number, mods: { shift: boolean; toggle: boolean }) => {
+      if (mods.shift) void selection.range(a.id, index, mods.toggle);
+      else if (mods.toggle) selection.toggle(a.id, index);
+      else selection.single(a.id, index);
+      selectedRef.current = selection.get().focus;
+      onClickSelect(a.id);
+    },
+    [onClickSelect, selection],
+  );
   const onTileDouble = useCallback((a: Asset) => onOpen(a.id), [onOpen]);
 
   const empty = assets.isLoaded() && total === 0;
@@ -177,6 +185,7 @@ export function AssetGrid({
       data-total={total}
       role="listbox"
       aria-label="Library"
+      aria-multiselectable="true"
       aria-activedescendant={selectedId !== null ? `asset-${selectedId}` : undefined}
       tabIndex={0}
     >
@@ -202,7 +211,9 @@ export function AssetGrid({
                       key={a.id}
                       asset={a}
                       index={index}
-                      selected={a.id === selectedId}
+                      selected={sel.ids.has(a.id)}
+                      focused={a.id === selectedId}
+                      tags={assets.tagsOf(a.id)}
                       onClick={onTileClick}
                       onDoubleClick={onTileDouble}
                     />

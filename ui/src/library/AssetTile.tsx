@@ -7,11 +7,22 @@ import type { Asset } from '@/ipc/bindings';
 import { formatDimensions, formatDuration, formatSize } from '@/library/format';
 import { StatusBadge } from '@/library/StatusBadge';
 
+export interface ClickModifiers {
+  /** Shift: select a range. */
+  shift: boolean;
+  /** Ctrl (Cmd on macOS): add or remove one. */
+  toggle: boolean;
+}
+
 interface TileProps {
   asset: Asset;
   index: number;
   selected: boolean;
-  onClick: (asset: Asset, index: number) => void;
+  /** The asset the keyboard and detail panel follow. */
+  focused?: boolean;
+  /** Tags, when known (badges: the first two and "+N"). */
+  tags?: string[];
+  onClick: (asset: Asset, index: number, mods: ClickModifiers) => void;
   onDoubleClick: (asset: Asset) => void;
 }
 
@@ -19,6 +30,8 @@ export const AssetTile = memo(function AssetTile({
   asset,
   index,
   selected,
+  focused = false,
+  tags,
   onClick,
   onDoubleClick,
 }: TileProps) {
@@ -26,7 +39,7 @@ export const AssetTile = memo(function AssetTile({
   const dims = formatDimensions(asset.width, asset.height);
   return (
     <div
-      className={`tile${selected ? ' tile-selected' : ''}${asset.status === 'missing' ? ' tile-missing' : ''}`}
+      className={`tile${selected ? ' tile-selected' : ''}${focused ? ' tile-focused' : ''}${asset.status === 'missing' ? ' tile-missing' : ''}`}
       data-testid="asset-tile"
       data-asset-id={asset.id}
       data-selected={selected ? 'true' : 'false'}
@@ -35,7 +48,11 @@ export const AssetTile = memo(function AssetTile({
       aria-selected={selected}
       aria-posinset={index + 1}
       title={asset.name}
-      onClick={() => onClick(asset, index)}
+      onMouseDown={(e) => {
+        // Shift-click would otherwise select the page's text.
+        if (e.shiftKey) e.preventDefault();
+      }}
+      onClick={(e) => onClick(asset, index, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey })}
       onDoubleClick={() => onDoubleClick(asset)}
     >
       <div className="tile-thumb">
@@ -43,6 +60,7 @@ export const AssetTile = memo(function AssetTile({
         <span className="tile-status">
           <StatusBadge status={asset.status} title={asset.status_detail ?? undefined} compact />
         </span>
+        {tags && tags.length > 0 && <TagBadges tags={tags} />}
         {duration && <span className="tile-duration" data-testid="asset-duration">{duration}</span>}
       </div>
       <div className="tile-info">
@@ -58,6 +76,26 @@ export const AssetTile = memo(function AssetTile({
     </div>
   );
 });
+
+/** The first two tags and "+N" for the rest (all of them in the tooltip). */
+function TagBadges({ tags }: { tags: string[] }) {
+  const shown = tags.slice(0, 2);
+  const rest = tags.length - shown.length;
+  return (
+    <div className="tile-tags" title={tags.join(', ')}>
+      {shown.map((t) => (
+        <span key={t} className="tag-badge" data-testid="asset-tag">
+          {t}
+        </span>
+      ))}
+      {rest > 0 && (
+        <span className="tag-badge tag-more" data-testid="asset-tag-more">
+          +{rest}
+        </span>
+      )}
+    </div>
+  );
+}
 
 /** The thumbnail, or the kind icon until (or unless) it loads. Tagged `asset-thumb` only once loaded. */
 function Thumb({ asset }: { asset: Asset }) {

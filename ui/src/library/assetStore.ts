@@ -1,34 +1,67 @@
-// A sparse, paged view of the library (newest first) that the grid reads from.
+// A sparse, paged view of the library (or of the current search's results) that the grid reads from.
 //
 // The library can hold 100,000+ assets, so nothing here ever holds all of them: pages are
-// requested from the backend (`list_assets` offset/limit) when the grid shows their rows, and
-// entries far from what is on screen are dropped once the cache is full.
+// requested from the backend (`search` with offset/limit; with no words or filters that is the
+// whole library, newest first) when the grid shows their rows, and entries far from what is on
+// screen are dropped once the cache is full. Each hit carries its tags, kept for the tiles' badges.
 //
 // Imports insert assets at the top (the list is newest first), which shifts every index by one.
 // Rather than rewriting the cache, entries are stored under `key = index - shift` and each
 // insertion bumps `shift`: O(1) per inserted asset, whatever the cache size.
 
-import { listAssets, toApiError } from '@/ipc/api';
+import { search, toApiError } from '@/ipc/api';
 import type { ApiError, Asset } from '@/ipc/api';
+import type { SearchRequest } from '@/ipc/dto';
+import { DEFAULT_REQUEST } from '@/search/request';
+
+/** One page as the store needs it: assets, and (when the backend gave them) each one's tags. */
+export interface StorePage {
+  total: number;
+  offset: number;
+  assets: Asset[];
+  tags?: string[][];
+}
+
+export type FetchPage = (offset: number, limit: number, request: SearchRequest) => Promise<StorePage>;
+
+/** The backend's `search`, shaped as a page. */
+export const searchPage: FetchPage = async (offset, limit, request) => {
+  const page = await search({ ...request, offset, limit });
+  return {
+    total: page.total,
+    offset: page.offset,
+    assets: page.hits.map((h) => h.asset),
+    tags: page.hits.map((h) => h.tags),
+  };
+};
+
+/** The most results one `search` call may return. */
+const MAX_LIMIT = 10_000;
 
 export interface AssetStoreOptions {
-  /** Assets per `list_assets` call. */
+  /** Assets per page request. */
   pageSize?: number;
   /** Upper bound on cached assets; beyond it the ones farthest from the screen are dropped. */
   maxCached?: number;
   /** Called when a page cannot be loaded. */
   onError?: (e: ApiError) => void;
   /** Backend call, replaceable in tests. */
-  fetchPage?: typeof listAssets;
+  fetchPage?: FetchPage;
 }
 
 export class AssetStore {
   readonly pageSize: number;
   private readonly maxCached: number;
   private readonly onError: (e: ApiError) => void;
-  private readonly fetchPage: typeof listAssets;
+  private readonly fetchPage: FetchPage;
 
+  private request: SearchRequest = DEFAULT_REQUEST;
+  private filtered = false;
   private total = 0;
+  private readonly tagsById = new Map<number, string[]>();
+  /** Keys whose asset may be out of date (after an edit or undo): refetched when on screen. */
+  private readonly staleKeys = new Set<number>();
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private loadedOnce = false;
   private shift = 0;
   private readonly byKey = new Map<number, Asset>();
@@ -44,7 +77,7 @@ export class AssetStore {
     this.pageSize = opts.pageSize ?? 120;
     this.maxCached = Math.max(opts.maxCached ?? 3000, this.pageSize * 4);
     this.onError = opts.onError ?? (() => {});
-    this.fetchPage = opts.fetchPage ?? listAssets;
+    this.fetchPage = opts.fetchPage ?? searchPage;
   }
 
   // ---- subscription (useSyncExternalStore) ----
@@ -89,6 +122,21 @@ export class AssetStore {
     return key === undefined ? undefined : this.byKey.get(key);
   }
 
+  /** An asset's tags, when its page came with them. */
+  tagsOf(id: number): string[] | undefined {
+    return this.tagsById.get(id);
+  }
+
+  /** The search the store shows (offset and limit are the store's business). */
+  currentRequest(): SearchRequest {
+    return this.request;
+  }
+
+  /** True when a search or filter narrows the library. */
+  isFiltered(): boolean {
+    return this.filtered;
+  }
+
   /** How many assets are cached (for tests and diagnostics). */
   cachedCount(): number {
     return this.byKey.size;
@@ -101,10 +149,71 @@ export class AssetStore {
     this.generation++;
     this.byKey.clear();
     this.keyById.clear();
+    this.tagsById.clear();
+    this.staleKeys.clear();
     this.requested.clear();
     this.shift = 0;
     this.changed();
     return this.loadPage(0);
+  }
+
+  /** Shows another search's results (`filtered`: it narrows the library). */
+  setRequest(request: SearchRequest, filtered: boolean): Promise<void> {
+    this.request = { ...request, offset: 0 };
+    this.filtered = filtered;
+    this.loadedOnce = false;
+    this.total = 0;
+    return this.refresh();
+  }
+
+  /**
+   * Marks everything cached as possibly out of date (after an edit or undo) without blanking the
+   * grid: what is on screen stays until its fresh page answers.
+   */
+  invalidate(): void {
+    this.generation++;
+    this.requested.clear();
+    for (const k of this.byKey.keys()) this.staleKeys.add(k);
+    this.changed();
+  }
+
+  /** Changes the cached tags of some assets (after a tag edit), so badges update at once. */
+  patchTags(ids: number[], change: (tags: string[]) => string[]): void {
+    let any = false;
+    for (const id of ids) {
+      const t = this.tagsById.get(id);
+      if (t === undefined) continue;
+      this.tagsById.set(id, change(t));
+      any = true;
+    }
+    if (any) this.changed();
+  }
+
+  /**
+   * Ids of the assets at indices [start, end) of the current results, in order: from the cache
+   * when it has them all, otherwise asked for (in pages of up to 10,000).
+   */
+  async idsInRange(start: number, end: number): Promise<number[]> {
+    const from = Math.max(0, start);
+    const to = Math.min(end, this.total);
+    const out: number[] = [];
+    let complete = true;
+    for (let i = from; i < to; i++) {
+      const a = this.at(i);
+      if (!a) {
+        complete = false;
+        break;
+      }
+      out.push(a.id);
+    }
+    if (complete) return out;
+    const ids: number[] = [];
+    for (let off = from; off < to; off += MAX_LIMIT) {
+      const page = await this.fetchPage(off, Math.min(MAX_LIMIT, to - off), this.request);
+      for (const a of page.assets) ids.push(a.id);
+      if (page.assets.length === 0) break;
+    }
+    return ids;
   }
 
   /**
@@ -126,7 +235,8 @@ export class AssetStore {
   private pageComplete(offset: number): boolean {
     const end = Math.min(offset + this.pageSize, this.total);
     for (let i = offset; i < end; i++) {
-      if (!this.byKey.has(i - this.shift)) return false;
+      const key = i - this.shift;
+      if (!this.byKey.has(key) || this.staleKeys.has(key)) return false;
     }
     return true;
   }
@@ -139,7 +249,7 @@ export class AssetStore {
     const generation = this.generation;
     let page;
     try {
-      page = await this.fetchPage(offset, this.pageSize);
+      page = await this.fetchPage(offset, this.pageSize, this.request);
     } catch (e) {
       if (generation === this.generation) this.onError(toApiError(e));
       return; // stays in `requested`: not retried in a loop; refresh() clears it
@@ -154,7 +264,22 @@ export class AssetStore {
       this.changed();
       return;
     }
-    page.assets.forEach((asset, j) => this.put(page.offset + j - this.shift, asset));
+    if (this.staleKeys.size > 0) {
+      // A fresh page after invalidate(): results may have moved, so drop stale entries it covers.
+      const endKey = page.offset + this.pageSize - this.shift;
+      for (let k = page.offset - this.shift; k < endKey; k++) {
+        if (this.staleKeys.delete(k)) {
+          const old = this.byKey.get(k);
+          this.byKey.delete(k);
+          if (old && this.keyById.get(old.id) === k) this.keyById.delete(old.id);
+        }
+      }
+    }
+    page.assets.forEach((asset, j) => {
+      this.put(page.offset + j - this.shift, asset);
+      const tags = page.tags?.[j];
+      if (tags) this.tagsById.set(asset.id, tags);
+    });
     this.evict();
     this.changed();
   }
@@ -178,7 +303,11 @@ export class AssetStore {
     for (const key of farthest) {
       const a = this.byKey.get(key);
       this.byKey.delete(key);
-      if (a) this.keyById.delete(a.id);
+      this.staleKeys.delete(key);
+      if (a) {
+        this.keyById.delete(a.id);
+        this.tagsById.delete(a.id);
+      }
     }
   }
 
@@ -190,6 +319,17 @@ export class AssetStore {
       this.update(asset);
       return;
     }
+    if (this.filtered) {
+      // It may or may not match the search: ask again once the burst of imports settles.
+      if (this.refreshTimer === null) {
+        this.refreshTimer = setTimeout(() => {
+          this.refreshTimer = null;
+          this.invalidate();
+        }, 400);
+      }
+      return;
+    }
+    if (!this.tagsById.has(asset.id)) this.tagsById.set(asset.id, []);
     this.shift++;
     this.total++;
     this.loadedOnce = true;

@@ -160,7 +160,7 @@ describe('errors', () => {
   it('shows a library that cannot be read as a toast', async () => {
     installBackend({
       handlers: {
-        list_assets: () => {
+        search: () => {
           throw { code: 'library', message: 'The library database is damaged. Restore it from a backup.' };
         },
       },

@@ -5,6 +5,110 @@ import type { Channel } from '@tauri-apps/api/core';
 import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 
 import type { Asset, AssetPage, ImportEvent, ImportReport, LibraryInfo } from '@/ipc/bindings';
+import type {
+  EditResult,
+  FieldProblem,
+  FieldSummary,
+  Folder,
+  JsonValue,
+  MetadataField,
+  RemoteInfo,
+  SavedSearch,
+  SearchPage,
+  SearchRequest,
+  UploadEvent,
+  UploadJob,
+  UploadQueue,
+  UploadSettings,
+} from '@/ipc/dto';
+
+function field(over: Partial<MetadataField> & Pick<MetadataField, 'name' | 'label' | 'field_type'>): MetadataField {
+  return {
+    id: `fld_${over.name}`,
+    description: null,
+    min_value: null,
+    max_value: null,
+    min_length: null,
+    max_length: null,
+    default_value: null,
+    required: false,
+    select_options: null,
+    ...over,
+  };
+}
+
+/** The sandbox's demo fields (what the real sandbox ships), one of each type. */
+export const DEMO_FIELDS: MetadataField[] = [
+  field({ name: 'sku', label: 'SKU', field_type: 'Text', max_length: 20, required: true, default_value: 'UNSET' }),
+  field({ name: 'notes', label: 'Notes', field_type: 'Textarea', max_length: 500 }),
+  field({ name: 'price', label: 'Price', field_type: 'Number', min_value: 0, max_value: 10000 }),
+  field({ name: 'launch_date', label: 'Launch date', field_type: 'Date' }),
+  field({ name: 'on_sale', label: 'On sale', field_type: 'Boolean' }),
+  field({ name: 'season', label: 'Season', field_type: 'SingleSelect', select_options: ['spring', 'summer', 'autumn', 'winter'] }),
+  field({ name: 'colours', label: 'Colours', field_type: 'MultiSelect', select_options: ['red', 'green', 'blue', 'black'] }),
+];
+
+export const SANDBOX_INFO: RemoteInfo = {
+  kind: 'sandbox',
+  account: 'sandbox',
+  label: 'Sandbox (on this computer)',
+  url_endpoint: 'http://127.0.0.1:40123/sandbox',
+  public_key: 'public_sandbox_key',
+  api_base: 'http://127.0.0.1:40123',
+  upload_base: 'http://127.0.0.1:40123',
+  key_storage: 'sandbox',
+  auth_endpoint: null,
+  limits: { max_file_bytes: 50_000_000, max_video_bytes: 2_000_000_000 },
+  warning: null,
+};
+
+export function makeJob(id: number, over: Partial<UploadJob> = {}): UploadJob {
+  return {
+    id,
+    asset_id: id,
+    asset_name: `clip-${id}.mp4`,
+    account: 'sandbox',
+    state: 'queued',
+    priority: 0,
+    position: id,
+    folder: '/',
+    file_name: `clip-${id}.mp4`,
+    use_unique_file_name: false,
+    overwrite: false,
+    is_private: false,
+    force: false,
+    tags: [],
+    custom_metadata: {},
+    pre_transformation: null,
+    post_transformations: [],
+    attempts: 0,
+    next_retry_at: null,
+    last_error: null,
+    fix: null,
+    note: null,
+    bytes_total: 340_000_000,
+    bytes_sent: 0,
+    remote: null,
+    created_at: 1_763_900_000_000,
+    updated_at: 1_763_900_000_000,
+    ...over,
+  };
+}
+
+const EMPTY_TOTALS = {
+  queued: 0,
+  waiting_for_network: 0,
+  uploading: 0,
+  verifying: 0,
+  done: 0,
+  failed: 0,
+  paused: 0,
+  cancelled: 0,
+  bytes_sent: 0,
+  bytes_remaining: 0,
+  bytes_per_sec: 0,
+  eta_s: null,
+};
 
 export function makeAsset(id: number, over: Partial<Asset> = {}): Asset {
   return {
@@ -48,10 +152,20 @@ export interface BackendOptions {
 
 export interface FakeBackend {
   calls: Call[];
-  /** Offsets requested from list_assets, in order. */
+  /** Offsets of the pages the grid asked for (search or list_assets), in order. */
   listOffsets(): number[];
   /** Inserts assets at the top of the fake library (what a real import does). */
   add(asset: Asset): void;
+  /** Tags per asset id (mutable: tests seed it). */
+  tags: Map<number, string[]>;
+  /** customMetadata per asset id (mutable). */
+  metadata: Map<number, Record<string, JsonValue>>;
+  /** The upload queue's jobs (mutable). */
+  jobs: UploadJob[];
+  /** Sends events through the channel the UI passed to watch_uploads. */
+  emitUpload(e: UploadEvent): void;
+  /** Calls of one command. */
+  callsOf(cmd: string): Call[];
 }
 
 export function installBackend(opts: BackendOptions = {}): FakeBackend {
@@ -60,6 +174,74 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
   const calls: Call[] = [];
   const assetAt = (index: number): Asset =>
     index < added.length ? added[added.length - 1 - index]! : makeAsset(count - (index - added.length));
+  const tags = new Map<number, string[]>();
+  const metadata = new Map<number, Record<string, JsonValue>>();
+  const folderOf = new Map<number, string>();
+  const folderList: Folder[] = [
+    { path: '/', on_remote: true, asset_count: 0 },
+    { path: '/summer/', on_remote: true, asset_count: 0 },
+  ];
+  const saved: SavedSearch[] = [];
+  const history: { description: string; tags: Map<number, string[]>; metadata: Map<number, Record<string, JsonValue>> }[] = [];
+  let batch = 0;
+  let remote: RemoteInfo = SANDBOX_INFO;
+  let settings: UploadSettings = { concurrency: 2, bandwidth_limit_bytes_per_sec: null };
+  let paused = false;
+  const jobs: UploadJob[] = [];
+  let uploadChannel: Channel<UploadEvent> | null = null;
+
+  const tagsOf = (id: number) => tags.get(id) ?? [];
+  const snapshot = (description: string): EditResult => {
+    history.push({
+      description,
+      tags: new Map([...tags].map(([k, v]) => [k, [...v]])),
+      metadata: new Map([...metadata].map(([k, v]) => [k, { ...v }])),
+    });
+    return { batch_id: ++batch, assets: 0, description };
+  };
+  const problemsFor = (ids: number[], values: Record<string, JsonValue>): FieldProblem[] => {
+    const out: FieldProblem[] = [];
+    for (const [key, v] of Object.entries(values)) {
+      const f = DEMO_FIELDS.find((x) => x.name === key);
+      if (!f) {
+        out.push({ asset_id: null, key, message: `There is no custom metadata field called "${key}".` });
+        continue;
+      }
+      if (f.field_type === 'Number') {
+        if (typeof v !== 'number') out.push({ asset_id: null, key, message: `${f.label} must be a number.` });
+        else if (v > (f.max_value as number) || v < (f.min_value as number))
+          out.push({ asset_id: null, key, message: `${f.label} must be between ${f.min_value} and ${f.max_value}; ${v} is out of range.` });
+      }
+      if (f.field_type === 'Text' && typeof v === 'string' && f.max_length !== null && v.length > f.max_length)
+        out.push({ asset_id: null, key, message: `${f.label} can be at most ${f.max_length} characters long.` });
+    }
+    void ids;
+    return out;
+  };
+  const matches = (a: Asset, r: SearchRequest): boolean => {
+    const f = r.filters;
+    if (f.kinds.length && !f.kinds.includes(a.kind)) return false;
+    if (f.statuses.length && !f.statuses.includes(a.status)) return false;
+    if (f.tags.some((t) => !tagsOf(a.id).includes(t))) return false;
+    if (r.text) {
+      const words = r.text.toLowerCase().split(/\s+/);
+      const hay = `${a.name} ${tagsOf(a.id).join(' ')}`.toLowerCase();
+      if (!words.every((w) => hay.includes(w))) return false;
+    }
+    if (r.remote_query) {
+      const m = /tags IN \["([^"]+)"\]/.exec(r.remote_query);
+      if (!m) throw { code: 'invalid_input', message: `The search query is not valid: ${r.remote_query}` };
+      if (!tagsOf(a.id).includes(m[1]!)) return false;
+    }
+    return true;
+  };
+  const narrows = (r: SearchRequest) =>
+    !!r.text || !!r.remote_query || r.filters.kinds.length > 0 || r.filters.statuses.length > 0 || r.filters.tags.length > 0;
+  const totals = () => {
+    const t = { ...EMPTY_TOTALS };
+    for (const j of jobs) t[j.state]++;
+    return t;
+  };
 
   mockWindows('main');
   mockIPC(
@@ -84,6 +266,177 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
           for (let i = offset; i < Math.min(total, offset + limit); i++) assets.push(assetAt(i));
           return { total, offset, assets } satisfies AssetPage;
         }
+        case 'search': {
+          const r = args.request as SearchRequest;
+          const all = count + added.length;
+          let hits: Asset[];
+          let total: number;
+          if (!narrows(r)) {
+            total = all;
+            hits = [];
+            for (let i = r.offset; i < Math.min(all, r.offset + r.limit); i++) hits.push(assetAt(i));
+          } else {
+            const found: Asset[] = [];
+            for (let i = 0; i < all; i++) if (matches(assetAt(i), r)) found.push(assetAt(i));
+            total = found.length;
+            hits = found.slice(r.offset, r.offset + r.limit);
+          }
+          return {
+            total,
+            offset: r.offset,
+            hits: hits.map((asset) => ({ asset, tags: tagsOf(asset.id) })),
+          } satisfies SearchPage;
+        }
+        case 'organisation': {
+          const id = args.id as number;
+          return { id, tags: tagsOf(id), metadata: metadata.get(id) ?? {}, folder: folderOf.get(id) ?? '/' };
+        }
+        case 'add_tags':
+        case 'remove_tags': {
+          const ids = args.ids as number[];
+          const list = (args.tags as string[]).map((t) => t.trim()).filter(Boolean);
+          if (list.some((t) => t.includes('%'))) throw { code: 'invalid_input', message: 'Tags cannot contain "%".' };
+          const adding = cmd === 'add_tags';
+          const r = snapshot(
+            `${adding ? 'Added' : 'Removed'} tag "${list.join('", "')}" ${adding ? 'to' : 'from'} ${ids.length} ${ids.length === 1 ? 'asset' : 'assets'}`,
+          );
+          for (const id of ids) {
+            const cur = tagsOf(id);
+            tags.set(id, adding ? [...cur, ...list.filter((t) => !cur.includes(t))] : cur.filter((t) => !list.includes(t)));
+          }
+          return { ...r, assets: ids.length };
+        }
+        case 'tag_suggestions': {
+          const prefix = (args.prefix as string).toLowerCase();
+          const counts = new Map<string, number>();
+          for (const list of tags.values()) for (const t of list) counts.set(t, (counts.get(t) ?? 0) + 1);
+          return [...counts]
+            .filter(([t]) => t.toLowerCase().startsWith(prefix))
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, args.limit as number)
+            .map(([tag, n]) => ({ tag, count: n }));
+        }
+        case 'metadata_fields':
+          return DEMO_FIELDS;
+        case 'check_metadata':
+          return problemsFor(args.ids as number[], args.values as Record<string, JsonValue>);
+        case 'set_metadata': {
+          const ids = args.ids as number[];
+          const values = args.values as Record<string, JsonValue>;
+          const p = problemsFor(ids, values);
+          if (p.length) throw { code: 'invalid_input', message: p[0]!.message };
+          const r = snapshot(`Set ${Object.keys(values).join(', ')} on ${ids.length} ${ids.length === 1 ? 'asset' : 'assets'}`);
+          for (const id of ids) metadata.set(id, { ...(metadata.get(id) ?? {}), ...values });
+          return { ...r, assets: ids.length };
+        }
+        case 'unset_metadata': {
+          const ids = args.ids as number[];
+          const keys = args.keys as string[];
+          const r = snapshot(`Cleared ${keys.join(', ')} on ${ids.length} ${ids.length === 1 ? 'asset' : 'assets'}`);
+          for (const id of ids) {
+            const m = { ...(metadata.get(id) ?? {}) };
+            for (const k of keys) delete m[k];
+            metadata.set(id, m);
+          }
+          return { ...r, assets: ids.length };
+        }
+        case 'metadata_summary': {
+          const ids = args.ids as number[];
+          return DEMO_FIELDS.map((f): FieldSummary => {
+            const vals = ids.map((id) => metadata.get(id)?.[f.name]).filter((v) => v !== undefined);
+            const distinct = new Set(vals.map((v) => JSON.stringify(v)));
+            return {
+              field: f,
+              set_on: vals.length,
+              value:
+                vals.length === 0
+                  ? { state: 'unset' }
+                  : distinct.size === 1 && vals.length === ids.length
+                    ? { state: 'same', value: vals[0]! }
+                    : { state: 'mixed' },
+            };
+          });
+        }
+        case 'folders':
+          return folderList;
+        case 'set_folder': {
+          const ids = args.ids as number[];
+          const r = snapshot(`Moved ${ids.length} ${ids.length === 1 ? 'asset' : 'assets'} to ${args.folder as string}`);
+          for (const id of ids) folderOf.set(id, args.folder as string);
+          return { ...r, assets: ids.length };
+        }
+        case 'create_folder': {
+          const path = `${args.parent as string}${args.name as string}/`;
+          folderList.push({ path, on_remote: false, asset_count: 0 });
+          return { path, edit: { batch_id: ++batch, assets: 0, description: `Created folder ${path}` } };
+        }
+        case 'saved_searches':
+          return saved;
+        case 'save_search':
+          saved.push({ name: args.name as string, request: args.request as SearchRequest });
+          return null;
+        case 'delete_saved_search':
+          saved.splice(saved.findIndex((x) => x.name === args.name), 1);
+          return null;
+        case 'undo_last': {
+          const last = history.pop();
+          if (!last) throw { code: 'invalid_input', message: 'There is nothing to undo.' };
+          tags.clear();
+          for (const [k, v] of last.tags) tags.set(k, v);
+          metadata.clear();
+          for (const [k, v] of last.metadata) metadata.set(k, v);
+          return { description: last.description };
+        }
+        case 'remote_info':
+          return remote;
+        case 'use_sandbox':
+          remote = SANDBOX_INFO;
+          return remote;
+        case 'use_imagekit': {
+          const input = args.input as { url_endpoint: string; public_key: string; private_key: string | null; auth_endpoint: string | null };
+          if (!input.url_endpoint.startsWith('https://'))
+            throw { code: 'invalid_input', message: 'The URL endpoint must start with https://.' };
+          remote = {
+            ...SANDBOX_INFO,
+            kind: 'imagekit',
+            account: `imagekit:${input.public_key}`,
+            label: 'ImageKit account',
+            url_endpoint: input.url_endpoint,
+            public_key: input.public_key,
+            key_storage: input.private_key ? 'file' : 'auth_endpoint',
+            auth_endpoint: input.auth_endpoint,
+            warning: input.private_key ? 'No system keychain is available, so the private key is kept in a file.' : null,
+          };
+          return remote;
+        }
+        case 'upload_settings':
+          return settings;
+        case 'set_upload_settings':
+          settings = args.settings as UploadSettings;
+          return settings;
+        case 'watch_uploads':
+          uploadChannel = args.onEvent as Channel<UploadEvent>;
+          return null;
+        case 'queue_list':
+          return { account: remote.account, jobs, totals: totals(), paused, settings } satisfies UploadQueue;
+        case 'queue_add': {
+          const req = args.request as { asset_ids: number[] };
+          const made = req.asset_ids.map((id) => makeJob(jobs.length + 1 + req.asset_ids.indexOf(id), { asset_id: id, asset_name: `clip-${id}.mp4` }));
+          jobs.push(...made);
+          return made;
+        }
+        case 'queue_pause':
+        case 'queue_resume':
+        case 'queue_cancel':
+        case 'queue_retry': {
+          const j = jobs.find((x) => x.id === args.jobId);
+          if (!j) throw { code: 'not_found', message: `No upload job ${String(args.jobId)}.` };
+          j.state = ({ queue_pause: 'paused', queue_resume: 'queued', queue_cancel: 'cancelled', queue_retry: 'queued' } as const)[cmd];
+          return { ...j };
+        }
+        case 'uploads_set_paused':
+          paused = args.paused as boolean;
+          return null;
         case 'get_asset': {
           const id = args.id as number;
           const a = added.find((x) => x.id === id) ?? (id >= 1 && id <= count ? makeAsset(id) : null);
@@ -98,10 +451,21 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
   );
   return {
     calls,
-    listOffsets: () => calls.filter((c) => c.cmd === 'list_assets').map((c) => c.args.offset as number),
+    listOffsets: () =>
+      calls
+        .filter((c) => c.cmd === 'list_assets' || c.cmd === 'search')
+        .map((c) => (c.cmd === 'search' ? (c.args.request as SearchRequest).offset : (c.args.offset as number))),
     add: (a) => {
       added.push(a);
     },
+    tags,
+    metadata,
+    jobs,
+    emitUpload: (e) => {
+      if (!uploadChannel) throw new Error('the UI has not called watch_uploads');
+      uploadChannel.onmessage(e);
+    },
+    callsOf: (cmd) => calls.filter((c) => c.cmd === cmd),
   };
 }
 
