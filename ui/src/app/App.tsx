@@ -150,7 +150,9 @@ export function App() {
           onImportFiles={importFiles}
           onImportFolder={importFolder}
         />
-        {detailOpen && selectedId !== null && <DetailPanel id={selectedId} onClose={() => setDetailOpen(false)} />}
+        {detailOpen && selectedId !== null && (
+          <DetailPanel id={selectedId} ids={[...sel.ids]} onClose={() => setDetailOpen(false)} />
+        )}
       </main>
       <StatusBar info={info} />
       <ToastStack />

@@ -15,9 +15,48 @@ import {
   formatSize,
   shortHash,
 } from '@/library/format';
+import { FolderPicker } from '@/library/FolderPicker';
+import { MetadataPanel } from '@/library/MetadataPanel';
 import { StatusBadge } from '@/library/StatusBadge';
 
-export function DetailPanel({ id, onClose }: { id: number; onClose: () => void }) {
+/**
+ * `id` is the focused asset; `ids` the whole selection. With more than one selected, the panel
+ * edits them together (metadata with mixed values, folder) instead of showing one file.
+ */
+export function DetailPanel({ id, ids = [id], onClose }: { id: number; ids?: number[]; onClose: () => void }) {
+  if (ids.length > 1) return <MultiPanel ids={ids} onClose={onClose} />;
+  return <SinglePanel id={id} onClose={onClose} />;
+}
+
+function MultiPanel({ ids, onClose }: { ids: number[]; onClose: () => void }) {
+  const { assets } = useServices();
+  useSyncExternalStore(assets.subscribe, assets.getVersion);
+  const folders = new Set<string>();
+  let known = 0;
+  for (const i of ids) {
+    const a = assets.byId(i);
+    if (a) {
+      known++;
+      folders.add(a.remote_folder);
+    }
+  }
+  const folder = known === ids.length && folders.size === 1 ? [...folders][0]! : null;
+  return (
+    <aside className="detail" data-testid="asset-detail" data-count={ids.length} aria-label="Selection details">
+      <header className="detail-head">
+        <h2 className="detail-title">{ids.length.toLocaleString('en-US')} assets selected</h2>
+        <button type="button" className="icon-btn" onClick={onClose} aria-label="Close details" title="Close (Esc)">
+          <CloseIcon size={18} />
+        </button>
+      </header>
+      <p className="detail-note">Changes here apply to every selected asset.</p>
+      <MetadataPanel ids={ids} />
+      <FolderPicker ids={ids} current={folder} />
+    </aside>
+  );
+}
+
+function SinglePanel({ id, onClose }: { id: number; onClose: () => void }) {
   const { assets, toasts } = useServices();
   useSyncExternalStore(assets.subscribe, assets.getVersion);
   const cached = assets.byId(id);
@@ -52,6 +91,8 @@ export function DetailPanel({ id, onClose }: { id: number; onClose: () => void }
         </button>
       </header>
       {asset && <Player key={asset.id} asset={asset} />}
+      <MetadataPanel ids={[id]} />
+      {asset && <FolderPicker ids={[id]} current={asset.remote_folder} />}
       {asset && <MediaInfo asset={asset} />}
     </aside>
   );
