@@ -159,6 +159,6 @@ describe('keyboard', () => {
     for (const text of ['12 MB', '1920 × 1080', '1:23', '29.97 fps', 'h264 / aac', '8.2 Mb/s', '/media/shoot/clip-1.mp4']) {
       expect(info).toHaveTextContent(text);
     }
-    expect(within(detail).getByRole('heading')).toHaveTextContent('clip-1.mp4');
+    expect(within(detail).getByRole('heading', { level: 2 })).toHaveTextContent('clip-1.mp4');
   });
 });
