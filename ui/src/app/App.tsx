@@ -15,6 +15,7 @@ import { AssetGrid } from '@/library/AssetGrid';
 import { DetailPanel } from '@/library/DetailPanel';
 import { ImportPanel } from '@/library/ImportPanel';
 import { TAG_INPUT_ID, TagBar } from '@/library/TagBar';
+import { FilterBar } from '@/search/FilterBar';
 
 /** What end-to-end tests (WebDriver cannot drag files from the OS) call instead of a drop. */
 export interface StockroomTestHooks {
@@ -34,6 +35,7 @@ export function App() {
   const selectedId = sel.focus;
   const [detailOpen, setDetailOpen] = useState(false);
   const [dragging, setDragging] = useState(false);
+  const [filtersOpen, setFiltersOpen] = useState(false);
 
   // Drops, pickers and the test hook all go through here.
   const importPaths = useCallback((paths: string[]) => importer.run(paths), [importer]);
@@ -139,7 +141,13 @@ export function App() {
 
   return (
     <div className="app">
-      <TopBar onImportFiles={importFiles} onImportFolder={importFolder} />
+      <TopBar
+        onImportFiles={importFiles}
+        onImportFolder={importFolder}
+        filtersOpen={filtersOpen}
+        onToggleFilters={() => setFiltersOpen((o) => !o)}
+      />
+      {filtersOpen && <FilterBar />}
       <ImportPanel />
       <TagBar />
       <main className="main">

@@ -15,6 +15,7 @@ export function StatusBar({ info }: { info: LibraryInfo | null }) {
       </span>
       <span className="status-count" data-testid="asset-count" data-count={count}>
         {formatCount(count)} {count === 1 ? 'asset' : 'assets'}
+        {assets.isFiltered() ? (count === 1 ? ' matches' : ' match') : ''}
       </span>
       {info?.version && <span className="status-version">v{info.version}</span>}
     </footer>

@@ -7,6 +7,7 @@ import { AssetStore } from '@/library/assetStore';
 import { Edits } from '@/library/edits';
 import { Importer } from '@/library/importer';
 import { Selection } from '@/library/selection';
+import { SearchService } from '@/search/searchService';
 
 export interface AppServices {
   toasts: Toasts;
@@ -14,15 +15,20 @@ export interface AppServices {
   importer: Importer;
   selection: Selection;
   edits: Edits;
+  search: SearchService;
 }
 
-export function createServices(opts: { pageSize?: number; maxCached?: number } = {}): AppServices {
+export function createServices(
+  opts: { pageSize?: number; maxCached?: number; searchDebounceMs?: number } = {},
+): AppServices {
   const toasts = new Toasts();
-  const assets = new AssetStore({ ...opts, onError: (e) => toasts.error(e.message) });
+  let search: SearchService | null = null;
+  const assets = new AssetStore({ ...opts, onError: (e) => (search ? search.pageError(e) : toasts.error(e.message)) });
+  search = new SearchService(assets, toasts, opts.searchDebounceMs);
   const importer = new Importer(assets, toasts);
   const selection = new Selection((start, end) => assets.idsInRange(start, end));
   const edits = new Edits(assets, toasts);
-  return { toasts, assets, importer, selection, edits };
+  return { toasts, assets, importer, selection, edits, search };
 }
 
 const Ctx = createContext<AppServices | null>(null);

@@ -40,7 +40,7 @@ export function AssetGrid({
   onImportFiles,
   onImportFolder,
 }: GridProps) {
-  const { assets, selection } = useServices();
+  const { assets, selection, search } = useServices();
   const version = useSyncExternalStore(assets.subscribe, assets.getVersion);
   const sel = useObservable(selection);
   const selectedId = sel.focus;
@@ -189,7 +189,17 @@ export function AssetGrid({
       aria-activedescendant={selectedId !== null ? `asset-${selectedId}` : undefined}
       tabIndex={0}
     >
-      {empty ? (
+      {empty && assets.isFiltered() ? (
+        <div className="empty" data-testid="search-empty">
+          <h2>No assets match</h2>
+          <p>Try fewer words or filters.</p>
+          <div className="empty-actions">
+            <button type="button" className="btn" onClick={() => search.reset()}>
+              Clear search and filters
+            </button>
+          </div>
+        </div>
+      ) : empty ? (
         <EmptyState onImportFiles={onImportFiles} onImportFolder={onImportFolder} />
       ) : (
         <div className="grid-canvas" style={{ height: virtualizer.getTotalSize() }}>
