@@ -962,3 +962,45 @@ fn fast_preview_is_segmented_hls_playable_from_the_first_segment() {
         "another tr is another entry"
     );
 }
+
+#[test]
+fn layer_timing_shows_a_text_layer_only_inside_its_window() {
+    let dir = tmp();
+    let d = dir.path();
+    let (v, info) = clip(
+        d,
+        "blue.mp4",
+        FixtureVideo {
+            pattern: Pattern::Solid(BLUE),
+            seconds: 2.0,
+            ..Default::default()
+        },
+    );
+    let p = plan(
+        &info,
+        &tr("l-text,i-X,fs-60,co-FF0000,bg-FF0000,pa-20,lx-0,ly-0,lso-1,ldu-0.5,l-end"),
+    )
+    .unwrap();
+    let out = d.join("timed.mp4");
+    render_to(&v, &p, &out);
+    let at = |t: &str| {
+        let png = d.join(format!("at{t}.png"));
+        let st = Command::new("ffmpeg")
+            .args(["-nostdin", "-v", "error", "-y", "-i"])
+            .arg(&out)
+            .args(["-ss", t, "-frames:v", "1"])
+            .arg(&png)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let img = image::open(&png).unwrap().into_rgb8();
+        img.get_pixel(5, 5).0
+    };
+    assert!(near(at("0.5"), BLUE, 40), "before lso: {:?}", at("0.5"));
+    assert!(
+        near(at("1.2"), [255, 0, 0], 60),
+        "inside the window: {:?}",
+        at("1.2")
+    );
+    assert!(near(at("1.8"), BLUE, 40), "after lso+ldu: {:?}", at("1.8"));
+}
