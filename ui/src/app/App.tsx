@@ -16,6 +16,8 @@ import { DetailPanel } from '@/library/DetailPanel';
 import { ImportPanel } from '@/library/ImportPanel';
 import { TAG_INPUT_ID, TagBar } from '@/library/TagBar';
 import { FilterBar } from '@/search/FilterBar';
+import { SettingsPanel } from '@/settings/SettingsPanel';
+import { GearIcon } from '@/app/icons';
 
 /** What end-to-end tests (WebDriver cannot drag files from the OS) call instead of a drop. */
 export interface StockroomTestHooks {
@@ -36,6 +38,7 @@ export function App() {
   const [detailOpen, setDetailOpen] = useState(false);
   const [dragging, setDragging] = useState(false);
   const [filtersOpen, setFiltersOpen] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
 
   // Drops, pickers and the test hook all go through here.
   const importPaths = useCallback((paths: string[]) => importer.run(paths), [importer]);
@@ -109,7 +112,7 @@ export function App() {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.altKey) return;
       const t = e.target;
-      if (t instanceof Element && t.closest('input, textarea, select, [contenteditable="true"]')) return;
+      if (t instanceof Element && t.closest('input, textarea, select, [contenteditable="true"], [role="dialog"]')) return;
       const mod = e.ctrlKey || e.metaKey;
       const key = e.key.toLowerCase();
       if (mod && key === 'a') {
@@ -146,6 +149,18 @@ export function App() {
         onImportFolder={importFolder}
         filtersOpen={filtersOpen}
         onToggleFilters={() => setFiltersOpen((o) => !o)}
+        actions={
+          <button
+            type="button"
+            className="btn btn-square"
+            data-testid="settings-button"
+            aria-label="Settings"
+            title="Settings: media library account, uploads"
+            onClick={() => setSettingsOpen(true)}
+          >
+            <GearIcon size={17} />
+          </button>
+        }
       />
       {filtersOpen && <FilterBar />}
       <ImportPanel />
@@ -163,6 +178,7 @@ export function App() {
         )}
       </main>
       <StatusBar info={info} />
+      {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} />}
       <ToastStack />
       {dragging && <DropOverlay />}
     </div>

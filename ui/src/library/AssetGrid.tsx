@@ -125,7 +125,7 @@ export function AssetGrid({
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
       const t = e.target;
-      if (t instanceof Element && t.closest('input, textarea, select, video, audio, [contenteditable="true"]')) return;
+      if (t instanceof Element && t.closest('input, textarea, select, video, audio, [contenteditable="true"], [role="dialog"]')) return;
       const selected = selectedRef.current;
       const current = selected === null ? undefined : assets.indexOf(selected);
       const step: Record<string, number> = {
