@@ -1,0 +1,81 @@
+//! The resumable upload queue: nothing lost, nothing twice, always visible.
+//!
+//! Boundary: the scheduler and the reconciliation over `sr-library` (the persistent queue, see
+//! `sr_library::jobs`) and `sr-remote` (the wire). Async on Tokio; no Tauri, no terminal. IO and time
+//! come in at the edges: [`Uploader::new`] takes the account (key, [`sr_remote::Client`], limits) and a
+//! [`Clock`], so tests are deterministic and the façade decides where accounts come from.
+//!
+//! # States
+//!
+//! `queued → uploading → verifying → done`, with `waiting_for_network` (network error; retried when a
+//! probe of the remote answers), `failed` (reason + how to fix; `retry` queues it again), `paused`
+//! (per job, or the whole queue is paused globally) and `cancelled`. Server errors (5xx) and network
+//! errors back off exponentially with jitter ([`Backoff`]); a 429 waits exactly the reset the remote
+//! asked for, for the whole account.
+//!
+//! # Crash safety and the reconciliation protocol
+//!
+//! The upload API has no resumable protocol, so an interrupted file is re-sent whole (the
+//! [`UploadEvent::Restarting`] event says so). What survives is the queue state, written in SQLite
+//! **before** the action it announces:
+//!
+//! 1. Before the first byte of an attempt, the job is committed as `uploading` with `maybe_sent = 1`,
+//!    `attempt_started_at = now` and `attempts + 1`.
+//! 2. When the remote answers 200, the job is committed as `verifying` with the returned fileId, URL and
+//!    version; the hash computed while streaming must equal the library's `full_hash` (else the remote
+//!    copy is deleted and the job fails "the file changed while uploading"); then `done`, `maybe_sent = 0`.
+//! 3. `maybe_sent` is cleared only by an answer that proves nothing was stored: a connect failure or a
+//!    body cut short (`Network { maybe_delivered: false }`), a 429, or a 4xx rejection. A 5xx, a lost
+//!    answer (`maybe_delivered: true`), a cancellation racing the end of the body, or a kill at any
+//!    instant leave it set.
+//! 4. On start, jobs left `uploading`/`verifying` go back to `queued` (their `maybe_sent` still set).
+//! 5. **Before any (re)send of a job with `maybe_sent = 1`**, the target is looked up with the list API:
+//!    `GET /v1/files?path=<folder>&searchQuery=name = "<file_name>"` (deterministic names), or
+//!    `name : "<stem>_"` (prefix) for unique names, keeping files whose name has the remote's
+//!    `<stem>_<suffix>.<ext>` shape and whose `createdAt` is not before the attempt began (minus 10 min of
+//!    clock skew). Candidates must have the expected size, must not already be recorded by another job of
+//!    this account, and their bytes (downloaded from the delivery URL, signed for private files) must
+//!    hash to the library's `full_hash`. A match is **adopted** (`done`, with the note "already in the
+//!    media library"); otherwise the flag is cleared and the file is sent again.
+//!    With a pre-transformation the stored bytes differ from the local ones, so only name, folder and
+//!    creation time are compared.
+//! 6. Deterministic names are the default (`use_unique_file_name = false, overwrite = false`): a second
+//!    copy is then refused by the remote itself ("already exists"), which triggers the same lookup and an
+//!    adoption, so even a request still in flight on the server while we restart cannot create a
+//!    duplicate. With `--unique-name` that last race (a request the server finishes *after* our lookup)
+//!    is not closed; the prefix + size + hash + time lookup covers every other case.
+//!
+//! Trade-off of the hash check: it downloads the candidate once (only for jobs that may have been
+//! sent, which is rare). Storing our hash in customMetadata would avoid that but pollute the
+//! merchandiser's fields and need a schema field on every account, so we do not.
+//!
+//! # Pre-flight (before any byte)
+//!
+//! The file must still exist with the size (and, when the mtime moved, the sampled hash) the library
+//! recorded; size within the account's plan limit (video vs other); folder depth and name rules
+//! (`sr_imagekit::names`); tag rules; customMetadata against the account's field schema
+//! (`apply_metadata` in Upload mode). A job whose content the library already put at the same remote
+//! place is finished as a duplicate unless `force`.
+
+mod backoff;
+mod clock;
+mod events;
+mod preflight;
+mod reconcile;
+mod scheduler;
+mod throttle;
+
+pub use backoff::Backoff;
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use events::{JobProgress, Totals, UploadEvent};
+pub use preflight::{Preflight, PreflightError};
+pub use reconcile::{Reconciled, reconcile};
+pub use scheduler::{AccountLimits, RunSummary, Settings, UploadTarget, Uploader, UploaderHandle, parse_abs};
+pub use throttle::TokenBucket;
+
+/// Settings keys in the library's `upload_settings` table.
+pub mod setting_keys {
+    pub const CONCURRENCY: &str = "concurrency";
+    pub const BANDWIDTH_LIMIT: &str = "bandwidth_limit_bytes_per_sec";
+    pub const PAUSED: &str = "paused";
+}

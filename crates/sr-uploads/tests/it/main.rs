@@ -1,0 +1,10 @@
+//! Integration tests of the upload queue against the emulator over real HTTP on loopback.
+
+mod support;
+
+mod controls;
+mod faults;
+mod preflight;
+mod reconcile;
+mod rules;
+mod upload;
