@@ -18,6 +18,7 @@ import { TAG_INPUT_ID, TagBar } from '@/library/TagBar';
 import { FilterBar } from '@/search/FilterBar';
 import { SettingsPanel } from '@/settings/SettingsPanel';
 import { GearIcon } from '@/app/icons';
+import { QueueButton, QueuePanel } from '@/uploads/QueuePanel';
 
 /** What end-to-end tests (WebDriver cannot drag files from the OS) call instead of a drop. */
 export interface StockroomTestHooks {
@@ -31,7 +32,7 @@ declare global {
 }
 
 export function App() {
-  const { assets, importer, toasts, selection, edits } = useServices();
+  const { assets, importer, toasts, selection, edits, uploads } = useServices();
   const [info, setInfo] = useState<LibraryInfo | null>(null);
   const sel = useObservable(selection);
   const selectedId = sel.focus;
@@ -39,6 +40,23 @@ export function App() {
   const [dragging, setDragging] = useState(false);
   const [filtersOpen, setFiltersOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [queueOpen, setQueueOpen] = useState(false);
+
+  useEffect(() => {
+    void uploads.start();
+  }, [uploads]);
+
+  const publish = useCallback(
+    (ids: number[]) => {
+      uploads.add({ asset_ids: ids }).then(
+        () => setQueueOpen(true),
+        () => {
+          /* shown as a toast */
+        },
+      );
+    },
+    [uploads],
+  );
 
   // Drops, pickers and the test hook all go through here.
   const importPaths = useCallback((paths: string[]) => importer.run(paths), [importer]);
@@ -150,6 +168,8 @@ export function App() {
         filtersOpen={filtersOpen}
         onToggleFilters={() => setFiltersOpen((o) => !o)}
         actions={
+          <>
+          <QueueButton open={queueOpen} onToggle={() => setQueueOpen((o) => !o)} />
           <button
             type="button"
             className="btn btn-square"
@@ -160,11 +180,12 @@ export function App() {
           >
             <GearIcon size={17} />
           </button>
+          </>
         }
       />
       {filtersOpen && <FilterBar />}
       <ImportPanel />
-      <TagBar />
+      <TagBar onPublish={publish} />
       <main className="main">
         <AssetGrid
           onClickSelect={clickSelect}
@@ -177,6 +198,7 @@ export function App() {
           <DetailPanel id={selectedId} ids={[...sel.ids]} onClose={() => setDetailOpen(false)} />
         )}
       </main>
+      {queueOpen && <QueuePanel onClose={() => setQueueOpen(false)} />}
       <StatusBar info={info} />
       {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} />}
       <ToastStack />

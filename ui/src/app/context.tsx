@@ -8,6 +8,7 @@ import { Edits } from '@/library/edits';
 import { Importer } from '@/library/importer';
 import { Selection } from '@/library/selection';
 import { SearchService } from '@/search/searchService';
+import { UploadQueueStore } from '@/uploads/queueStore';
 
 export interface AppServices {
   toasts: Toasts;
@@ -16,6 +17,7 @@ export interface AppServices {
   selection: Selection;
   edits: Edits;
   search: SearchService;
+  uploads: UploadQueueStore;
 }
 
 export function createServices(
@@ -28,7 +30,8 @@ export function createServices(
   const importer = new Importer(assets, toasts);
   const selection = new Selection((start, end) => assets.idsInRange(start, end));
   const edits = new Edits(assets, toasts);
-  return { toasts, assets, importer, selection, edits, search };
+  const uploads = new UploadQueueStore(toasts);
+  return { toasts, assets, importer, selection, edits, search, uploads };
 }
 
 const Ctx = createContext<AppServices | null>(null);

@@ -64,3 +64,341 @@ export type ImportEvent = { "event": "discovered", "data": { total: number, } } 
 export type AssetPage = { total: number, offset: number, assets: Array<Asset>, };
 
 export type LibraryInfo = { library_dir: string, asset_count: number, version: string, };
+
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
+
+export type AssetOrganisation = { id: number, 
+/**
+ * In the order they were added.
+ */
+tags: Array<string>, 
+/**
+ * The asset's `customMetadata` object, keyed by field name.
+ */
+metadata: { [key in string]: JsonValue }, 
+/**
+ * Remote folder, `/a/b/`.
+ */
+folder: string, };
+
+export type EditResult = { 
+/**
+ * `null` when nothing needed changing (nothing to undo then).
+ */
+batch_id: number | null, 
+/**
+ * Assets whose organisation changed.
+ */
+assets: number, 
+/**
+ * e.g. `Added tag "sale" to 3 assets`; also what undo will say.
+ */
+description: string, };
+
+export type TagCount = { tag: string, count: number, };
+
+export type FieldType = "Text" | "Textarea" | "Number" | "Date" | "Boolean" | "SingleSelect" | "MultiSelect";
+
+export type MetadataField = { id: string, 
+/**
+ * Key in `customMetadata`.
+ */
+name: string, label: string, description: string | null, field_type: FieldType, 
+/**
+ * Number: a number; Date: an ISO-8601 string.
+ */
+min_value: JsonValue | null, max_value: JsonValue | null, 
+/**
+ * Text and Textarea, in characters.
+ */
+min_length: number | null, max_length: number | null, 
+/**
+ * Used when a required field has no value.
+ */
+default_value: JsonValue | null, required: boolean, 
+/**
+ * SingleSelect and MultiSelect.
+ */
+select_options: Array<JsonValue> | null, };
+
+export type SummaryValue = { "state": "unset" } | { "state": "same", value: JsonValue, } | { "state": "mixed" };
+
+export type FieldSummary = { field: MetadataField, value: SummaryValue, 
+/**
+ * How many selected assets have a value.
+ */
+set_on: number, };
+
+export type FieldProblem = { 
+/**
+ * Set when the problem is about one asset (a required field it lacks).
+ */
+asset_id: number | null, 
+/**
+ * The field's key.
+ */
+key: string, message: string, };
+
+export type Folder = { path: string, 
+/**
+ * Known on the remote (as of the last fetch); `false` for folders made offline.
+ */
+on_remote: boolean, 
+/**
+ * Assets placed directly in it.
+ */
+asset_count: number, };
+
+export type RemoteOpKind = "create_folder" | "rename_folder" | "move_folder";
+
+export type RemoteOpState = "pending" | "applied" | "failed";
+
+export type RemoteOp = { id: number, kind: RemoteOpKind, 
+/**
+ * The remote endpoint's JSON body.
+ */
+args: JsonValue, created_at: number, state: RemoteOpState, attempts: number, last_error: string | null, };
+
+export type FolderChange = { path: string, edit: EditResult, };
+
+export type SortKey = "relevance" | "name" | "imported_at" | "updated_at" | "size" | "duration" | "width" | "height";
+
+export type SearchSort = { key: SortKey, descending: boolean, };
+
+export type SearchFilters = { kinds: Array<AssetKind>, statuses: Array<AssetStatus>, 
+/**
+ * Every one of these tags.
+ */
+tags: Array<string>, folder: string | null, include_subfolders: boolean, min_duration_s: number | null, max_duration_s: number | null, min_size: number | null, max_size: number | null, min_width: number | null, max_width: number | null, min_height: number | null, max_height: number | null, };
+
+export type SearchRequest = { 
+/**
+ * Words to find in names, tags, metadata values and folders; the last may be partial.
+ */
+text: string | null, filters: SearchFilters, 
+/**
+ * The remote's `searchQuery` syntax, e.g. `tags IN ["sale"] AND size > "2mb"`.
+ */
+remote_query: string | null, sort: SearchSort, offset: number, 
+/**
+ * 1..=10000; default 200.
+ */
+limit: number, };
+
+export type SearchHit = { asset: Asset, tags: Array<string>, };
+
+export type SearchPage = { 
+/**
+ * How many assets match in all.
+ */
+total: number, offset: number, hits: Array<SearchHit>, };
+
+export type SavedSearch = { name: string, request: SearchRequest, };
+
+export type UndoResult = { description: string, };
+
+export type AccountLimits = { max_file_bytes: number, max_video_bytes: number, };
+
+export type KeyStorage = "keychain" | "file" | "auth_endpoint" | "sandbox";
+
+export type RemoteInfo = { 
+/**
+ * `sandbox` or `imagekit`.
+ */
+kind: string, 
+/**
+ * Stable key remote state is filed under, e.g. `sandbox` or `imagekit:public_abc`.
+ */
+account: string, label: string, url_endpoint: string, public_key: string, api_base: string, upload_base: string, key_storage: KeyStorage, auth_endpoint: string | null, limits: AccountLimits, 
+/**
+ * Something the user should know (e.g. the key is in a file because no keychain exists).
+ */
+warning: string | null, };
+
+export type ImagekitAccountInput = { url_endpoint: string, public_key: string, 
+/**
+ * Server-side auth. Exactly one of `private_key` and `auth_endpoint`.
+ */
+private_key: string | null, auth_endpoint: string | null, api_base: string | null, upload_base: string | null, limits: AccountLimits | null, };
+
+export type UrlRequest = { 
+/**
+ * A path in the media library (`/products/shoe.mp4`) or an absolute URL.
+ */
+src: string, 
+/**
+ * An ImageKit `tr` string, e.g. `w-400,h-400:rt-90`.
+ */
+tr: string | null, 
+/**
+ * Or the SDK's JSON transformation objects, e.g. `[{"width":400,"rotation":90}]`.
+ */
+transformation: unknown, 
+/**
+ * Query parameters added after any already in `src`, in this order (e.g. `version=2.0`).
+ */
+query: Array<[string, string]>, 
+/**
+ * `true`: `/tr:.../path`; `false` (the SDK default): `?tr=...`.
+ */
+path_position: boolean, 
+/**
+ * Overrides the account's URL endpoint.
+ */
+url_endpoint: string | null, sign: boolean, 
+/**
+ * Absolute Unix seconds; `None` signs without expiry (the `9999999999` rule).
+ */
+expire_at: number | null, };
+
+export type UploadJobState = "queued" | "waiting_for_network" | "uploading" | "verifying" | "done" | "failed" | "paused" | "cancelled";
+
+export type PostTransformation = { 
+/**
+ * `transformation`, `gif-to-video`, `thumbnail` or `abs`.
+ */
+type: string, value: string | null, 
+/**
+ * `hls` or `dash` (abs only).
+ */
+protocol: string | null, };
+
+export type RemoteCopy = { file_id: string, url: string, version_id: string | null, 
+/**
+ * e.g. `/summer/dress.mp4`.
+ */
+file_path: string, };
+
+export type UploadJob = { id: number, asset_id: number, 
+/**
+ * The asset's file name in the library (what the row shows).
+ */
+asset_name: string, 
+/**
+ * Account key the job uploads to.
+ */
+account: string, state: UploadJobState, 
+/**
+ * Higher first; equal priorities go in `position` order.
+ */
+priority: number, position: number, 
+/**
+ * Remote folder, `/a/b/`.
+ */
+folder: string, 
+/**
+ * Remote file name (a unique suffix is added when `use_unique_file_name`).
+ */
+file_name: string, use_unique_file_name: boolean, overwrite: boolean, is_private: boolean, 
+/**
+ * Upload even if the same content is already at this remote place.
+ */
+force: boolean, tags: Array<string>, custom_metadata: { [key in string]: JsonValue }, pre_transformation: string | null, post_transformations: Array<PostTransformation>, 
+/**
+ * Attempts so far (each re-sends the whole file).
+ */
+attempts: number, 
+/**
+ * Unix ms; the job is not tried before then.
+ */
+next_retry_at: number | null, 
+/**
+ * What went wrong last, for a person.
+ */
+last_error: string | null, 
+/**
+ * How to fix it (failed jobs).
+ */
+fix: string | null, 
+/**
+ * How it ended, e.g. "Found already in the media library; nothing was sent again."
+ */
+note: string | null, bytes_total: number, bytes_sent: number, 
+/**
+ * Set once done.
+ */
+remote: RemoteCopy | null, 
+/**
+ * Unix ms.
+ */
+created_at: number, updated_at: number, };
+
+export type UploadTotals = { queued: number, waiting_for_network: number, uploading: number, verifying: number, done: number, failed: number, paused: number, cancelled: number, bytes_sent: number, bytes_remaining: number, bytes_per_sec: number, 
+/**
+ * Seconds; `null` until a speed is known.
+ */
+eta_s: number | null, };
+
+export type UploadSettings = { 
+/**
+ * Uploads at once, 1..=16.
+ */
+concurrency: number, 
+/**
+ * Total upload bandwidth; `null` for unlimited.
+ */
+bandwidth_limit_bytes_per_sec: number | null, };
+
+export type UploadQueue = { account: string, 
+/**
+ * Scheduling order.
+ */
+jobs: Array<UploadJob>, totals: UploadTotals, 
+/**
+ * The global pause: no new upload starts.
+ */
+paused: boolean, settings: UploadSettings, };
+
+export type QueueAddRequest = { asset_ids: Array<number>, folder: string | null, 
+/**
+ * Only with a single asset.
+ */
+file_name: string | null, tags: Array<string>, 
+/**
+ * Merged over the asset's metadata.
+ */
+custom_metadata: { [key in string]: JsonValue }, 
+/**
+ * Let the remote add a unique suffix (default: a deterministic name, which makes crash recovery exact).
+ */
+unique_name: boolean, 
+/**
+ * Replace a different file already at that name (default: refuse).
+ */
+overwrite: boolean, private: boolean, 
+/**
+ * Upload even when the library knows the content is already there.
+ */
+force: boolean, pre_transformation: string | null, 
+/**
+ * `hls:240_360_480_720` → an `abs` post-transformation.
+ */
+abs: string | null, post_transformations: Array<PostTransformation>, 
+/**
+ * Higher first.
+ */
+priority: number, };
+
+export type UploadProgress = { job_id: number, bytes_sent: number, bytes_total: number, percent: number, bytes_per_sec: number, eta_s: number | null, };
+
+export type UploadEvent = { "event": "started", account: string, interrupted: number, } | { "event": "job_changed", job_id: number, asset_id: number, state: UploadJobState, attempts: number, next_retry_at: number | null, last_error: string | null, fix: string | null, note: string | null, remote: RemoteCopy | null, } | { "event": "restarting", job_id: number, bytes_total: number, attempt: number, } | { "event": "progress", progress: UploadProgress, } | { "event": "totals", totals: UploadTotals, } | { "event": "reconciling", job_id: number, } | { "event": "adopted", job_id: number, file_id: string, } | { "event": "offline", next_probe_at: number, } | { "event": "online" } | { "event": "batch_finished", done: number, failed: number, cancelled: number, paused: number, };
+
+export type UploadRunSummary = { done: number, failed: number, cancelled: number, paused: number, interrupted: number, };
+
+export type RunUploadsOptions = { 
+/**
+ * Overrides the stored concurrency for this run.
+ */
+concurrency: number | null, 
+/**
+ * Return when nothing is left to do (the CLI); otherwise run until stopped (the app).
+ */
+until_idle: boolean, 
+/**
+ * First retry delay in ms (default 1000; tests use less).
+ */
+retry_base_ms: number | null, 
+/**
+ * Seed of the retry jitter.
+ */
+seed: number | null, };

@@ -40,7 +40,8 @@ export function AssetGrid({
   onImportFiles,
   onImportFolder,
 }: GridProps) {
-  const { assets, selection, search } = useServices();
+  const { assets, selection, search, uploads } = useServices();
+  useObservable(uploads);
   const version = useSyncExternalStore(assets.subscribe, assets.getVersion);
   const sel = useObservable(selection);
   const selectedId = sel.focus;
@@ -224,6 +225,7 @@ export function AssetGrid({
                       selected={sel.ids.has(a.id)}
                       focused={a.id === selectedId}
                       tags={assets.tagsOf(a.id)}
+                      uploadStatus={uploads.assetStatus(a.id)}
                       onClick={onTileClick}
                       onDoubleClick={onTileDouble}
                     />

@@ -6,6 +6,7 @@ import { KindIcon } from '@/app/icons';
 import type { Asset } from '@/ipc/bindings';
 import { formatDimensions, formatDuration, formatSize } from '@/library/format';
 import { StatusBadge } from '@/library/StatusBadge';
+import type { BadgeStatus } from '@/library/StatusBadge';
 
 export interface ClickModifiers {
   /** Shift: select a range. */
@@ -22,6 +23,8 @@ interface TileProps {
   focused?: boolean;
   /** Tags, when known (badges: the first two and "+N"). */
   tags?: string[];
+  /** The asset's upload state, when it has a job (queued, uploading, published, failed). */
+  uploadStatus?: BadgeStatus;
   onClick: (asset: Asset, index: number, mods: ClickModifiers) => void;
   onDoubleClick: (asset: Asset) => void;
 }
@@ -32,6 +35,7 @@ export const AssetTile = memo(function AssetTile({
   selected,
   focused = false,
   tags,
+  uploadStatus,
   onClick,
   onDoubleClick,
 }: TileProps) {
@@ -58,7 +62,11 @@ export const AssetTile = memo(function AssetTile({
       <div className="tile-thumb">
         <Thumb key={asset.thumb_url ?? ''} asset={asset} />
         <span className="tile-status">
-          <StatusBadge status={asset.status} title={asset.status_detail ?? undefined} compact />
+          <StatusBadge
+            status={asset.status === 'missing' ? 'missing' : (uploadStatus ?? asset.status)}
+            title={asset.status_detail ?? undefined}
+            compact
+          />
         </span>
         {tags && tags.length > 0 && <TagBadges tags={tags} />}
         {duration && <span className="tile-duration" data-testid="asset-duration">{duration}</span>}

@@ -418,7 +418,7 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
           uploadChannel = args.onEvent as Channel<UploadEvent>;
           return null;
         case 'queue_list':
-          return { account: remote.account, jobs, totals: totals(), paused, settings } satisfies UploadQueue;
+          return { account: remote.account, jobs: jobs.map((j) => ({ ...j })), totals: totals(), paused, settings } satisfies UploadQueue;
         case 'queue_add': {
           const req = args.request as { asset_ids: number[] };
           const made = req.asset_ids.map((id) => makeJob(jobs.length + 1 + req.asset_ids.indexOf(id), { asset_id: id, asset_name: `clip-${id}.mp4` }));
