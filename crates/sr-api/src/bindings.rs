@@ -6,6 +6,7 @@
 use ts_rs::{Config, TS};
 
 use crate::dto::*;
+use crate::dto_organise as org;
 use crate::error::{ApiError, ErrorCode};
 
 /// The whole bindings file.
@@ -22,6 +23,28 @@ pub fn typescript() -> String {
         ImportEvent::decl(&cfg),
         AssetPage::decl(&cfg),
         LibraryInfo::decl(&cfg),
+        <serde_json::Value as TS>::decl(&cfg),
+        org::AssetOrganisation::decl(&cfg),
+        org::EditResult::decl(&cfg),
+        org::TagCount::decl(&cfg),
+        org::FieldType::decl(&cfg),
+        org::MetadataField::decl(&cfg),
+        org::SummaryValue::decl(&cfg),
+        org::FieldSummary::decl(&cfg),
+        org::FieldProblem::decl(&cfg),
+        org::Folder::decl(&cfg),
+        org::RemoteOpKind::decl(&cfg),
+        org::RemoteOpState::decl(&cfg),
+        org::RemoteOp::decl(&cfg),
+        org::FolderChange::decl(&cfg),
+        org::SortKey::decl(&cfg),
+        org::SearchSort::decl(&cfg),
+        org::SearchFilters::decl(&cfg),
+        org::SearchRequest::decl(&cfg),
+        org::SearchHit::decl(&cfg),
+        org::SearchPage::decl(&cfg),
+        org::SavedSearch::decl(&cfg),
+        org::UndoResult::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/sr-api/src/dto.rs by `UPDATE_BINDINGS=1 cargo test -p sr-api bindings`.\n// Do not edit by hand.\n\n",

@@ -7,8 +7,10 @@
 
 pub mod bindings;
 pub mod dto;
+pub mod dto_organise;
 mod error;
 mod media_server;
+mod organise;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};

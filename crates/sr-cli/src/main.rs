@@ -2,6 +2,8 @@
 //!
 //! Exit codes: 0 success, 1 the operation failed (the message says why), 2 bad arguments.
 
+mod organise;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,6 +39,30 @@ enum Command {
         #[command(subcommand)]
         command: AssetsCommand,
     },
+    /// Add, remove, rename and suggest tags.
+    Tag {
+        #[command(subcommand)]
+        command: organise::TagCommand,
+    },
+    /// Set, clear and show custom metadata.
+    Meta {
+        #[command(subcommand)]
+        command: organise::MetaCommand,
+    },
+    /// The custom metadata fields and their rules.
+    Fields {
+        #[command(subcommand)]
+        command: organise::FieldsCommand,
+    },
+    /// Remote folders: place assets, create/rename/move folders offline.
+    Folder {
+        #[command(subcommand)]
+        command: organise::FolderCommand,
+    },
+    /// Search by words, filters and the remote's searchQuery syntax.
+    Search(organise::SearchArgs),
+    /// Undo the last tag, metadata or folder edit.
+    Undo,
 }
 
 #[derive(Subcommand)]
@@ -47,6 +73,9 @@ enum AssetsCommand {
         offset: u64,
         #[arg(long, default_value_t = 1000)]
         limit: u64,
+        /// Only assets matching the remote's searchQuery syntax, e.g. 'tags IN ["sale"]'.
+        #[arg(long)]
+        query: Option<String>,
     },
     /// Show one asset.
     Show { id: i64 },
@@ -115,7 +144,10 @@ fn run(cli: Cli) -> Result<(), ApiError> {
                 }
             }
         }
-        Command::Assets { command: AssetsCommand::List { offset, limit } } => {
+        Command::Assets { command: AssetsCommand::List { offset, limit, query: Some(query) } } => {
+            organise::assets_query(&app, query, offset, limit, cli.json)?;
+        }
+        Command::Assets { command: AssetsCommand::List { offset, limit, query: None } } => {
             let page = app.list_assets(offset, limit)?;
             if cli.json {
                 print_json(&page.assets)?;
@@ -138,6 +170,12 @@ fn run(cli: Cli) -> Result<(), ApiError> {
                 println!("folder:  {}", a.remote_folder);
             }
         }
+        Command::Tag { command } => organise::tag(&app, command, cli.json)?,
+        Command::Meta { command } => organise::meta(&app, command, cli.json)?,
+        Command::Fields { command } => organise::fields(&app, command, cli.json)?,
+        Command::Folder { command } => organise::folder(&app, command, cli.json)?,
+        Command::Search(args) => organise::search(&app, args, cli.json)?,
+        Command::Undo => organise::undo(&app, cli.json)?,
     }
     Ok(())
 }

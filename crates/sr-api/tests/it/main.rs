@@ -1,0 +1,3 @@
+//! sr-api integration tests: one binary, a module per feature.
+
+mod organise;
