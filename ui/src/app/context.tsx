@@ -28,7 +28,10 @@ export function createServices(
   const assets = new AssetStore({ ...opts, onError: (e) => (search ? search.pageError(e) : toasts.error(e.message)) });
   search = new SearchService(assets, toasts, opts.searchDebounceMs);
   const importer = new Importer(assets, toasts);
-  const selection = new Selection((start, end) => assets.idsInRange(start, end));
+  const selection = new Selection(
+    (start, end) => assets.idsInRange(start, end),
+    (start, end) => assets.cachedIdsInRange(start, end),
+  );
   const edits = new Edits(assets, toasts);
   const uploads = new UploadQueueStore(toasts);
   return { toasts, assets, importer, selection, edits, search, uploads };

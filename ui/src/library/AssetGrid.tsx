@@ -44,6 +44,7 @@ export function AssetGrid({
   useObservable(uploads);
   const version = useSyncExternalStore(assets.subscribe, assets.getVersion);
   const sel = useObservable(selection);
+  const searchError = useObservable(search.error);
   const selectedId = sel.focus;
   const total = assets.size();
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -190,7 +191,20 @@ export function AssetGrid({
       aria-activedescendant={selectedId !== null ? `asset-${selectedId}` : undefined}
       tabIndex={0}
     >
-      {empty && assets.isFiltered() ? (
+      {searchError !== null && assets.isFiltered() ? (
+        <div className="empty" data-testid="search-failed">
+          <h2>This search could not run</h2>
+          <div className="search-error" id="search-error" data-testid="search-error" role="alert">
+            {searchError}
+          </div>
+          <p>Fix the query above, switch to Words, or clear the search.</p>
+          <div className="empty-actions">
+            <button type="button" className="btn" onClick={() => search.reset()}>
+              Clear search and filters
+            </button>
+          </div>
+        </div>
+      ) : empty && assets.isFiltered() ? (
         <div className="empty" data-testid="search-empty">
           <h2>No assets match</h2>
           <p>Try fewer words or filters.</p>

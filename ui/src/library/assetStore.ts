@@ -193,20 +193,22 @@ export class AssetStore {
    * Ids of the assets at indices [start, end) of the current results, in order: from the cache
    * when it has them all, otherwise asked for (in pages of up to 10,000).
    */
+  /** Ids at indices [start, end) when every one is cached, else null. */
+  cachedIdsInRange(start: number, end: number): number[] | null {
+    const out: number[] = [];
+    for (let i = Math.max(0, start); i < Math.min(end, this.total); i++) {
+      const a = this.at(i);
+      if (!a) return null;
+      out.push(a.id);
+    }
+    return out;
+  }
+
   async idsInRange(start: number, end: number): Promise<number[]> {
     const from = Math.max(0, start);
     const to = Math.min(end, this.total);
-    const out: number[] = [];
-    let complete = true;
-    for (let i = from; i < to; i++) {
-      const a = this.at(i);
-      if (!a) {
-        complete = false;
-        break;
-      }
-      out.push(a.id);
-    }
-    if (complete) return out;
+    const cached = this.cachedIdsInRange(from, to);
+    if (cached) return cached;
     const ids: number[] = [];
     for (let off = from; off < to; off += MAX_LIMIT) {
       const page = await this.fetchPage(off, Math.min(MAX_LIMIT, to - off), this.request);

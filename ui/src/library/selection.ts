@@ -23,7 +23,11 @@ export type RangeResolver = (start: number, end: number) => Promise<number[]>;
 export class Selection extends Observable<SelectionState> {
   private seq = 0;
 
-  constructor(private readonly resolve: RangeResolver) {
+  /** `cached` answers at once when it can (the range is on screen), so clicks never race. */
+  constructor(
+    private readonly resolve: RangeResolver,
+    private readonly cached: (start: number, end: number) => number[] | null = () => null,
+  ) {
     super(NO_SELECTION);
   }
 
@@ -66,9 +70,15 @@ export class Selection extends Observable<SelectionState> {
       this.single(id, index);
       return;
     }
-    const seq = ++this.seq;
     const lo = Math.min(anchor, index);
     const hi = Math.max(anchor, index);
+    const now = this.cached(lo, hi + 1);
+    if (now) {
+      this.seq++;
+      this.set({ ids: new Set([...(additive ? before : []), ...now, id]), focus: id, anchor });
+      return;
+    }
+    const seq = ++this.seq;
     // Show the clicked tile selected at once; the rest follows when the ids are known.
     this.set({ ids: new Set([...(additive ? before : []), id]), focus: id, anchor });
     const range = await this.resolve(lo, hi + 1);

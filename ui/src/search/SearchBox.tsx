@@ -22,6 +22,7 @@ export function SearchBox({ filtersOpen, onToggleFilters }: { filtersOpen: boole
           aria-label={query ? 'Search with a searchQuery' : 'Search your library'}
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? 'search-error' : undefined}
+          title={error ?? undefined}
           placeholder={query ? 'tags IN ["sale"] AND size > "2mb"' : 'Search names, tags, metadata, folders…'}
           value={s.text}
           spellCheck={false}
@@ -71,11 +72,6 @@ export function SearchBox({ filtersOpen, onToggleFilters }: { filtersOpen: boole
           </span>
         )}
       </button>
-      {error && (
-        <div className="search-error" id="search-error" data-testid="search-error" role="alert">
-          {error}
-        </div>
-      )}
     </div>
   );
 }
