@@ -142,13 +142,16 @@ pub(crate) fn searchable_text(map: &Map<String, Value>) -> String {
     out
 }
 
+/// Per asset: its id, its current object and the object after the edit.
+type Planned = Vec<(i64, Map<String, Value>, Map<String, Value>)>;
+
 /// Runs `incoming` against every asset; returns the new objects, or every problem found.
 fn plan(
     c: &Connection,
     fields: &[FieldDef],
     ids: &[i64],
     incoming: &Map<String, Value>,
-) -> Result<Vec<(i64, Map<String, Value>, Map<String, Value>)>, OrganiseError> {
+) -> Result<Planned, OrganiseError> {
     let names = asset_names(c, ids)?;
     let mut out = Vec::with_capacity(ids.len());
     let mut problems: Vec<FieldProblem> = Vec::new();
@@ -301,7 +304,7 @@ impl Library {
 
 fn apply(
     tx: &Transaction<'_>,
-    planned: Vec<(i64, Map<String, Value>, Map<String, Value>)>,
+    planned: Planned,
     what: String,
     now: i64,
 ) -> Result<EditSummary, OrganiseError> {
