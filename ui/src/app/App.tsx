@@ -1,7 +1,7 @@
 // The window: top bar, import progress, the grid with the detail panel beside it, the status bar,
 // toasts, and the drop overlay while files are dragged over the window.
 
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 
 import { useServices } from '@/app/context';
 import { useObservable } from '@/app/store';
@@ -36,6 +36,8 @@ export function App() {
   const [info, setInfo] = useState<LibraryInfo | null>(null);
   const sel = useObservable(selection);
   const selectedId = sel.focus;
+  // One array per selection change (it can hold every asset after Ctrl+A).
+  const selectedIds = useMemo(() => [...sel.ids], [sel.ids]);
   const [detailOpen, setDetailOpen] = useState(false);
   const [dragging, setDragging] = useState(false);
   const [filtersOpen, setFiltersOpen] = useState(false);
@@ -195,7 +197,7 @@ export function App() {
           onImportFolder={importFolder}
         />
         {detailOpen && selectedId !== null && (
-          <DetailPanel id={selectedId} ids={[...sel.ids]} onClose={() => setDetailOpen(false)} />
+          <DetailPanel id={selectedId} ids={selectedIds} onClose={() => setDetailOpen(false)} />
         )}
       </main>
       {queueOpen && <QueuePanel onClose={() => setQueueOpen(false)} />}

@@ -3,7 +3,7 @@
 // shown under the field; Save is refused while the field has a problem. For a multi-selection a
 // field whose values differ says "Mixed", and saving writes the new value to every selected asset.
 
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 
 import { useServices } from '@/app/context';
 import { useObservable } from '@/app/store';
@@ -24,7 +24,7 @@ export function MetadataPanel({ ids }: { ids: number[] }) {
   const revision = useObservable(edits.revision);
   const [summary, setSummary] = useState<FieldSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const key = ids.join(',');
+  const key = useMemo(() => ids.join(','), [ids]);
 
   useEffect(() => {
     let live = true;

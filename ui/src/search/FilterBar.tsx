@@ -32,6 +32,7 @@ export function FilterBar() {
   const { search } = useServices();
   const s = useObservable(search.state);
   const saved = useObservable(search.saved);
+  const activeSaved = useObservable(search.activeSaved);
   const [folderList, setFolderList] = useState<Folder[]>([]);
   const [tag, setTag] = useState('');
   const [saveName, setSaveName] = useState<string | null>(null);
@@ -158,7 +159,7 @@ export function FilterBar() {
             className="field-input"
             data-testid="saved-search-select"
             aria-label="Saved searches"
-            value=""
+            value={activeSaved ?? ''}
             onChange={(e) => {
               const found = saved.find((x) => x.name === e.target.value);
               if (found) search.restore(found);
@@ -173,6 +174,17 @@ export function FilterBar() {
               </option>
             ))}
           </select>
+        )}
+        {activeSaved !== null && (
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            data-testid="saved-search-delete"
+            title={`Delete the saved search "${activeSaved}" (the assets stay)`}
+            onClick={() => void search.remove(activeSaved)}
+          >
+            Forget “{activeSaved}”
+          </button>
         )}
         {saveName === null ? (
           <button type="button" className="btn btn-small" data-testid="save-search" onClick={() => setSaveName('')}>

@@ -155,5 +155,12 @@ describe('live search', () => {
     await waitFor(() => expect(screen.getAllByTestId('asset-tile')).toHaveLength(5));
     await user.selectOptions(await screen.findByTestId('saved-search-select'), 'Summer');
     await waitFor(() => expect(screen.getAllByTestId('asset-tile')).toHaveLength(1));
+    expect(screen.getByTestId('saved-search-select')).toHaveValue('Summer');
+
+    // And forget it.
+    await user.click(screen.getByTestId('saved-search-delete'));
+    await waitFor(() => expect(backend.callsOf('delete_saved_search')).toHaveLength(1));
+    expect(backend.callsOf('delete_saved_search')[0]!.args).toEqual({ name: 'Summer' });
+    await waitFor(() => expect(screen.queryByTestId('saved-search-select')).toBeNull());
   });
 });

@@ -16,6 +16,8 @@ export class SearchService {
   /** Why the current search could not run, for showing under the box. */
   readonly error = new Observable<string | null>(null);
   readonly saved = new Observable<SavedSearch[]>([]);
+  /** The saved search the grid shows, until the search is changed. */
+  readonly activeSaved = new Observable<string | null>(null);
   private timer: ReturnType<typeof setTimeout> | null = null;
   private applied = JSON.stringify(buildSearchRequest(EMPTY_SEARCH));
 
@@ -27,6 +29,7 @@ export class SearchService {
 
   /** Changes the search; `typing` waits for a pause before asking the backend. */
   update(patch: Partial<SearchState>, typing = false): void {
+    this.activeSaved.set(null);
     this.state.set((s) => ({ ...s, ...patch }));
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -80,6 +83,8 @@ export class SearchService {
   async remove(name: string): Promise<void> {
     try {
       await deleteSavedSearch(name);
+      if (this.activeSaved.get() === name) this.activeSaved.set(null);
+      this.toasts.info(`Forgot the saved search "${name}".`);
       await this.loadSaved();
     } catch (e) {
       this.toasts.error(toApiError(e).message);
@@ -88,5 +93,6 @@ export class SearchService {
 
   restore(s: SavedSearch): void {
     this.update(stateFromRequest(s.request));
+    this.activeSaved.set(s.name);
   }
 }
