@@ -19,6 +19,7 @@ import { FilterBar } from '@/search/FilterBar';
 import { SettingsPanel } from '@/settings/SettingsPanel';
 import { GearIcon } from '@/app/icons';
 import { QueueButton, QueuePanel } from '@/uploads/QueuePanel';
+import { publishRequest } from '@/uploads/queueStore';
 
 /** What end-to-end tests (WebDriver cannot drag files from the OS) call instead of a drop. */
 export interface StockroomTestHooks {
@@ -50,7 +51,7 @@ export function App() {
 
   const publish = useCallback(
     (ids: number[]) => {
-      uploads.add({ asset_ids: ids }).then(
+      uploads.add(publishRequest(ids)).then(
         () => setQueueOpen(true),
         () => {
           /* shown as a toast */

@@ -191,18 +191,19 @@ export type UploadQueue = {
 
 export type QueueAddRequest = {
   asset_ids: Array<number>;
-  folder?: string | null;
-  file_name?: string | null;
-  tags?: Array<string>;
-  custom_metadata?: { [key: string]: JsonValue };
-  unique_name?: boolean;
-  overwrite?: boolean;
-  private?: boolean;
-  force?: boolean;
-  pre_transformation?: string | null;
-  abs?: string | null;
-  post_transformations?: Array<PostTransformation>;
-  priority?: number;
+  folder: string | null;
+  /** Only with a single asset. */
+  file_name: string | null;
+  tags: Array<string>;
+  custom_metadata: { [key: string]: JsonValue };
+  unique_name: boolean;
+  overwrite: boolean;
+  private: boolean;
+  force: boolean;
+  pre_transformation: string | null;
+  abs: string | null;
+  post_transformations: Array<PostTransformation>;
+  priority: number;
 };
 
 export type UploadProgress = {

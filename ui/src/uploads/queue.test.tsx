@@ -4,6 +4,7 @@ import { fireEvent } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
 import { formatEta, formatSpeed } from '@/uploads/QueuePanel';
+import { publishRequest } from '@/uploads/queueStore';
 import { installBackend, makeJob } from '@/test/backend';
 import type { FakeBackend } from '@/test/backend';
 import { renderApp } from '@/test/render';
@@ -143,7 +144,9 @@ describe('upload queue', () => {
     fireEvent.click(tile(4), { ctrlKey: true });
     fireEvent.click(screen.getByTestId('publish-button'));
     await waitFor(() => expect(backend.callsOf('queue_add')).toHaveLength(1));
-    expect(backend.callsOf('queue_add')[0]!.args).toEqual({ request: { asset_ids: [5, 4] } });
+    // The library's own folder, tags and metadata go with each job: nothing overridden.
+    expect(backend.callsOf('queue_add')[0]!.args).toEqual({ request: publishRequest([5, 4]) });
+    expect(publishRequest([5, 4])).toMatchObject({ asset_ids: [5, 4], folder: null, tags: [], custom_metadata: {}, overwrite: false });
     expect(await screen.findByTestId('queue-panel')).toBeInTheDocument();
     expect(screen.getAllByTestId('queue-row')).toHaveLength(2);
     expect(screen.getByTestId('queue-count')).toHaveTextContent('2');

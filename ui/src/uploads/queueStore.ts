@@ -52,6 +52,28 @@ const EMPTY: QueueView = {
   offlineUntil: null,
 };
 
+/**
+ * A "Publish" request for assets as the library has them: each job takes the asset's own folder,
+ * tags and custom metadata (the backend reads them from the library); nothing is added or overridden.
+ */
+export function publishRequest(assetIds: number[]): QueueAddRequest {
+  return {
+    asset_ids: assetIds,
+    folder: null,
+    file_name: null,
+    tags: [],
+    custom_metadata: {},
+    unique_name: false,
+    overwrite: false,
+    private: false,
+    force: false,
+    pre_transformation: null,
+    abs: null,
+    post_transformations: [],
+    priority: 0,
+  };
+}
+
 /** Jobs still to do (what the top bar's badge counts). */
 export function activeCount(t: UploadTotals): number {
   return t.queued + t.waiting_for_network + t.uploading + t.verifying + t.paused;
