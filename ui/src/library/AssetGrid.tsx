@@ -97,12 +97,17 @@ export function AssetGrid({
     [selection],
   );
   const selectIndex = useCallback(
-    (index: number) => {
+    (index: number, extend = false) => {
       const clamped = Math.max(0, Math.min(total - 1, index));
       if (clamped < 0) return;
       virtualizer.scrollToIndex(Math.floor(clamped / cols), { align: 'auto' });
       const a = assets.at(clamped);
-      if (a) {
+      if (a && extend && selection.get().anchor !== null) {
+        // Shift+arrow: grow or shrink the range from the anchor, as Shift-click does.
+        pending.current = null;
+        selectedRef.current = a.id;
+        void selection.range(a.id, clamped);
+      } else if (a) {
         pending.current = null;
         choose(a.id, clamped);
       } else {
@@ -110,7 +115,7 @@ export function AssetGrid({
         assets.ensureRange(clamped, clamped + 1);
       }
     },
-    [assets, choose, cols, total, virtualizer],
+    [assets, choose, cols, selection, total, virtualizer],
   );
 
   useEffect(() => {
@@ -139,7 +144,7 @@ export function AssetGrid({
       if (e.key in step) {
         if (total === 0) return;
         e.preventDefault();
-        selectIndex(current === undefined ? 0 : current + (step[e.key] ?? 0));
+        selectIndex(current === undefined ? 0 : current + (step[e.key] ?? 0), e.shiftKey);
       } else if (e.key === 'Home' && total > 0) {
         e.preventDefault();
         selectIndex(0);

@@ -123,6 +123,21 @@ describe('grid multi-select and the tag bar', () => {
     expect(selectedIds()).toEqual([10]);
   });
 
+  it('Shift+arrows grow the selection from the anchor', async () => {
+    installBackend({ count: 20 });
+    renderApp();
+    await waitFor(() => expect(screen.getAllByTestId('asset-tile').length).toBe(20));
+    fireEvent.click(tile(20)); // index 0
+    fireEvent.keyDown(window, { key: 'ArrowRight', shiftKey: true });
+    fireEvent.keyDown(window, { key: 'ArrowRight', shiftKey: true });
+    await waitFor(() => expect(selectedIds()).toEqual([18, 19, 20]));
+    fireEvent.keyDown(window, { key: 'ArrowLeft', shiftKey: true });
+    await waitFor(() => expect(selectedIds()).toEqual([19, 20]));
+    // A plain arrow goes back to one.
+    fireEvent.keyDown(window, { key: 'ArrowRight' });
+    await waitFor(() => expect(selectedIds()).toEqual([18]));
+  });
+
   it('Ctrl+A selects every asset the search matches, even pages not loaded yet', async () => {
     installBackend({ count: 500 });
     renderApp({ pageSize: 60 });
