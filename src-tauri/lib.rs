@@ -14,12 +14,53 @@ use tauri::{Builder, Runtime};
 pub fn app<R: Runtime>(builder: Builder<R>, stockroom: Arc<Stockroom>) -> Builder<R> {
     builder
         .plugin(tauri_plugin_dialog::init())
-        .manage(stockroom)
+        .manage(stockroom.clone())
+        .manage(commands::uploads::UploadRunner::default())
+        .setup(move |app| {
+            use tauri::Manager;
+            app.state::<commands::uploads::UploadRunner>().restart(stockroom.clone());
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
-            commands::library_info,
-            commands::list_assets,
-            commands::get_asset,
-            commands::import_paths,
+            commands::library::library_info,
+            commands::library::list_assets,
+            commands::library::get_asset,
+            commands::library::import_paths,
+            commands::organise::organisation,
+            commands::organise::add_tags,
+            commands::organise::remove_tags,
+            commands::organise::tag_suggestions,
+            commands::organise::rename_tag,
+            commands::organise::metadata_fields,
+            commands::organise::set_metadata,
+            commands::organise::unset_metadata,
+            commands::organise::check_metadata,
+            commands::organise::metadata_summary,
+            commands::organise::folders,
+            commands::organise::set_folder,
+            commands::organise::create_folder,
+            commands::organise::rename_folder,
+            commands::organise::move_folder,
+            commands::organise::search,
+            commands::organise::save_search,
+            commands::organise::saved_searches,
+            commands::organise::delete_saved_search,
+            commands::organise::undo_last,
+            commands::remote::remote_info,
+            commands::remote::use_sandbox,
+            commands::remote::use_imagekit,
+            commands::remote::delivery_url,
+            commands::uploads::watch_uploads,
+            commands::uploads::queue_add,
+            commands::uploads::queue_list,
+            commands::uploads::queue_pause,
+            commands::uploads::queue_resume,
+            commands::uploads::queue_cancel,
+            commands::uploads::queue_retry,
+            commands::uploads::queue_reorder,
+            commands::uploads::uploads_set_paused,
+            commands::uploads::upload_settings,
+            commands::uploads::set_upload_settings,
         ])
 }
 

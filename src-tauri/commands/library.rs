@@ -1,24 +1,11 @@
-//! Tauri commands: one-line adapters to the façade. Blocking façade calls run on the blocking
-//! pool so the UI thread never waits on SQLite or libav*.
+//! Library commands: open, list, import.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use sr_api::{ApiError, ErrorCode, Stockroom, dto};
-use tauri::State;
+use sr_api::{ApiError, dto};
 use tauri::ipc::Channel;
 
-type Api<'a> = State<'a, Arc<Stockroom>>;
-
-async fn blocking<T: Send + 'static>(
-    api: &Arc<Stockroom>,
-    f: impl FnOnce(&Stockroom) -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    let api = api.clone();
-    tauri::async_runtime::spawn_blocking(move || f(&api))
-        .await
-        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("The operation stopped unexpectedly: {e}")))?
-}
+use super::{Api, blocking};
 
 #[tauri::command]
 pub async fn library_info(api: Api<'_>) -> Result<dto::LibraryInfo, ApiError> {

@@ -92,11 +92,25 @@ export async function launch({ library } = {}) {
   return { browser, library: lib, stop };
 }
 
+/**
+ * Saves what a person would see: the X display under Xvfb (WebKitWebDriver's own screenshot
+ * command hangs without GPU compositing), falling back to WebDriver's screenshot elsewhere.
+ */
 export async function screenshot(browser, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const file = join(SCREENSHOTS, `${name}.png`);
-  await browser.saveScreenshot(file);
+  await sleep(300); // let the last frame paint
+  try {
+    execFileSync('import', ['-window', 'root', file], { stdio: 'ignore', timeout: 20_000 });
+  } catch {
+    await browser.saveScreenshot(file);
+  }
   return file;
+}
+
+/** The text content of every element matching `selector`. */
+export async function texts(browser, selector) {
+  return browser.execute((sel) => [...document.querySelectorAll(sel)].map((e) => e.textContent), selector);
 }
 
 /** Runs the same import a drop runs (WebDriver cannot perform an OS drag-and-drop). */

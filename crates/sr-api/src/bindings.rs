@@ -7,7 +7,11 @@ use ts_rs::{Config, TS};
 
 use crate::dto::*;
 use crate::dto_organise as org;
+use crate::dto_uploads as up;
+use crate::dto_preview as pv;
 use crate::error::{ApiError, ErrorCode};
+use crate::remote::{AccountLimits, ImagekitAccountInput, KeyStorage, RemoteInfo};
+use crate::delivery::UrlRequest;
 
 /// The whole bindings file.
 pub fn typescript() -> String {
@@ -45,6 +49,30 @@ pub fn typescript() -> String {
         org::SearchPage::decl(&cfg),
         org::SavedSearch::decl(&cfg),
         org::UndoResult::decl(&cfg),
+        AccountLimits::decl(&cfg),
+        KeyStorage::decl(&cfg),
+        RemoteInfo::decl(&cfg),
+        ImagekitAccountInput::decl(&cfg),
+        UrlRequest::decl(&cfg),
+        up::UploadJobState::decl(&cfg),
+        up::PostTransformation::decl(&cfg),
+        up::RemoteCopy::decl(&cfg),
+        up::UploadJob::decl(&cfg),
+        up::UploadTotals::decl(&cfg),
+        up::UploadSettings::decl(&cfg),
+        up::UploadQueue::decl(&cfg),
+        up::QueueAddRequest::decl(&cfg),
+        up::UploadProgress::decl(&cfg),
+        up::UploadEvent::decl(&cfg),
+        up::UploadRunSummary::decl(&cfg),
+        up::RunUploadsOptions::decl(&cfg),
+        pv::PreviewSource::decl(&cfg),
+        pv::PreviewMode::decl(&cfg),
+        pv::PreviewKind::decl(&cfg),
+        pv::NotPreviewable::decl(&cfg),
+        pv::PreviewPlan::decl(&cfg),
+        pv::PreviewResult::decl(&cfg),
+        pv::PreviewEvent::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/sr-api/src/dto.rs by `UPDATE_BINDINGS=1 cargo test -p sr-api bindings`.\n// Do not edit by hand.\n\n",

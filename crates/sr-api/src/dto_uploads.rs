@@ -174,6 +174,7 @@ pub struct UploadProgress {
 /// What the queue reports while it runs; `{"event": "...", ...}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "event", rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)] // short-lived values handed straight to a channel
 pub enum UploadEvent {
     /// `interrupted`: jobs found mid-upload from an earlier run (looked up before anything is re-sent).
     Started { account: String, interrupted: u64 },

@@ -6,11 +6,17 @@
 //! Invariant: every user-visible operation exists here first; the shell and the CLI only adapt it.
 
 pub mod bindings;
+mod delivery;
 pub mod dto;
 pub mod dto_organise;
 mod error;
 mod media_server;
 mod organise;
+mod remote;
+pub mod dto_uploads;
+mod uploads;
+pub mod dto_preview;
+mod preview;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -18,7 +24,10 @@ use std::sync::{Arc, OnceLock};
 use sr_library::{ImportOptions, Library};
 
 pub use error::{ApiError, ErrorCode};
+pub use delivery::{UrlRequest, parse_transformation};
 pub use media_server::MediaServer;
+pub use uploads::event_dto as upload_event_dto;
+pub use remote::{AccountLimits, EmulatorOptions, ImagekitAccountInput, KeyStorage, RemoteHandle, RemoteInfo, serve_emulator};
 
 /// How to open Stockroom.
 #[derive(Debug, Clone, Default)]
@@ -42,6 +51,9 @@ pub fn default_library_dir() -> PathBuf {
 pub struct Stockroom {
     library: Arc<Library>,
     media: OnceLock<MediaServer>,
+    sandbox: remote::SandboxCell,
+    sandbox_start: remote::SandboxStart,
+    uploads: uploads::UploadsCell,
 }
 
 fn now_unix() -> i64 {
@@ -53,7 +65,13 @@ impl Stockroom {
     pub fn open(opts: OpenOptions) -> Result<Stockroom, ApiError> {
         let dir = opts.library_dir.unwrap_or_else(default_library_dir);
         let library = Library::open(&dir)?;
-        Ok(Stockroom { library: Arc::new(library), media: OnceLock::new() })
+        Ok(Stockroom {
+            library: Arc::new(library),
+            media: OnceLock::new(),
+            sandbox: OnceLock::new(),
+            sandbox_start: Default::default(),
+            uploads: Default::default(),
+        })
     }
 
     pub fn library_dir(&self) -> &Path {

@@ -1,9 +1,10 @@
-//! A loopback HTTP server for originals and thumbnails.
+//! A loopback HTTP server for originals, thumbnails and rendered previews.
 //!
 //! WebKitGTK cannot play `<video>` from custom URI schemes, so the UI plays originals from
 //! `http://127.0.0.1:<random port>/<per-launch secret>/original/<id>` with HTTP Range support.
 //! It serves only files the library knows (looked up by asset id), binds to 127.0.0.1 only, and
-//! answers 404 to any path without the secret.
+//! answers 404 to any path without the secret. Previews are served from `<library>/renders/` only
+//! (`/<secret>/render/<file>`), never from outside it.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -43,6 +44,7 @@ impl MediaServer {
         let app = Router::new()
             .route("/{secret}/original/{id}", get(original))
             .route("/{secret}/thumb/{id}", get(thumb))
+            .route("/{secret}/render/{*file}", get(rendered))
             .with_state(ctx);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
@@ -97,6 +99,38 @@ async fn serve(ctx: &Ctx, secret: &str, id: i64, req: Request, thumb: bool) -> R
     match ServeFile::new(path).oneshot(req).await {
         Ok(resp) => {
             let mut resp = resp.into_response();
+            resp.headers_mut().insert("cache-control", "no-store".parse().expect("static header"));
+            resp
+        }
+        Err(never) => match never {},
+    }
+}
+
+/// A file of a finished (or in-progress fast) preview under `<library>/renders/`. Only plain
+/// relative paths are accepted, and the resolved file (symlinks followed) must stay inside that
+/// folder.
+async fn rendered(State(ctx): State<Ctx>, Path((secret, file)): Path<(String, String)>, req: Request) -> Response {
+    if secret != *ctx.secret {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let root = ctx.library.dir().join(crate::preview::RENDERS_DIR);
+    let rel = std::path::Path::new(&file);
+    let plain = !file.is_empty()
+        && !file.contains('\\')
+        && rel.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !plain {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let (Ok(root), Ok(path)) = (std::fs::canonicalize(&root), std::fs::canonicalize(root.join(rel))) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    if !path.starts_with(&root) || !path.is_file() {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match ServeFile::new(path).oneshot(req).await {
+        Ok(resp) => {
+            let mut resp = resp.into_response();
+            // Playlists grow while a fast preview renders.
             resp.headers_mut().insert("cache-control", "no-store".parse().expect("static header"));
             resp
         }

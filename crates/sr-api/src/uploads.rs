@@ -14,10 +14,6 @@ use crate::{ApiError, ErrorCode, Stockroom};
 pub(crate) type UploadsCell = OnceLock<UploaderHandle>;
 
 fn now_ms() -> i64 {
-    chrono_now_ms()
-}
-
-fn chrono_now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 

@@ -3,6 +3,9 @@
 //! Exit codes: 0 success, 1 the operation failed (the message says why), 2 bad arguments.
 
 mod organise;
+mod preview;
+mod remote;
+mod uploads;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -63,6 +66,28 @@ enum Command {
     Search(organise::SearchArgs),
     /// Undo the last tag, metadata or folder edit.
     Undo,
+    /// The upload queue: add, list, pause, resume, cancel, retry.
+    Queue {
+        #[command(subcommand)]
+        command: uploads::QueueCommand,
+    },
+    /// Upload everything queued for the active account, until nothing is left.
+    Upload(uploads::UploadArgs),
+    /// Run a local emulator of the remote media library API until Ctrl-C (prints its base URL).
+    Emulator(remote::EmulatorArgs),
+    /// The remote media library account: `remote use sandbox`, `remote use imagekit ...`, `remote show`.
+    Remote {
+        #[command(subcommand)]
+        command: remote::RemoteCommand,
+    },
+    /// Build (and sign) the delivery URL for a transformation, exactly as the official SDKs do.
+    Url(remote::UrlArgs),
+    /// Print client-side upload parameters {token, expire, signature}.
+    AuthParams(remote::AuthParamsArgs),
+    /// Render a transformation locally and print {width, height, duration_s, video_codec, audio_codec, size}.
+    Preview(preview::PreviewArgs),
+    /// Write a video's thumbnail (ik-thumbnail.jpg semantics; so picks the moment).
+    Thumbnail(preview::ThumbnailArgs),
 }
 
 #[derive(Subcommand)]
@@ -113,6 +138,14 @@ fn describe(a: &dto::Asset) -> String {
 }
 
 fn run(cli: Cli) -> Result<(), ApiError> {
+    // The emulator is its own server: it needs no library.
+    let command = match cli.command {
+        Command::Emulator(args) => return remote::emulator(args),
+        Command::Preview(args) => return preview::preview(cli.library.clone(), args),
+        Command::Thumbnail(args) => return preview::thumbnail(cli.library.clone(), args),
+        other => other,
+    };
+    let cli = Cli { command, ..cli };
     let app = Stockroom::open(OpenOptions { library_dir: cli.library })?;
     match cli.command {
         Command::Import { paths, no_thumbnails } => {
@@ -170,12 +203,20 @@ fn run(cli: Cli) -> Result<(), ApiError> {
                 println!("folder:  {}", a.remote_folder);
             }
         }
+        Command::Remote { command } => remote::remote(&app, command, cli.json)?,
+        Command::Url(args) => remote::url(&app, args, cli.json)?,
+        Command::AuthParams(args) => remote::auth_params(&app, args)?,
+        Command::Emulator(_) | Command::Preview(_) | Command::Thumbnail(_) => {
+            unreachable!("handled before the library opens")
+        }
         Command::Tag { command } => organise::tag(&app, command, cli.json)?,
         Command::Meta { command } => organise::meta(&app, command, cli.json)?,
         Command::Fields { command } => organise::fields(&app, command, cli.json)?,
         Command::Folder { command } => organise::folder(&app, command, cli.json)?,
         Command::Search(args) => organise::search(&app, args, cli.json)?,
         Command::Undo => organise::undo(&app, cli.json)?,
+        Command::Queue { command } => uploads::queue(&app, command, cli.json)?,
+        Command::Upload(args) => uploads::upload(&app, args, cli.json)?,
     }
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! `stockroom preview` and `stockroom thumbnail`: render a transformation (`tr`) locally, exactly as
 //! the shop's delivery URL would show it, and print what was written.
 //!
-//! Calls `sr_media::render` directly (the façade has no preview entry point yet); only ASSET_ID
-//! resolution goes through `sr_api::Stockroom`.
+//! A thin adapter: everything goes through the façade (`Stockroom::render_preview_to`,
+//! `Stockroom::thumbnail_at`), the same path the desktop app uses.
 //!
 //! Wiring in main.rs (one variant each, plus the match arms):
 //! ```ignore
@@ -14,18 +14,14 @@
 //! Command::Preview(args) => preview::preview(cli.library.clone(), args)?,
 //! Command::Thumbnail(args) => preview::thumbnail(cli.library.clone(), args)?,
 //! ```
-//! Needs `sr-media.workspace = true` and `sr-imagekit.workspace = true` in sr-cli's `[dependencies]`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
+use sr_api::dto_preview::{PreviewEvent, PreviewMode, PreviewPlan, PreviewResult, PreviewSource};
 use sr_api::{ApiError, ErrorCode, OpenOptions, Stockroom};
-use sr_imagekit::transform::Transformation;
-use sr_media::render::{
-    self, OutputFormat, PlanOptions, RenderError, RenderEvent, RenderOptions, RenderOutput,
-    RenderPlan,
-};
 
 /// `stockroom preview (INPUT|ASSET_ID) --tr STR -o OUT [--fast]`
 #[derive(clap::Args, Debug)]
@@ -56,40 +52,27 @@ pub struct ThumbnailArgs {
     pub out: PathBuf,
 }
 
-/// A file path as given, else an asset id looked up in the library.
-fn resolve_input(library: Option<PathBuf>, input: &str) -> Result<PathBuf, ApiError> {
-    let path = Path::new(input);
-    if path.exists() {
-        return Ok(path.to_path_buf());
+/// A file path as given, else an asset id of the library.
+fn source(input: &str) -> Result<PreviewSource, ApiError> {
+    if Path::new(input).exists() {
+        return Ok(PreviewSource::Path(input.to_owned()));
     }
     match input.parse::<i64>() {
-        Ok(id) => {
-            let app = Stockroom::open(OpenOptions {
-                library_dir: library,
-            })?;
-            Ok(PathBuf::from(app.asset(id)?.path))
-        }
+        Ok(id) => Ok(PreviewSource::AssetId(id)),
         Err(_) => Err(ApiError::not_found(format!(
             "{input} is neither a file nor an asset id. Check the path, or list ids with `stockroom assets list`."
         ))),
     }
 }
 
-fn media_error(e: sr_media::MediaError) -> ApiError {
-    ApiError::new(ErrorCode::Media, e.to_string())
-}
-
-fn render_error(e: RenderError) -> ApiError {
-    let code = match &e {
-        RenderError::Plan(_) => ErrorCode::InvalidInput,
-        RenderError::Output(_) => ErrorCode::Io,
-        _ => ErrorCode::Media,
-    };
-    ApiError::new(code, e.to_string())
+fn open(library: Option<PathBuf>) -> Result<Stockroom, ApiError> {
+    Stockroom::open(OpenOptions {
+        library_dir: library,
+    })
 }
 
 /// Plan notes and parameters the local preview leaves out, on stderr (stdout is the JSON).
-fn explain(plan: &RenderPlan) {
+fn explain(plan: &PreviewPlan) {
     let mut err = std::io::stderr().lock();
     for n in &plan.not_previewable {
         let step = if n.step > 0 {
@@ -108,7 +91,7 @@ fn explain(plan: &RenderPlan) {
     }
 }
 
-fn print(out: &RenderOutput) -> Result<(), ApiError> {
+fn print(out: &PreviewResult) -> Result<(), ApiError> {
     let v = serde_json::json!({
         "width": out.width,
         "height": out.height,
@@ -125,75 +108,46 @@ fn print(out: &RenderOutput) -> Result<(), ApiError> {
 
 /// `stockroom preview`.
 pub fn preview(library: Option<PathBuf>, args: PreviewArgs) -> Result<(), ApiError> {
-    let input = resolve_input(library, &args.input)?;
-    let info = sr_media::probe(&input).map_err(media_error)?;
-    let tr = Transformation::parse(&args.tr);
-    let default_format = args
-        .out
-        .extension()
-        .and_then(|e| e.to_str())
-        .and_then(OutputFormat::from_extension);
-    let opts = PlanOptions {
-        resolver: None,
-        default_format: if args.fast { None } else { default_format },
-    };
-    let plan = render::plan_with(&info, &tr, &opts).map_err(|e| render_error(e.into()))?;
-    explain(&plan);
-    let cancel = AtomicBool::new(false);
-    let mut on_event = |e: RenderEvent| {
-        if let RenderEvent::FirstSegmentReady { master } = e {
-            eprintln!("first segment ready: {}", master.display());
-        }
-    };
-    let out = if args.fast {
-        render::render_preview(
-            &input,
-            &plan,
-            &args.out,
-            &RenderOptions::default(),
-            &mut on_event,
-            &cancel,
-        )
+    let src = source(&args.input)?;
+    let app = open(library)?;
+    let mode = if args.fast {
+        PreviewMode::Fast
     } else {
-        if let Some(f) = default_format
-            && f != plan.format
-        {
-            eprintln!(
-                "note: the tr asks for {}, so {} holds {} data",
-                plan.format.extension(),
-                args.out.display(),
-                plan.format.extension()
-            );
-        }
-        render::render(
-            &input,
-            &plan,
-            &args.out,
-            &RenderOptions::default(),
-            &mut on_event,
-            &cancel,
-        )
+        PreviewMode::Full
+    };
+    let (plan, out) = app.render_preview_to(
+        src,
+        &args.tr,
+        mode,
+        &args.out,
+        |e| {
+            if let PreviewEvent::FirstSegmentReady { path, .. } = e {
+                eprintln!("first segment ready: {path}");
+            }
+        },
+        Arc::new(AtomicBool::new(false)),
+    )?;
+    explain(&plan);
+    if !args.fast
+        && let Some(ext) = args.out.extension().and_then(|e| e.to_str())
+        && !ext.eq_ignore_ascii_case(&plan.format)
+        && !(plan.format == "jpg" && ext.eq_ignore_ascii_case("jpeg"))
+    {
+        eprintln!(
+            "note: the tr asks for {}, so {} holds {} data",
+            plan.format,
+            args.out.display(),
+            plan.format
+        );
     }
-    .map_err(render_error)?;
     print(&out)
 }
 
 /// `stockroom thumbnail`.
 pub fn thumbnail(library: Option<PathBuf>, args: ThumbnailArgs) -> Result<(), ApiError> {
-    let input = resolve_input(library, &args.input)?;
-    let info = sr_media::probe(&input).map_err(media_error)?;
-    let tr = Transformation::parse(&args.tr);
-    let plan = render::plan_thumbnail(&info, &tr, &PlanOptions::default())
-        .map_err(|e| render_error(e.into()))?;
+    let src = source(&args.input)?;
+    let app = open(library)?;
+    let (plan, out) = app.thumbnail_at(src, Some(&args.tr), &args.out)?;
     explain(&plan);
-    let out = render::render(
-        &input,
-        &plan,
-        &args.out,
-        &RenderOptions::default(),
-        &mut |_| {},
-        &AtomicBool::new(false),
-    )
-    .map_err(render_error)?;
     print(&out)
 }

@@ -14,6 +14,8 @@ fn migrations() -> Migrations<'static> {
         M::up(crate::assets::MIGRATION_1),
         // Offline organisation: tags, custom metadata, folders, search, history (seeds sandbox fields).
         M::up_with_hook(crate::organise::MIGRATION_2, crate::organise::migration_2_hook),
+        // Upload queue (sr-uploads). Meant as index 3, after organisation's; appended here first.
+        M::up(crate::jobs::MIGRATION_3),
     ])
 }
 

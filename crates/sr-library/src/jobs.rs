@@ -424,7 +424,7 @@ impl Library {
     pub fn reorder_upload_jobs(&self, ids: &[i64], now_ms: i64) -> Result<(), LibraryError> {
         self.write(|tx| {
             let mut all: Vec<i64> = {
-                let mut stmt = tx.prepare(&format!("SELECT id FROM upload_jobs ORDER BY position ASC, id ASC"))?;
+                let mut stmt = tx.prepare("SELECT id FROM upload_jobs ORDER BY position ASC, id ASC")?;
                 stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?
             };
             all.retain(|id| !ids.contains(id));

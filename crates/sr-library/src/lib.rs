@@ -15,6 +15,7 @@ mod search;
 mod tags;
 pub mod identity;
 mod import;
+pub mod jobs;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -27,6 +28,7 @@ pub use metadata::{FieldSummary, SummaryValue};
 pub use organise::{EditSummary, FieldProblem, OrganiseError, SANDBOX_ACCOUNT};
 pub use search::{SearchFilters, SearchHit, SearchPage, SearchRequest, Sort, SortKey};
 pub use tags::TagCount;
+pub use jobs::{Job, JobSpec, JobState, NewJob, PostTransform, RemoteCopy};
 
 /// What kind of media an asset is, decided by its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -64,6 +64,8 @@ fn serve_emulator(dir: PathBuf) {
     rt.block_on(async move {
         let mut cfg = sr_emulator::EmulatorConfig::with_keys(dir, KEY, "public_bench");
         cfg.limits.max_video_bytes = 4 << 30;
+        // The bench file is not real video, so the emulator sniffs it as a plain file.
+        cfg.limits.max_file_bytes = 4 << 30;
         let h = sr_emulator::start(cfg, ([127, 0, 0, 1], 0).into()).await.unwrap();
         if latency > 0 {
             h.faults().add(sr_emulator::FaultRule::new("upload", sr_emulator::FaultAction::Latency { ms: latency }));

@@ -39,6 +39,7 @@ pub struct Totals {
 /// One thing that happened. Serialised as `{"event":"progress", ...}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)] // short-lived values handed straight to a sink
 pub enum UploadEvent {
     /// A run began: `interrupted` jobs were found mid-upload from a previous run and will be checked.
     Started { account: String, interrupted: u64 },

@@ -2,7 +2,7 @@
 // opens one and plays it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, makeMediaFolder, importPaths, screenshot } from '../harness.mjs';
+import { launch, makeMediaFolder, importPaths, screenshot, texts } from '../harness.mjs';
 
 let session;
 let folder;
@@ -38,7 +38,7 @@ test('importing a folder shows every clip and photo in the grid with thumbnails'
   await browser.waitUntil(async () => (await browser.$$('[data-testid="asset-thumb"]')).length === folder.media, {
     timeout: 60_000, timeoutMsg: 'thumbnails never appeared',
   });
-  const names = await browser.$$('[data-testid="asset-name"]').map((e) => e.getText());
+  const names = await texts(browser, '[data-testid="asset-name"]');
   assert.ok(names.some((n) => n.includes('shoe #2 100%.mp4')), `odd names kept as they are: ${names}`);
   const progress = await browser.$('[data-testid="import-progress"]');
   assert.equal(await progress.getAttribute('data-skipped'), String(folder.junk));
@@ -47,13 +47,14 @@ test('importing a folder shows every clip and photo in the grid with thumbnails'
 
 test('opening a clip shows its media info and the player plays it', async () => {
   const { browser } = session;
-  const tile = await browser.$$('[data-testid="asset-tile"]').find(async (t) =>
-    (await t.$('[data-testid="asset-name"]').getText()).includes('dress-red.mp4'));
-  assert.ok(tile, 'the clip is in the grid');
+  const names = await texts(browser, '[data-testid="asset-name"]');
+  const index = names.findIndex((n) => n.includes('dress-red.mp4'));
+  assert.ok(index >= 0, `the clip is in the grid: ${names}`);
+  const tile = (await browser.$$('[data-testid="asset-tile"]'))[index];
   await tile.click();
   const detail = await browser.$('[data-testid="asset-detail"]');
   await detail.waitForDisplayed({ timeout: 10_000 });
-  const info = await browser.$('[data-testid="asset-info"]').getText();
+  const [info] = await texts(browser, '[data-testid="asset-info"]');
   assert.match(info, /640\s*[×x]\s*360/, 'display dimensions shown');
   assert.match(info, /h264/i, 'codec shown');
 

@@ -402,3 +402,74 @@ retry_base_ms: number | null,
  * Seed of the retry jitter.
  */
 seed: number | null, };
+
+export type PreviewSource = { "asset_id": number } | { "path": string };
+
+export type PreviewMode = "fast" | "full";
+
+export type PreviewKind = "video" | "image" | "thumbnail";
+
+export type NotPreviewable = { 
+/**
+ * 1-based step number (0 when it concerns the whole transformation).
+ */
+step: number, 
+/**
+ * The parameter as written, e.g. `e-sharpen-10`.
+ */
+param: string, reason: string, };
+
+export type PreviewPlan = { kind: PreviewKind, 
+/**
+ * The transformation in its canonical spelling (the cache key).
+ */
+tr: string, width: number, height: number, 
+/**
+ * Seconds (videos).
+ */
+duration_s: number | null, 
+/**
+ * The part of the input kept, `[start, end]` in seconds (for thumbnails: the frame's time).
+ */
+trim_s: [number, number] | null, 
+/**
+ * File format of a full render: `mp4`, `webm`, `jpg`, `png` or `webp`.
+ */
+format: string, 
+/**
+ * `h264`, `vp9`, or `None` for sound only / stills.
+ */
+video_codec: string | null, 
+/**
+ * `aac`, `opus`, or `None` without sound.
+ */
+audio_codec: string | null, 
+/**
+ * 1..=100.
+ */
+quality: number, not_previewable: Array<NotPreviewable>, 
+/**
+ * Approximations worth telling the user (a replaced font, ...).
+ */
+notes: Array<string>, };
+
+export type PreviewResult = { width: number, height: number, duration_s: number | null, video_codec: string | null, audio_codec: string | null, 
+/**
+ * Bytes (all files of a fast preview).
+ */
+size: number, 
+/**
+ * Loopback media-server URL of the file, or of `master.m3u8` for a fast preview; `None` while
+ * the media server is not running (the CLI) or when the output lies outside the render cache.
+ */
+url: string | null, 
+/**
+ * The file on disk (or `master.m3u8`).
+ */
+path: string, 
+/**
+ * `true` when an earlier identical render was reused.
+ */
+cached: boolean, };
+
+export type PreviewEvent = { "event": "progress", "data": { fraction: number, } } | { "event": "first_segment_ready", "data": { url: string | null, path: string, } } | { "event": "finished", "data": { result: PreviewResult, } };

@@ -1,0 +1,412 @@
+//! Local previews of ImageKit transformations (spec §10) behind the façade: plan, render (fast HLS
+//! or full file), video thumbnails.
+//!
+//! Renders for the UI are kept in `<library>/renders/` by (content hash, canonical `tr`, mode) via
+//! [`sr_media::render::RenderCache`] and served by the loopback media server under
+//! `/<secret>/render/<file>`. The CLI renders to a file of its choice with
+//! [`Stockroom::render_preview_to`] (no cache).
+//!
+//! Blocking methods: call them from a worker thread (`spawn_blocking`). Each render itself runs on
+//! its own thread, so a panic inside the media code comes back as an error, not a crash.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use sr_imagekit::transform::Transformation;
+use sr_media::render::{
+    self, OutputFormat, PlanError, PlanKind, PlanOptions, RenderCache, RenderError, RenderEvent,
+    RenderMode, RenderOptions, RenderOutput, RenderPlan, Source,
+};
+
+use crate::dto_preview::{
+    NotPreviewable, PreviewEvent, PreviewKind, PreviewMode, PreviewPlan, PreviewResult,
+    PreviewSource,
+};
+use crate::{ApiError, ErrorCode, Stockroom};
+
+/// Folder of the library holding finished renders (served by the media server).
+pub(crate) const RENDERS_DIR: &str = "renders";
+
+/// The input of a preview, resolved.
+struct Input {
+    path: PathBuf,
+    /// Library content hash, or BLAKE3 of the file.
+    hash: Option<String>,
+    info: sr_media::MediaInfo,
+}
+
+fn plan_error(e: PlanError) -> ApiError {
+    ApiError::invalid(e.to_string())
+}
+
+fn render_error(e: RenderError) -> ApiError {
+    let code = match &e {
+        RenderError::Plan(_) => ErrorCode::InvalidInput,
+        RenderError::Output(_) => ErrorCode::Io,
+        _ => ErrorCode::Media,
+    };
+    ApiError::new(code, e.to_string())
+}
+
+fn kind_dto(k: PlanKind) -> PreviewKind {
+    match k {
+        PlanKind::Video => PreviewKind::Video,
+        PlanKind::Image => PreviewKind::Image,
+        PlanKind::Thumbnail => PreviewKind::Thumbnail,
+    }
+}
+
+fn plan_dto(p: &RenderPlan) -> PreviewPlan {
+    PreviewPlan {
+        kind: kind_dto(p.kind),
+        tr: p.tr.clone(),
+        width: p.width,
+        height: p.height,
+        duration_s: p.duration_s,
+        trim_s: p.trim.map(|t| (t.start_s, t.end_s)),
+        format: p.format.extension().to_owned(),
+        video_codec: p.video.map(|v| {
+            match v {
+                render::OutVideo::H264 => "h264",
+                render::OutVideo::Vp9 => "vp9",
+            }
+            .to_owned()
+        }),
+        audio_codec: p.audio.map(|a| {
+            match a {
+                render::OutAudio::Aac => "aac",
+                render::OutAudio::Opus => "opus",
+            }
+            .to_owned()
+        }),
+        quality: p.quality,
+        not_previewable: p
+            .not_previewable
+            .iter()
+            .map(|n| NotPreviewable {
+                step: u32::try_from(n.step).unwrap_or(u32::MAX),
+                param: n.param.clone(),
+                reason: n.reason.clone(),
+            })
+            .collect(),
+        notes: p.notes.clone(),
+    }
+}
+
+/// `tr` in its canonical spelling (what the cache is keyed by).
+fn canonical_tr(tr: &str) -> String {
+    Transformation::parse(tr.trim()).to_string()
+}
+
+/// `/summer/day1/` and `summer/day1` alike, as `summer/day1`.
+fn norm_folder(f: &str) -> &str {
+    f.trim_matches('/')
+}
+
+/// One lock per cache entry, so two identical requests render once (the second then hits the cache).
+fn entry_lock(path: &Path) -> Arc<Mutex<()>> {
+    static LOCKS: OnceLock<Mutex<HashMap<PathBuf, Arc<Mutex<()>>>>> = OnceLock::new();
+    let mut map = LOCKS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    map.retain(|_, l| Arc::strong_count(l) > 1);
+    map.entry(path.to_path_buf()).or_default().clone()
+}
+
+/// Media-server URLs of files under `<library>/renders/`.
+#[derive(Clone)]
+struct RenderUrls {
+    /// `http://127.0.0.1:PORT/SECRET` while the media server runs.
+    base: Option<String>,
+    renders: PathBuf,
+}
+
+impl RenderUrls {
+    fn url(&self, path: &Path) -> Option<String> {
+        let base = self.base.as_ref()?;
+        let rel = path.strip_prefix(&self.renders).ok()?;
+        let parts: Vec<&str> = rel
+            .components()
+            .map(|c| match c {
+                std::path::Component::Normal(s) => s.to_str(),
+                _ => None,
+            })
+            .collect::<Option<_>>()?;
+        Some(format!("{base}/render/{}", parts.join("/")))
+    }
+
+    fn result(&self, out: &RenderOutput, cached: bool) -> PreviewResult {
+        PreviewResult {
+            width: out.width,
+            height: out.height,
+            duration_s: out.duration_s,
+            video_codec: out.video_codec.clone(),
+            audio_codec: out.audio_codec.clone(),
+            size: out.size,
+            url: self.url(&out.path),
+            path: out.path.to_string_lossy().into_owned(),
+            cached,
+        }
+    }
+
+    /// Render events as [`PreviewEvent`]s.
+    fn event(&self, e: RenderEvent) -> PreviewEvent {
+        match e {
+            RenderEvent::Progress(fraction) => PreviewEvent::Progress { fraction },
+            RenderEvent::FirstSegmentReady { master } => PreviewEvent::FirstSegmentReady {
+                url: self.url(&master),
+                path: master.to_string_lossy().into_owned(),
+            },
+        }
+    }
+}
+
+/// Runs `f` on its own thread and waits for it.
+fn on_worker<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let handle = std::thread::Builder::new()
+        .name("sr-preview".into())
+        .spawn(f)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("Could not start the preview: {e}")))?;
+    handle.join().unwrap_or_else(|_| {
+        Err(ApiError::new(
+            ErrorCode::Internal,
+            "The preview stopped unexpectedly. Try again; if it keeps happening, try another transformation.",
+        ))
+    })
+}
+
+impl Stockroom {
+    fn renders_dir(&self) -> PathBuf {
+        self.library.dir().join(RENDERS_DIR)
+    }
+
+    fn preview_input(&self, source: &PreviewSource) -> Result<Input, ApiError> {
+        let (path, hash) = match source {
+            PreviewSource::AssetId(id) => {
+                let a = self
+                    .library
+                    .asset(*id)?
+                    .ok_or_else(|| ApiError::not_found(format!("There is no asset #{id} in this library.")))?;
+                if !a.path.is_file() {
+                    return Err(ApiError::not_found(format!(
+                        "The file of asset #{id} is missing ({}). Reconnect the drive or import it again.",
+                        a.path.display()
+                    )));
+                }
+                let hash = Some(a.full_hash).filter(|h| !h.is_empty());
+                (a.path, hash)
+            }
+            PreviewSource::Path(p) => {
+                let path = PathBuf::from(p);
+                if !path.is_file() {
+                    return Err(ApiError::not_found(format!(
+                        "{p} is not a file. Check the path."
+                    )));
+                }
+                (path, None)
+            }
+        };
+        let info = sr_media::probe(&path)?;
+        Ok(Input { path, hash, info })
+    }
+
+    /// The local file of an image layer's media-library path (`i-logos@@brand.png` gives
+    /// `logos/brand.png`): a library asset whose remote folder and name match, else that path on
+    /// this computer (relative to the working folder, then from the root).
+    fn resolve_layer(&self, layer: &str) -> Option<PathBuf> {
+        let trimmed = layer.trim_start_matches('/');
+        let (folder, name) = trimmed.rsplit_once('/').unwrap_or(("", trimmed));
+        const PAGE: u64 = 1000;
+        let mut offset = 0;
+        loop {
+            let page = self.library.assets(offset, PAGE).ok()?;
+            if let Some(a) = page.iter().find(|a| {
+                a.name == name && norm_folder(&a.remote_folder) == norm_folder(folder) && a.path.is_file()
+            }) {
+                return Some(a.path.clone());
+            }
+            if (page.len() as u64) < PAGE {
+                break;
+            }
+            offset += PAGE;
+        }
+        [PathBuf::from(layer), PathBuf::from(format!("/{trimmed}"))]
+            .into_iter()
+            .find(|p| p.is_file())
+    }
+
+    fn make_plan(
+        &self,
+        input: &Input,
+        tr: &str,
+        thumbnail: bool,
+        default_format: Option<OutputFormat>,
+    ) -> Result<RenderPlan, ApiError> {
+        let tr = Transformation::parse(&canonical_tr(tr));
+        let resolver = |p: &str| self.resolve_layer(p);
+        let opts = PlanOptions {
+            resolver: Some(&resolver),
+            default_format,
+        };
+        if thumbnail {
+            render::plan_thumbnail(&input.info, &tr, &opts)
+        } else {
+            render::plan_with(&input.info, &tr, &opts)
+        }
+        .map_err(plan_error)
+    }
+
+    /// What a preview of `tr` will be: output size, duration, format and codecs, the parameters
+    /// the local preview leaves out (they stay in the URL) and notes. A combination that can't be
+    /// rendered is `invalid_input` whose message gives the reason and the nearest valid setting.
+    pub fn plan_preview(&self, source: PreviewSource, tr: &str) -> Result<PreviewPlan, ApiError> {
+        let input = self.preview_input(&source)?;
+        Ok(plan_dto(&self.make_plan(&input, tr, false, None)?))
+    }
+
+    fn render_urls(&self) -> RenderUrls {
+        RenderUrls {
+            base: self.media.get().map(|m| m.base().to_owned()),
+            renders: self.renders_dir(),
+        }
+    }
+
+    fn preview_mode(plan: &RenderPlan, mode: PreviewMode) -> Result<RenderMode, ApiError> {
+        match mode {
+            PreviewMode::Fast if plan.kind == PlanKind::Video && plan.video.is_some() => Ok(RenderMode::Fast),
+            PreviewMode::Fast => Err(ApiError::invalid(
+                "Fast previews are for videos with a picture; use the full preview for photos and sound-only output.",
+            )),
+            PreviewMode::Full => Ok(RenderMode::Full),
+        }
+    }
+
+    /// Renders a preview of `tr` into the library's render cache (blocking: call it from a worker
+    /// thread; the render itself runs on its own thread). `fast`: HLS (`master.m3u8`, ≤ 540p) that
+    /// can play from `first_segment_ready`; `full`: one file in the plan's format. An identical
+    /// earlier request (same content, same canonical `tr`, same mode) is reused without rendering
+    /// (`cached: true`). Setting `cancel` stops the render and deletes its partial output.
+    /// `on_event` is called from the render thread; `finished` comes last on success.
+    pub fn render_preview(
+        &self,
+        source: PreviewSource,
+        tr: &str,
+        mode: PreviewMode,
+        on_event: impl Fn(PreviewEvent) + Send + 'static,
+        cancel: Arc<AtomicBool>,
+    ) -> Result<PreviewResult, ApiError> {
+        let input = self.preview_input(&source)?;
+        let plan = self.make_plan(&input, tr, false, None)?;
+        let mode = Self::preview_mode(&plan, mode)?;
+        let hash = match input.hash {
+            Some(h) => h,
+            None => render::content_hash(&input.path).map_err(|e| {
+                ApiError::new(ErrorCode::Io, format!("Could not read {}: {e}", input.path.display()))
+            })?,
+        };
+        let cache = RenderCache::new(self.renders_dir()).map_err(|e| {
+            ApiError::new(
+                ErrorCode::Io,
+                format!("Could not create the preview folder in the library ({e}). Check free disk space and permissions."),
+            )
+        })?;
+        let target = cache.path_for(&hash, &plan, mode);
+        let lock = entry_lock(&target);
+        let urls = self.render_urls();
+        let path = input.path;
+        on_worker(move || {
+            let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
+            let cached = match mode {
+                RenderMode::Fast => target.join(render::PREVIEW_COMPLETE).is_file(),
+                RenderMode::Full => target.is_file(),
+            };
+            let out = cache
+                .get_or_render(
+                    Source { path: &path, content_hash: &hash },
+                    &plan,
+                    mode,
+                    &RenderOptions::default(),
+                    &mut |e| on_event(urls.event(e)),
+                    &cancel,
+                )
+                .map_err(render_error)?;
+            let result = urls.result(&out, cached);
+            on_event(PreviewEvent::Finished { result: result.clone() });
+            Ok(result)
+        })
+    }
+
+    /// Renders a preview of `tr` to `out` instead of the cache (what `stockroom preview -o` does):
+    /// `full` writes the file `out` (format from `tr`, else from `out`'s extension; the plan tells
+    /// which), `fast` writes the HLS folder `out`. Blocking, like [`Stockroom::render_preview`].
+    pub fn render_preview_to(
+        &self,
+        source: PreviewSource,
+        tr: &str,
+        mode: PreviewMode,
+        out: &Path,
+        on_event: impl Fn(PreviewEvent) + Send + 'static,
+        cancel: Arc<AtomicBool>,
+    ) -> Result<(PreviewPlan, PreviewResult), ApiError> {
+        let input = self.preview_input(&source)?;
+        let default_format = match mode {
+            PreviewMode::Fast => None,
+            PreviewMode::Full => out
+                .extension()
+                .and_then(|e| e.to_str())
+                .and_then(OutputFormat::from_extension),
+        };
+        let plan = self.make_plan(&input, tr, false, default_format)?;
+        let mode = Self::preview_mode(&plan, mode)?;
+        let plan_out = plan_dto(&plan);
+        let urls = self.render_urls();
+        let (path, out) = (input.path, out.to_path_buf());
+        let result = on_worker(move || {
+            let mut sink = |e: RenderEvent| on_event(urls.event(e));
+            let opts = RenderOptions::default();
+            let done = match mode {
+                RenderMode::Fast => render::render_preview(&path, &plan, &out, &opts, &mut sink, &cancel),
+                RenderMode::Full => render::render(&path, &plan, &out, &opts, &mut sink, &cancel),
+            }
+            .map_err(render_error)?;
+            let result = urls.result(&done, false);
+            on_event(PreviewEvent::Finished { result: result.clone() });
+            Ok(result)
+        })?;
+        Ok((plan_out, result))
+    }
+
+    /// Writes a video's thumbnail to `out` as a JPEG, as `…/video.mp4/ik-thumbnail.jpg?tr=…` would
+    /// give it: the frame at `so` (the first by default) with the thumbnail's parameters (w, h, ar,
+    /// c, cm, fo, b, bg, r, so and layers). Blocking.
+    pub fn thumbnail_at(
+        &self,
+        source: PreviewSource,
+        tr: Option<&str>,
+        out: &Path,
+    ) -> Result<(PreviewPlan, PreviewResult), ApiError> {
+        let input = self.preview_input(&source)?;
+        let plan = self.make_plan(&input, tr.unwrap_or(""), true, None)?;
+        let plan_out = plan_dto(&plan);
+        let urls = self.render_urls();
+        let (path, out) = (input.path, out.to_path_buf());
+        let result = on_worker(move || {
+            let done = render::render(
+                &path,
+                &plan,
+                &out,
+                &RenderOptions::default(),
+                &mut |_| {},
+                &AtomicBool::new(false),
+            )
+            .map_err(render_error)?;
+            Ok(urls.result(&done, false))
+        })?;
+        Ok((plan_out, result))
+    }
+}

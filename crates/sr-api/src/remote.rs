@@ -1,0 +1,432 @@
+//! Remote accounts: which media library this Stockroom publishes to, and how it authenticates.
+//!
+//! * "Sandbox (on this computer)" is the default: the emulator runs in-process on 127.0.0.1 with its
+//!   data in `<library>/sandbox/`, so a new user can try the whole flow without an account.
+//! * "ImageKit account": URL endpoint + public key, and either the private key — kept in the OS
+//!   keychain, or where no keychain service exists in a 0600 file with a visible warning — or an
+//!   authentication-endpoint URL, so the private key never touches this machine.
+//!
+//! Invariant: the private key is never written to `accounts.json`, SQLite, logs, DTOs or CLI output.
+//! Remote state is keyed by [`RemoteHandle::account`], so switching accounts never mixes libraries.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use sr_remote::{Client, RemoteAuth, RemoteConfig, Secret};
+use ts_rs::TS;
+
+use crate::{ApiError, ErrorCode, Stockroom};
+
+const KEYCHAIN_SERVICE: &str = "io.stockroom.app";
+
+/// Upload size limits of the account's plan (configurable per account; spec §2.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AccountLimits {
+    pub max_file_bytes: u64,
+    pub max_video_bytes: u64,
+}
+
+impl Default for AccountLimits {
+    /// The Pro plan: 50 MB files, 2 GB videos.
+    fn default() -> Self {
+        AccountLimits { max_file_bytes: 50 * 1_000_000, max_video_bytes: 2_000 * 1_000_000 }
+    }
+}
+
+/// Where an account's private key lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyStorage {
+    /// The OS keychain (Secret Service on Linux).
+    Keychain,
+    /// A file only this user can read (mode 0600): no keychain service was available.
+    File,
+    /// Uploads are signed by the organisation's authentication endpoint; no private key here.
+    AuthEndpoint,
+    /// The sandbox's own local key.
+    Sandbox,
+}
+
+/// A configured account as stored in `accounts.json` (no secrets).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct StoredAccount {
+    url_endpoint: String,
+    public_key: String,
+    api_base: String,
+    upload_base: String,
+    key_storage: KeyStorage,
+    auth_endpoint: Option<String>,
+    #[serde(default)]
+    limits: AccountLimits,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct AccountsFile {
+    /// `None`: the sandbox.
+    imagekit: Option<StoredAccount>,
+}
+
+/// What the settings screen and `stockroom remote show` display. Never carries a secret.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RemoteInfo {
+    /// `sandbox` or `imagekit`.
+    pub kind: String,
+    /// Stable key remote state is filed under, e.g. `sandbox` or `imagekit:public_abc`.
+    pub account: String,
+    pub label: String,
+    pub url_endpoint: String,
+    pub public_key: String,
+    pub api_base: String,
+    pub upload_base: String,
+    pub key_storage: KeyStorage,
+    pub auth_endpoint: Option<String>,
+    pub limits: AccountLimits,
+    /// Something the user should know (e.g. the key is in a file because no keychain exists).
+    pub warning: Option<String>,
+}
+
+/// What `use_imagekit` takes.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct ImagekitAccountInput {
+    pub url_endpoint: String,
+    pub public_key: String,
+    /// Server-side auth. Exactly one of `private_key` and `auth_endpoint`.
+    pub private_key: Option<String>,
+    pub auth_endpoint: Option<String>,
+    pub api_base: Option<String>,
+    pub upload_base: Option<String>,
+    pub limits: Option<AccountLimits>,
+}
+
+/// The active account, ready to call.
+#[derive(Clone)]
+pub struct RemoteHandle {
+    pub account: String,
+    pub client: Client,
+    pub config: RemoteConfig,
+    pub limits: AccountLimits,
+}
+
+impl std::fmt::Debug for RemoteHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RemoteHandle").field("account", &self.account).field("config", &self.config).finish()
+    }
+}
+
+/// The in-process sandbox emulator, started on first use.
+pub(crate) struct Sandbox {
+    handle: sr_emulator::EmulatorHandle,
+    private_key: String,
+    public_key: String,
+}
+
+fn accounts_path(dir: &Path) -> PathBuf {
+    dir.join("accounts.json")
+}
+
+fn secret_file(dir: &Path, account: &str) -> PathBuf {
+    let safe: String = account.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    dir.join("secrets").join(format!("{safe}.key"))
+}
+
+fn io_err(what: &str, path: &Path, e: std::io::Error) -> ApiError {
+    ApiError::new(ErrorCode::Io, format!("Could not {what} {}: {e}", path.display()))
+}
+
+fn write_private(path: &Path, contents: &str) -> Result<(), ApiError> {
+    use std::io::Write;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| io_err("create", parent, e))?;
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path).map_err(|e| io_err("write", path, e))?;
+    f.write_all(contents.as_bytes()).map_err(|e| io_err("write", path, e))?;
+    Ok(())
+}
+
+fn file_warning(path: &Path) -> String {
+    format!(
+        "No system keychain is available, so the private key is kept in {} (readable only by you). \
+         Install and unlock a keychain (e.g. GNOME Keyring) and set the account again to move it there.",
+        path.display()
+    )
+}
+
+fn account_key(public_key: &str) -> String {
+    format!("imagekit:{public_key}")
+}
+
+/// Stores the private key in the keychain; falls back to a 0600 file when no keychain answers.
+fn store_secret(dir: &Path, account: &str, secret: &str) -> Result<KeyStorage, ApiError> {
+    let keychain = keyring::Entry::new(KEYCHAIN_SERVICE, account).and_then(|e| {
+        e.set_password(secret)?;
+        // Read it back: some stores accept writes they cannot serve.
+        match e.get_password() {
+            Ok(v) if v == secret => Ok(()),
+            Ok(_) => Err(keyring::Error::NoEntry),
+            Err(err) => Err(err),
+        }
+    });
+    match keychain {
+        Ok(()) => {
+            let _ = std::fs::remove_file(secret_file(dir, account));
+            Ok(KeyStorage::Keychain)
+        }
+        Err(_) => {
+            write_private(&secret_file(dir, account), secret)?;
+            Ok(KeyStorage::File)
+        }
+    }
+}
+
+fn load_secret(dir: &Path, account: &str, storage: KeyStorage) -> Result<String, ApiError> {
+    let missing = || {
+        ApiError::new(
+            ErrorCode::InvalidInput,
+            "The private key for this account is missing. Enter it again in Settings (or `stockroom remote use imagekit ... --private-key-stdin`).",
+        )
+    };
+    match storage {
+        KeyStorage::Keychain => keyring::Entry::new(KEYCHAIN_SERVICE, account)
+            .and_then(|e| e.get_password())
+            .map_err(|_| missing()),
+        KeyStorage::File => {
+            std::fs::read_to_string(secret_file(dir, account)).map(|s| s.trim().to_owned()).map_err(|_| missing())
+        }
+        KeyStorage::AuthEndpoint | KeyStorage::Sandbox => Err(missing()),
+    }
+}
+
+fn read_accounts(dir: &Path) -> Result<AccountsFile, ApiError> {
+    let path = accounts_path(dir);
+    match std::fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+            ApiError::new(
+                ErrorCode::Library,
+                format!("The account settings in {} are damaged ({e}). Set the account again.", path.display()),
+            )
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(AccountsFile::default()),
+        Err(e) => Err(io_err("read", &path, e)),
+    }
+}
+
+fn write_accounts(dir: &Path, file: &AccountsFile) -> Result<(), ApiError> {
+    let path = accounts_path(dir);
+    let tmp = path.with_extension("json.tmp");
+    let json = serde_json::to_string_pretty(file).expect("accounts serialise");
+    std::fs::write(&tmp, json).map_err(|e| io_err("write", &tmp, e))?;
+    std::fs::rename(&tmp, &path).map_err(|e| io_err("write", &path, e))
+}
+
+fn sandbox_keys(dir: &Path) -> Result<(String, String), ApiError> {
+    #[derive(Serialize, Deserialize)]
+    struct Keys {
+        private_key: String,
+        public_key: String,
+    }
+    let path = dir.join("sandbox").join("keys.json");
+    if let Ok(bytes) = std::fs::read(&path)
+        && let Ok(k) = serde_json::from_slice::<Keys>(&bytes)
+    {
+        return Ok((k.private_key, k.public_key));
+    }
+    use rand::Rng;
+    let mut rng = rand::rng();
+    let hex: String = (0..32).map(|_| format!("{:x}", rng.random_range(0..16u8))).collect();
+    let keys = Keys { private_key: format!("private_sandbox_{hex}"), public_key: "public_sandbox_key".into() };
+    write_private(&path, &serde_json::to_string(&keys).expect("keys serialise"))?;
+    Ok((keys.private_key, keys.public_key))
+}
+
+impl Stockroom {
+    async fn sandbox(&self) -> Result<&Sandbox, ApiError> {
+        if let Some(s) = self.sandbox.get() {
+            return Ok(s);
+        }
+        let _guard = self.sandbox_start.lock().await;
+        if let Some(s) = self.sandbox.get() {
+            return Ok(s);
+        }
+        let dir = self.library_dir().to_owned();
+        let (private_key, public_key) = sandbox_keys(&dir)?;
+        let mut config = sr_emulator::EmulatorConfig::sandbox(dir.join("sandbox"));
+        config.private_key = private_key.clone();
+        config.public_key = public_key.clone();
+        let handle = sr_emulator::start(config, ([127, 0, 0, 1], 0).into())
+            .await
+            .map_err(|e| ApiError::new(ErrorCode::Internal, format!("The sandbox media library could not start: {e}")))?;
+        let _ = self.sandbox.set(Sandbox { handle, private_key, public_key });
+        Ok(self.sandbox.get().expect("just set"))
+    }
+
+    /// The active account, ready to call. Starts the sandbox on first use.
+    pub async fn remote(&self) -> Result<RemoteHandle, ApiError> {
+        let dir = self.library_dir().to_owned();
+        let accounts = read_accounts(&dir)?;
+        let (account, config, limits) = match accounts.imagekit {
+            None => {
+                let sb = self.sandbox().await?;
+                let base = sb.handle.base_url();
+                let config = RemoteConfig::new(
+                    base.clone(),
+                    base,
+                    sb.handle.url_endpoint(),
+                    RemoteAuth::PrivateKey(Secret::new(sb.private_key.clone())),
+                );
+                ("sandbox".to_owned(), config, AccountLimits::default())
+            }
+            Some(acc) => {
+                let key = account_key(&acc.public_key);
+                let auth = match (&acc.auth_endpoint, acc.key_storage) {
+                    (Some(url), KeyStorage::AuthEndpoint) => {
+                        RemoteAuth::AuthEndpoint { public_key: acc.public_key.clone(), url: url.clone() }
+                    }
+                    _ => {
+                        let dir2 = dir.clone();
+                        let key2 = key.clone();
+                        let storage = acc.key_storage;
+                        let secret = tokio::task::spawn_blocking(move || load_secret(&dir2, &key2, storage))
+                            .await
+                            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))??;
+                        RemoteAuth::PrivateKey(Secret::new(secret))
+                    }
+                };
+                let config = RemoteConfig::new(&acc.api_base, &acc.upload_base, &acc.url_endpoint, auth);
+                (key, config, acc.limits)
+            }
+        };
+        let client = Client::new(config.clone())
+            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("The account settings are not usable: {e}")))?;
+        Ok(RemoteHandle { account, client, config, limits })
+    }
+
+    /// The private key of the active account, for local signing (`stockroom url --sign`,
+    /// `auth-params`). `None` when the account signs through an authentication endpoint.
+    pub async fn signing_key(&self) -> Result<Option<Secret>, ApiError> {
+        Ok(match self.remote().await?.config.auth {
+            RemoteAuth::PrivateKey(s) => Some(s),
+            RemoteAuth::AuthEndpoint { .. } => None,
+        })
+    }
+
+    /// What the settings screen shows; never a secret.
+    pub async fn remote_info(&self) -> Result<RemoteInfo, ApiError> {
+        let dir = self.library_dir().to_owned();
+        Ok(match read_accounts(&dir)?.imagekit {
+            None => {
+                let sb = self.sandbox().await?;
+                RemoteInfo {
+                    kind: "sandbox".into(),
+                    account: "sandbox".into(),
+                    label: "Sandbox (on this computer)".into(),
+                    url_endpoint: sb.handle.url_endpoint(),
+                    public_key: sb.public_key.clone(),
+                    api_base: sb.handle.base_url(),
+                    upload_base: sb.handle.base_url(),
+                    key_storage: KeyStorage::Sandbox,
+                    auth_endpoint: None,
+                    limits: AccountLimits::default(),
+                    warning: None,
+                }
+            }
+            Some(acc) => RemoteInfo {
+                kind: "imagekit".into(),
+                account: account_key(&acc.public_key),
+                label: format!("ImageKit account {}", acc.url_endpoint),
+                warning: (acc.key_storage == KeyStorage::File)
+                    .then(|| file_warning(&secret_file(&dir, &account_key(&acc.public_key)))),
+                url_endpoint: acc.url_endpoint,
+                public_key: acc.public_key,
+                api_base: acc.api_base,
+                upload_base: acc.upload_base,
+                key_storage: acc.key_storage,
+                auth_endpoint: acc.auth_endpoint,
+                limits: acc.limits,
+            },
+        })
+    }
+
+    /// Switches to the sandbox. The ImageKit account's settings are forgotten; its key stays in
+    /// the keychain until the account is set again or removed there.
+    pub async fn use_sandbox(&self) -> Result<RemoteInfo, ApiError> {
+        write_accounts(self.library_dir(), &AccountsFile { imagekit: None })?;
+        self.remote_info().await
+    }
+
+    /// Switches to an ImageKit account (validating the input; the key goes to the keychain).
+    pub async fn use_imagekit(&self, input: ImagekitAccountInput) -> Result<RemoteInfo, ApiError> {
+        let invalid = |m: &str| ApiError::new(ErrorCode::InvalidInput, m.to_owned());
+        let url_endpoint = input.url_endpoint.trim().to_owned();
+        if !(url_endpoint.starts_with("https://") || url_endpoint.starts_with("http://")) {
+            return Err(invalid("The URL endpoint must be a web address such as https://ik.imagekit.io/your_id."));
+        }
+        let public_key = input.public_key.trim().to_owned();
+        if public_key.is_empty() {
+            return Err(invalid("Enter the account's public key (Developer options in the ImageKit dashboard)."));
+        }
+        let private_key = input.private_key.map(|k| k.trim().to_owned()).filter(|k| !k.is_empty());
+        let auth_endpoint = input.auth_endpoint.map(|k| k.trim().to_owned()).filter(|k| !k.is_empty());
+        let account = account_key(&public_key);
+        let dir = self.library_dir().to_owned();
+        let key_storage = match (&private_key, &auth_endpoint) {
+            (Some(_), Some(_)) => {
+                return Err(invalid("Give either the private key or an authentication endpoint, not both."));
+            }
+            (None, None) => return Err(invalid("Give the private key or your organisation's authentication endpoint.")),
+            (None, Some(url)) => {
+                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                    return Err(invalid("The authentication endpoint must be a web address."));
+                }
+                KeyStorage::AuthEndpoint
+            }
+            (Some(secret), None) => {
+                let (d, a, s) = (dir.clone(), account.clone(), secret.clone());
+                tokio::task::spawn_blocking(move || store_secret(&d, &a, &s))
+                    .await
+                    .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))??
+            }
+        };
+        let stored = StoredAccount {
+            api_base: input.api_base.unwrap_or_else(|| "https://api.imagekit.io".into()),
+            upload_base: input.upload_base.unwrap_or_else(|| "https://upload.imagekit.io".into()),
+            url_endpoint,
+            public_key,
+            key_storage,
+            auth_endpoint,
+            limits: input.limits.unwrap_or_default(),
+        };
+        write_accounts(&dir, &AccountsFile { imagekit: Some(stored) })?;
+        self.remote_info().await
+    }
+}
+
+/// Shared so `Stockroom` can hold the lazily started sandbox.
+pub(crate) type SandboxCell = std::sync::OnceLock<Sandbox>;
+pub(crate) type SandboxStart = Arc<tokio::sync::Mutex<()>>;
+
+/// What `stockroom emulator` serves.
+#[derive(Debug, Clone)]
+pub struct EmulatorOptions {
+    pub data_dir: PathBuf,
+    pub bind: std::net::SocketAddr,
+    pub private_key: String,
+    pub public_key: String,
+    pub demo_fields: bool,
+}
+
+/// Runs a media-library emulator until Ctrl-C, printing its base URL first.
+pub async fn serve_emulator(opts: EmulatorOptions) -> Result<(), ApiError> {
+    let mut config = sr_emulator::EmulatorConfig::with_keys(&opts.data_dir, &opts.private_key, &opts.public_key);
+    config.seed_demo_fields = opts.demo_fields;
+    sr_emulator::serve_forever(config, opts.bind)
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::Io, format!("The emulator could not run: {e}")))
+}

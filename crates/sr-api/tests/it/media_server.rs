@@ -1,0 +1,52 @@
+//! The loopback media server the player and the grid load from: Range for seeking, the per-launch
+//! secret, and nothing but the library's own files.
+
+use sr_api::{OpenOptions, Stockroom, dto};
+use sr_media::fixtures::{self, FixtureVideo};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn originals_stream_with_range_and_only_with_the_secret() {
+    let work = tempfile::tempdir().unwrap();
+    let media = work.path().join("media");
+    std::fs::create_dir_all(&media).unwrap();
+    let clip = fixtures::video(&media, "clip.mp4", FixtureVideo { seconds: 1.0, ..Default::default() });
+    std::fs::write(work.path().join("not-in-library.txt"), "private notes").unwrap();
+
+    let app = Stockroom::open(OpenOptions { library_dir: Some(work.path().join("lib")) }).unwrap();
+    let base = app.start_media_server().await.unwrap();
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    let report = tokio::task::block_in_place(|| app.import(&[media.clone()], true, &|_: dto::ImportEvent| {})).unwrap();
+    let asset = &report.imported[0];
+    let original_url = asset.original_url.clone().expect("an original URL");
+    let thumb_url = asset.thumb_url.clone().expect("a thumbnail URL");
+
+    let http = reqwest::Client::new();
+    let full = http.get(&original_url).send().await.unwrap();
+    assert_eq!(full.status(), 200);
+    assert_eq!(full.headers()["accept-ranges"], "bytes");
+    let bytes = full.bytes().await.unwrap();
+    assert_eq!(bytes.as_ref(), std::fs::read(&clip).unwrap().as_slice());
+
+    let part = http.get(&original_url).header("range", "bytes=100-199").send().await.unwrap();
+    assert_eq!(part.status(), 206);
+    assert_eq!(part.headers()["content-range"], format!("bytes 100-199/{}", bytes.len()));
+    assert_eq!(part.bytes().await.unwrap().as_ref(), &bytes[100..200]);
+
+    let thumb = http.get(&thumb_url).send().await.unwrap();
+    assert_eq!(thumb.status(), 200);
+    assert_eq!(&thumb.bytes().await.unwrap()[..3], &[0xFF, 0xD8, 0xFF], "a JPEG thumbnail");
+
+    // Without the per-launch secret, or for anything that is not an asset, nothing is served.
+    let origin = base.rsplit_once('/').unwrap().0;
+    for url in [
+        format!("{origin}/wrong-secret/original/{}", asset.id),
+        format!("{base}/original/999999"),
+        format!("{base}/original/../../not-in-library.txt"),
+        format!("{origin}/not-in-library.txt"),
+    ] {
+        let r = http.get(&url).send().await.unwrap();
+        assert_eq!(r.status(), 404, "{url}");
+    }
+    // Loopback only.
+    assert!(base.contains("127.0.0.1"));
+}

@@ -1,0 +1,7 @@
+//! Integration tests of the `stockroom` binary: one test binary, a module per feature.
+
+mod common;
+mod import;
+mod remote;
+
+mod chaos;

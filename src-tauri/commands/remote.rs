@@ -1,0 +1,32 @@
+//! The remote account (Settings) and delivery URLs.
+
+use sr_api::{ApiError, ImagekitAccountInput, RemoteInfo, UrlRequest};
+
+use super::Api;
+use super::uploads::UploadRunner;
+
+type Runner<'a> = tauri::State<'a, UploadRunner>;
+
+#[tauri::command]
+pub async fn remote_info(api: Api<'_>) -> Result<RemoteInfo, ApiError> {
+    api.remote_info().await
+}
+
+#[tauri::command]
+pub async fn use_sandbox(api: Api<'_>, runner: Runner<'_>) -> Result<RemoteInfo, ApiError> {
+    let info = api.use_sandbox().await?;
+    runner.restart(api.inner().clone());
+    Ok(info)
+}
+
+#[tauri::command]
+pub async fn use_imagekit(api: Api<'_>, runner: Runner<'_>, input: ImagekitAccountInput) -> Result<RemoteInfo, ApiError> {
+    let info = api.use_imagekit(input).await?;
+    runner.restart(api.inner().clone());
+    Ok(info)
+}
+
+#[tauri::command]
+pub async fn delivery_url(api: Api<'_>, request: UrlRequest) -> Result<String, ApiError> {
+    api.delivery_url(request).await
+}

@@ -1,0 +1,104 @@
+//! The upload queue. The queue runs in the background for the whole session (see
+//! [`UploadRunner`]); the UI subscribes to its events with `watch_uploads`.
+
+use std::sync::{Arc, Mutex};
+
+use sr_api::dto_uploads as d;
+use sr_api::{ApiError, Stockroom};
+use tauri::ipc::Channel;
+use tokio_util::sync::CancellationToken;
+
+use super::{Api, blocking};
+
+/// Runs the active account's queue in the background and forwards its events to the window.
+#[derive(Default)]
+pub struct UploadRunner {
+    watcher: Arc<Mutex<Option<Channel<d::UploadEvent>>>>,
+    stop: Mutex<Option<CancellationToken>>,
+}
+
+impl UploadRunner {
+    /// (Re)starts the runner, e.g. after the account changed.
+    pub fn restart(&self, api: Arc<Stockroom>) {
+        let token = CancellationToken::new();
+        if let Some(old) = self.stop.lock().unwrap_or_else(|p| p.into_inner()).replace(token.clone()) {
+            old.cancel();
+        }
+        let watcher = self.watcher.clone();
+        tauri::async_runtime::spawn(async move {
+            let forward = move |e: d::UploadEvent| {
+                if let Some(ch) = watcher.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+                    let _ = ch.send(e);
+                }
+            };
+            let opts = d::RunUploadsOptions { until_idle: false, ..Default::default() };
+            if let Err(e) = api.run_uploads(opts, Some(token), forward).await {
+                tracing::error!(error = %e.message, "the upload queue stopped");
+            }
+        });
+    }
+}
+
+type Runner<'a> = tauri::State<'a, UploadRunner>;
+
+#[tauri::command]
+pub fn watch_uploads(runner: Runner<'_>, on_event: Channel<d::UploadEvent>) {
+    *runner.watcher.lock().unwrap_or_else(|p| p.into_inner()) = Some(on_event);
+}
+
+#[tauri::command]
+pub async fn queue_add(api: Api<'_>, request: d::QueueAddRequest) -> Result<Vec<d::UploadJob>, ApiError> {
+    api.queue_add(request).await
+}
+
+#[tauri::command]
+pub async fn queue_list(api: Api<'_>) -> Result<d::UploadQueue, ApiError> {
+    api.queue_list().await
+}
+
+#[tauri::command]
+pub async fn queue_pause(api: Api<'_>, job_id: i64) -> Result<d::UploadJob, ApiError> {
+    blocking(&api, move |s| s.queue_pause(job_id)).await
+}
+
+#[tauri::command]
+pub async fn queue_resume(api: Api<'_>, job_id: i64) -> Result<d::UploadJob, ApiError> {
+    blocking(&api, move |s| s.queue_resume(job_id)).await
+}
+
+#[tauri::command]
+pub async fn queue_cancel(api: Api<'_>, job_id: i64) -> Result<d::UploadJob, ApiError> {
+    blocking(&api, move |s| s.queue_cancel(job_id)).await
+}
+
+#[tauri::command]
+pub async fn queue_retry(api: Api<'_>, job_id: i64) -> Result<d::UploadJob, ApiError> {
+    blocking(&api, move |s| s.queue_retry(job_id)).await
+}
+
+#[tauri::command]
+pub async fn queue_reorder(api: Api<'_>, job_ids: Vec<i64>) -> Result<(), ApiError> {
+    blocking(&api, move |s| s.queue_reorder(&job_ids)).await
+}
+
+#[tauri::command]
+pub async fn uploads_set_paused(api: Api<'_>, paused: bool) -> Result<(), ApiError> {
+    blocking(&api, move |s| s.uploads_set_paused(paused)).await
+}
+
+#[tauri::command]
+pub async fn upload_settings(api: Api<'_>) -> Result<d::UploadSettings, ApiError> {
+    blocking(&api, |s| s.upload_settings()).await
+}
+
+/// Settings take effect at once: the runner restarts with them (an upload in flight is re-sent).
+#[tauri::command]
+pub async fn set_upload_settings(
+    api: Api<'_>,
+    runner: Runner<'_>,
+    settings: d::UploadSettings,
+) -> Result<d::UploadSettings, ApiError> {
+    let saved = blocking(&api, move |s| s.set_upload_settings(settings)).await?;
+    runner.restart(api.inner().clone());
+    Ok(saved)
+}
