@@ -73,7 +73,7 @@ async fn fast_preview_plays_over_the_media_server_and_is_cached() {
     let lib = work.path().join("lib");
     let app = Stockroom::open(OpenOptions { library_dir: Some(lib.clone()) }).unwrap();
     let base = app.start_media_server().await.unwrap();
-    let report = tokio::task::block_in_place(|| app.import(&[media.clone()], false, &|_: dto::ImportEvent| {})).unwrap();
+    let report = tokio::task::block_in_place(|| app.import(std::slice::from_ref(&media), false, &|_: dto::ImportEvent| {})).unwrap();
     let id = report.imported[0].id;
 
     let events = Arc::new(Mutex::new(Vec::new()));
@@ -156,7 +156,7 @@ async fn fast_preview_plays_over_the_media_server_and_is_cached() {
     assert_eq!(again.path, first.path);
     assert_eq!(again.url, first.url);
     assert_eq!(std::fs::metadata(&master_path).unwrap().modified().unwrap(), mtime);
-    let again_events = again_events.lock().unwrap();
+    let again_events = std::mem::take(&mut *again_events.lock().unwrap());
     let progress: Vec<f32> = again_events
         .iter()
         .filter_map(|e| match e {
