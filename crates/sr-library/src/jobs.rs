@@ -301,10 +301,10 @@ impl Library {
     /// bytes that must be sent). New jobs go after every existing one of the same priority.
     pub fn add_upload_jobs(&self, account: &str, jobs: &[NewJob], now_ms: i64) -> Result<Vec<Job>, LibraryError> {
         self.write(|tx| {
-            let mut next_pos: i64 =
+            let first_pos: i64 =
                 tx.query_row("SELECT COALESCE(MAX(position), -1) + 1 FROM upload_jobs", [], |r| r.get(0))?;
             let mut out = Vec::with_capacity(jobs.len());
-            for j in jobs {
+            for (next_pos, j) in (first_pos..).zip(jobs) {
                 let Some(asset) = crate::assets::get(tx, j.asset_id)? else {
                     return Err(LibraryError::Sqlite(rusqlite::Error::QueryReturnedNoRows));
                 };
@@ -338,7 +338,6 @@ impl Library {
                     ],
                     |r| r.get(0),
                 )?;
-                next_pos += 1;
                 out.push(get(tx, id)?.expect("row just inserted"));
             }
             Ok(out)

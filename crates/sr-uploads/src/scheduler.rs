@@ -113,6 +113,8 @@ fn post_to_wire(p: &PostTransform) -> Option<PostTransformation> {
 }
 
 type EventSink = Arc<dyn Fn(UploadEvent) + Send + Sync>;
+/// (bytes handed to the transport, bytes in the file, when the attempt began).
+type LiveAttempt = (Arc<AtomicU64>, u64, Instant);
 
 #[derive(Default)]
 struct Net {
@@ -136,7 +138,7 @@ struct Ctx {
     rng: Mutex<StdRng>,
     fields: tokio::sync::Mutex<Option<Option<Vec<FieldDef>>>>,
     /// (sent, total, started) of running attempts, for totals.
-    live: Mutex<HashMap<i64, (Arc<AtomicU64>, u64, Instant)>>,
+    live: Mutex<HashMap<i64, LiveAttempt>>,
     stopping: AtomicBool,
 }
 
