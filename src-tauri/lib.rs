@@ -96,7 +96,5 @@ pub fn run() {
         std::process::exit(1);
     }
     tracing::info!(library = %stockroom.library_dir().display(), "library open");
-    app(Builder::default(), stockroom)
-        .run(tauri::generate_context!())
-        .expect("error while running Stockroom");
+    app(Builder::default(), stockroom).run(tauri::generate_context!()).expect("error while running Stockroom");
 }

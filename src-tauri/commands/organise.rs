@@ -1,8 +1,8 @@
 //! Tags, custom metadata, folders, search and undo.
 
 use serde_json::{Map, Value};
-use sr_api::dto_organise as d;
 use sr_api::ApiError;
+use sr_api::dto_organise as d;
 
 use super::{Api, blocking};
 

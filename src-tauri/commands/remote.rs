@@ -20,7 +20,11 @@ pub async fn use_sandbox(api: Api<'_>, runner: Runner<'_>) -> Result<RemoteInfo,
 }
 
 #[tauri::command]
-pub async fn use_imagekit(api: Api<'_>, runner: Runner<'_>, input: ImagekitAccountInput) -> Result<RemoteInfo, ApiError> {
+pub async fn use_imagekit(
+    api: Api<'_>,
+    runner: Runner<'_>,
+    input: ImagekitAccountInput,
+) -> Result<RemoteInfo, ApiError> {
     let info = api.use_imagekit(input).await?;
     runner.restart(api.inner().clone());
     Ok(info)

@@ -5,13 +5,13 @@
 
 use ts_rs::{Config, TS};
 
+use crate::delivery::UrlRequest;
 use crate::dto::*;
 use crate::dto_organise as org;
-use crate::dto_uploads as up;
 use crate::dto_preview as pv;
+use crate::dto_uploads as up;
 use crate::error::{ApiError, ErrorCode};
 use crate::remote::{AccountLimits, ImagekitAccountInput, KeyStorage, RemoteInfo};
-use crate::delivery::UrlRequest;
 
 /// The whole bindings file.
 pub fn typescript() -> String {

@@ -46,7 +46,9 @@ pub fn parse_transformation(tr: Option<&str>, json: Option<&serde_json::Value>) 
     match (tr, json) {
         (Some(_), Some(_)) => Err(invalid("Give the transformation either as a tr string or as JSON, not both.")),
         (Some(s), None) => Ok(Transformation::parse(s)),
-        (None, Some(v)) => Transformation::from_sdk_json(v).map_err(|e| invalid(format!("The transformation JSON is not valid: {e}"))),
+        (None, Some(v)) => {
+            Transformation::from_sdk_json(v).map_err(|e| invalid(format!("The transformation JSON is not valid: {e}")))
+        }
         (None, None) => Ok(Transformation::new()),
     }
 }
@@ -108,7 +110,8 @@ impl Stockroom {
                 }
             },
         };
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+        let now =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
         Ok(sr_imagekit::signing::auth_params(&key, token, expire, now))
     }
 }

@@ -95,8 +95,15 @@ pub struct PreviewResult {
 #[serde(tag = "event", content = "data", rename_all = "snake_case")]
 pub enum PreviewEvent {
     /// Share done, 0..=1.
-    Progress { fraction: f32 },
+    Progress {
+        fraction: f32,
+    },
     /// Fast preview: the first segment is written; a player can start on `url` (`master.m3u8`).
-    FirstSegmentReady { url: Option<String>, path: String },
-    Finished { result: PreviewResult },
+    FirstSegmentReady {
+        url: Option<String>,
+        path: String,
+    },
+    Finished {
+        result: PreviewResult,
+    },
 }

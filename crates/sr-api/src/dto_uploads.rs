@@ -177,7 +177,10 @@ pub struct UploadProgress {
 #[allow(clippy::large_enum_variant)] // short-lived values handed straight to a channel
 pub enum UploadEvent {
     /// `interrupted`: jobs found mid-upload from an earlier run (looked up before anything is re-sent).
-    Started { account: String, interrupted: u64 },
+    Started {
+        account: String,
+        interrupted: u64,
+    },
     JobChanged {
         job_id: i64,
         asset_id: i64,
@@ -190,15 +193,35 @@ pub enum UploadEvent {
         remote: Option<RemoteCopy>,
     },
     /// The whole file is sent again: show "restarting 340 MB".
-    Restarting { job_id: i64, bytes_total: u64, attempt: u32 },
-    Progress { progress: UploadProgress },
-    Totals { totals: UploadTotals },
-    Reconciling { job_id: i64 },
-    Adopted { job_id: i64, file_id: String },
-    Offline { next_probe_at: i64 },
+    Restarting {
+        job_id: i64,
+        bytes_total: u64,
+        attempt: u32,
+    },
+    Progress {
+        progress: UploadProgress,
+    },
+    Totals {
+        totals: UploadTotals,
+    },
+    Reconciling {
+        job_id: i64,
+    },
+    Adopted {
+        job_id: i64,
+        file_id: String,
+    },
+    Offline {
+        next_probe_at: i64,
+    },
     Online,
     /// Nothing left to do: notify the person.
-    BatchFinished { done: u64, failed: u64, cancelled: u64, paused: u64 },
+    BatchFinished {
+        done: u64,
+        failed: u64,
+        cancelled: u64,
+        paused: u64,
+    },
 }
 
 /// What `run_uploads` did.

@@ -9,25 +9,27 @@ pub mod bindings;
 mod delivery;
 pub mod dto;
 pub mod dto_organise;
+pub mod dto_preview;
+pub mod dto_uploads;
 mod error;
 mod media_server;
 mod organise;
-mod remote;
-pub mod dto_uploads;
-mod uploads;
-pub mod dto_preview;
 mod preview;
+mod remote;
+mod uploads;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use sr_library::{ImportOptions, Library};
 
-pub use error::{ApiError, ErrorCode};
 pub use delivery::{UrlRequest, parse_transformation};
+pub use error::{ApiError, ErrorCode};
 pub use media_server::MediaServer;
+pub use remote::{
+    AccountLimits, EmulatorOptions, ImagekitAccountInput, KeyStorage, RemoteHandle, RemoteInfo, serve_emulator,
+};
 pub use uploads::event_dto as upload_event_dto;
-pub use remote::{AccountLimits, EmulatorOptions, ImagekitAccountInput, KeyStorage, RemoteHandle, RemoteInfo, serve_emulator};
 
 /// How to open Stockroom.
 #[derive(Debug, Clone, Default)]
@@ -119,9 +121,10 @@ impl Stockroom {
                 sr_library::ImportEvent::Discovered { total } => dto::ImportEvent::Discovered { total },
                 sr_library::ImportEvent::Imported(a) => dto::ImportEvent::Imported { asset: self.to_dto(a) },
                 sr_library::ImportEvent::Skipped(s) => dto::ImportEvent::Skipped { skipped: skipped_dto(s) },
-                sr_library::ImportEvent::Thumbnail { id } => {
-                    dto::ImportEvent::Thumbnail { id, thumb_url: self.media.get().map(|m| format!("{}/thumb/{id}", m.base())) }
-                }
+                sr_library::ImportEvent::Thumbnail { id } => dto::ImportEvent::Thumbnail {
+                    id,
+                    thumb_url: self.media.get().map(|m| format!("{}/thumb/{id}", m.base())),
+                },
                 sr_library::ImportEvent::Progress { done, total } => dto::ImportEvent::Progress { done, total },
             };
             on_event(event);

@@ -124,7 +124,10 @@ impl Stockroom {
 
     /// An asset's tags, custom metadata and folder.
     pub fn organisation(&self, id: i64) -> Result<d::AssetOrganisation, ApiError> {
-        let asset = self.library.asset(id)?.ok_or_else(|| ApiError::not_found(format!("There is no asset #{id} in this library.")))?;
+        let asset = self
+            .library
+            .asset(id)?
+            .ok_or_else(|| ApiError::not_found(format!("There is no asset #{id} in this library.")))?;
         Ok(d::AssetOrganisation {
             id,
             tags: self.library.tags_of(id)?,

@@ -16,13 +16,12 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use sr_imagekit::transform::Transformation;
 use sr_media::render::{
-    self, OutputFormat, PlanError, PlanKind, PlanOptions, RenderCache, RenderError, RenderEvent,
-    RenderMode, RenderOptions, RenderOutput, RenderPlan, Source,
+    self, OutputFormat, PlanError, PlanKind, PlanOptions, RenderCache, RenderError, RenderEvent, RenderMode,
+    RenderOptions, RenderOutput, RenderPlan, Source,
 };
 
 use crate::dto_preview::{
-    NotPreviewable, PreviewEvent, PreviewKind, PreviewMode, PreviewPlan, PreviewResult,
-    PreviewSource,
+    NotPreviewable, PreviewEvent, PreviewKind, PreviewMode, PreviewPlan, PreviewResult, PreviewSource,
 };
 use crate::{ApiError, ErrorCode, Stockroom};
 
@@ -108,10 +107,7 @@ fn norm_folder(f: &str) -> &str {
 /// One lock per cache entry, so two identical requests render once (the second then hits the cache).
 fn entry_lock(path: &Path) -> Arc<Mutex<()>> {
     static LOCKS: OnceLock<Mutex<HashMap<PathBuf, Arc<Mutex<()>>>>> = OnceLock::new();
-    let mut map = LOCKS
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|p| p.into_inner());
+    let mut map = LOCKS.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
     map.retain(|_, l| Arc::strong_count(l) > 1);
     map.entry(path.to_path_buf()).or_default().clone()
 }
@@ -156,18 +152,15 @@ impl RenderUrls {
     fn event(&self, e: RenderEvent) -> PreviewEvent {
         match e {
             RenderEvent::Progress(fraction) => PreviewEvent::Progress { fraction },
-            RenderEvent::FirstSegmentReady { master } => PreviewEvent::FirstSegmentReady {
-                url: self.url(&master),
-                path: master.to_string_lossy().into_owned(),
-            },
+            RenderEvent::FirstSegmentReady { master } => {
+                PreviewEvent::FirstSegmentReady { url: self.url(&master), path: master.to_string_lossy().into_owned() }
+            }
         }
     }
 }
 
 /// Runs `f` on its own thread and waits for it.
-fn on_worker<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
+fn on_worker<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
     let handle = std::thread::Builder::new()
         .name("sr-preview".into())
         .spawn(f)
@@ -204,9 +197,7 @@ impl Stockroom {
             PreviewSource::Path(p) => {
                 let path = PathBuf::from(p);
                 if !path.is_file() {
-                    return Err(ApiError::not_found(format!(
-                        "{p} is not a file. Check the path."
-                    )));
+                    return Err(ApiError::not_found(format!("{p} is not a file. Check the path.")));
                 }
                 (path, None)
             }
@@ -225,9 +216,10 @@ impl Stockroom {
         let mut offset = 0;
         loop {
             let page = self.library.assets(offset, PAGE).ok()?;
-            if let Some(a) = page.iter().find(|a| {
-                a.name == name && norm_folder(&a.remote_folder) == norm_folder(folder) && a.path.is_file()
-            }) {
+            if let Some(a) = page
+                .iter()
+                .find(|a| a.name == name && norm_folder(&a.remote_folder) == norm_folder(folder) && a.path.is_file())
+            {
                 return Some(a.path.clone());
             }
             if (page.len() as u64) < PAGE {
@@ -235,9 +227,7 @@ impl Stockroom {
             }
             offset += PAGE;
         }
-        [PathBuf::from(layer), PathBuf::from(format!("/{trimmed}"))]
-            .into_iter()
-            .find(|p| p.is_file())
+        [PathBuf::from(layer), PathBuf::from(format!("/{trimmed}"))].into_iter().find(|p| p.is_file())
     }
 
     fn make_plan(
@@ -249,10 +239,7 @@ impl Stockroom {
     ) -> Result<RenderPlan, ApiError> {
         let tr = Transformation::parse(&canonical_tr(tr));
         let resolver = |p: &str| self.resolve_layer(p);
-        let opts = PlanOptions {
-            resolver: Some(&resolver),
-            default_format,
-        };
+        let opts = PlanOptions { resolver: Some(&resolver), default_format };
         if thumbnail {
             render::plan_thumbnail(&input.info, &tr, &opts)
         } else {
@@ -270,10 +257,7 @@ impl Stockroom {
     }
 
     fn render_urls(&self) -> RenderUrls {
-        RenderUrls {
-            base: self.media.get().map(|m| m.base().to_owned()),
-            renders: self.renders_dir(),
-        }
+        RenderUrls { base: self.media.get().map(|m| m.base().to_owned()), renders: self.renders_dir() }
     }
 
     fn preview_mode(plan: &RenderPlan, mode: PreviewMode) -> Result<RenderMode, ApiError> {
@@ -305,14 +289,15 @@ impl Stockroom {
         let mode = Self::preview_mode(&plan, mode)?;
         let hash = match input.hash {
             Some(h) => h,
-            None => render::content_hash(&input.path).map_err(|e| {
-                ApiError::new(ErrorCode::Io, format!("Could not read {}: {e}", input.path.display()))
-            })?,
+            None => render::content_hash(&input.path)
+                .map_err(|e| ApiError::new(ErrorCode::Io, format!("Could not read {}: {e}", input.path.display())))?,
         };
         let cache = RenderCache::new(self.renders_dir()).map_err(|e| {
             ApiError::new(
                 ErrorCode::Io,
-                format!("Could not create the preview folder in the library ({e}). Check free disk space and permissions."),
+                format!(
+                    "Could not create the preview folder in the library ({e}). Check free disk space and permissions."
+                ),
             )
         })?;
         let target = cache.path_for(&hash, &plan, mode);
@@ -356,10 +341,7 @@ impl Stockroom {
         let input = self.preview_input(&source)?;
         let default_format = match mode {
             PreviewMode::Fast => None,
-            PreviewMode::Full => out
-                .extension()
-                .and_then(|e| e.to_str())
-                .and_then(OutputFormat::from_extension),
+            PreviewMode::Full => out.extension().and_then(|e| e.to_str()).and_then(OutputFormat::from_extension),
         };
         let plan = self.make_plan(&input, tr, false, default_format)?;
         let mode = Self::preview_mode(&plan, mode)?;
@@ -396,15 +378,9 @@ impl Stockroom {
         let urls = self.render_urls();
         let (path, out) = (input.path, out.to_path_buf());
         let result = on_worker(move || {
-            let done = render::render(
-                &path,
-                &plan,
-                &out,
-                &RenderOptions::default(),
-                &mut |_| {},
-                &AtomicBool::new(false),
-            )
-            .map_err(render_error)?;
+            let done =
+                render::render(&path, &plan, &out, &RenderOptions::default(), &mut |_| {}, &AtomicBool::new(false))
+                    .map_err(render_error)?;
             Ok(urls.result(&done, false))
         })?;
         Ok((plan_out, result))

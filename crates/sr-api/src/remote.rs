@@ -194,9 +194,9 @@ fn load_secret(dir: &Path, account: &str, storage: KeyStorage) -> Result<String,
         )
     };
     match storage {
-        KeyStorage::Keychain => keyring::Entry::new(KEYCHAIN_SERVICE, account)
-            .and_then(|e| e.get_password())
-            .map_err(|_| missing()),
+        KeyStorage::Keychain => {
+            keyring::Entry::new(KEYCHAIN_SERVICE, account).and_then(|e| e.get_password()).map_err(|_| missing())
+        }
         KeyStorage::File => {
             std::fs::read_to_string(secret_file(dir, account)).map(|s| s.trim().to_owned()).map_err(|_| missing())
         }
@@ -260,9 +260,9 @@ impl Stockroom {
         let mut config = sr_emulator::EmulatorConfig::sandbox(dir.join("sandbox"));
         config.private_key = private_key.clone();
         config.public_key = public_key.clone();
-        let handle = sr_emulator::start(config, ([127, 0, 0, 1], 0).into())
-            .await
-            .map_err(|e| ApiError::new(ErrorCode::Internal, format!("The sandbox media library could not start: {e}")))?;
+        let handle = sr_emulator::start(config, ([127, 0, 0, 1], 0).into()).await.map_err(|e| {
+            ApiError::new(ErrorCode::Internal, format!("The sandbox media library could not start: {e}"))
+        })?;
         let _ = self.sandbox.set(Sandbox { handle, private_key, public_key });
         Ok(self.sandbox.get().expect("just set"))
     }
@@ -380,7 +380,9 @@ impl Stockroom {
             (Some(_), Some(_)) => {
                 return Err(invalid("Give either the private key or an authentication endpoint, not both."));
             }
-            (None, None) => return Err(invalid("Give the private key or your organisation's authentication endpoint.")),
+            (None, None) => {
+                return Err(invalid("Give the private key or your organisation's authentication endpoint."));
+            }
             (None, Some(url)) => {
                 if !(url.starts_with("https://") || url.starts_with("http://")) {
                     return Err(invalid("The authentication endpoint must be a web address."));

@@ -162,7 +162,9 @@ impl Stockroom {
             return Err(ApiError::invalid("The pre-transformation is empty; remove it or write one, like w-800."));
         }
         let folder_override = match &req.folder {
-            Some(f) => Some(sr_imagekit::names::normalize_folder_path(f).map_err(|e| ApiError::invalid(e.to_string()))?),
+            Some(f) => {
+                Some(sr_imagekit::names::normalize_folder_path(f).map_err(|e| ApiError::invalid(e.to_string()))?)
+            }
             None => None,
         };
         let org = |e: sr_library::OrganiseError| ApiError::new(ErrorCode::Library, e.to_string());

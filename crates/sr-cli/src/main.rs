@@ -134,7 +134,15 @@ fn describe(a: &dto::Asset) -> String {
         _ => "-".into(),
     };
     let dur = a.duration_s.map(|d| format!("{d:.2}s")).unwrap_or_else(|| "-".into());
-    format!("#{:<6} {:<6} {:>10} {:>9} {:>8}  {}", a.id, format!("{:?}", a.kind).to_lowercase(), a.size, dims, dur, a.name)
+    format!(
+        "#{:<6} {:<6} {:>10} {:>9} {:>8}  {}",
+        a.id,
+        format!("{:?}", a.kind).to_lowercase(),
+        a.size,
+        dims,
+        dur,
+        a.name
+    )
 }
 
 fn run(cli: Cli) -> Result<(), ApiError> {
@@ -199,7 +207,11 @@ fn run(cli: Cli) -> Result<(), ApiError> {
                 println!("{}", describe(&a));
                 println!("path:    {}", a.path);
                 println!("hash:    {}", a.hash);
-                println!("codecs:  {} / {}", a.video_codec.as_deref().unwrap_or("-"), a.audio_codec.as_deref().unwrap_or("-"));
+                println!(
+                    "codecs:  {} / {}",
+                    a.video_codec.as_deref().unwrap_or("-"),
+                    a.audio_codec.as_deref().unwrap_or("-")
+                );
                 println!("folder:  {}", a.remote_folder);
             }
         }

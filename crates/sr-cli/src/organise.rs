@@ -171,7 +171,9 @@ fn parse_pairs(pairs: &[String]) -> Result<Map<String, Value>, ApiError> {
     let mut out = Map::new();
     for p in pairs {
         let Some((k, v)) = p.split_once('=') else {
-            return Err(ApiError::invalid(format!("\"{p}\" is not KEY=VALUE; write e.g. price=59.9 or colour='\"red\"'.")));
+            return Err(ApiError::invalid(format!(
+                "\"{p}\" is not KEY=VALUE; write e.g. price=59.9 or colour='\"red\"'."
+            )));
         };
         let value = serde_json::from_str(v).unwrap_or_else(|_| Value::String(v.to_owned()));
         out.insert(k.trim().to_owned(), value);
@@ -220,7 +222,8 @@ pub fn fields(app: &Stockroom, _cmd: FieldsCommand, json: bool) -> Result<(), Ap
             rules.push(format!("{}..{} chars", show(f.min_length), show(f.max_length)));
         }
         if let Some(opts) = &f.select_options {
-            let o: Vec<String> = opts.iter().map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())).collect();
+            let o: Vec<String> =
+                opts.iter().map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())).collect();
             rules.push(format!("one of {}", o.join("|")));
         }
         if let Some(dv) = &f.default_value {
@@ -240,7 +243,12 @@ pub fn folder(app: &Stockroom, cmd: FolderCommand, json: bool) -> Result<(), Api
                 return print_json(&folders);
             }
             for f in folders {
-                println!("{:>6}  {}{}", f.asset_count, f.path, if f.on_remote { "" } else { "  (not on the remote yet)" });
+                println!(
+                    "{:>6}  {}{}",
+                    f.asset_count,
+                    f.path,
+                    if f.on_remote { "" } else { "  (not on the remote yet)" }
+                );
             }
             Ok(())
         }

@@ -66,25 +66,15 @@ fn source(input: &str) -> Result<PreviewSource, ApiError> {
 }
 
 fn open(library: Option<PathBuf>) -> Result<Stockroom, ApiError> {
-    Stockroom::open(OpenOptions {
-        library_dir: library,
-    })
+    Stockroom::open(OpenOptions { library_dir: library })
 }
 
 /// Plan notes and parameters the local preview leaves out, on stderr (stdout is the JSON).
 fn explain(plan: &PreviewPlan) {
     let mut err = std::io::stderr().lock();
     for n in &plan.not_previewable {
-        let step = if n.step > 0 {
-            format!("step {}: ", n.step)
-        } else {
-            String::new()
-        };
-        let _ = writeln!(
-            err,
-            "not previewable locally: {step}{} ({})",
-            n.param, n.reason
-        );
+        let step = if n.step > 0 { format!("step {}: ", n.step) } else { String::new() };
+        let _ = writeln!(err, "not previewable locally: {step}{} ({})", n.param, n.reason);
     }
     for note in &plan.notes {
         let _ = writeln!(err, "note: {note}");
@@ -100,8 +90,7 @@ fn print(out: &PreviewResult) -> Result<(), ApiError> {
         "audio_codec": out.audio_codec,
         "size": out.size,
     });
-    let text = serde_json::to_string_pretty(&v)
-        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let text = serde_json::to_string_pretty(&v).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     println!("{text}");
     Ok(())
 }
@@ -110,11 +99,7 @@ fn print(out: &PreviewResult) -> Result<(), ApiError> {
 pub fn preview(library: Option<PathBuf>, args: PreviewArgs) -> Result<(), ApiError> {
     let src = source(&args.input)?;
     let app = open(library)?;
-    let mode = if args.fast {
-        PreviewMode::Fast
-    } else {
-        PreviewMode::Full
-    };
+    let mode = if args.fast { PreviewMode::Fast } else { PreviewMode::Full };
     let (plan, out) = app.render_preview_to(
         src,
         &args.tr,
@@ -133,12 +118,7 @@ pub fn preview(library: Option<PathBuf>, args: PreviewArgs) -> Result<(), ApiErr
         && !ext.eq_ignore_ascii_case(&plan.format)
         && !(plan.format == "jpg" && ext.eq_ignore_ascii_case("jpeg"))
     {
-        eprintln!(
-            "note: the tr asks for {}, so {} holds {} data",
-            plan.format,
-            args.out.display(),
-            plan.format
-        );
+        eprintln!("note: the tr asks for {}, so {} holds {} data", plan.format, args.out.display(), plan.format);
     }
     print(&out)
 }

@@ -97,12 +97,16 @@ fn print_remote(info: &RemoteInfo, json: bool) -> Result<(), ApiError> {
         println!("public key:   {}", info.public_key);
         println!("api base:     {}", info.api_base);
         println!("upload base:  {}", info.upload_base);
-        println!("private key:  {}", match info.key_storage {
-            sr_api::KeyStorage::Keychain => "in the system keychain",
-            sr_api::KeyStorage::File => "in a private file (no keychain available)",
-            sr_api::KeyStorage::AuthEndpoint => "not on this computer (uploads signed by the authentication endpoint)",
-            sr_api::KeyStorage::Sandbox => "the sandbox's own local key",
-        });
+        println!(
+            "private key:  {}",
+            match info.key_storage {
+                sr_api::KeyStorage::Keychain => "in the system keychain",
+                sr_api::KeyStorage::File => "in a private file (no keychain available)",
+                sr_api::KeyStorage::AuthEndpoint =>
+                    "not on this computer (uploads signed by the authentication endpoint)",
+                sr_api::KeyStorage::Sandbox => "the sandbox's own local key",
+            }
+        );
         if let Some(w) = &info.warning {
             eprintln!("warning: {w}");
         }
@@ -130,10 +134,9 @@ pub fn remote(app: &Stockroom, cmd: RemoteCommand, json: bool) -> Result<(), Api
         } => {
             let private_key = if private_key_stdin {
                 let mut line = String::new();
-                std::io::stdin()
-                    .lock()
-                    .read_line(&mut line)
-                    .map_err(|e| ApiError::new(ErrorCode::Io, format!("Could not read the private key from standard input: {e}")))?;
+                std::io::stdin().lock().read_line(&mut line).map_err(|e| {
+                    ApiError::new(ErrorCode::Io, format!("Could not read the private key from standard input: {e}"))
+                })?;
                 Some(line.trim().to_owned())
             } else {
                 None
@@ -173,7 +176,7 @@ pub struct UrlArgs {
     /// A media-library path (`/products/shoe.jpg`) or an absolute URL.
     src: String,
     /// An ImageKit transformation string, e.g. `w-400,h-400:rt-90`.
-    #[arg(long, conflicts_with = "transformation", required_unless_present = "transformation")]
+    #[arg(long, conflicts_with = "transformation")]
     tr: Option<String>,
     /// The SDK's JSON transformation objects, e.g. '[{"width":400,"rotation":90}]'.
     #[arg(long)]
@@ -199,12 +202,13 @@ fn parse_pair(s: &str) -> Result<(String, String), String> {
 }
 
 pub fn url(app: &Stockroom, args: UrlArgs, json: bool) -> Result<(), ApiError> {
-    let transformation = match &args.transformation {
-        Some(t) => Some(serde_json::from_str(t).map_err(|e| {
-            ApiError::new(ErrorCode::InvalidInput, format!("--transformation is not valid JSON: {e}"))
-        })?),
-        None => None,
-    };
+    let transformation =
+        match &args.transformation {
+            Some(t) => Some(serde_json::from_str(t).map_err(|e| {
+                ApiError::new(ErrorCode::InvalidInput, format!("--transformation is not valid JSON: {e}"))
+            })?),
+            None => None,
+        };
     let req = UrlRequest {
         src: args.src,
         tr: args.tr,

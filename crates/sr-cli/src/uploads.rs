@@ -153,7 +153,9 @@ fn print<T: serde::Serialize>(v: &T) -> Result<(), ApiError> {
 }
 
 fn show(j: &dto::UploadJob, json: bool) -> Result<(), ApiError> {
-    if json { print(j) } else {
+    if json {
+        print(j)
+    } else {
         println!("{}", describe(j));
         Ok(())
     }

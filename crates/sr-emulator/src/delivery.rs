@@ -15,11 +15,7 @@ use crate::store;
 
 /// Drops a leading `tr:...` path segment.
 pub fn strip_tr(path: &str) -> &str {
-    if path.starts_with("tr:") {
-        path.split_once('/').map(|(_, rest)| rest).unwrap_or("")
-    } else {
-        path
-    }
+    if path.starts_with("tr:") { path.split_once('/').map(|(_, rest)| rest).unwrap_or("") } else { path }
 }
 
 fn not_found() -> Response {

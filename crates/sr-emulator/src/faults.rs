@@ -130,11 +130,7 @@ impl Faults {
     }
 
     pub fn list(&self) -> Vec<InstalledFault> {
-        self.lock()
-            .slots
-            .iter()
-            .map(|s| InstalledFault { id: s.id, rule: s.rule.clone(), fired: s.fired })
-            .collect()
+        self.lock().slots.iter().map(|s| InstalledFault { id: s.id, rule: s.rule.clone(), fired: s.fired }).collect()
     }
 
     /// When true, folder bulk jobs and purge requests report `Pending` on their first status poll.

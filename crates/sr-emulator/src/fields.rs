@@ -52,11 +52,8 @@ pub fn seed_demo_fields(s: &AppState) -> Result<(), crate::EmulatorError> {
 pub async fn list(State(s): State<AppState>, Query(q): Query<Vec<(String, String)>>) -> ApiResult<Response> {
     let include_deleted = q.iter().any(|(k, v)| k == "includeDeleted" && v == "true");
     let conn = s.store.lock();
-    let out: Vec<Value> = store::all_fields(&conn)?
-        .iter()
-        .filter(|f| include_deleted || !f.deleted)
-        .map(field_object)
-        .collect();
+    let out: Vec<Value> =
+        store::all_fields(&conn)?.iter().filter(|f| include_deleted || !f.deleted).map(field_object).collect();
     Ok(axum::Json(Value::Array(out)).into_response())
 }
 
@@ -87,7 +84,8 @@ pub async fn update(State(s): State<AppState>, Path(id): Path<String>, body: Byt
     let body: Map<String, Value> = json_body(&body)?;
     let conn = s.store.lock();
     let all = store::all_fields(&conn)?;
-    let mut row = all.iter().find(|f| f.id == id && !f.deleted).cloned().ok_or_else(|| ApiError::not_found(NO_FIELD))?;
+    let mut row =
+        all.iter().find(|f| f.id == id && !f.deleted).cloned().ok_or_else(|| ApiError::not_found(NO_FIELD))?;
     if !body.contains_key("label") && !body.contains_key("schema") {
         return Err(ApiError::bad("Send at least one of label or schema to update a custom metadata field."));
     }
@@ -101,8 +99,8 @@ pub async fn update(State(s): State<AppState>, Path(id): Path<String>, body: Byt
         row.label = l.to_string();
     }
     if let Some(raw) = body.get("schema") {
-        let current: FieldSchema =
-            serde_json::from_value(row.schema.clone()).map_err(|e| ApiError::internal(format!("stored schema: {e}")))?;
+        let current: FieldSchema = serde_json::from_value(row.schema.clone())
+            .map_err(|e| ApiError::internal(format!("stored schema: {e}")))?;
         let schema = metadata::validate_schema(current.field_type, raw).map_err(schema_error)?;
         row.schema = serde_json::to_value(&schema).unwrap_or(Value::Null);
     }

@@ -20,7 +20,8 @@ pub const FILES_MISSING: &str = "The requested file(s) does not exist.";
 
 pub fn json_body<T: DeserializeOwned>(b: &Bytes) -> ApiResult<T> {
     let raw = if b.is_empty() { &b"{}"[..] } else { &b[..] };
-    serde_json::from_slice(raw).map_err(|e| ApiError::bad(format!("The request body is not valid JSON for this endpoint: {e}.")))
+    serde_json::from_slice(raw)
+        .map_err(|e| ApiError::bad(format!("The request body is not valid JSON for this endpoint: {e}.")))
 }
 
 fn ok_json(v: Value) -> Response {
@@ -112,7 +113,9 @@ impl SearchRecord for Rec<'_> {
                 FieldRef::Transparency => v.has_alpha.map_or(FieldValue::Missing, FieldValue::Bool),
                 FieldRef::CreatedBy => FieldValue::Missing,
                 FieldRef::Path => text(&f.folder),
-                FieldRef::Custom(name) => v.custom_metadata.get(name).map_or(FieldValue::Missing, FieldValue::from_json),
+                FieldRef::Custom(name) => {
+                    v.custom_metadata.get(name).map_or(FieldValue::Missing, FieldValue::from_json)
+                }
                 FieldRef::Embedded(_) => FieldValue::Missing,
             },
         }
@@ -148,13 +151,17 @@ pub async fn list(State(s): State<AppState>, Query(params): Query<Vec<(String, S
     }
     let limit: usize = match get("limit") {
         None => 1000,
-        Some(l) => l.parse().ok().filter(|n| (1..=1000).contains(n)).ok_or_else(|| {
-            ApiError::bad("Invalid limit parameter. It must be a whole number from 1 to 1000.")
-        })?,
+        Some(l) => l
+            .parse()
+            .ok()
+            .filter(|n| (1..=1000).contains(n))
+            .ok_or_else(|| ApiError::bad("Invalid limit parameter. It must be a whole number from 1 to 1000."))?,
     };
     let skip: usize = match get("skip") {
         None => 0,
-        Some(l) => l.parse().map_err(|_| ApiError::bad("Invalid skip parameter. It must be a whole number, 0 or more."))?,
+        Some(l) => {
+            l.parse().map_err(|_| ApiError::bad("Invalid skip parameter. It must be a whole number, 0 or more."))?
+        }
     };
     let path = match get("path") {
         Some(p) if !p.trim().is_empty() => Some(ik::normalize_folder(p).map_err(ApiError::bad)?),
@@ -165,8 +172,7 @@ pub async fn list(State(s): State<AppState>, Query(params): Query<Vec<(String, S
     let fields = store::all_fields(&conn)?;
     let search = match get("searchQuery").filter(|q| !q.trim().is_empty()) {
         Some(q) => Some(
-            SearchQuery::parse_with_fields(q, &crate::meta::defs(&fields))
-                .map_err(|e| ApiError::bad(e.to_string()))?,
+            SearchQuery::parse_with_fields(q, &crate::meta::defs(&fields)).map_err(|e| ApiError::bad(e.to_string()))?,
         ),
         None => None,
     };
@@ -303,11 +309,7 @@ const DETAIL_KEYS: &[&str] =
 
 fn string_list(v: &Value, what: &str) -> ApiResult<Vec<String>> {
     let bad = || ApiError::bad(format!("Invalid {what} parameter. Send an array of strings."));
-    v.as_array()
-        .ok_or_else(bad)?
-        .iter()
-        .map(|t| t.as_str().map(str::to_string).ok_or_else(bad))
-        .collect()
+    v.as_array().ok_or_else(bad)?.iter().map(|t| t.as_str().map(str::to_string).ok_or_else(bad)).collect()
 }
 
 pub async fn update(State(s): State<AppState>, Path(id): Path<String>, body: Bytes) -> ApiResult<Response> {
@@ -367,7 +369,8 @@ pub async fn update(State(s): State<AppState>, Path(id): Path<String>, body: Byt
             };
         }
         if let Some(m) = body.get("customMetadata") {
-            let m = m.as_object().ok_or_else(|| ApiError::bad("Invalid customMetadata parameter. Send a JSON object."))?;
+            let m =
+                m.as_object().ok_or_else(|| ApiError::bad("Invalid customMetadata parameter. Send a JSON object."))?;
             let fields = store::all_fields(&tx)?;
             v.custom_metadata = crate::meta::apply(&fields, &v.custom_metadata, m, false)?;
         }
@@ -554,7 +557,10 @@ struct CopyBody {
 
 fn copy_args(b: &Bytes) -> ApiResult<(String, String, bool)> {
     let body: CopyBody = json_body(b)?;
-    let src = body.source_file_path.filter(|p| !p.is_empty()).ok_or_else(|| ApiError::bad("Missing sourceFilePath parameter."))?;
+    let src = body
+        .source_file_path
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| ApiError::bad("Missing sourceFilePath parameter."))?;
     let dst = body.destination_path.ok_or_else(|| ApiError::bad("Missing destinationPath parameter."))?;
     let dst = ik::normalize_folder(&dst).map_err(ApiError::bad)?;
     Ok((src, dst, body.include_file_versions))
@@ -613,8 +619,16 @@ pub fn create_purge(c: &Connection, url: &str) -> ApiResult<String> {
 
 pub async fn rename(State(s): State<AppState>, body: Bytes) -> ApiResult<Response> {
     let body: Map<String, Value> = json_body(&body)?;
-    let path = body.get("filePath").and_then(Value::as_str).filter(|p| !p.is_empty()).ok_or_else(|| ApiError::bad("Missing filePath parameter."))?;
-    let new_name = body.get("newFileName").and_then(Value::as_str).filter(|p| !p.trim().is_empty()).ok_or_else(|| ApiError::bad("Missing newFileName parameter."))?;
+    let path = body
+        .get("filePath")
+        .and_then(Value::as_str)
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| ApiError::bad("Missing filePath parameter."))?;
+    let new_name = body
+        .get("newFileName")
+        .and_then(Value::as_str)
+        .filter(|p| !p.trim().is_empty())
+        .ok_or_else(|| ApiError::bad("Missing newFileName parameter."))?;
     let purge = body.get("purgeCache").and_then(Value::as_bool).unwrap_or(false);
     let new_name = ik::sanitize_file_name(new_name.trim());
     let mut conn = s.store.lock();
@@ -624,8 +638,11 @@ pub async fn rename(State(s): State<AppState>, body: Bytes) -> ApiResult<Respons
         ApiError::not_found(format!("No file found in media library at filePath {path}")).with("reason", "FILE_MISSING")
     })?;
     if new_name != f.name && store::get_file_at(&tx, &folder, &new_name)?.is_some() {
-        return Err(ApiError::new(StatusCode::CONFLICT, format!("File with name {new_name} already exists at the same location."))
-            .with("reason", "FILE_ALREADY_EXISTS"));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            format!("File with name {new_name} already exists at the same location."),
+        )
+        .with("reason", "FILE_ALREADY_EXISTS"));
     }
     store::update_file_location(&tx, &f.file_id, &folder, &new_name)?;
     let out = if purge {
@@ -706,7 +723,8 @@ fn bulk_tags(s: &AppState, body: &Bytes, op: TagOp) -> ApiResult<Response> {
     if errors.is_empty() {
         Ok(ok_json(json!({"successfullyUpdatedFileIds": ok})))
     } else {
-        Ok((StatusCode::MULTI_STATUS, axum::Json(json!({"successfullyUpdatedFileIds": ok, "errors": errors}))).into_response())
+        Ok((StatusCode::MULTI_STATUS, axum::Json(json!({"successfullyUpdatedFileIds": ok, "errors": errors})))
+            .into_response())
     }
 }
 
@@ -764,7 +782,10 @@ pub async fn delete_version(State(s): State<AppState>, Path((id, vid)): Path<(St
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-pub async fn restore_version(State(s): State<AppState>, Path((id, vid)): Path<(String, String)>) -> ApiResult<Response> {
+pub async fn restore_version(
+    State(s): State<AppState>,
+    Path((id, vid)): Path<(String, String)>,
+) -> ApiResult<Response> {
     let mut conn = s.store.lock();
     let tx = store::begin(&mut conn)?;
     check_id(&id)?;
@@ -801,7 +822,10 @@ pub fn file_for_url(s: &AppState, c: &Connection, url: &str) -> ApiResult<Option
     Ok(store::get_version(c, &vid)?.filter(|v| v.file_id == f.file_id).map(|v| (f, v)))
 }
 
-pub async fn url_metadata(State(s): State<AppState>, Query(params): Query<Vec<(String, String)>>) -> ApiResult<Response> {
+pub async fn url_metadata(
+    State(s): State<AppState>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> ApiResult<Response> {
     let url = params.iter().find(|(k, _)| k == "url").map(|(_, v)| v.clone()).unwrap_or_default();
     let conn = s.store.lock();
     match file_for_url(&s, &conn, &url)? {

@@ -116,7 +116,8 @@ fn transfer(s: &AppState, body: Bytes, moving: bool) -> ApiResult<Response> {
             move_one(s, &tx, f, &folder, &mut blobs)?;
         } else {
             let all = store::versions_of(&tx, &f.file_id)?;
-            let vs: Vec<_> = if versions { all } else { all.into_iter().filter(|v| v.version_id == f.current).collect() };
+            let vs: Vec<_> =
+                if versions { all } else { all.into_iter().filter(|v| v.version_id == f.current).collect() };
             place_versions(s, &tx, &vs, &folder, &f.name)?;
         }
     }
@@ -154,12 +155,17 @@ pub async fn rename(State(s): State<AppState>, body: Bytes) -> ApiResult<Respons
     let mut conn = s.store.lock();
     let tx = store::begin(&mut conn)?;
     if old == "/" || !folder_exists(&tx, &old)? {
-        return Err(ApiError::not_found(format!("No folder found with folderPath {raw}")).with("reason", "FOLDER_NOT_FOUND"));
+        return Err(
+            ApiError::not_found(format!("No folder found with folderPath {raw}")).with("reason", "FOLDER_NOT_FOUND")
+        );
     }
     if new != old {
         if folder_exists(&tx, &new)? {
-            return Err(ApiError::new(StatusCode::CONFLICT, format!("A folder named {new_name} already exists in {parent}."))
-                .with("reason", "FOLDER_ALREADY_EXISTS"));
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                format!("A folder named {new_name} already exists in {parent}."),
+            )
+            .with("reason", "FOLDER_ALREADY_EXISTS"));
         }
         for f in store::files_under(&tx, &old)? {
             let folder = format!("{new}{}", &f.folder[old.len()..]);
@@ -185,11 +191,10 @@ pub async fn job_status(State(s): State<AppState>, Path(job): Path<String>) -> A
     let Some(status) = poll_status(&s, &conn, "jobs", "job_id", &job)? else {
         return Err(ApiError::not_found("No bulk job found with this jobId."));
     };
-    let (kind, purge): (String, Option<String>) = conn.query_row(
-        "SELECT type, purge_request_id FROM jobs WHERE job_id=?1",
-        [&job],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (kind, purge): (String, Option<String>) =
+        conn.query_row("SELECT type, purge_request_id FROM jobs WHERE job_id=?1", [&job], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
     let mut out = json!({"jobId": job, "type": kind, "status": status});
     if let Some(p) = purge {
         out["purgeRequestId"] = json!(p);

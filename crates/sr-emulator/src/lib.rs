@@ -148,9 +148,16 @@ async fn faults_list(State(s): State<AppState>) -> Response {
 #[derive(serde::Deserialize)]
 #[serde(untagged)]
 enum FaultBody {
-    Many { rules: Vec<FaultRule>, #[serde(default, rename = "firstPollPending")] first_poll_pending: Option<bool> },
+    Many {
+        rules: Vec<FaultRule>,
+        #[serde(default, rename = "firstPollPending")]
+        first_poll_pending: Option<bool>,
+    },
     One(FaultRule),
-    Settings { #[serde(rename = "firstPollPending")] first_poll_pending: bool },
+    Settings {
+        #[serde(rename = "firstPollPending")]
+        first_poll_pending: bool,
+    },
 }
 
 async fn faults_add(State(s): State<AppState>, body: axum::body::Bytes) -> Response {

@@ -154,8 +154,11 @@ pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Re
                 FaultAction::Status { status } if early.is_none() => {
                     let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
                     early = Some(
-                        ApiError::new(code, format!("The server answered {status} (fault injection). Try again later."))
-                            .into_response(),
+                        ApiError::new(
+                            code,
+                            format!("The server answered {status} (fault injection). Try again later."),
+                        )
+                        .into_response(),
                     );
                 }
                 FaultAction::RateLimit { reset_ms } if early.is_none() => {
@@ -268,4 +271,3 @@ pub fn with_trailing_slash_tolerance(inner: Router) -> Router {
     });
     Router::new().fallback_service(svc)
 }
-

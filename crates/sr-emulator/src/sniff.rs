@@ -52,7 +52,9 @@ pub fn sniff(path: &Path, file_name: &str) -> Sniffed {
     let format = match mime.as_str() {
         "image/jpeg" => "jpg".to_string(),
         "video/quicktime" => "mov".to_string(),
-        m => m.split('/').nth(1).map(|s| s.trim_start_matches("x-").to_string()).filter(|s| s.len() <= 5).unwrap_or(ext),
+        m => {
+            m.split('/').nth(1).map(|s| s.trim_start_matches("x-").to_string()).filter(|s| s.len() <= 5).unwrap_or(ext)
+        }
     };
     let mut s = Sniffed { mime: mime.clone(), file_type: "non-image".into(), format, ..Default::default() };
     if mime.starts_with("image/") {

@@ -66,7 +66,8 @@ impl AppState {
         let Some(h) = headers.get(axum::http::header::AUTHORIZATION) else {
             return Err(ApiError::new(StatusCode::UNAUTHORIZED, "Your request does not contain private API key."));
         };
-        let malformed = || ApiError::new(StatusCode::UNAUTHORIZED, "Your request contains a malformed Authorization header.");
+        let malformed =
+            || ApiError::new(StatusCode::UNAUTHORIZED, "Your request contains a malformed Authorization header.");
         let h = h.to_str().map_err(|_| malformed())?;
         let b64 = h.strip_prefix("Basic ").ok_or_else(malformed)?;
         let raw = base64::engine::general_purpose::STANDARD.decode(b64.trim()).map_err(|_| malformed())?;

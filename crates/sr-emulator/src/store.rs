@@ -160,8 +160,7 @@ impl Store {
 }
 
 pub fn next_seq(tx: &Connection) -> rusqlite::Result<i64> {
-    let v: Option<String> =
-        tx.query_row("SELECT value FROM meta WHERE key='seq'", [], |r| r.get(0)).optional()?;
+    let v: Option<String> = tx.query_row("SELECT value FROM meta WHERE key='seq'", [], |r| r.get(0)).optional()?;
     let n = v.and_then(|s| s.parse::<i64>().ok()).unwrap_or(0) + 1;
     tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('seq', ?1)", params![n.to_string()])?;
     Ok(n)
@@ -257,7 +256,13 @@ pub fn delete_version(c: &Connection, version_id: &str) -> rusqlite::Result<()> 
 }
 
 fn folder_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FolderRow> {
-    Ok(FolderRow { folder_id: r.get(0)?, path: r.get(1)?, created_at: r.get(2)?, updated_at: r.get(3)?, seq: r.get(4)? })
+    Ok(FolderRow {
+        folder_id: r.get(0)?,
+        path: r.get(1)?,
+        created_at: r.get(2)?,
+        updated_at: r.get(3)?,
+        seq: r.get(4)?,
+    })
 }
 
 pub fn all_folders(c: &Connection) -> rusqlite::Result<Vec<FolderRow>> {
@@ -267,8 +272,12 @@ pub fn all_folders(c: &Connection) -> rusqlite::Result<Vec<FolderRow>> {
 }
 
 pub fn get_folder(c: &Connection, path: &str) -> rusqlite::Result<Option<FolderRow>> {
-    c.query_row("SELECT folder_id, path, created_at, updated_at, seq FROM folders WHERE path=?1", [path], folder_from_row)
-        .optional()
+    c.query_row(
+        "SELECT folder_id, path, created_at, updated_at, seq FROM folders WHERE path=?1",
+        [path],
+        folder_from_row,
+    )
+    .optional()
 }
 
 /// Creates `/a/b/` and all its ancestors. `path` must be normalised with a trailing slash.

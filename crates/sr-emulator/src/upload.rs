@@ -127,11 +127,8 @@ async fn file_from_text(s: &AppState, text: &str) -> ApiResult<TempFile> {
             "The Sandbox cannot download files from a URL. Upload the file itself (binary or base64).",
         ));
     }
-    let b64 = if let Some(rest) = t.strip_prefix("data:") {
-        rest.split_once(',').map(|(_, d)| d).unwrap_or("")
-    } else {
-        t
-    };
+    let b64 =
+        if let Some(rest) = t.strip_prefix("data:") { rest.split_once(',').map(|(_, d)| d).unwrap_or("") } else { t };
     let cleaned: String = b64.chars().filter(|c| !c.is_whitespace()).collect();
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(cleaned.as_bytes())
@@ -209,12 +206,13 @@ fn authenticate_jwt(s: &AppState, fields: &BTreeMap<String, String>) -> ApiResul
     let mut validation = Validation::new(Algorithm::HS256);
     validation.leeway = 0;
     validation.set_required_spec_claims(&["exp", "iat"]);
-    let data = decode::<Map<String, Value>>(token, &DecodingKey::from_secret(s.cfg.private_key.as_bytes()), &validation)
-        .map_err(|e| match e.kind() {
-            jsonwebtoken::errors::ErrorKind::ExpiredSignature => bad("it has expired"),
-            jsonwebtoken::errors::ErrorKind::InvalidSignature => bad("the signature does not match"),
-            _ => bad("its claims are invalid"),
-        })?;
+    let data =
+        decode::<Map<String, Value>>(token, &DecodingKey::from_secret(s.cfg.private_key.as_bytes()), &validation)
+            .map_err(|e| match e.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => bad("it has expired"),
+                jsonwebtoken::errors::ErrorKind::InvalidSignature => bad("the signature does not match"),
+                _ => bad("its claims are invalid"),
+            })?;
     let claims = data.claims;
     let iat = claims.get("iat").and_then(Value::as_i64).unwrap_or(0);
     let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or(0);
@@ -248,9 +246,9 @@ pub fn parse_bool(fields: &BTreeMap<String, String>, key: &str, default: bool) -
         Some(v) if v.is_empty() => Ok(default),
         Some(v) if v == "true" => Ok(true),
         Some(v) if v == "false" => Ok(false),
-        Some(_) => Err(ApiError::bad(format!(
-            "Your request contains invalid value for {key} parameter. Use true or false."
-        ))),
+        Some(_) => {
+            Err(ApiError::bad(format!("Your request contains invalid value for {key} parameter. Use true or false.")))
+        }
     }
 }
 
@@ -261,9 +259,8 @@ pub fn valid_coordinates(c: &str) -> bool {
 
 /// Validation of the `transformation` parameter with the SDKs' messages (spec §2.5).
 pub fn validate_transformation(raw: &str) -> ApiResult<()> {
-    let v: Value = serde_json::from_str(raw).map_err(|_| {
-        ApiError::bad("Invalid transformation parameter. Please include at least pre, post, or both.")
-    })?;
+    let v: Value = serde_json::from_str(raw)
+        .map_err(|_| ApiError::bad("Invalid transformation parameter. Please include at least pre, post, or both."))?;
     let obj = v.as_object().ok_or_else(|| {
         ApiError::bad("Invalid transformation parameter. Please include at least pre, post, or both.")
     })?;
@@ -443,14 +440,17 @@ struct Parsed {
 }
 
 fn parse_fields(fields: &BTreeMap<String, String>) -> ApiResult<Parsed> {
-    let file_name = fields.get("fileName").map(|s| s.trim()).filter(|s| !s.is_empty()).ok_or_else(|| {
-        ApiError::bad("Missing fileName parameter for upload")
-    })?;
+    let file_name = fields
+        .get("fileName")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| ApiError::bad("Missing fileName parameter for upload"))?;
     let tags = fields.get("tags").map(|t| ik::split_tags(t));
     if let Some(t) = &tags {
         ik::validate_tags(t).map_err(ApiError::bad)?;
     }
-    let folder = ik::normalize_folder(fields.get("folder").map(String::as_str).unwrap_or("/")).map_err(ApiError::bad)?;
+    let folder =
+        ik::normalize_folder(fields.get("folder").map(String::as_str).unwrap_or("/")).map_err(ApiError::bad)?;
     let custom_coordinates = match fields.get("customCoordinates").map(|s| s.trim()) {
         None | Some("") => None,
         Some(c) if valid_coordinates(c) => Some(c.replace(' ', "")),
@@ -460,8 +460,7 @@ fn parse_fields(fields: &BTreeMap<String, String>) -> ApiResult<Parsed> {
             ));
         }
     };
-    let response_fields: Vec<String> =
-        fields.get("responseFields").map(|s| ik::split_tags(s)).unwrap_or_default();
+    let response_fields: Vec<String> = fields.get("responseFields").map(|s| ik::split_tags(s)).unwrap_or_default();
     if let Some(bad) = response_fields.iter().find(|f| !RESPONSE_FIELDS.contains(&f.as_str())) {
         return Err(ApiError::bad(format!(
             "Invalid responseFields parameter: {bad} is not one of {}.",
@@ -486,11 +485,11 @@ fn parse_fields(fields: &BTreeMap<String, String>) -> ApiResult<Parsed> {
     }
     let custom_metadata = match fields.get("customMetadata") {
         None => None,
-        Some(s) => Some(
-            serde_json::from_str::<Value>(s).ok().and_then(|v| v.as_object().cloned()).ok_or_else(|| {
+        Some(s) => {
+            Some(serde_json::from_str::<Value>(s).ok().and_then(|v| v.as_object().cloned()).ok_or_else(|| {
                 ApiError::bad("Invalid customMetadata parameter. Send a JSON object such as {\"brand\":\"Nike\"}.")
-            })?,
-        ),
+            })?)
+        }
     };
     if let Some(t) = fields.get("transformation") {
         validate_transformation(t)?;
@@ -570,9 +569,8 @@ async fn upload(s: AppState, req: Request, v2: bool) -> ApiResult<Response> {
 
     let now = now_iso();
     let ext_status = p.extensions.as_deref().map(extension_status);
-    let ai_from_ext = ext_status
-        .as_ref()
-        .is_some_and(|m| m.keys().any(|k| k == "google-auto-tagging" || k == "aws-auto-tagging"));
+    let ai_from_ext =
+        ext_status.as_ref().is_some_and(|m| m.keys().any(|k| k == "google-auto-tagging" || k == "aws-auto-tagging"));
 
     let (file, version) = {
         let mut conn = s.store.lock();

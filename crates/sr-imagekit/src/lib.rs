@@ -4,9 +4,9 @@
 //! the emulator (`sr-emulator`) and the offline library, so that the app, the emulator and the
 //! remote agree on names, signatures, schemas and queries by construction.
 
-pub mod signing;
-pub mod names;
 pub mod metadata;
+pub mod names;
 pub mod search;
+pub mod signing;
 pub mod transform;
 pub mod url;

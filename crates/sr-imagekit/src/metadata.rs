@@ -221,22 +221,14 @@ pub fn parse_iso_date(s: &str) -> Option<IsoDate> {
     if s.len() == 10 {
         let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
         let t = d.and_hms_opt(0, 0, 0)?.and_utc();
-        return Some(IsoDate {
-            unix_ms: t.timestamp_millis(),
-            precision: DatePrecision::Day,
-        });
+        return Some(IsoDate { unix_ms: t.timestamp_millis(), precision: DatePrecision::Day });
     }
     if s.len() < 16 || !matches!(s.as_bytes()[10], b'T' | b't' | b' ') || !s.is_char_boundary(16) {
         return None;
     }
     let has_fraction = s.contains('.');
     let time_part = &s[11..];
-    let colons = time_part
-        .split(['Z', 'z', '+', '-'])
-        .next()
-        .unwrap_or("")
-        .matches(':')
-        .count();
+    let colons = time_part.split(['Z', 'z', '+', '-']).next().unwrap_or("").matches(':').count();
     let precision = if has_fraction {
         DatePrecision::Millisecond
     } else if colons >= 2 {
@@ -247,22 +239,15 @@ pub fn parse_iso_date(s: &str) -> Option<IsoDate> {
     let unix_ms = if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         t.timestamp_millis()
     } else {
-        let naive = [
-            "%Y-%m-%dT%H:%M:%S%.f",
-            "%Y-%m-%dT%H:%M",
-            "%Y-%m-%d %H:%M:%S%.f",
-            "%Y-%m-%d %H:%M",
-        ]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok());
+        let naive = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M"]
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok());
         match naive {
             Some(n) => n.and_utc().timestamp_millis(),
             None => {
                 // `2026-03-01T09:30Z` / `+01:00` without seconds: insert `:00` and retry.
                 let with_secs = format!("{}:00{}", &s[..16], &s[16..]);
-                DateTime::parse_from_rfc3339(&with_secs)
-                    .ok()?
-                    .timestamp_millis()
+                DateTime::parse_from_rfc3339(&with_secs).ok()?.timestamp_millis()
             }
         }
     };
@@ -287,20 +272,11 @@ impl SchemaErrors {
 
     /// The `errors` object as JSON.
     pub fn to_json(&self) -> Value {
-        Value::Object(
-            self.errors
-                .iter()
-                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                .collect(),
-        )
+        Value::Object(self.errors.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect())
     }
 
     fn describe(&self) -> String {
-        let parts: Vec<String> = self
-            .errors
-            .iter()
-            .map(|(k, v)| format!("{k} {v}"))
-            .collect();
+        let parts: Vec<String> = self.errors.iter().map(|(k, v)| format!("{k} {v}")).collect();
         format!("The field's settings are not valid: {}.", parts.join("; "))
     }
 }
@@ -324,16 +300,8 @@ fn json_type_name(v: &Value) -> &'static str {
     }
 }
 
-const SCHEMA_PROPS: [&str; 8] = [
-    "type",
-    "minValue",
-    "maxValue",
-    "minLength",
-    "maxLength",
-    "defaultValue",
-    "isValueRequired",
-    "selectOptions",
-];
+const SCHEMA_PROPS: [&str; 8] =
+    ["type", "minValue", "maxValue", "minLength", "maxLength", "defaultValue", "isValueRequired", "selectOptions"];
 
 /// Checks a `schema` object for a field of type `field_type` (§7.2) and returns it typed.
 ///
@@ -417,22 +385,14 @@ pub fn validate_schema(field_type: FieldType, raw: &Value) -> Result<FieldSchema
     }
 
     match obj.get("selectOptions") {
-        Some(_) if !field_type.is_select() => {
-            errs.add("selectOptions", "not allowed for this type")
-        }
+        Some(_) if !field_type.is_select() => errs.add("selectOptions", "not allowed for this type"),
         Some(Value::Array(opts)) => {
             if opts.is_empty() {
                 errs.add("selectOptions", "should have at least 1 item");
-            } else if let Some(bad) = opts
-                .iter()
-                .find(|o| !(o.is_string() || o.is_number() || o.is_boolean()))
-            {
+            } else if let Some(bad) = opts.iter().find(|o| !(o.is_string() || o.is_number() || o.is_boolean())) {
                 errs.add(
                     "selectOptions",
-                    format!(
-                        "should contain only strings, numbers or booleans, not {}",
-                        json_type_name(bad)
-                    ),
+                    format!("should contain only strings, numbers or booleans, not {}", json_type_name(bad)),
                 );
             } else if has_duplicates(opts) {
                 errs.add("selectOptions", "should not contain the same option twice");
@@ -469,9 +429,7 @@ pub fn validate_schema(field_type: FieldType, raw: &Value) -> Result<FieldSchema
             let bounds_broken = errs.0.keys().any(|k| k != "defaultValue");
             match validate_value(&probe, v) {
                 Ok(normalised) => schema.default_value = Some(normalised),
-                Err(e)
-                    if !bounds_broken || matches!(*e.problem, ValueProblem::WrongType { .. }) =>
-                {
+                Err(e) if !bounds_broken || matches!(*e.problem, ValueProblem::WrongType { .. }) => {
                     errs.add("defaultValue", format!("should satisfy the schema: {e}"));
                 }
                 Err(_) => {}
@@ -479,28 +437,18 @@ pub fn validate_schema(field_type: FieldType, raw: &Value) -> Result<FieldSchema
         }
     }
 
-    if errs.0.is_empty() {
-        Ok(schema)
-    } else {
-        Err(SchemaErrors { errors: errs.0 })
-    }
+    if errs.0.is_empty() { Ok(schema) } else { Err(SchemaErrors { errors: errs.0 }) }
 }
 
 fn bound_key(field_type: FieldType, v: &Value) -> f64 {
     match field_type {
-        FieldType::Date => v
-            .as_str()
-            .and_then(parse_iso_date)
-            .map(|d| d.unix_ms as f64)
-            .unwrap_or(f64::NAN),
+        FieldType::Date => v.as_str().and_then(parse_iso_date).map(|d| d.unix_ms as f64).unwrap_or(f64::NAN),
         _ => v.as_f64().unwrap_or(f64::NAN),
     }
 }
 
 fn has_duplicates(opts: &[Value]) -> bool {
-    opts.iter()
-        .enumerate()
-        .any(|(i, a)| opts[..i].iter().any(|b| same_option(a, b)))
+    opts.iter().enumerate().any(|(i, a)| opts[..i].iter().any(|b| same_option(a, b)))
 }
 
 /// Option equality is type-exact: `"1"` is not `1`; numbers compare by value (`1` is `1.0`).
@@ -542,10 +490,7 @@ pub fn validate_new_field(body: &Value) -> Result<NewField, SchemaErrors> {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if s.is_empty() => None,
         Some(Value::String(s)) if s.chars().count() > MAX_DESCRIPTION_CHARS => {
-            errs.add(
-                "description",
-                format!("should be at most {MAX_DESCRIPTION_CHARS} characters long"),
-            );
+            errs.add("description", format!("should be at most {MAX_DESCRIPTION_CHARS} characters long"));
             None
         }
         Some(Value::String(s)) => Some(s.clone()),
@@ -576,11 +521,7 @@ pub fn validate_new_field(body: &Value) -> Result<NewField, SchemaErrors> {
                     Ok(s) => Some(s),
                     Err(e) => {
                         for (k, v) in e.errors {
-                            let key = if k == "schema" {
-                                k
-                            } else {
-                                format!("schema.{k}")
-                            };
+                            let key = if k == "schema" { k } else { format!("schema.{k}") };
                             errs.add(&key, v);
                         }
                         None
@@ -590,12 +531,9 @@ pub fn validate_new_field(body: &Value) -> Result<NewField, SchemaErrors> {
         },
     };
     match (name, label, schema) {
-        (Some(name), Some(label), Some(schema)) if errs.0.is_empty() => Ok(NewField {
-            name,
-            label,
-            schema,
-            description,
-        }),
+        (Some(name), Some(label), Some(schema)) if errs.0.is_empty() => {
+            Ok(NewField { name, label, schema, description })
+        }
         _ => Err(SchemaErrors { errors: errs.0 }),
     }
 }
@@ -610,25 +548,13 @@ pub enum ValueProblem {
     /// The JSON type does not fit the field type (text for a number, `true` for text, ...).
     WrongType { expected: FieldType, got: Value },
     /// A number outside `minValue..=maxValue`.
-    NumberOutOfRange {
-        min: Option<f64>,
-        max: Option<f64>,
-        got: f64,
-    },
+    NumberOutOfRange { min: Option<f64>, max: Option<f64>, got: f64 },
     /// A string that is not an ISO-8601 date or date-time.
     NotADate { got: String },
     /// A date outside `minValue..=maxValue` (bounds as written in the schema).
-    DateOutOfRange {
-        min: Option<String>,
-        max: Option<String>,
-        got: String,
-    },
+    DateOutOfRange { min: Option<String>, max: Option<String>, got: String },
     /// A string with a character count outside `minLength..=maxLength`.
-    LengthOutOfRange {
-        min: Option<u64>,
-        max: Option<u64>,
-        got: usize,
-    },
+    LengthOutOfRange { min: Option<u64>, max: Option<u64>, got: usize },
     /// A select value that is not one of `selectOptions`.
     NotAnOption { options: Vec<Value>, got: Value },
 }
@@ -706,11 +632,7 @@ fn show_options(options: &[Value]) -> String {
 }
 
 fn show_num(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
+    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { format!("{n}") }
 }
 
 fn range_phrase<T>(
@@ -749,39 +671,22 @@ impl ValueError {
                 let r = range_phrase(*min, *max, show_num, "at least", "at most", "between");
                 format!("{l} must be {r}; you entered {}.", show_num(*got))
             }
-            ValueProblem::NotADate { got } => format!(
-                "{l} must be a date such as 2026-03-01 or 2026-03-01T09:30:00; you entered \"{got}\"."
-            ),
+            ValueProblem::NotADate { got } => {
+                format!("{l} must be a date such as 2026-03-01 or 2026-03-01T09:30:00; you entered \"{got}\".")
+            }
             ValueProblem::DateOutOfRange { min, max, got } => {
-                let r = range_phrase(
-                    min.clone(),
-                    max.clone(),
-                    |s| s,
-                    "on or after",
-                    "on or before",
-                    "between",
-                );
+                let r = range_phrase(min.clone(), max.clone(), |s| s, "on or after", "on or before", "between");
                 format!("{l} must be {r}; you entered {got}.")
             }
             ValueProblem::LengthOutOfRange { min, max, got } => {
-                let r = range_phrase(
-                    *min,
-                    *max,
-                    |n| n.to_string(),
-                    "at least",
-                    "at most",
-                    "between",
-                );
+                let r = range_phrase(*min, *max, |n| n.to_string(), "at least", "at most", "between");
                 let unit = if *got == 1 { "character" } else { "characters" };
                 format!("{l} must be {r} characters long; you entered {got} {unit}.")
             }
             ValueProblem::NotAnOption { options, got } => {
                 let opts = show_options(options);
                 match got {
-                    Value::Array(_) => format!(
-                        "{l} can only hold values from: {opts}; you entered {}.",
-                        show(got)
-                    ),
+                    Value::Array(_) => format!("{l} can only hold values from: {opts}; you entered {}.", show(got)),
                     _ => format!("{l} must be one of: {opts}; you entered {}.", show(got)),
                 }
             }
@@ -802,18 +707,10 @@ impl ValueError {
 ///
 /// `null` is never a value; callers treat it as "unset" before calling this.
 pub fn validate_value(field: &FieldDef, value: &Value) -> Result<Value, ValueError> {
-    let fail = |problem| ValueError {
-        name: field.name.clone(),
-        label: field.label.clone(),
-        problem: Box::new(problem),
-    };
+    let fail =
+        |problem| ValueError { name: field.name.clone(), label: field.label.clone(), problem: Box::new(problem) };
     let s = &field.schema;
-    let wrong = || {
-        fail(ValueProblem::WrongType {
-            expected: s.field_type,
-            got: value.clone(),
-        })
-    };
+    let wrong = || fail(ValueProblem::WrongType { expected: s.field_type, got: value.clone() });
     match s.field_type {
         FieldType::Number => {
             let Some(n) = value.as_f64().filter(|_| value.is_number()) else {
@@ -833,22 +730,13 @@ pub fn validate_value(field: &FieldDef, value: &Value) -> Result<Value, ValueErr
             let Some(d) = parse_iso_date(text) else {
                 return Err(fail(ValueProblem::NotADate { got: text.clone() }));
             };
-            let lo = s
-                .min_value
-                .as_ref()
-                .and_then(Value::as_str)
-                .and_then(parse_iso_date);
-            let hi = s
-                .max_value
-                .as_ref()
-                .and_then(Value::as_str)
-                .and_then(parse_iso_date);
+            let lo = s.min_value.as_ref().and_then(Value::as_str).and_then(parse_iso_date);
+            let hi = s.max_value.as_ref().and_then(Value::as_str).and_then(parse_iso_date);
             // A bound covers the whole span it names: max 2026-12-31 admits that whole day.
             let too_early = lo.is_some_and(|lo| d.unix_ms < lo.unix_ms);
             let too_late = hi.is_some_and(|hi| d.unix_ms >= hi.end_ms());
             if too_early || too_late {
-                let as_written =
-                    |v: &Option<Value>| v.as_ref().and_then(Value::as_str).map(str::to_owned);
+                let as_written = |v: &Option<Value>| v.as_ref().and_then(Value::as_str).map(str::to_owned);
                 return Err(fail(ValueProblem::DateOutOfRange {
                     min: as_written(&s.min_value),
                     max: as_written(&s.max_value),
@@ -862,14 +750,8 @@ pub fn validate_value(field: &FieldDef, value: &Value) -> Result<Value, ValueErr
                 return Err(wrong());
             };
             let n = text.chars().count();
-            if s.min_length.is_some_and(|lo| (n as u64) < lo)
-                || s.max_length.is_some_and(|hi| (n as u64) > hi)
-            {
-                return Err(fail(ValueProblem::LengthOutOfRange {
-                    min: s.min_length,
-                    max: s.max_length,
-                    got: n,
-                }));
+            if s.min_length.is_some_and(|lo| (n as u64) < lo) || s.max_length.is_some_and(|hi| (n as u64) > hi) {
+                return Err(fail(ValueProblem::LengthOutOfRange { min: s.min_length, max: s.max_length, got: n }));
             }
             Ok(value.clone())
         }
@@ -885,10 +767,7 @@ pub fn validate_value(field: &FieldDef, value: &Value) -> Result<Value, ValueErr
             if options.iter().any(|o| same_option(o, value)) {
                 Ok(value.clone())
             } else {
-                Err(fail(ValueProblem::NotAnOption {
-                    options: options.to_vec(),
-                    got: value.clone(),
-                }))
+                Err(fail(ValueProblem::NotAnOption { options: options.to_vec(), got: value.clone() }))
             }
         }
         FieldType::MultiSelect => {
@@ -899,10 +778,7 @@ pub fn validate_value(field: &FieldDef, value: &Value) -> Result<Value, ValueErr
             let mut out: Vec<Value> = Vec::with_capacity(items.len());
             for item in items {
                 if !options.iter().any(|o| same_option(o, item)) {
-                    return Err(fail(ValueProblem::NotAnOption {
-                        options: options.to_vec(),
-                        got: value.clone(),
-                    }));
+                    return Err(fail(ValueProblem::NotAnOption { options: options.to_vec(), got: value.clone() }));
                 }
                 if !out.iter().any(|o| same_option(o, item)) {
                     out.push(item.clone());
@@ -943,9 +819,7 @@ pub enum MetadataError {
     #[error("{label} is required; give it a value.")]
     Required { name: String, label: String },
     /// An update that tries to clear (`null`) a required field.
-    #[error(
-        "{label} is required, so it cannot be left empty; give it a value instead of clearing it."
-    )]
+    #[error("{label} is required, so it cannot be left empty; give it a value instead of clearing it.")]
     CannotClearRequired { name: String, label: String },
 }
 
@@ -962,8 +836,7 @@ impl MetadataError {
         match self {
             MetadataError::UnknownField { key } => key,
             MetadataError::Invalid(e) => &e.name,
-            MetadataError::Required { name, .. }
-            | MetadataError::CannotClearRequired { name, .. } => name,
+            MetadataError::Required { name, .. } | MetadataError::CannotClearRequired { name, .. } => name,
         }
     }
 }
@@ -1040,26 +913,14 @@ pub fn apply_metadata(
         if errors.iter().any(|e| matches!(e, MetadataError::CannotClearRequired { name, .. } | MetadataError::Invalid(ValueError { name, .. }) if name == &field.name)) {
             continue;
         }
-        match field
-            .schema
-            .default_value
-            .as_ref()
-            .map(|d| validate_value(field, d))
-        {
+        match field.schema.default_value.as_ref().map(|d| validate_value(field, d)) {
             Some(Ok(v)) => {
                 out.insert(field.name.clone(), v);
             }
-            _ => errors.push(MetadataError::Required {
-                name: field.name.clone(),
-                label: field.label.clone(),
-            }),
+            _ => errors.push(MetadataError::Required { name: field.name.clone(), label: field.label.clone() }),
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(MetadataErrors { errors })
-    }
+    if errors.is_empty() { Ok(out) } else { Err(MetadataErrors { errors }) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1067,17 +928,9 @@ pub fn apply_metadata(
 // ---------------------------------------------------------------------------------------------
 
 fn new_field(name: &str, label: &str, schema: Value, description: Option<&str>) -> NewField {
-    let field_type = schema["type"]
-        .as_str()
-        .and_then(FieldType::parse)
-        .expect("demo schema has a valid type");
+    let field_type = schema["type"].as_str().and_then(FieldType::parse).expect("demo schema has a valid type");
     let schema = validate_schema(field_type, &schema).expect("demo schema is valid");
-    NewField {
-        name: name.into(),
-        label: label.into(),
-        schema,
-        description: description.map(Into::into),
-    }
+    NewField { name: name.into(), label: label.into(), schema, description: description.map(Into::into) }
 }
 
 /// A merchandiser's field set, used by the sandbox and the tests: SKU, price, size, colour,
@@ -1122,12 +975,7 @@ pub fn demo_fields() -> Vec<NewField> {
             json!({"type": "Date", "minValue": "2020-01-01", "maxValue": "2035-12-31"}),
             None,
         ),
-        new_field(
-            "on_sale",
-            "On sale",
-            json!({"type": "Boolean", "defaultValue": false}),
-            None,
-        ),
+        new_field("on_sale", "On sale", json!({"type": "Boolean", "defaultValue": false}), None),
         new_field(
             "description",
             "Description",
@@ -1164,24 +1012,9 @@ pub struct Case {
 pub fn validation_cases() -> Vec<Case> {
     use Expect::{Accept, Reject};
     use ProblemKind::*;
-    let text = new_field(
-        "case_text",
-        "SKU",
-        json!({"type": "Text", "minLength": 3, "maxLength": 12}),
-        None,
-    );
-    let area = new_field(
-        "case_textarea",
-        "Description",
-        json!({"type": "Textarea", "maxLength": 20}),
-        None,
-    );
-    let number = new_field(
-        "case_number",
-        "Price",
-        json!({"type": "Number", "minValue": 1000, "maxValue": 3000}),
-        None,
-    );
+    let text = new_field("case_text", "SKU", json!({"type": "Text", "minLength": 3, "maxLength": 12}), None);
+    let area = new_field("case_textarea", "Description", json!({"type": "Textarea", "maxLength": 20}), None);
+    let number = new_field("case_number", "Price", json!({"type": "Number", "minValue": 1000, "maxValue": 3000}), None);
     let date = new_field(
         "case_date",
         "Launch date",
@@ -1201,150 +1034,40 @@ pub fn validation_cases() -> Vec<Case> {
         json!({"type": "MultiSelect", "selectOptions": ["red", "navy", "beige", 7]}),
         None,
     );
-    let c = |title, field: &NewField, value: Value, expect| Case {
-        title,
-        field: field.clone(),
-        value,
-        expect,
-    };
+    let c = |title, field: &NewField, value: Value, expect| Case { title, field: field.clone(), value, expect };
     vec![
         // Text
-        c(
-            "text within lengths",
-            &text,
-            json!("DRS-0412"),
-            Accept(json!("DRS-0412")),
-        ),
-        c(
-            "text at min length",
-            &text,
-            json!("abc"),
-            Accept(json!("abc")),
-        ),
-        c(
-            "text at max length",
-            &text,
-            json!("abcdefghijkl"),
-            Accept(json!("abcdefghijkl")),
-        ),
-        c(
-            "text counts characters not bytes",
-            &text,
-            json!("ÉÉÉÉÉÉÉÉÉÉÉÉ"),
-            Accept(json!("ÉÉÉÉÉÉÉÉÉÉÉÉ")),
-        ),
-        c(
-            "text too short",
-            &text,
-            json!("ab"),
-            Reject(LengthOutOfRange),
-        ),
-        c(
-            "text too long",
-            &text,
-            json!("abcdefghijklm"),
-            Reject(LengthOutOfRange),
-        ),
-        c(
-            "number for text",
-            &text,
-            json!(5682342234u64),
-            Reject(WrongType),
-        ),
+        c("text within lengths", &text, json!("DRS-0412"), Accept(json!("DRS-0412"))),
+        c("text at min length", &text, json!("abc"), Accept(json!("abc"))),
+        c("text at max length", &text, json!("abcdefghijkl"), Accept(json!("abcdefghijkl"))),
+        c("text counts characters not bytes", &text, json!("ÉÉÉÉÉÉÉÉÉÉÉÉ"), Accept(json!("ÉÉÉÉÉÉÉÉÉÉÉÉ"))),
+        c("text too short", &text, json!("ab"), Reject(LengthOutOfRange)),
+        c("text too long", &text, json!("abcdefghijklm"), Reject(LengthOutOfRange)),
+        c("number for text", &text, json!(5682342234u64), Reject(WrongType)),
         c("boolean for text", &text, json!(true), Reject(WrongType)),
         c("list for text", &text, json!(["abc"]), Reject(WrongType)),
         // Textarea
-        c(
-            "textarea empty allowed",
-            &area,
-            json!(""),
-            Accept(json!("")),
-        ),
-        c(
-            "textarea with newlines",
-            &area,
-            json!("Line one\nline two"),
-            Accept(json!("Line one\nline two")),
-        ),
-        c(
-            "textarea at max",
-            &area,
-            json!("12345678901234567890"),
-            Accept(json!("12345678901234567890")),
-        ),
-        c(
-            "textarea emoji count once",
-            &area,
-            json!("👗👗👗👗👗👗👗👗👗👗"),
-            Accept(json!("👗👗👗👗👗👗👗👗👗👗")),
-        ),
-        c(
-            "textarea too long",
-            &area,
-            json!("123456789012345678901"),
-            Reject(LengthOutOfRange),
-        ),
+        c("textarea empty allowed", &area, json!(""), Accept(json!(""))),
+        c("textarea with newlines", &area, json!("Line one\nline two"), Accept(json!("Line one\nline two"))),
+        c("textarea at max", &area, json!("12345678901234567890"), Accept(json!("12345678901234567890"))),
+        c("textarea emoji count once", &area, json!("👗👗👗👗👗👗👗👗👗👗"), Accept(json!("👗👗👗👗👗👗👗👗👗👗"))),
+        c("textarea too long", &area, json!("123456789012345678901"), Reject(LengthOutOfRange)),
         c("number for textarea", &area, json!(12), Reject(WrongType)),
-        c(
-            "object for textarea",
-            &area,
-            json!({"a": 1}),
-            Reject(WrongType),
-        ),
-        c(
-            "boolean for textarea",
-            &area,
-            json!(false),
-            Reject(WrongType),
-        ),
+        c("object for textarea", &area, json!({"a": 1}), Reject(WrongType)),
+        c("boolean for textarea", &area, json!(false), Reject(WrongType)),
         // Number
         c("number in range", &number, json!(1500), Accept(json!(1500))),
         c("number at min", &number, json!(1000), Accept(json!(1000))),
         c("number at max", &number, json!(3000), Accept(json!(3000))),
-        c(
-            "decimal number",
-            &number,
-            json!(1999.99),
-            Accept(json!(1999.99)),
-        ),
-        c(
-            "number below min",
-            &number,
-            json!(900),
-            Reject(NumberOutOfRange),
-        ),
-        c(
-            "number above max",
-            &number,
-            json!(3000.5),
-            Reject(NumberOutOfRange),
-        ),
-        c(
-            "numeric text for number",
-            &number,
-            json!("1500"),
-            Reject(WrongType),
-        ),
-        c(
-            "boolean for number",
-            &number,
-            json!(true),
-            Reject(WrongType),
-        ),
+        c("decimal number", &number, json!(1999.99), Accept(json!(1999.99))),
+        c("number below min", &number, json!(900), Reject(NumberOutOfRange)),
+        c("number above max", &number, json!(3000.5), Reject(NumberOutOfRange)),
+        c("numeric text for number", &number, json!("1500"), Reject(WrongType)),
+        c("boolean for number", &number, json!(true), Reject(WrongType)),
         c("list for number", &number, json!([1500]), Reject(WrongType)),
         // Date
-        c(
-            "date only",
-            &date,
-            json!("2026-03-01"),
-            Accept(json!("2026-03-01T00:00:00.000Z")),
-        ),
-        c(
-            "date-time",
-            &date,
-            json!("2026-03-01T09:30:00"),
-            Accept(json!("2026-03-01T09:30:00.000Z")),
-        ),
+        c("date only", &date, json!("2026-03-01"), Accept(json!("2026-03-01T00:00:00.000Z"))),
+        c("date-time", &date, json!("2026-03-01T09:30:00"), Accept(json!("2026-03-01T09:30:00.000Z"))),
         c(
             "date-time with Z and millis",
             &date,
@@ -1357,37 +1080,12 @@ pub fn validation_cases() -> Vec<Case> {
             json!("2026-06-15T12:00:00+02:00"),
             Accept(json!("2026-06-15T10:00:00.000Z")),
         ),
-        c(
-            "last day of max is allowed",
-            &date,
-            json!("2026-12-31T23:59:59"),
-            Accept(json!("2026-12-31T23:59:59.000Z")),
-        ),
-        c(
-            "date before min",
-            &date,
-            json!("2025-12-31"),
-            Reject(DateOutOfRange),
-        ),
-        c(
-            "date after max",
-            &date,
-            json!("2027-01-01"),
-            Reject(DateOutOfRange),
-        ),
+        c("last day of max is allowed", &date, json!("2026-12-31T23:59:59"), Accept(json!("2026-12-31T23:59:59.000Z"))),
+        c("date before min", &date, json!("2025-12-31"), Reject(DateOutOfRange)),
+        c("date after max", &date, json!("2027-01-01"), Reject(DateOutOfRange)),
         c("not a date", &date, json!("next week"), Reject(NotADate)),
-        c(
-            "impossible date",
-            &date,
-            json!("2026-02-30"),
-            Reject(NotADate),
-        ),
-        c(
-            "number for date",
-            &date,
-            json!(1767225600),
-            Reject(WrongType),
-        ),
+        c("impossible date", &date, json!("2026-02-30"), Reject(NotADate)),
+        c("number for date", &date, json!(1767225600), Reject(WrongType)),
         // Boolean
         c("true", &boolean, json!(true), Accept(json!(true))),
         c("false", &boolean, json!(false), Accept(json!(false))),
@@ -1395,97 +1093,27 @@ pub fn validation_cases() -> Vec<Case> {
         c("text yes", &boolean, json!("yes"), Reject(WrongType)),
         c("one for boolean", &boolean, json!(1), Reject(WrongType)),
         c("zero for boolean", &boolean, json!(0), Reject(WrongType)),
-        c(
-            "list for boolean",
-            &boolean,
-            json!([true]),
-            Reject(WrongType),
-        ),
+        c("list for boolean", &boolean, json!([true]), Reject(WrongType)),
         c("object for boolean", &boolean, json!({}), Reject(WrongType)),
         // SingleSelect
         c("option", &single, json!("M"), Accept(json!("M"))),
         c("numeric option", &single, json!(42), Accept(json!(42))),
         c("boolean option", &single, json!(true), Accept(json!(true))),
-        c(
-            "option is case-sensitive",
-            &single,
-            json!("m"),
-            Reject(NotAnOption),
-        ),
+        c("option is case-sensitive", &single, json!("m"), Reject(NotAnOption)),
         c("not an option", &single, json!("XXXL"), Reject(NotAnOption)),
-        c(
-            "numeric text is not a number option",
-            &single,
-            json!("42"),
-            Reject(NotAnOption),
-        ),
-        c(
-            "false is not an option",
-            &single,
-            json!(false),
-            Reject(NotAnOption),
-        ),
-        c(
-            "list for single select",
-            &single,
-            json!(["M"]),
-            Reject(WrongType),
-        ),
-        c(
-            "object for single select",
-            &single,
-            json!({"size": "M"}),
-            Reject(WrongType),
-        ),
+        c("numeric text is not a number option", &single, json!("42"), Reject(NotAnOption)),
+        c("false is not an option", &single, json!(false), Reject(NotAnOption)),
+        c("list for single select", &single, json!(["M"]), Reject(WrongType)),
+        c("object for single select", &single, json!({"size": "M"}), Reject(WrongType)),
         // MultiSelect
-        c(
-            "subset",
-            &multi,
-            json!(["red", "navy"]),
-            Accept(json!(["red", "navy"])),
-        ),
-        c(
-            "single item",
-            &multi,
-            json!(["beige"]),
-            Accept(json!(["beige"])),
-        ),
+        c("subset", &multi, json!(["red", "navy"]), Accept(json!(["red", "navy"]))),
+        c("single item", &multi, json!(["beige"]), Accept(json!(["beige"]))),
         c("empty list", &multi, json!([]), Accept(json!([]))),
-        c(
-            "numeric option in list",
-            &multi,
-            json!([7, "red"]),
-            Accept(json!([7, "red"])),
-        ),
-        c(
-            "repeats dropped",
-            &multi,
-            json!(["red", "red"]),
-            Accept(json!(["red"])),
-        ),
-        c(
-            "one item not an option",
-            &multi,
-            json!(["red", "green"]),
-            Reject(NotAnOption),
-        ),
-        c(
-            "numeric text not a number option",
-            &multi,
-            json!(["7"]),
-            Reject(NotAnOption),
-        ),
-        c(
-            "bare option for multi select",
-            &multi,
-            json!("red"),
-            Reject(WrongType),
-        ),
-        c(
-            "number for multi select",
-            &multi,
-            json!(7),
-            Reject(WrongType),
-        ),
+        c("numeric option in list", &multi, json!([7, "red"]), Accept(json!([7, "red"]))),
+        c("repeats dropped", &multi, json!(["red", "red"]), Accept(json!(["red"]))),
+        c("one item not an option", &multi, json!(["red", "green"]), Reject(NotAnOption)),
+        c("numeric text not a number option", &multi, json!(["7"]), Reject(NotAnOption)),
+        c("bare option for multi select", &multi, json!("red"), Reject(WrongType)),
+        c("number for multi select", &multi, json!(7), Reject(WrongType)),
     ]
 }

@@ -34,9 +34,7 @@ pub enum TagError {
     #[error("Tag number {position} is empty. Remove it or type a name for it.")]
     Empty { position: usize },
     /// `%` is forbidden in tags.
-    #[error(
-        "The tag \"{tag}\" contains a % sign, which tags cannot contain. Remove the % and try again."
-    )]
+    #[error("The tag \"{tag}\" contains a % sign, which tags cannot contain. Remove the % and try again.")]
     Percent { tag: String },
     /// All tags together are longer than [`MAX_TAG_CHARS`].
     #[error(
@@ -54,9 +52,7 @@ fn is_letter_mark_number(c: char) -> bool {
 }
 
 fn map_chars(name: &str, keep: impl Fn(char) -> bool) -> String {
-    name.chars()
-        .map(|c| if keep(c) { c } else { '_' })
-        .collect()
+    name.chars().map(|c| if keep(c) { c } else { '_' }).collect()
 }
 
 /// The name a file gets on the remote (§2.3 `fileName`, §5.10 `newFileName`): every character that
@@ -64,9 +60,7 @@ fn map_chars(name: &str, keep: impl Fn(char) -> bool) -> String {
 ///
 /// `sanitize_file_name("Summer dress (red).jpg") == "Summer_dress__red_.jpg"`
 pub fn sanitize_file_name(name: &str) -> String {
-    map_chars(name, |c| {
-        is_letter_mark_number(c) || c == '.' || c == '-' || c == '_'
-    })
+    map_chars(name, |c| is_letter_mark_number(c) || c == '.' || c == '-' || c == '_')
 }
 
 /// The name a folder gets when created through `POST /v1/folder` (§6.1): everything but letters
@@ -84,9 +78,7 @@ pub fn sanitize_rename_folder_name(name: &str) -> String {
 /// A folder path segment as the upload `folder` field keeps it (§2.3): letters, marks, numbers,
 /// `_` and `-`; anything else becomes `_`.
 pub fn sanitize_folder_segment(segment: &str) -> String {
-    map_chars(segment, |c| {
-        is_letter_mark_number(c) || c == '_' || c == '-'
-    })
+    map_chars(segment, |c| is_letter_mark_number(c) || c == '_' || c == '-')
 }
 
 /// The canonical form of a folder path: `"/"` for the root, `"/a/b/"` otherwise.
@@ -95,16 +87,9 @@ pub fn sanitize_folder_segment(segment: &str) -> String {
 /// [`sanitize_folder_segment`] (so `..` becomes `__` and cannot climb out), and a path deeper than
 /// [`MAX_FOLDER_DEPTH`] is refused. An empty string is the root.
 pub fn normalize_folder_path(path: &str) -> Result<String, NameError> {
-    let segments: Vec<String> = path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(sanitize_folder_segment)
-        .collect();
+    let segments: Vec<String> = path.split('/').filter(|s| !s.is_empty()).map(sanitize_folder_segment).collect();
     if segments.len() > MAX_FOLDER_DEPTH {
-        return Err(NameError::FolderTooDeep {
-            depth: segments.len(),
-            max: MAX_FOLDER_DEPTH,
-        });
+        return Err(NameError::FolderTooDeep { depth: segments.len(), max: MAX_FOLDER_DEPTH });
     }
     if segments.is_empty() {
         return Ok("/".to_owned());
@@ -126,11 +111,7 @@ pub fn split_file_path(path: &str) -> (String, String) {
     match path.rfind('/') {
         Some(i) => {
             let folder = &path[..=i];
-            let folder = if folder.starts_with('/') {
-                folder.to_owned()
-            } else {
-                format!("/{folder}")
-            };
+            let folder = if folder.starts_with('/') { folder.to_owned() } else { format!("/{folder}") };
             (folder, path[i + 1..].to_owned())
         }
         None => ("/".to_owned(), path.to_owned()),
@@ -178,10 +159,7 @@ pub fn validate_tags(tags: &[String]) -> Result<(), TagError> {
         total += tag.chars().count();
     }
     if total > MAX_TAG_CHARS {
-        return Err(TagError::TooLong {
-            total,
-            max: MAX_TAG_CHARS,
-        });
+        return Err(TagError::TooLong { total, max: MAX_TAG_CHARS });
     }
     Ok(())
 }

@@ -149,9 +149,7 @@ impl FieldRef {
         if let Some(rest) = strip_prefix_ci(s, "embeddedMetadata.") {
             return (!rest.is_empty()).then(|| FieldRef::Embedded(rest.to_owned()));
         }
-        FieldRef::BUILTIN
-            .into_iter()
-            .find(|f| f.as_query_name().eq_ignore_ascii_case(s))
+        FieldRef::BUILTIN.into_iter().find(|f| f.as_query_name().eq_ignore_ascii_case(s))
     }
 }
 
@@ -162,10 +160,8 @@ impl fmt::Display for FieldRef {
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    (s.len() >= prefix.len()
-        && s.is_char_boundary(prefix.len())
-        && s[..prefix.len()].eq_ignore_ascii_case(prefix))
-    .then(|| &s[prefix.len()..])
+    (s.len() >= prefix.len() && s.is_char_boundary(prefix.len()) && s[..prefix.len()].eq_ignore_ascii_case(prefix))
+        .then(|| &s[prefix.len()..])
 }
 
 /// An operator.
@@ -279,10 +275,7 @@ impl TimeValue {
     /// `createdAt = "2020-01-01"` is "created on that day".
     pub fn resolve(&self, now_unix: i64) -> TimeSpan {
         match *self {
-            TimeValue::Absolute(d) => TimeSpan {
-                start_ms: d.unix_ms,
-                end_ms: d.end_ms(),
-            },
+            TimeValue::Absolute(d) => TimeSpan { start_ms: d.unix_ms, end_ms: d.end_ms() },
             TimeValue::Ago { amount, unit } => {
                 let now_ms = now_unix.saturating_mul(1000);
                 let at = match unit {
@@ -290,21 +283,14 @@ impl TimeValue {
                     AgoUnit::Days => now_ms - i64::from(amount) * 86_400_000,
                     AgoUnit::Weeks => now_ms - i64::from(amount) * 7 * 86_400_000,
                     AgoUnit::Months | AgoUnit::Years => {
-                        let months = if unit == AgoUnit::Years {
-                            amount.saturating_mul(12)
-                        } else {
-                            amount
-                        };
+                        let months = if unit == AgoUnit::Years { amount.saturating_mul(12) } else { amount };
                         DateTime::<Utc>::from_timestamp_millis(now_ms)
                             .and_then(|t| t.checked_sub_months(Months::new(months)))
                             .map(|t| t.timestamp_millis())
                             .unwrap_or(i64::MIN / 2)
                     }
                 };
-                TimeSpan {
-                    start_ms: at,
-                    end_ms: at + 1,
-                }
+                TimeSpan { start_ms: at, end_ms: at + 1 }
             }
         }
     }
@@ -318,9 +304,7 @@ impl TimeValue {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SearchError {
     /// The query does not follow the grammar.
-    #[error(
-        "Invalid search query - {detail}. Please refer to the documentation for syntax specification."
-    )]
+    #[error("Invalid search query - {detail}. Please refer to the documentation for syntax specification.")]
     Syntax { detail: String, offset: usize },
     /// A field the language does not know.
     #[error(
@@ -331,11 +315,7 @@ pub enum SearchError {
     #[error(
         "Invalid search query - {field} field does not support the {op} operator; it supports {allowed}. Please refer to the documentation for syntax specification."
     )]
-    UnsupportedOperator {
-        field: String,
-        op: String,
-        allowed: String,
-    },
+    UnsupportedOperator { field: String, op: String, allowed: String },
     /// A value the field cannot take.
     #[error(
         "Invalid search query - {field} field must have {expected}. Please refer to the documentation for syntax specification."
@@ -388,10 +368,7 @@ fn describe(t: &Tok) -> String {
 }
 
 fn syntax(detail: impl Into<String>, offset: usize) -> SearchError {
-    SearchError::Syntax {
-        detail: detail.into(),
-        offset,
-    }
+    SearchError::Syntax { detail: detail.into(), offset }
 }
 
 fn lex(input: &str) -> Result<Vec<(Tok, usize)>, SearchError> {
@@ -425,10 +402,7 @@ fn lex(input: &str) -> Result<Vec<(Tok, usize)>, SearchError> {
                 ('>', false) => Tok::Gt,
                 ('!', true) => Tok::BangEq,
                 _ => {
-                    return Err(syntax(
-                        "unexpected \"!\"; write NOT = or NOT IN to exclude values",
-                        at,
-                    ));
+                    return Err(syntax("unexpected \"!\"; write NOT = or NOT IN to exclude values", at));
                 }
             };
             out.push((t, at));
@@ -441,10 +415,7 @@ fn lex(input: &str) -> Result<Vec<(Tok, usize)>, SearchError> {
                 match chars.get(j) {
                     None => {
                         return Err(syntax(
-                            format!(
-                                "the text starting at position {} has no closing quote",
-                                at + 1
-                            ),
+                            format!("the text starting at position {} has no closing quote", at + 1),
                             at,
                         ));
                     }
@@ -452,10 +423,7 @@ fn lex(input: &str) -> Result<Vec<(Tok, usize)>, SearchError> {
                         match chars.get(j + 1) {
                             Some(&(_, e)) => s.push(e),
                             None => {
-                                return Err(syntax(
-                                    "the query ends in the middle of a quoted text",
-                                    at,
-                                ));
+                                return Err(syntax("the query ends in the middle of a quoted text", at));
                             }
                         }
                         j += 2;
@@ -469,14 +437,9 @@ fn lex(input: &str) -> Result<Vec<(Tok, usize)>, SearchError> {
             }
             out.push((Tok::Str(s), at));
             i = j + 1;
-        } else if c.is_ascii_digit()
-            || (c == '-' && next.is_some_and(|n| n.is_ascii_digit() || n == '.'))
-            || c == '.'
-        {
+        } else if c.is_ascii_digit() || (c == '-' && next.is_some_and(|n| n.is_ascii_digit() || n == '.')) || c == '.' {
             let mut j = i + 1;
-            while j < chars.len()
-                && (chars[j].1.is_ascii_alphanumeric() || chars[j].1 == '.' || chars[j].1 == '_')
-            {
+            while j < chars.len() && (chars[j].1.is_ascii_alphanumeric() || chars[j].1 == '.' || chars[j].1 == '_') {
                 j += 1;
             }
             let end = chars.get(j).map_or(input.len(), |&(p, _)| p);
@@ -489,19 +452,14 @@ fn lex(input: &str) -> Result<Vec<(Tok, usize)>, SearchError> {
             i = j;
         } else if c.is_alphanumeric() || c == '_' {
             let mut j = i + 1;
-            while j < chars.len()
-                && (chars[j].1.is_alphanumeric() || matches!(chars[j].1, '_' | '.' | '-'))
-            {
+            while j < chars.len() && (chars[j].1.is_alphanumeric() || matches!(chars[j].1, '_' | '.' | '-')) {
                 j += 1;
             }
             let end = chars.get(j).map_or(input.len(), |&(p, _)| p);
             out.push((Tok::Word(input[at..end].to_owned()), at));
             i = j;
         } else {
-            return Err(syntax(
-                format!("unexpected character \"{c}\" at position {}", at + 1),
-                at,
-            ));
+            return Err(syntax(format!("unexpected character \"{c}\" at position {}", at + 1), at));
         }
     }
     Ok(out)
@@ -560,10 +518,7 @@ impl Parser<'_> {
         while is_kw(self.peek(), "OR") {
             self.bump();
             if self.peek().is_none() {
-                return Err(syntax(
-                    "the query ends after OR; add a condition after it",
-                    self.offset(),
-                ));
+                return Err(syntax("the query ends after OR; add a condition after it", self.offset()));
             }
             items.push(self.and_expr()?);
         }
@@ -575,10 +530,7 @@ impl Parser<'_> {
         while is_kw(self.peek(), "AND") {
             self.bump();
             if self.peek().is_none() {
-                return Err(syntax(
-                    "the query ends after AND; add a condition after it",
-                    self.offset(),
-                ));
+                return Err(syntax("the query ends after AND; add a condition after it", self.offset()));
             }
             items.push(self.term()?);
         }
@@ -590,26 +542,17 @@ impl Parser<'_> {
             let open = self.offset();
             self.bump();
             if self.peek() == Some(&Tok::RParen) {
-                return Err(syntax(
-                    "empty parentheses; put a condition inside them",
-                    open,
-                ));
+                return Err(syntax("empty parentheses; put a condition inside them", open));
             }
             self.depth += 1;
             if self.depth > MAX_NESTING {
-                return Err(syntax(
-                    format!("parentheses are nested more than {MAX_NESTING} deep"),
-                    open,
-                ));
+                return Err(syntax(format!("parentheses are nested more than {MAX_NESTING} deep"), open));
             }
             let e = self.or_expr()?;
             self.depth -= 1;
             match self.bump() {
                 Some(Tok::RParen) => Ok(e),
-                _ => Err(syntax(
-                    format!("the \"(\" at position {} is never closed", open + 1),
-                    open,
-                )),
+                _ => Err(syntax(format!("the \"(\" at position {} is never closed", open + 1), open)),
             }
         } else {
             self.condition().map(Expr::Cond)
@@ -619,34 +562,19 @@ impl Parser<'_> {
     fn condition(&mut self) -> Result<Condition, SearchError> {
         let at = self.offset();
         let field_text = match self.bump() {
-            Some(Tok::Word(w))
-                if ["AND", "OR", "NOT"]
-                    .iter()
-                    .any(|k| w.eq_ignore_ascii_case(k)) =>
-            {
-                return Err(syntax(
-                    format!("expected a field name but found {}", w.to_uppercase()),
-                    at,
-                ));
+            Some(Tok::Word(w)) if ["AND", "OR", "NOT"].iter().any(|k| w.eq_ignore_ascii_case(k)) => {
+                return Err(syntax(format!("expected a field name but found {}", w.to_uppercase()), at));
             }
             Some(Tok::Word(w)) | Some(Tok::Str(w)) => w,
             Some(t) => {
-                return Err(syntax(
-                    format!("expected a field name but found {}", describe(&t)),
-                    at,
-                ));
+                return Err(syntax(format!("expected a field name but found {}", describe(&t)), at));
             }
             None => {
-                return Err(syntax(
-                    "the query is empty; write a condition such as name = \"shirt.jpg\"",
-                    at,
-                ));
+                return Err(syntax("the query is empty; write a condition such as name = \"shirt.jpg\"", at));
             }
         };
-        let field =
-            FieldRef::from_query_name(&field_text).ok_or_else(|| SearchError::UnknownField {
-                field: field_text.clone(),
-            })?;
+        let field = FieldRef::from_query_name(&field_text)
+            .ok_or_else(|| SearchError::UnknownField { field: field_text.clone() })?;
 
         let op_at = self.offset();
         let op = match self.bump() {
@@ -657,10 +585,7 @@ impl Parser<'_> {
             Some(Tok::Gt) => Op::Gt,
             Some(Tok::Ge) => Op::Ge,
             Some(Tok::BangEq) => {
-                return Err(syntax(
-                    "\"!=\" is not an operator; write NOT = to exclude a value",
-                    op_at,
-                ));
+                return Err(syntax("\"!=\" is not an operator; write NOT = to exclude a value", op_at));
             }
             Some(Tok::Word(w)) if w.eq_ignore_ascii_case("IN") => Op::In,
             Some(Tok::Word(w)) if w.eq_ignore_ascii_case("HAS") => Op::Has,
@@ -673,18 +598,12 @@ impl Parser<'_> {
             },
             Some(t) => {
                 return Err(syntax(
-                    format!(
-                        "expected an operator after {field_text} but found {}",
-                        describe(&t)
-                    ),
+                    format!("expected an operator after {field_text} but found {}", describe(&t)),
                     op_at,
                 ));
             }
             None => {
-                return Err(syntax(
-                    format!("the query ends after {field_text}; add an operator and a value"),
-                    op_at,
-                ));
+                return Err(syntax(format!("the query ends after {field_text}; add an operator and a value"), op_at));
             }
         };
 
@@ -698,37 +617,21 @@ impl Parser<'_> {
                 match self.bump() {
                     Some(Tok::Str(s)) => RawOperand::One(Lit::Str(s)),
                     Some(Tok::Num(n)) => RawOperand::One(Lit::Num(n)),
-                    Some(Tok::Word(w)) if w.eq_ignore_ascii_case("true") => {
-                        RawOperand::One(Lit::Bool(true))
-                    }
-                    Some(Tok::Word(w)) if w.eq_ignore_ascii_case("false") => {
-                        RawOperand::One(Lit::Bool(false))
-                    }
+                    Some(Tok::Word(w)) if w.eq_ignore_ascii_case("true") => RawOperand::One(Lit::Bool(true)),
+                    Some(Tok::Word(w)) if w.eq_ignore_ascii_case("false") => RawOperand::One(Lit::Bool(false)),
                     Some(Tok::LBracket) => {
-                        return Err(syntax(
-                            format!("a list of values needs IN or NOT IN, not {op}"),
-                            v_at,
-                        ));
+                        return Err(syntax(format!("a list of values needs IN or NOT IN, not {op}"), v_at));
                     }
                     Some(Tok::Word(w)) => {
                         return Err(value_err(&field, self.fields).unwrap_or_else(|| {
-                            syntax(
-                                format!("{w} must be enclosed within quotes, e.g. \"{w}\""),
-                                v_at,
-                            )
+                            syntax(format!("{w} must be enclosed within quotes, e.g. \"{w}\""), v_at)
                         }));
                     }
                     Some(t) => {
-                        return Err(syntax(
-                            format!("expected a value after {op} but found {}", describe(&t)),
-                            v_at,
-                        ));
+                        return Err(syntax(format!("expected a value after {op} but found {}", describe(&t)), v_at));
                     }
                     None => {
-                        return Err(syntax(
-                            format!("the query ends after {op}; add a value"),
-                            v_at,
-                        ));
+                        return Err(syntax(format!("the query ends after {op}; add a value"), v_at));
                     }
                 }
             }
@@ -741,9 +644,7 @@ impl Parser<'_> {
         let at = self.offset();
         if self.bump() != Some(Tok::LBracket) {
             return Err(syntax(
-                format!(
-                    "{op} needs a list of values in square brackets, e.g. {field} {op} [\"a\", \"b\"]"
-                ),
+                format!("{op} needs a list of values in square brackets, e.g. {field} {op} [\"a\", \"b\"]"),
                 at,
             ));
         }
@@ -752,36 +653,21 @@ impl Parser<'_> {
             let v_at = self.offset();
             match self.bump() {
                 Some(Tok::RBracket) if items.is_empty() => {
-                    return Err(syntax(
-                        format!("the list after {op} is empty; put at least one value in it"),
-                        v_at,
-                    ));
+                    return Err(syntax(format!("the list after {op} is empty; put at least one value in it"), v_at));
                 }
                 Some(Tok::Str(s)) => items.push(Lit::Str(s)),
                 Some(Tok::Num(n)) => items.push(Lit::Num(n)),
                 Some(Tok::Word(w)) if w.eq_ignore_ascii_case("true") => items.push(Lit::Bool(true)),
-                Some(Tok::Word(w)) if w.eq_ignore_ascii_case("false") => {
-                    items.push(Lit::Bool(false))
-                }
+                Some(Tok::Word(w)) if w.eq_ignore_ascii_case("false") => items.push(Lit::Bool(false)),
                 Some(Tok::Word(w)) => {
-                    return Err(value_err(field, self.fields).unwrap_or_else(|| {
-                        syntax(
-                            format!("{w} must be enclosed within quotes, e.g. \"{w}\""),
-                            v_at,
-                        )
-                    }));
+                    return Err(value_err(field, self.fields)
+                        .unwrap_or_else(|| syntax(format!("{w} must be enclosed within quotes, e.g. \"{w}\""), v_at)));
                 }
                 Some(t) => {
-                    return Err(syntax(
-                        format!("expected a value in the list but found {}", describe(&t)),
-                        v_at,
-                    ));
+                    return Err(syntax(format!("expected a value in the list but found {}", describe(&t)), v_at));
                 }
                 None => {
-                    return Err(syntax(
-                        format!("the list at position {} is never closed with \"]\"", at + 1),
-                        at,
-                    ));
+                    return Err(syntax(format!("the list at position {} is never closed with \"]\"", at + 1), at));
                 }
             }
             let sep_at = self.offset();
@@ -790,18 +676,12 @@ impl Parser<'_> {
                 Some(Tok::RBracket) => break,
                 Some(t) => {
                     return Err(syntax(
-                        format!(
-                            "expected \",\" or \"]\" in the list but found {}",
-                            describe(&t)
-                        ),
+                        format!("expected \",\" or \"]\" in the list but found {}", describe(&t)),
                         sep_at,
                     ));
                 }
                 None => {
-                    return Err(syntax(
-                        format!("the list at position {} is never closed with \"]\"", at + 1),
-                        at,
-                    ));
+                    return Err(syntax(format!("the list at position {} is never closed with \"]\"", at + 1), at));
                 }
             }
         }
@@ -841,16 +721,7 @@ enum Kind {
 
 const TEXT_OPS: &[Op] = &[Op::Eq, Op::Prefix, Op::In, Op::NotEq, Op::NotIn, Op::Has];
 const ID_OPS: &[Op] = &[Op::Eq, Op::In, Op::NotEq, Op::NotIn];
-const ORDERED_OPS: &[Op] = &[
-    Op::Eq,
-    Op::Lt,
-    Op::Le,
-    Op::Gt,
-    Op::Ge,
-    Op::In,
-    Op::NotEq,
-    Op::NotIn,
-];
+const ORDERED_OPS: &[Op] = &[Op::Eq, Op::Lt, Op::Le, Op::Gt, Op::Ge, Op::In, Op::NotEq, Op::NotIn];
 const ALL_OPS: &[Op] = &[
     Op::Eq,
     Op::NotEq,
@@ -874,67 +745,29 @@ fn custom_type<'f>(name: &str, fields: Option<&'f [FieldDef]>) -> Option<&'f Fie
 fn rules(field: &FieldRef, fields: Option<&[FieldDef]>) -> (&'static [Op], Kind) {
     match field {
         FieldRef::Name => (TEXT_OPS, Kind::Text),
-        FieldRef::Tags => (
-            &[Op::In, Op::NotIn, Op::Has, Op::Exists, Op::NotExists],
-            Kind::Text,
-        ),
+        FieldRef::Tags => (&[Op::In, Op::NotIn, Op::Has, Op::Exists, Op::NotExists], Kind::Text),
         FieldRef::Type | FieldRef::Id | FieldRef::CreatedBy => (ID_OPS, Kind::Text),
         FieldRef::CreatedAt | FieldRef::UpdatedAt => (ORDERED_OPS, Kind::Date),
         FieldRef::Width | FieldRef::Height => (ORDERED_OPS, Kind::Number),
         FieldRef::Size => (ORDERED_OPS, Kind::Size),
         FieldRef::Format => (&[Op::Eq, Op::In], Kind::Text),
         FieldRef::Private | FieldRef::Published | FieldRef::Transparency => (&[Op::Eq], Kind::Bool),
-        FieldRef::Path => (
-            &[Op::Eq, Op::Prefix, Op::In, Op::NotEq, Op::NotIn],
-            Kind::Text,
-        ),
+        FieldRef::Path => (&[Op::Eq, Op::Prefix, Op::In, Op::NotEq, Op::NotIn], Kind::Text),
         FieldRef::Embedded(k) if k == "Keywords" => (&[Op::In, Op::NotIn], Kind::Text),
         FieldRef::Embedded(k) if k == "DateTimeOriginal" => (ORDERED_OPS, Kind::Date),
         FieldRef::Embedded(k) if k == "LocationTaken" => (&[Op::Eq], Kind::Text),
         FieldRef::Embedded(_) => (ALL_OPS, Kind::Any),
         FieldRef::Custom(name) => match custom_type(name, fields).map(|f| f.schema.field_type) {
             None => (ALL_OPS, Kind::Any),
-            Some(FieldType::Text | FieldType::Textarea) => (
-                &[
-                    Op::Eq,
-                    Op::Prefix,
-                    Op::In,
-                    Op::NotEq,
-                    Op::NotIn,
-                    Op::Has,
-                    Op::Exists,
-                    Op::NotExists,
-                ],
-                Kind::Text,
-            ),
+            Some(FieldType::Text | FieldType::Textarea) => {
+                (&[Op::Eq, Op::Prefix, Op::In, Op::NotEq, Op::NotIn, Op::Has, Op::Exists, Op::NotExists], Kind::Text)
+            }
             Some(FieldType::Number) => (
-                &[
-                    Op::Eq,
-                    Op::Lt,
-                    Op::Le,
-                    Op::Gt,
-                    Op::Ge,
-                    Op::In,
-                    Op::NotEq,
-                    Op::NotIn,
-                    Op::Exists,
-                    Op::NotExists,
-                ],
+                &[Op::Eq, Op::Lt, Op::Le, Op::Gt, Op::Ge, Op::In, Op::NotEq, Op::NotIn, Op::Exists, Op::NotExists],
                 Kind::Number,
             ),
             Some(FieldType::Date) => (
-                &[
-                    Op::Eq,
-                    Op::Lt,
-                    Op::Le,
-                    Op::Gt,
-                    Op::Ge,
-                    Op::In,
-                    Op::NotEq,
-                    Op::NotIn,
-                    Op::Exists,
-                    Op::NotExists,
-                ],
+                &[Op::Eq, Op::Lt, Op::Le, Op::Gt, Op::Ge, Op::In, Op::NotEq, Op::NotIn, Op::Exists, Op::NotExists],
                 Kind::Date,
             ),
             Some(FieldType::Boolean) => (&[Op::Eq, Op::Exists, Op::NotExists], Kind::Bool),
@@ -954,24 +787,16 @@ fn rules(field: &FieldRef, fields: Option<&[FieldDef]>) -> (&'static [Op], Kind)
                 ],
                 Kind::Any,
             ),
-            Some(FieldType::MultiSelect) => {
-                (&[Op::In, Op::NotIn, Op::Exists, Op::NotExists], Kind::Any)
-            }
+            Some(FieldType::MultiSelect) => (&[Op::In, Op::NotIn, Op::Exists, Op::NotExists], Kind::Any),
         },
     }
 }
 
-fn check_operator(
-    field: &FieldRef,
-    op: Op,
-    fields: Option<&[FieldDef]>,
-) -> Result<(), SearchError> {
+fn check_operator(field: &FieldRef, op: Op, fields: Option<&[FieldDef]>) -> Result<(), SearchError> {
     if let (FieldRef::Custom(name), Some(fs)) = (field, fields)
         && custom_type(name, Some(fs)).is_none()
     {
-        return Err(SearchError::UnknownField {
-            field: field.as_query_name(),
-        });
+        return Err(SearchError::UnknownField { field: field.as_query_name() });
     }
     let (ops, _) = rules(field, fields);
     if ops.contains(&op) {
@@ -995,10 +820,7 @@ fn value_err(field: &FieldRef, fields: Option<&[FieldDef]>) -> Option<SearchErro
         Kind::Bool => "a boolean value, true or false, without quotes",
         Kind::Any => return None,
     };
-    Some(SearchError::InvalidValue {
-        field: field.as_query_name(),
-        expected: expected.to_owned(),
-    })
+    Some(SearchError::InvalidValue { field: field.as_query_name(), expected: expected.to_owned() })
 }
 
 /// `"7d"` → 7 days ago.
@@ -1016,10 +838,7 @@ fn parse_ago(s: &str) -> Option<TimeValue> {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    Some(TimeValue::Ago {
-        amount: digits.parse().ok()?,
-        unit,
-    })
+    Some(TimeValue::Ago { amount: digits.parse().ok()?, unit })
 }
 
 /// `"2mb"` → 2097152. Units b, kb, mb, gb (powers of 1024), case-insensitive; decimals allowed.
@@ -1040,20 +859,13 @@ pub fn parse_size(s: &str) -> Option<f64> {
     (n.is_finite() && n >= 0.0).then_some(n * mult)
 }
 
-fn coerce_one(
-    field: &FieldRef,
-    lit: Lit,
-    fields: Option<&[FieldDef]>,
-) -> Result<Value, SearchError> {
+fn coerce_one(field: &FieldRef, lit: Lit, fields: Option<&[FieldDef]>) -> Result<Value, SearchError> {
     let kind = rules(field, fields).1;
     let bad = || value_err(field, fields).unwrap_or_else(|| syntax("invalid value", 0));
     Ok(match (kind, lit) {
         (Kind::Text, Lit::Str(s)) => Value::Str(s),
         (Kind::Date, Lit::Str(s)) => {
-            let t = parse_iso_date(&s)
-                .map(TimeValue::Absolute)
-                .or_else(|| parse_ago(&s))
-                .ok_or_else(bad)?;
+            let t = parse_iso_date(&s).map(TimeValue::Absolute).or_else(|| parse_ago(&s)).ok_or_else(bad)?;
             Value::Time(t)
         }
         (Kind::Number, Lit::Num(n)) => Value::Num(n),
@@ -1067,20 +879,13 @@ fn coerce_one(
     })
 }
 
-fn coerce(
-    field: &FieldRef,
-    op: Op,
-    raw: RawOperand,
-    fields: Option<&[FieldDef]>,
-) -> Result<Operand, SearchError> {
+fn coerce(field: &FieldRef, op: Op, raw: RawOperand, fields: Option<&[FieldDef]>) -> Result<Operand, SearchError> {
     let operand = match raw {
         RawOperand::None => Operand::None,
         RawOperand::One(l) => Operand::One(coerce_one(field, l, fields)?),
-        RawOperand::List(ls) => Operand::List(
-            ls.into_iter()
-                .map(|l| coerce_one(field, l, fields))
-                .collect::<Result<_, _>>()?,
-        ),
+        RawOperand::List(ls) => {
+            Operand::List(ls.into_iter().map(|l| coerce_one(field, l, fields)).collect::<Result<_, _>>()?)
+        }
     };
     // `:` and `HAS` work on text only.
     if matches!(op, Op::Prefix | Op::Has) && !matches!(operand, Operand::One(Value::Str(_))) {
@@ -1108,13 +913,7 @@ impl Query {
 
     fn parse_inner(input: &str, fields: Option<&[FieldDef]>) -> Result<Query, SearchError> {
         let toks = lex(input)?;
-        let mut p = Parser {
-            toks,
-            pos: 0,
-            len: input.len(),
-            fields,
-            depth: 0,
-        };
+        let mut p = Parser { toks, pos: 0, len: input.len(), fields, depth: 0 };
         let expr = p.or_expr()?;
         if let Some(t) = p.peek().cloned() {
             let at = p.offset();
@@ -1174,13 +973,9 @@ impl FieldValue {
     pub fn from_json(v: &serde_json::Value) -> FieldValue {
         match v {
             serde_json::Value::String(s) => FieldValue::Text(s.clone()),
-            serde_json::Value::Number(n) => {
-                n.as_f64().map_or(FieldValue::Missing, FieldValue::Number)
-            }
+            serde_json::Value::Number(n) => n.as_f64().map_or(FieldValue::Missing, FieldValue::Number),
             serde_json::Value::Bool(b) => FieldValue::Bool(*b),
-            serde_json::Value::Array(a) => {
-                FieldValue::List(a.iter().map(FieldValue::from_json).collect())
-            }
+            serde_json::Value::Array(a) => FieldValue::List(a.iter().map(FieldValue::from_json).collect()),
             serde_json::Value::Null | serde_json::Value::Object(_) => FieldValue::Missing,
         }
     }
@@ -1225,13 +1020,9 @@ fn eval_cond(c: &Condition, rec: &impl SearchRecord, now: i64) -> bool {
         (Op::NotIn, Operand::List(vals)) => !vals.iter().any(|v| eq_any(&c.field, &actual, v, now)),
         (Op::Eq, Operand::One(v)) => eq_any(&c.field, &actual, v, now),
         (Op::NotEq, Operand::One(v)) => !eq_any(&c.field, &actual, v, now),
-        (Op::Prefix, Operand::One(Value::Str(p))) => {
-            any_item(&actual, |a| prefix_match(&c.field, a, p))
-        }
+        (Op::Prefix, Operand::One(Value::Str(p))) => any_item(&actual, |a| prefix_match(&c.field, a, p)),
         (Op::Has, Operand::One(Value::Str(q))) => has_match(&actual, q),
-        (op @ (Op::Lt | Op::Le | Op::Gt | Op::Ge), Operand::One(v)) => {
-            any_item(&actual, |a| ordered(a, *op, v, now))
-        }
+        (op @ (Op::Lt | Op::Le | Op::Gt | Op::Ge), Operand::One(v)) => any_item(&actual, |a| ordered(a, *op, v, now)),
         _ => false,
     }
 }
@@ -1266,12 +1057,10 @@ fn eq_one(field: &FieldRef, a: &FieldValue, v: &Value, now: i64) -> bool {
             FieldRef::Path => canonical_folder(a) == canonical_folder(b),
             FieldRef::Format => a.eq_ignore_ascii_case(b),
             // A metadata field of unknown type holding a date, compared with a quoted date.
-            FieldRef::Custom(_) | FieldRef::Embedded(_) if a != b => {
-                match (parse_iso_date(a), parse_iso_date(b)) {
-                    (Some(x), Some(y)) => y.unix_ms <= x.unix_ms && x.unix_ms < y.end_ms(),
-                    _ => false,
-                }
-            }
+            FieldRef::Custom(_) | FieldRef::Embedded(_) if a != b => match (parse_iso_date(a), parse_iso_date(b)) {
+                (Some(x), Some(y)) => y.unix_ms <= x.unix_ms && x.unix_ms < y.end_ms(),
+                _ => false,
+            },
             _ => a == b,
         },
         (FieldValue::Number(a), Value::Num(b)) => a == b,
@@ -1352,10 +1141,7 @@ fn ordered(a: &FieldValue, op: Op, v: &Value, now: i64) -> bool {
 
 /// Splits text into lower-case tokens of letters and numbers.
 fn tokens(s: &str) -> Vec<String> {
-    s.split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+    s.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(str::to_lowercase).collect()
 }
 
 /// `HAS`: every query token appears among the record's tokens (case-insensitive), the last query

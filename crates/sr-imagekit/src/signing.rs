@@ -7,8 +7,7 @@ use sha2::Sha256;
 
 /// Lowercase hex HMAC-SHA1 of `message` keyed by `key` (spec §2.2, §9.1).
 pub fn hmac_sha1_hex(key: &str, message: &str) -> String {
-    let mut mac =
-        Hmac::<Sha1>::new_from_slice(key.as_bytes()).expect("HMAC accepts any key length");
+    let mut mac = Hmac::<Sha1>::new_from_slice(key.as_bytes()).expect("HMAC accepts any key length");
     mac.update(message.as_bytes());
     hex(&mac.finalize().into_bytes())
 }
@@ -42,24 +41,11 @@ pub struct AuthParams {
 /// crate; pass a token for a deterministic result. `expire` defaults (when `None` or 0) to
 /// `now + 1800`. The remote refuses an `expire` more than an hour ahead; that is the caller's
 /// choice to make.
-pub fn auth_params(
-    private_key: &str,
-    token: Option<String>,
-    expire: Option<i64>,
-    now: i64,
-) -> AuthParams {
-    let token = token
-        .filter(|t| !t.is_empty())
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let expire = expire
-        .filter(|e| *e != 0)
-        .unwrap_or(now + DEFAULT_AUTH_TTL_SECONDS);
+pub fn auth_params(private_key: &str, token: Option<String>, expire: Option<i64>, now: i64) -> AuthParams {
+    let token = token.filter(|t| !t.is_empty()).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let expire = expire.filter(|e| *e != 0).unwrap_or(now + DEFAULT_AUTH_TTL_SECONDS);
     let signature = hmac_sha1_hex(private_key, &format!("{token}{expire}"));
-    AuthParams {
-        token,
-        expire,
-        signature,
-    }
+    AuthParams { token, expire, signature }
 }
 
 /// Why a legacy `x-ik-signature` webhook header was refused (the SDK's messages, §11.2).
@@ -78,8 +64,7 @@ pub enum WebhookSignatureError {
 /// `hex(HMAC-SHA256(secret, "<timestamp_ms>.<body>"))`; the secret is used as UTF-8 text,
 /// `whsec_` prefix included (§11.2).
 pub fn webhook_signature(secret: &str, timestamp_ms: i64, body: &[u8]) -> String {
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts any key length");
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts any key length");
     mac.update(timestamp_ms.to_string().as_bytes());
     mac.update(b".");
     mac.update(body);
@@ -88,20 +73,13 @@ pub fn webhook_signature(secret: &str, timestamp_ms: i64, body: &[u8]) -> String
 
 /// The legacy `x-ik-signature` header value: `t=<unix-ms>,v1=<hex>`.
 pub fn webhook_signature_header(secret: &str, timestamp_ms: i64, body: &[u8]) -> String {
-    format!(
-        "t={timestamp_ms},v1={}",
-        webhook_signature(secret, timestamp_ms, body)
-    )
+    format!("t={timestamp_ms},v1={}", webhook_signature(secret, timestamp_ms, body))
 }
 
 /// Verifies a legacy `x-ik-signature` header against the raw body; returns the signed timestamp
 /// (Unix milliseconds). Replay protection (a tolerance on the timestamp, de-duplicating event
 /// ids) is the caller's, who knows the clock.
-pub fn verify_webhook_signature(
-    secret: &str,
-    header: &str,
-    body: &[u8],
-) -> Result<i64, WebhookSignatureError> {
+pub fn verify_webhook_signature(secret: &str, header: &str, body: &[u8]) -> Result<i64, WebhookSignatureError> {
     let mut timestamp = None;
     let mut signatures = Vec::new();
     for part in header.split(',') {
@@ -121,28 +99,20 @@ pub fn verify_webhook_signature(
         return Err(WebhookSignatureError::SignatureMissing);
     }
     let matches = signatures.iter().any(|s| {
-        let mut mac =
-            Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts any key length");
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts any key length");
         mac.update(t.as_bytes());
         mac.update(b".");
         mac.update(body);
         decode_hex(s).is_some_and(|bytes| mac.verify_slice(&bytes).is_ok())
     });
-    if matches {
-        Ok(timestamp_ms)
-    } else {
-        Err(WebhookSignatureError::IncorrectSignature)
-    }
+    if matches { Ok(timestamp_ms) } else { Err(WebhookSignatureError::IncorrectSignature) }
 }
 
 pub(crate) fn decode_hex(s: &str) -> Option<Vec<u8>> {
     if !s.len().is_multiple_of(2) {
         return None;
     }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| s.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok()))
-        .collect()
+    (0..s.len()).step_by(2).map(|i| s.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok())).collect()
 }
 
 #[cfg(test)]

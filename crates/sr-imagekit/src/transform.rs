@@ -23,8 +23,8 @@ use serde_json::Value;
 
 pub use sdk::{SdkJsonError, from_sdk_json};
 pub use values::{
-    AspectRatio, AudioCodec, Background, Border, Color, Crop, CropMode, Expr, Flip, Focus, Format,
-    LayerInput, LayerValues, Quantity, Radius, Rotation, StepValues, VideoCodec,
+    AspectRatio, AudioCodec, Background, Border, Color, Crop, CropMode, Expr, Flip, Focus, Format, LayerInput,
+    LayerValues, Quantity, Radius, Rotation, StepValues, VideoCodec,
 };
 
 /// A whole `tr` value: chained steps, applied left to right.
@@ -104,20 +104,11 @@ pub struct ParamError {
 
 impl ParamError {
     pub(crate) fn new(param: &str, reason: impl Into<String>) -> Self {
-        ParamError {
-            layer: None,
-            param: param.to_string(),
-            reason: reason.into(),
-        }
+        ParamError { layer: None, param: param.to_string(), reason: reason.into() }
     }
 
     fn at_step(self, step: usize) -> TransformError {
-        TransformError {
-            step,
-            layer: self.layer,
-            param: self.param,
-            reason: self.reason,
-        }
+        TransformError { step, layer: self.layer, param: self.param, reason: self.reason }
     }
 }
 
@@ -139,9 +130,7 @@ impl Transformation {
         let (tokens, seps) = tokenize(s);
         let ends = match_layer_ends(&tokens);
         let all = Tokens { tokens, seps, ends };
-        Transformation {
-            steps: all.steps(0, all.tokens.len(), 0),
-        }
+        Transformation { steps: all.steps(0, all.tokens.len(), 0) }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -184,11 +173,7 @@ impl Transformation {
 
     /// Typed values of every step (the merchandiser subset), or the first refused parameter.
     pub fn values(&self) -> Result<Vec<StepValues>, TransformError> {
-        self.steps
-            .iter()
-            .enumerate()
-            .map(|(i, step)| step.values().map_err(|e| e.at_step(i + 1)))
-            .collect()
+        self.steps.iter().enumerate().map(|(i, step)| step.values().map_err(|e| e.at_step(i + 1))).collect()
     }
 
     /// Checks every known parameter of every step and layer; unknown parameters pass.
@@ -342,19 +327,8 @@ impl Tokens<'_> {
                 .filter(|_| nesting < MAX_PARSE_NESTING)
                 .and_then(|(kind, legacy)| self.layer_end(i).map(|end| (kind, legacy, end)));
             if let Some((kind, legacy_subtitle, end)) = layer {
-                let inner = if i + 1 == end {
-                    Vec::new()
-                } else {
-                    self.steps(i + 1, end, nesting + 1)
-                };
-                push_item(
-                    &mut steps,
-                    Item::Layer(Layer {
-                        kind,
-                        legacy_subtitle,
-                        steps: inner,
-                    }),
-                );
+                let inner = if i + 1 == end { Vec::new() } else { self.steps(i + 1, end, nesting + 1) };
+                push_item(&mut steps, Item::Layer(Layer { kind, legacy_subtitle, steps: inner }));
                 i = end + 1;
             } else {
                 push_item(&mut steps, Item::Param(Param::parse(self.tokens[i])));
@@ -386,29 +360,17 @@ impl Param {
             None => token.find('-'),
         };
         match split_at {
-            Some(p) => Param {
-                key: token[..p].to_string(),
-                value: Some(token[p + 1..].to_string()),
-            },
-            None => Param {
-                key: token.to_string(),
-                value: None,
-            },
+            Some(p) => Param { key: token[..p].to_string(), value: Some(token[p + 1..].to_string()) },
+            None => Param { key: token.to_string(), value: None },
         }
     }
 
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Param {
-        Param {
-            key: key.into(),
-            value: Some(value.into()),
-        }
+        Param { key: key.into(), value: Some(value.into()) }
     }
 
     pub fn flag(key: impl Into<String>) -> Param {
-        Param {
-            key: key.into(),
-            value: None,
-        }
+        Param { key: key.into(), value: None }
     }
 
     pub fn key(&self) -> &str {
@@ -483,10 +445,7 @@ impl Step {
     /// Sets `key-value`: replaces the first occurrence in place (dropping later repeats), or
     /// appends it. `value` is written as given; use [`format_number`] for signed numbers.
     pub fn set(&mut self, key: &str, value: impl fmt::Display) -> &mut Self {
-        self.put(Param {
-            key: key.to_string(),
-            value: Some(value.to_string()),
-        })
+        self.put(Param { key: key.to_string(), value: Some(value.to_string()) })
     }
 
     /// Sets a signed number, written the ImageKit way (`-35` becomes `N35`).
@@ -521,8 +480,7 @@ impl Step {
     /// Removes every top-level occurrence of `key`; says whether there was one.
     pub fn remove(&mut self, key: &str) -> bool {
         let before = self.items.len();
-        self.items
-            .retain(|i| !matches!(i, Item::Param(p) if p.key == key));
+        self.items.retain(|i| !matches!(i, Item::Param(p) if p.key == key));
         before != self.items.len()
     }
 
@@ -580,11 +538,7 @@ impl LayerKind {
 impl Layer {
     /// An empty layer of this kind (`l-<kind>,l-end`).
     pub fn new(kind: LayerKind) -> Layer {
-        Layer {
-            kind,
-            legacy_subtitle: false,
-            steps: Vec::new(),
-        }
+        Layer { kind, legacy_subtitle: false, steps: Vec::new() }
     }
 
     /// A text layer; the text is written as the SDK does: `i-<percent-encoded>` when it has only
@@ -619,9 +573,7 @@ impl Layer {
 
     /// A solid colour block: `l-image,i-ik_canvas,bg-<color>,...,l-end`.
     pub fn solid_color(color: &str) -> Layer {
-        Layer::new(LayerKind::Image)
-            .with_param(Param::new("i", "ik_canvas"))
-            .with("bg", color)
+        Layer::new(LayerKind::Image).with_param(Param::new("i", "ik_canvas")).with("bg", color)
     }
 
     pub fn kind(&self) -> LayerKind {
@@ -740,9 +692,7 @@ pub fn encode_uri_component(s: &str) -> String {
 }
 
 fn is_simple(s: &str, allow_slash: bool) -> bool {
-    s.chars().all(|c| {
-        c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | ' ') || (allow_slash && c == '/')
-    })
+    s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | ' ') || (allow_slash && c == '/'))
 }
 
 fn base64_input(s: &str) -> Param {
@@ -754,9 +704,7 @@ pub fn encode_text_input(text: &str, encoding: InputEncoding) -> Param {
     match encoding {
         InputEncoding::Plain => Param::new("i", encode_uri_component(text)),
         InputEncoding::Base64 => base64_input(text),
-        InputEncoding::Auto if is_simple(text, false) => {
-            Param::new("i", encode_uri_component(text))
-        }
+        InputEncoding::Auto if is_simple(text, false) => Param::new("i", encode_uri_component(text)),
         InputEncoding::Auto => base64_input(text),
     }
 }
@@ -776,14 +724,11 @@ pub fn encode_path_input(path: &str, encoding: InputEncoding) -> Param {
 
 /// Decodes an `ie-` value: percent-decoding, then base64, then UTF-8.
 pub(crate) fn decode_base64_input(value: &str) -> Result<String, String> {
-    let unescaped = percent_decode_str(value)
-        .decode_utf8()
-        .map_err(|_| "is not valid percent-encoding".to_string())?;
+    let unescaped = percent_decode_str(value).decode_utf8().map_err(|_| "is not valid percent-encoding".to_string())?;
     let bytes = BASE64
         .decode(unescaped.trim_end().as_bytes())
         .or_else(|_| {
-            base64::engine::general_purpose::STANDARD_NO_PAD
-                .decode(unescaped.trim_end_matches('=').as_bytes())
+            base64::engine::general_purpose::STANDARD_NO_PAD.decode(unescaped.trim_end_matches('=').as_bytes())
         })
         .map_err(|_| "is not valid base64".to_string())?;
     String::from_utf8(bytes).map_err(|_| "is not base64 of UTF-8 text".to_string())
@@ -801,11 +746,7 @@ pub(crate) fn decode_plain_text(value: &str) -> Result<String, String> {
 /// (`-35.0` → `N35`, `0.5` → `0.5`).
 pub fn format_number(value: f64) -> String {
     let text = js_number(value.abs());
-    if value < 0.0 && text != "0" {
-        format!("N{text}")
-    } else {
-        text
-    }
+    if value < 0.0 && text != "0" { format!("N{text}") } else { text }
 }
 
 /// JavaScript's `Number.prototype.toString()` for finite numbers.
@@ -814,11 +755,7 @@ pub(crate) fn js_number(v: f64) -> String {
         return "NaN".into();
     }
     if v.is_infinite() {
-        return if v > 0.0 {
-            "Infinity".into()
-        } else {
-            "-Infinity".into()
-        };
+        return if v > 0.0 { "Infinity".into() } else { "-Infinity".into() };
     }
     if v == 0.0 {
         return "0".into();
@@ -852,9 +789,7 @@ pub(crate) fn js_number(v: f64) -> String {
 // Typed values: the merchandiser subset (§10.2, §10.3)
 
 mod values {
-    use super::{
-        Item, Layer, LayerKind, Param, ParamError, Step, decode_base64_input, decode_plain_text,
-    };
+    use super::{Item, Layer, LayerKind, Param, ParamError, Step, decode_base64_input, decode_plain_text};
 
     /// A number, or an arithmetic expression the remote evaluates (`iw_div_2`, `bw_mul_0.4`).
     #[derive(Debug, Clone, PartialEq)]
@@ -1083,18 +1018,12 @@ mod values {
         pub layers: Vec<LayerValues>,
     }
 
-    const VARIABLES: &[&str] = &[
-        "iw", "ih", "iar", "idu", "bw", "bh", "bar", "bdu", "cw", "ch", "car", "cdu",
-    ];
+    const VARIABLES: &[&str] = &["iw", "ih", "iar", "idu", "bw", "bh", "bar", "bdu", "cw", "ch", "car", "cdu"];
     const OPERATORS: &[&str] = &["add", "sub", "mul", "div", "mod", "pow"];
     pub(super) const RESOLUTIONS: &[u32] = &[240, 360, 480, 720, 1080, 1440, 2160];
 
     fn got(v: &str) -> String {
-        if v.is_empty() {
-            "got nothing".to_string()
-        } else {
-            format!("got `{v}`")
-        }
+        if v.is_empty() { "got nothing".to_string() } else { format!("got `{v}`") }
     }
 
     fn expected(what: &str, v: &str) -> String {
@@ -1125,11 +1054,7 @@ mod values {
             return None;
         }
         let ok = parts.iter().enumerate().all(|(i, part)| {
-            if i % 2 == 1 {
-                OPERATORS.contains(part)
-            } else {
-                VARIABLES.contains(part) || number(part, true).is_some()
-            }
+            if i % 2 == 1 { OPERATORS.contains(part) } else { VARIABLES.contains(part) || number(part, true).is_some() }
         });
         ok.then(|| Expr(s.to_string()))
     }
@@ -1153,12 +1078,7 @@ mod values {
         number(v, true)
             .map(Quantity::Number)
             .or_else(|| expression(v).map(Quantity::Expr))
-            .ok_or_else(|| {
-                ParamError::new(
-                    p.key(),
-                    expected("a number (write negatives with N, e.g. N35)", v),
-                )
-            })
+            .ok_or_else(|| ParamError::new(p.key(), expected("a number (write negatives with N, e.g. N35)", v)))
     }
 
     fn seconds(p: &Param) -> Result<Quantity, ParamError> {
@@ -1172,13 +1092,8 @@ mod values {
     fn whole(p: &Param, min: u32, max: u32) -> Result<u8, ParamError> {
         let v = value(p);
         match v.parse::<u32>() {
-            Ok(n) if (min..=max).contains(&n) && v.chars().all(|c| c.is_ascii_digit()) => {
-                Ok(n as u8)
-            }
-            _ => Err(ParamError::new(
-                p.key(),
-                expected(&format!("a whole number from {min} to {max}"), v),
-            )),
+            Ok(n) if (min..=max).contains(&n) && v.chars().all(|c| c.is_ascii_digit()) => Ok(n as u8),
+            _ => Err(ParamError::new(p.key(), expected(&format!("a whole number from {min} to {max}"), v))),
         }
     }
 
@@ -1191,10 +1106,7 @@ mod values {
         let v = value(p);
         parse(v).ok_or_else(|| {
             let names: Vec<&str> = all.iter().map(|t| show(*t)).collect();
-            ParamError::new(
-                p.key(),
-                expected(&format!("one of {}", names.join(", ")), v),
-            )
+            ParamError::new(p.key(), expected(&format!("one of {}", names.join(", ")), v))
         })
     }
 
@@ -1227,16 +1139,11 @@ mod values {
             "auto" => Focus::Auto,
             "face" => Focus::Face,
             "custom" => Focus::Custom,
-            _ if !v.is_empty() && v.chars().all(|c| c.is_ascii_lowercase() || c == '_') => {
-                Focus::Object(v.to_string())
-            }
+            _ if !v.is_empty() && v.chars().all(|c| c.is_ascii_lowercase() || c == '_') => Focus::Object(v.to_string()),
             _ => {
                 return Err(ParamError::new(
                     p.key(),
-                    expected(
-                        "a position such as center, top_left or auto, or an object name",
-                        v,
-                    ),
+                    expected("a position such as center, top_left or auto, or an object name", v),
                 ));
             }
         })
@@ -1247,19 +1154,15 @@ mod values {
         if v == "auto" {
             return Ok(Rotation::Auto);
         }
-        number(v, true).map(Rotation::Degrees).ok_or_else(|| {
-            ParamError::new(
-                p.key(),
-                expected("degrees (N for counter-clockwise, e.g. N45) or auto", v),
-            )
-        })
+        number(v, true)
+            .map(Rotation::Degrees)
+            .ok_or_else(|| ParamError::new(p.key(), expected("degrees (N for counter-clockwise, e.g. N45) or auto", v)))
     }
 
     fn flip(p: &Param) -> Result<Flip, ParamError> {
         match value(p) {
             "v_h" => Ok(Flip::Both),
-            v => Flip::from_keyword(v)
-                .ok_or_else(|| ParamError::new(p.key(), expected("one of h, v, h_v", v))),
+            v => Flip::from_keyword(v).ok_or_else(|| ParamError::new(p.key(), expected("one of h, v, h_v", v))),
         }
     }
 
@@ -1273,18 +1176,12 @@ mod values {
             };
             return Some(Color::Hex { rgb, opacity });
         }
-        (!v.is_empty() && v.chars().all(|c| c.is_ascii_alphabetic()))
-            .then(|| Color::Named(v.to_string()))
+        (!v.is_empty() && v.chars().all(|c| c.is_ascii_alphabetic())).then(|| Color::Named(v.to_string()))
     }
 
     fn color(p: &Param) -> Result<Color, ParamError> {
         let v = value(p);
-        color_value(v).ok_or_else(|| {
-            ParamError::new(
-                p.key(),
-                expected("a colour such as FF0000, FF000080 or red", v),
-            )
-        })
+        color_value(v).ok_or_else(|| ParamError::new(p.key(), expected("a colour such as FF0000, FF000080 or red", v)))
     }
 
     fn background(p: &Param) -> Result<Background, ParamError> {
@@ -1292,22 +1189,13 @@ mod values {
         if v.starts_with("blurred") {
             return Ok(Background::Blurred(v.to_string()));
         }
-        if v.starts_with("dominant")
-            || v.starts_with("gradient_dominant")
-            || v.starts_with("genfill")
-        {
+        if v.starts_with("dominant") || v.starts_with("gradient_dominant") || v.starts_with("genfill") {
             return Ok(Background::Other(v.to_string()));
         }
         if let Some(c) = color_value(v) {
             return Ok(Background::Color(c));
         }
-        Err(ParamError::new(
-            p.key(),
-            expected(
-                "a colour such as FF0000 or red, blurred, dominant or genfill",
-                v,
-            ),
-        ))
+        Err(ParamError::new(p.key(), expected("a colour such as FF0000 or red, blurred, dominant or genfill", v)))
     }
 
     fn border(p: &Param) -> Result<Border, ParamError> {
@@ -1318,35 +1206,18 @@ mod values {
             Some(n) if n > 0.0 => Quantity::Number(n),
             _ => Quantity::Expr(expression(w).ok_or_else(err)?),
         };
-        Ok(Border {
-            width,
-            color: color_value(c).ok_or_else(err)?,
-        })
+        Ok(Border { width, color: color_value(c).ok_or_else(err)? })
     }
 
     fn radius(p: &Param) -> Result<Radius, ParamError> {
         let v = value(p);
-        let err = || {
-            ParamError::new(
-                p.key(),
-                expected(
-                    "a whole number, max, or four corners such as 10_20_30_40",
-                    v,
-                ),
-            )
-        };
+        let err = || ParamError::new(p.key(), expected("a whole number, max, or four corners such as 10_20_30_40", v));
         if v == "max" {
             return Ok(Radius::Max);
         }
         let parts: Vec<u32> = v
             .split('_')
-            .map(|s| {
-                if s.chars().all(|c| c.is_ascii_digit()) {
-                    s.parse().ok()
-                } else {
-                    None
-                }
-            })
+            .map(|s| if s.chars().all(|c| c.is_ascii_digit()) { s.parse().ok() } else { None })
             .collect::<Option<_>>()
             .ok_or_else(err)?;
         match parts[..] {
@@ -1359,51 +1230,30 @@ mod values {
     fn flag(p: &Param) -> Result<bool, ParamError> {
         match p.value() {
             None => Ok(true),
-            Some(v) => Err(ParamError::new(
-                p.key(),
-                format!("takes no value, got `{v}`"),
-            )),
+            Some(v) => Err(ParamError::new(p.key(), format!("takes no value, got `{v}`"))),
         }
     }
 
     fn resolutions(p: &Param) -> Result<Vec<u32>, ParamError> {
         let v = value(p);
         v.split('_')
-            .map(|s| {
-                s.parse::<u32>()
-                    .ok()
-                    .filter(|r| RESOLUTIONS.contains(r) && s.chars().all(|c| c.is_ascii_digit()))
-            })
+            .map(|s| s.parse::<u32>().ok().filter(|r| RESOLUTIONS.contains(r) && s.chars().all(|c| c.is_ascii_digit())))
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| {
                 ParamError::new(
                     p.key(),
-                    expected(
-                        "resolutions from 240, 360, 480, 720, 1080, 1440, 2160 joined with _",
-                        v,
-                    ),
+                    expected("resolutions from 240, 360, 480, 720, 1080, 1440, 2160 joined with _", v),
                 )
             })
     }
 
     fn padding(p: &Param) -> Result<Vec<u32>, ParamError> {
         let v = value(p);
-        let parts: Option<Vec<u32>> = v
-            .split('_')
-            .map(|s| {
-                if s.chars().all(|c| c.is_ascii_digit()) {
-                    s.parse().ok()
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let parts: Option<Vec<u32>> =
+            v.split('_').map(|s| if s.chars().all(|c| c.is_ascii_digit()) { s.parse().ok() } else { None }).collect();
         match parts {
             Some(parts) if (1..=4).contains(&parts.len()) => Ok(parts),
-            _ => Err(ParamError::new(
-                p.key(),
-                expected("1 to 4 whole numbers joined with _, e.g. 10 or 10_20", v),
-            )),
+            _ => Err(ParamError::new(p.key(), expected("1 to 4 whole numbers joined with _, e.g. 10 or 10_20", v))),
         }
     }
 
@@ -1422,14 +1272,7 @@ mod values {
                 "h" => out.height = Some(size(p)?),
                 "ar" => out.aspect_ratio = Some(aspect_ratio(p)?),
                 "c" => out.crop = Some(keyword(p, Crop::from_keyword, Crop::ALL, Crop::as_str)?),
-                "cm" => {
-                    out.crop_mode = Some(keyword(
-                        p,
-                        CropMode::from_keyword,
-                        CropMode::ALL,
-                        CropMode::as_str,
-                    )?)
-                }
+                "cm" => out.crop_mode = Some(keyword(p, CropMode::from_keyword, CropMode::ALL, CropMode::as_str)?),
                 "fo" => out.focus = Some(focus(p)?),
                 "x" => out.x = Some(coordinate(p)?),
                 "y" => out.y = Some(coordinate(p)?),
@@ -1441,29 +1284,12 @@ mod values {
                 "eo" => out.end_offset = Some(seconds(p)?),
                 "du" => out.duration = Some(seconds(p)?),
                 "q" => out.quality = Some(whole(p, 1, 100)?),
-                "f" => {
-                    out.format = Some(keyword(
-                        p,
-                        Format::from_keyword,
-                        Format::ALL,
-                        Format::as_str,
-                    )?)
-                }
+                "f" => out.format = Some(keyword(p, Format::from_keyword, Format::ALL, Format::as_str)?),
                 "vc" => {
-                    out.video_codec = Some(keyword(
-                        p,
-                        VideoCodec::from_keyword,
-                        VideoCodec::ALL,
-                        VideoCodec::as_str,
-                    )?)
+                    out.video_codec = Some(keyword(p, VideoCodec::from_keyword, VideoCodec::ALL, VideoCodec::as_str)?)
                 }
                 "ac" => {
-                    out.audio_codec = Some(keyword(
-                        p,
-                        AudioCodec::from_keyword,
-                        AudioCodec::ALL,
-                        AudioCodec::as_str,
-                    )?)
+                    out.audio_codec = Some(keyword(p, AudioCodec::from_keyword, AudioCodec::ALL, AudioCodec::as_str)?)
                 }
                 "bg" => out.background = Some(background(p)?),
                 "b" => out.border = Some(border(p)?),
@@ -1482,10 +1308,7 @@ mod values {
         let Some(params) = layer.params() else {
             return Ok(None);
         };
-        let in_layer = |e: ParamError| ParamError {
-            layer: Some(layer.kind()),
-            ..e
-        };
+        let in_layer = |e: ParamError| ParamError { layer: Some(layer.kind()), ..e };
         if let Some(p) = params.get("ie") {
             let text = decode_base64_input(value(p))
                 .map_err(|why| in_layer(ParamError::new("ie", format!("`{}` {why}", value(p)))))?;
@@ -1500,8 +1323,7 @@ mod values {
         let v = value(p);
         Ok(Some(match layer.kind() {
             LayerKind::Text => LayerInput::Text(
-                decode_plain_text(v)
-                    .map_err(|why| in_layer(ParamError::new("i", format!("`{v}` {why}"))))?,
+                decode_plain_text(v).map_err(|why| in_layer(ParamError::new("i", format!("`{v}` {why}"))))?,
             ),
             _ => LayerInput::Path(v.replace("@@", "/")),
         }))
@@ -1520,9 +1342,7 @@ mod values {
             return Err(ParamError {
                 layer: Some(kind),
                 param: layer.opener().to_string(),
-                reason: format!(
-                    "layers nest at most {MAX_LAYER_NESTING} deep; move this layer up a level"
-                ),
+                reason: format!("layers nest at most {MAX_LAYER_NESTING} deep; move this layer up a level"),
             });
         }
         let in_layer = |mut e: ParamError| {
@@ -1550,8 +1370,7 @@ mod values {
             for item in step.items() {
                 let p = match item {
                     Item::Layer(nested) => {
-                        out.layers
-                            .push(nested_layer_values(nested, depth + 1).map_err(in_layer)?);
+                        out.layers.push(nested_layer_values(nested, depth + 1).map_err(in_layer)?);
                         continue;
                     }
                     Item::Param(p) if i == 0 => p,
@@ -1594,9 +1413,7 @@ mod sdk {
     /// A JSON value the SDK could not turn into a transformation.
     #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
     pub enum SdkJsonError {
-        #[error(
-            "a transformation must be an object such as {{\"width\": 300}} or a list of them, got {found}"
-        )]
+        #[error("a transformation must be an object such as {{\"width\": 300}} or a list of them, got {found}")]
         NotATransformation { found: &'static str },
         #[error("step {step}: expected an object such as {{\"width\": 300}}, got {found}")]
         StepNotAnObject { step: usize, found: &'static str },
@@ -1673,23 +1490,10 @@ mod sdk {
     ];
 
     /// Effects emitted as a bare key for `true`, `"true"` or `"-"`, and dropped otherwise.
-    const ON_OFF_EFFECTS: &[&str] = &[
-        "e-grayscale",
-        "e-contrast",
-        "e-removedotbg",
-        "e-bgremove",
-        "e-upscale",
-        "e-retouch",
-        "e-genvar",
-    ];
+    const ON_OFF_EFFECTS: &[&str] =
+        &["e-grayscale", "e-contrast", "e-removedotbg", "e-bgremove", "e-upscale", "e-retouch", "e-genvar"];
     /// Effects emitted as a bare key for `true`, `"true"` or a blank value, else `key-value`.
-    const OPTIONAL_VALUE_EFFECTS: &[&str] = &[
-        "e-sharpen",
-        "e-shadow",
-        "e-gradient",
-        "e-usm",
-        "e-dropshadow",
-    ];
+    const OPTIONAL_VALUE_EFFECTS: &[&str] = &["e-sharpen", "e-shadow", "e-gradient", "e-usm", "e-dropshadow"];
 
     /// Builds the transformation the Node SDK v7 builds from `transformation` (an array of step
     /// objects; a single object is taken as one step; `null` as none).
@@ -1742,17 +1546,7 @@ mod sdk {
 
     /// JavaScript's `Array.prototype.join` (null elements become empty).
     fn join(items: &[Value], sep: &str) -> String {
-        items
-            .iter()
-            .map(|i| {
-                if i.is_null() {
-                    String::new()
-                } else {
-                    js_string(i)
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(sep)
+        items.iter().map(|i| if i.is_null() { String::new() } else { js_string(i) }).collect::<Vec<_>>().join(sep)
     }
 
     fn is_true(v: &Value) -> bool {
@@ -1769,18 +1563,10 @@ mod sdk {
     /// order (serde_json is built with `preserve_order`).
     fn js_key_order(map: &Map<String, Value>) -> Vec<(&String, &Value)> {
         let index = |k: &str| -> Option<u32> {
-            let canonical =
-                k == "0" || (!k.starts_with('0') && k.chars().all(|c| c.is_ascii_digit()));
-            if canonical {
-                k.parse::<u32>().ok().filter(|n| *n != u32::MAX)
-            } else {
-                None
-            }
+            let canonical = k == "0" || (!k.starts_with('0') && k.chars().all(|c| c.is_ascii_digit()));
+            if canonical { k.parse::<u32>().ok().filter(|n| *n != u32::MAX) } else { None }
         };
-        let mut indexed: Vec<_> = map
-            .iter()
-            .filter_map(|(k, v)| index(k).map(|n| (n, k, v)))
-            .collect();
+        let mut indexed: Vec<_> = map.iter().filter_map(|(k, v)| index(k).map(|n| (n, k, v))).collect();
         indexed.sort_by_key(|(n, _, _)| *n);
         let mut out: Vec<_> = indexed.into_iter().map(|(_, k, v)| (k, v)).collect();
         out.extend(map.iter().filter(|(k, _)| index(k).is_none()));
@@ -1799,10 +1585,7 @@ mod sdk {
                 continue;
             }
             let Value::Object(map) = step else {
-                return Err(SdkJsonError::StepNotAnObject {
-                    step: i + 1,
-                    found: kind(step),
-                });
+                return Err(SdkJsonError::StepNotAnObject { step: i + 1, found: kind(step) });
             };
             let mut parts: Vec<String> = Vec::new();
             for (key, value) in js_key_order(map) {
@@ -1827,9 +1610,7 @@ mod sdk {
                     }
                     continue;
                 }
-                if OPTIONAL_VALUE_EFFECTS.contains(&tk)
-                    && (js_string(value).trim().is_empty() || is_true(value))
-                {
+                if OPTIONAL_VALUE_EFFECTS.contains(&tk) && (js_string(value).trim().is_empty() || is_true(value)) {
                     parts.push(tk.to_string());
                     continue;
                 }
@@ -1838,11 +1619,7 @@ mod sdk {
                     continue;
                 }
                 let mut v = if tk == "di" || tk == "ff" {
-                    let s = if truthy(Some(value)) {
-                        js_string(value)
-                    } else {
-                        String::new()
-                    };
+                    let s = if truthy(Some(value)) { js_string(value) } else { String::new() };
                     strip_slashes(&s).replace('/', "@@")
                 } else if let (true, Value::Array(items)) = (tk == "sr", value) {
                     join(items, "_")
@@ -1931,11 +1708,7 @@ mod sdk {
             ],
             &mut entries,
         );
-        fields(
-            "timing",
-            &[("start", "lso"), ("end", "leo"), ("duration", "ldu")],
-            &mut entries,
-        );
+        fields("timing", &[("start", "lso"), ("end", "leo"), ("duration", "ldu")], &mut entries);
         if let Some(Value::Array(steps)) = o.get("transformation") {
             let nested = build(steps)?;
             if !nested.trim().is_empty() {

@@ -54,17 +54,11 @@ pub struct UrlOptions {
 /// Why a URL could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UrlError {
-    #[error(
-        "no file path was given: pass the file's path (e.g. /products/shoe.jpg) or its full URL"
-    )]
+    #[error("no file path was given: pass the file's path (e.g. /products/shoe.jpg) or its full URL")]
     MissingSrc,
-    #[error(
-        "the URL endpoint `{0}` is not a valid URL: use the form https://ik.imagekit.io/<your_id>"
-    )]
+    #[error("the URL endpoint `{0}` is not a valid URL: use the form https://ik.imagekit.io/<your_id>")]
     InvalidEndpoint(String),
-    #[error(
-        "`{0}` is not a valid URL: check the address, or pass a path relative to the URL endpoint"
-    )]
+    #[error("`{0}` is not a valid URL: check the address, or pass a path relative to the URL endpoint")]
     InvalidSrc(String),
     #[error("signing a URL needs the URL endpoint it will be served from: set the URL endpoint")]
     SigningNeedsEndpoint,
@@ -79,9 +73,7 @@ pub enum SignatureError {
     Missing,
     #[error("the URL's expiry ik-t=`{0}` is not a Unix time in seconds; ask for a new signed URL")]
     MalformedExpiry(String),
-    #[error(
-        "the URL's signature does not match: it was changed after signing or signed with another key"
-    )]
+    #[error("the URL's signature does not match: it was changed after signing or signed with another key")]
     Mismatch,
     #[error("the signed URL expired at {expired_at} (now {now}); ask for a new signed URL")]
     Expired { expired_at: i64, now: i64 },
@@ -177,11 +169,7 @@ fn collapse_slashes(s: &str) -> String {
 }
 
 fn with_trailing_slash(s: &str) -> String {
-    if s.ends_with('/') {
-        s.to_string()
-    } else {
-        format!("{s}/")
-    }
+    if s.ends_with('/') { s.to_string() } else { format!("{s}/") }
 }
 
 /// Verifies a signed delivery request as the delivery server does (§9.1 "Verifying in the
@@ -197,13 +185,9 @@ pub fn verify_signed_url(target: &str, private_key: &str, now: i64) -> Result<()
     let mut signature = None;
     let mut expiry = None;
     for _ in 0..2 {
-        let segment_start = target[..end]
-            .rfind(['&', '?'])
-            .filter(|i| *i >= query_start);
+        let segment_start = target[..end].rfind(['&', '?']).filter(|i| *i >= query_start);
         let Some(sep) = segment_start else { break };
-        let (name, value) = target[sep + 1..end]
-            .split_once('=')
-            .unwrap_or((&target[sep + 1..end], ""));
+        let (name, value) = target[sep + 1..end].split_once('=').unwrap_or((&target[sep + 1..end], ""));
         match name {
             "ik-s" if signature.is_none() => signature = Some(value),
             "ik-t" if expiry.is_none() => expiry = Some(value),
@@ -222,16 +206,11 @@ pub fn verify_signed_url(target: &str, private_key: &str, now: i64) -> Result<()
         .ok_or_else(|| SignatureError::MalformedExpiry(expiry_text.to_string()))?;
     let message = format!("{}{expiry_text}", &target[..end]);
     let provided = decode_hex(signature).ok_or(SignatureError::Mismatch)?;
-    let mut mac =
-        Hmac::<Sha1>::new_from_slice(private_key.as_bytes()).expect("HMAC accepts any key length");
+    let mut mac = Hmac::<Sha1>::new_from_slice(private_key.as_bytes()).expect("HMAC accepts any key length");
     mac.update(message.as_bytes());
-    mac.verify_slice(&provided)
-        .map_err(|_| SignatureError::Mismatch)?;
+    mac.verify_slice(&provided).map_err(|_| SignatureError::Mismatch)?;
     if expiry.is_some() && expiry_value < now {
-        return Err(SignatureError::Expired {
-            expired_at: expiry_value,
-            now,
-        });
+        return Err(SignatureError::Expired { expired_at: expiry_value, now });
     }
     Ok(())
 }

@@ -29,9 +29,21 @@ fn main() {
     std::fs::create_dir_all(&files_dir).unwrap();
 
     let bases: Vec<PathBuf> = vec![
-        fixtures::video(&base_dir, "clip.mp4", FixtureVideo { width: 640, height: 360, seconds: 1.0, with_audio: true, ..Default::default() }),
-        fixtures::video(&base_dir, "phone.mp4", FixtureVideo { width: 640, height: 360, seconds: 1.0, rotate_deg: 90, ..Default::default() }),
-        fixtures::video(&base_dir, "clip.webm", FixtureVideo { width: 320, height: 240, seconds: 1.0, codec: VideoCodec::Vp9, ..Default::default() }),
+        fixtures::video(
+            &base_dir,
+            "clip.mp4",
+            FixtureVideo { width: 640, height: 360, seconds: 1.0, with_audio: true, ..Default::default() },
+        ),
+        fixtures::video(
+            &base_dir,
+            "phone.mp4",
+            FixtureVideo { width: 640, height: 360, seconds: 1.0, rotate_deg: 90, ..Default::default() },
+        ),
+        fixtures::video(
+            &base_dir,
+            "clip.webm",
+            FixtureVideo { width: 320, height: 240, seconds: 1.0, codec: VideoCodec::Vp9, ..Default::default() },
+        ),
         fixtures::image(&base_dir, "photo.jpg", 800, 600, ImageFormat::Jpeg),
         fixtures::image(&base_dir, "cutout.png", 400, 400, ImageFormat::Png),
         fixtures::audio(&base_dir, "jingle.m4a", 1.0),
@@ -78,7 +90,9 @@ fn main() {
     }
     let ffprobe = subset.len() as f64 / t.elapsed().as_secs_f64();
 
-    println!("stockroom import (sampled+full BLAKE3, in-process probe, SQLite): {ours:>8.0} files/s  ({secs:.2} s for {n})");
+    println!(
+        "stockroom import (sampled+full BLAKE3, in-process probe, SQLite): {ours:>8.0} files/s  ({secs:.2} s for {n})"
+    );
     println!("ffprobe loop (one process per file, {} files):              {ffprobe:>8.0} files/s", subset.len());
     println!("ratio: {:.1}x   targets: >= 500 files/s and >= 10x ffprobe", ours / ffprobe);
 }

@@ -10,11 +10,13 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value, json};
-use sr_library::{Asset, AssetKind, AssetStatus, Library, SANDBOX_ACCOUNT, SearchFilters, SearchRequest, Sort, SortKey};
+use sr_library::{
+    Asset, AssetKind, AssetStatus, Library, SANDBOX_ACCOUNT, SearchFilters, SearchRequest, Sort, SortKey,
+};
 
 const PRODUCTS: &[&str] = &[
-    "dress", "shirt", "blouse", "jeans", "skirt", "jacket", "coat", "sneaker", "boot", "sandal", "scarf", "hat",
-    "bag", "belt", "sweater", "hoodie", "shorts", "trousers", "blazer", "cardigan",
+    "dress", "shirt", "blouse", "jeans", "skirt", "jacket", "coat", "sneaker", "boot", "sandal", "scarf", "hat", "bag",
+    "belt", "sweater", "hoodie", "shorts", "trousers", "blazer", "cardigan",
 ];
 const COLOURS: &[&str] = &["black", "white", "red", "navy", "green", "beige", "multi"];
 const VIEWS: &[&str] = &["front", "back", "side", "detail", "model", "flatlay", "360", "walk"];
@@ -49,9 +51,19 @@ fn generate(lib: &Library, n: usize) -> Vec<i64> {
         let colour = rng.pick(COLOURS);
         let view = rng.pick(VIEWS);
         let video = rng.below(3) == 0;
-        let ext = if video { "mp4" } else if rng.below(4) == 0 { "png" } else { "jpg" };
+        let ext = if video {
+            "mp4"
+        } else if rng.below(4) == 0 {
+            "png"
+        } else {
+            "jpg"
+        };
         let season = rng.pick(SEASONS);
-        let (w, h) = if video { [(1920, 1080), (1080, 1920), (3840, 2160)][rng.below(3)] } else { [(2000, 3000), (1200, 1200), (800, 1200)][rng.below(3)] };
+        let (w, h) = if video {
+            [(1920, 1080), (1080, 1920), (3840, 2160)][rng.below(3)]
+        } else {
+            [(2000, 3000), (1200, 1200), (800, 1200)][rng.below(3)]
+        };
         assets.push(Asset {
             id: 0,
             path: PathBuf::from(format!("/photos/{season}/{product}/{i}.{ext}")),
@@ -121,37 +133,86 @@ fn queries() -> Vec<(&'static str, SearchRequest)> {
         let product = rng.pick(PRODUCTS);
         let colour = rng.pick(COLOURS);
         let req = match i % 10 {
-            0 => ("text", SearchRequest { text: Some(format!("{product} {colour}")), sort: Sort { key: SortKey::Relevance, descending: false }, ..base.clone() }),
+            0 => (
+                "text",
+                SearchRequest {
+                    text: Some(format!("{product} {colour}")),
+                    sort: Sort { key: SortKey::Relevance, descending: false },
+                    ..base.clone()
+                },
+            ),
             1 => ("text prefix", SearchRequest { text: Some(product[..3].to_owned()), ..base.clone() }),
-            2 => ("tag filter", SearchRequest { filters: SearchFilters { tags: vec![rng.pick(CAMPAIGNS).into()], ..Default::default() }, ..base.clone() }),
+            2 => (
+                "tag filter",
+                SearchRequest {
+                    filters: SearchFilters { tags: vec![rng.pick(CAMPAIGNS).into()], ..Default::default() },
+                    ..base.clone()
+                },
+            ),
             3 => (
                 "folder+kind",
                 SearchRequest {
-                    filters: SearchFilters { folder: Some(format!("/products/{product}/")), include_subfolders: true, kinds: vec![AssetKind::Video], ..Default::default() },
+                    filters: SearchFilters {
+                        folder: Some(format!("/products/{product}/")),
+                        include_subfolders: true,
+                        kinds: vec![AssetKind::Video],
+                        ..Default::default()
+                    },
                     ..base.clone()
                 },
             ),
             4 => (
                 "ranges",
                 SearchRequest {
-                    filters: SearchFilters { min_duration_s: Some(10.0), max_duration_s: Some(30.0), min_size: Some(5_000_000), ..Default::default() },
+                    filters: SearchFilters {
+                        min_duration_s: Some(10.0),
+                        max_duration_s: Some(30.0),
+                        min_size: Some(5_000_000),
+                        ..Default::default()
+                    },
                     sort: Sort { key: SortKey::Size, descending: true },
                     ..base.clone()
                 },
             ),
-            5 => ("query tags", SearchRequest { remote_query: Some(format!(r#"tags IN ["{}"] AND format = "mp4""#, rng.pick(CAMPAIGNS))), ..base.clone() }),
+            5 => (
+                "query tags",
+                SearchRequest {
+                    remote_query: Some(format!(r#"tags IN ["{}"] AND format = "mp4""#, rng.pick(CAMPAIGNS))),
+                    ..base.clone()
+                },
+            ),
             6 => (
                 "query metadata",
-                SearchRequest { remote_query: Some(format!(r#""customMetadata.price" > {} AND "customMetadata.colour" = "{colour}""#, rng.below(150))), ..base.clone() },
+                SearchRequest {
+                    remote_query: Some(format!(
+                        r#""customMetadata.price" > {} AND "customMetadata.colour" = "{colour}""#,
+                        rng.below(150)
+                    )),
+                    ..base.clone()
+                },
             ),
-            7 => ("query dates+size", SearchRequest { remote_query: Some(r#"createdAt >= "30d" AND size > "5mb""#.into()), ..base.clone() }),
-            8 => ("query name", SearchRequest { remote_query: Some(format!(r#"name : "{product}-{colour}" AND width >= 1920"#)), ..base.clone() }),
-            _ => ("text+filter+query", SearchRequest {
-                text: Some(colour.into()),
-                filters: SearchFilters { kinds: vec![AssetKind::Image], ..Default::default() },
-                remote_query: Some(format!(r#""customMetadata.season" IN ["SS26", "AW26"] AND path : "/products/{product}""#)),
-                ..base.clone()
-            }),
+            7 => (
+                "query dates+size",
+                SearchRequest { remote_query: Some(r#"createdAt >= "30d" AND size > "5mb""#.into()), ..base.clone() },
+            ),
+            8 => (
+                "query name",
+                SearchRequest {
+                    remote_query: Some(format!(r#"name : "{product}-{colour}" AND width >= 1920"#)),
+                    ..base.clone()
+                },
+            ),
+            _ => (
+                "text+filter+query",
+                SearchRequest {
+                    text: Some(colour.into()),
+                    filters: SearchFilters { kinds: vec![AssetKind::Image], ..Default::default() },
+                    remote_query: Some(format!(
+                        r#""customMetadata.season" IN ["SS26", "AW26"] AND path : "/products/{product}""#
+                    )),
+                    ..base.clone()
+                },
+            ),
         };
         out.push(req);
     }
@@ -200,8 +261,11 @@ fn main() {
         let word = format!("%{}%", rng.pick(PRODUCTS));
         let _ = rng.pick(COLOURS);
         let t = Instant::now();
-        let total: i64 = conn.query_row("SELECT COUNT(*) FROM assets WHERE name LIKE ?1", [&word], |r| r.get(0)).unwrap();
-        let mut stmt = conn.prepare_cached("SELECT id FROM assets WHERE name LIKE ?1 ORDER BY imported_at DESC LIMIT 100").unwrap();
+        let total: i64 =
+            conn.query_row("SELECT COUNT(*) FROM assets WHERE name LIKE ?1", [&word], |r| r.get(0)).unwrap();
+        let mut stmt = conn
+            .prepare_cached("SELECT id FROM assets WHERE name LIKE ?1 ORDER BY imported_at DESC LIMIT 100")
+            .unwrap();
         let page: Vec<i64> = stmt.query_map([&word], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
         naive.push(t.elapsed());
         assert!(total as usize >= page.len());
@@ -209,8 +273,17 @@ fn main() {
     naive.sort();
 
     println!("\nsearch over {n} assets, {} queries (mean {} matches per query):", all.len(), hits / all.len() as u64);
-    println!("  library search        p50 {:>10}   p95 {:>10}   max {:>10}   target p95 <= 20 ms", ms(pct(&all, 0.5)), ms(pct(&all, 0.95)), ms(*all.last().unwrap()));
-    println!("  naive LIKE '%x%' scan p50 {:>10}   p95 {:>10}   (reference, same run)", ms(pct(&naive, 0.5)), ms(pct(&naive, 0.95)));
+    println!(
+        "  library search        p50 {:>10}   p95 {:>10}   max {:>10}   target p95 <= 20 ms",
+        ms(pct(&all, 0.5)),
+        ms(pct(&all, 0.95)),
+        ms(*all.last().unwrap())
+    );
+    println!(
+        "  naive LIKE '%x%' scan p50 {:>10}   p95 {:>10}   (reference, same run)",
+        ms(pct(&naive, 0.5)),
+        ms(pct(&naive, 0.95))
+    );
     for (kind, mut v) in per_kind {
         v.sort();
         println!("    {kind:<18} p50 {:>10}   p95 {:>10}", ms(pct(&v, 0.5)), ms(pct(&v, 0.95)));
@@ -223,7 +296,12 @@ fn main() {
     let t = Instant::now();
     lib.undo_last(T0 + 2).unwrap();
     let undo_time = t.elapsed();
-    println!("\ntag {} assets in one batch: {}   (target <= 1000 ms); undo it: {}", s.assets, ms(tag_time), ms(undo_time));
+    println!(
+        "\ntag {} assets in one batch: {}   (target <= 1000 ms); undo it: {}",
+        s.assets,
+        ms(tag_time),
+        ms(undo_time)
+    );
     let t = Instant::now();
     let sugg = lib.tag_suggestions("s", 10).unwrap();
     println!("tag autocomplete \"s\": {} ({} suggestions)", ms(t.elapsed()), sugg.len());

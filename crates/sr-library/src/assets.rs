@@ -117,21 +117,15 @@ pub(crate) fn set_thumbnail(conn: &Connection, id: i64, thumb: &str) -> Result<(
 }
 
 pub(crate) fn get(conn: &Connection, id: i64) -> Result<Option<Asset>, LibraryError> {
-    Ok(conn
-        .query_row(&format!("SELECT {COLUMNS} FROM assets WHERE id = ?1"), [id], from_row)
-        .optional()?)
+    Ok(conn.query_row(&format!("SELECT {COLUMNS} FROM assets WHERE id = ?1"), [id], from_row).optional()?)
 }
 
 pub(crate) fn by_path(conn: &Connection, path: &str) -> Result<Option<Asset>, LibraryError> {
-    Ok(conn
-        .query_row(&format!("SELECT {COLUMNS} FROM assets WHERE path = ?1"), [path], from_row)
-        .optional()?)
+    Ok(conn.query_row(&format!("SELECT {COLUMNS} FROM assets WHERE path = ?1"), [path], from_row).optional()?)
 }
 
 pub(crate) fn by_full_hash(conn: &Connection, hash: &str) -> Result<Option<Asset>, LibraryError> {
-    Ok(conn
-        .query_row(&format!("SELECT {COLUMNS} FROM assets WHERE full_hash = ?1"), [hash], from_row)
-        .optional()?)
+    Ok(conn.query_row(&format!("SELECT {COLUMNS} FROM assets WHERE full_hash = ?1"), [hash], from_row).optional()?)
 }
 
 /// Assets newest first, `limit` at a time after `offset`.

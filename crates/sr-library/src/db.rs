@@ -31,11 +31,8 @@ pub(crate) fn open(path: &Path) -> Result<Connection, LibraryError> {
 }
 
 pub(crate) fn open_reader(path: &Path) -> Result<Connection, LibraryError> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| LibraryError::Open { path: path.to_owned(), source: e })?;
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| LibraryError::Open { path: path.to_owned(), source: e })?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(conn)

@@ -154,7 +154,13 @@ fn folder_known(c: &Connection, account: &str, path: &str) -> Result<bool, Organ
     Ok(in_table || used)
 }
 
-fn queue(tx: &Transaction<'_>, account: &str, kind: RemoteOpKind, args: &Value, now: i64) -> Result<i64, OrganiseError> {
+fn queue(
+    tx: &Transaction<'_>,
+    account: &str,
+    kind: RemoteOpKind,
+    args: &Value,
+    now: i64,
+) -> Result<i64, OrganiseError> {
     tx.execute(
         "INSERT INTO remote_ops (account, kind, args, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
         params![account, kind.as_str(), args.to_string(), now],
@@ -206,7 +212,8 @@ fn relocate(
 ) -> Result<Vec<i64>, OrganiseError> {
     let end = prefix_end(old);
     let rows: Vec<(String, String)> = {
-        let mut stmt = tx.prepare("SELECT path, origin FROM folders WHERE account = ?1 AND path >= ?2 AND path < ?3")?;
+        let mut stmt =
+            tx.prepare("SELECT path, origin FROM folders WHERE account = ?1 AND path >= ?2 AND path < ?3")?;
         stmt.query_map(params![account, old, end], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?
     };
     let mut added = Vec::new();
@@ -222,7 +229,8 @@ fn relocate(
         added.push(moved);
     }
     let assets: Vec<(i64, String)> = {
-        let mut stmt = tx.prepare("SELECT id, remote_folder FROM assets WHERE remote_folder >= ?1 AND remote_folder < ?2")?;
+        let mut stmt =
+            tx.prepare("SELECT id, remote_folder FROM assets WHERE remote_folder >= ?1 AND remote_folder < ?2")?;
         stmt.query_map(params![old, end], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?
     };
     let mut upd = tx.prepare_cached("UPDATE assets SET remote_folder = ?1 WHERE id = ?2")?;
@@ -241,7 +249,8 @@ impl Library {
         let paths: Vec<String> = paths.iter().map(|p| folder(p)).collect::<Result<_, _>>()?;
         self.edit(|tx| {
             tx.execute("DELETE FROM folders WHERE account = ?1 AND origin = 'remote'", [account])?;
-            let mut ins = tx.prepare("INSERT OR REPLACE INTO folders (account, path, origin) VALUES (?1, ?2, 'remote')")?;
+            let mut ins =
+                tx.prepare("INSERT OR REPLACE INTO folders (account, path, origin) VALUES (?1, ?2, 'remote')")?;
             for p in &paths {
                 for a in ancestors(p) {
                     ins.execute(params![account, a])?;
@@ -296,7 +305,13 @@ impl Library {
     }
 
     /// Creates a folder offline; the remote gets it at the next sync. Returns the new path.
-    pub fn create_folder(&self, account: &str, parent: &str, name: &str, now: i64) -> Result<(String, EditSummary), OrganiseError> {
+    pub fn create_folder(
+        &self,
+        account: &str,
+        parent: &str,
+        name: &str,
+        now: i64,
+    ) -> Result<(String, EditSummary), OrganiseError> {
         let parent = folder(parent)?;
         let name = sanitize_folder_name(name.trim());
         if name.is_empty() {
@@ -335,7 +350,13 @@ impl Library {
     }
 
     /// Renames a folder offline (its subfolders and assets follow); the remote gets it at sync.
-    pub fn rename_folder(&self, account: &str, path: &str, new_name: &str, now: i64) -> Result<(String, EditSummary), OrganiseError> {
+    pub fn rename_folder(
+        &self,
+        account: &str,
+        path: &str,
+        new_name: &str,
+        now: i64,
+    ) -> Result<(String, EditSummary), OrganiseError> {
         let old = folder(path)?;
         let Some((parent, old_name)) = parent_and_name(&old) else {
             return Err(OrganiseError::invalid("The top folder (/) cannot be renamed."));
@@ -349,12 +370,26 @@ impl Library {
             return Err(OrganiseError::invalid(format!("The folder is already called \"{old_name}\".")));
         }
         let args = json!({"folderPath": old.trim_end_matches('/'), "newFolderName": name, "purgeCache": false});
-        self.relocate_folder(account, &old, &new, RemoteOpKind::RenameFolder, args, format!("Renamed folder {old} to {new}"), now)
-            .map(|s| (new, s))
+        self.relocate_folder(
+            account,
+            &old,
+            &new,
+            RemoteOpKind::RenameFolder,
+            args,
+            format!("Renamed folder {old} to {new}"),
+            now,
+        )
+        .map(|s| (new, s))
     }
 
     /// Moves a folder into another offline (`/a/b/` into `/c/` gives `/c/b/`).
-    pub fn move_folder(&self, account: &str, source: &str, destination: &str, now: i64) -> Result<(String, EditSummary), OrganiseError> {
+    pub fn move_folder(
+        &self,
+        account: &str,
+        source: &str,
+        destination: &str,
+        now: i64,
+    ) -> Result<(String, EditSummary), OrganiseError> {
         let old = folder(source)?;
         let dest = folder(destination)?;
         let Some((parent, name)) = parent_and_name(&old) else {
@@ -368,8 +403,16 @@ impl Library {
         }
         let new = folder(&format!("{dest}{name}"))?;
         let args = json!({"sourceFolderPath": old.trim_end_matches('/'), "destinationPath": dest});
-        self.relocate_folder(account, &old, &new, RemoteOpKind::MoveFolder, args, format!("Moved folder {old} into {dest}"), now)
-            .map(|s| (new, s))
+        self.relocate_folder(
+            account,
+            &old,
+            &new,
+            RemoteOpKind::MoveFolder,
+            args,
+            format!("Moved folder {old} into {dest}"),
+            now,
+        )
+        .map(|s| (new, s))
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -18,11 +18,7 @@ pub fn sampled_hash(path: &Path, size: u64) -> io::Result<String> {
     let mut hasher = blake3::Hasher::new();
     hasher.update(&size.to_le_bytes());
     let mut buf = vec![0u8; SAMPLE as usize];
-    let offsets: Vec<u64> = if size <= 3 * SAMPLE {
-        vec![0]
-    } else {
-        vec![0, size / 2 - SAMPLE / 2, size - SAMPLE]
-    };
+    let offsets: Vec<u64> = if size <= 3 * SAMPLE { vec![0] } else { vec![0, size / 2 - SAMPLE / 2, size - SAMPLE] };
     for off in offsets {
         file.seek(SeekFrom::Start(off))?;
         let want = if size <= 3 * SAMPLE { size as usize } else { SAMPLE as usize };

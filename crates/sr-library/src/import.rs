@@ -38,13 +38,20 @@ pub struct Skipped {
 #[derive(Debug)]
 pub enum ImportEvent<'a> {
     /// Discovery finished: this many files will be looked at.
-    Discovered { total: u64 },
+    Discovered {
+        total: u64,
+    },
     Imported(&'a Asset),
     Skipped(&'a Skipped),
     /// A thumbnail for this asset is now on disk.
-    Thumbnail { id: i64 },
+    Thumbnail {
+        id: i64,
+    },
     /// `done` of `total` files have been dealt with (imported or skipped).
-    Progress { done: u64, total: u64 },
+    Progress {
+        done: u64,
+        total: u64,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -89,7 +96,8 @@ impl Library {
         let (tx, rx) = mpsc::sync_channel::<(Candidate, Indexed)>(64);
         let known = self.read(|c| {
             let mut stmt = c.prepare("SELECT path, size, mtime_ns FROM assets")?;
-            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))?;
+            let rows =
+                stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))?;
             Ok(rows.collect::<Result<HashSet<_>, _>>()?)
         })?;
 
@@ -168,26 +176,23 @@ impl Library {
         cancel: Option<&AtomicBool>,
     ) -> Result<(), LibraryError> {
         let dir = self.thumbs_dir();
-        assets
-            .par_iter()
-            .filter(|a| matches!(a.kind, AssetKind::Video | AssetKind::Image))
-            .try_for_each(|a| {
-                if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+        assets.par_iter().filter(|a| matches!(a.kind, AssetKind::Video | AssetKind::Image)).try_for_each(|a| {
+            if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+                return Ok(());
+            }
+            let shard = dir.join(&a.full_hash[..2]);
+            let out = shard.join(format!("{}.jpg", a.full_hash));
+            if !out.exists() {
+                std::fs::create_dir_all(&shard).map_err(|e| LibraryError::Io { path: shard.clone(), source: e })?;
+                // A thumbnail that cannot be made is not an import failure: the grid shows a placeholder.
+                if sr_media::thumbnail(&a.path, &out, edge).is_err() {
                     return Ok(());
                 }
-                let shard = dir.join(&a.full_hash[..2]);
-                let out = shard.join(format!("{}.jpg", a.full_hash));
-                if !out.exists() {
-                    std::fs::create_dir_all(&shard).map_err(|e| LibraryError::Io { path: shard.clone(), source: e })?;
-                    // A thumbnail that cannot be made is not an import failure: the grid shows a placeholder.
-                    if sr_media::thumbnail(&a.path, &out, edge).is_err() {
-                        return Ok(());
-                    }
-                }
-                self.write(|tx| assets::set_thumbnail(tx, a.id, &out.to_string_lossy()))?;
-                sink(ImportEvent::Thumbnail { id: a.id });
-                Ok(())
-            })
+            }
+            self.write(|tx| assets::set_thumbnail(tx, a.id, &out.to_string_lossy()))?;
+            sink(ImportEvent::Thumbnail { id: a.id });
+            Ok(())
+        })
     }
 }
 

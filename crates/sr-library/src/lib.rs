@@ -9,26 +9,26 @@ mod assets;
 mod db;
 mod folders;
 mod history;
+pub mod identity;
+mod import;
+pub mod jobs;
 mod metadata;
 mod organise;
 mod search;
 mod tags;
-pub mod identity;
-mod import;
-pub mod jobs;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use rusqlite::Connection;
 
-pub use import::{ImportEvent, ImportOptions, ImportReport, Skipped};
 pub use folders::{FolderEntry, RemoteOp, RemoteOpKind, RemoteOpOutcome, RemoteOpState};
+pub use import::{ImportEvent, ImportOptions, ImportReport, Skipped};
+pub use jobs::{Job, JobSpec, JobState, NewJob, PostTransform, RemoteCopy};
 pub use metadata::{FieldSummary, SummaryValue};
 pub use organise::{EditSummary, FieldProblem, OrganiseError, SANDBOX_ACCOUNT};
 pub use search::{SearchFilters, SearchHit, SearchPage, SearchRequest, Sort, SortKey};
 pub use tags::TagCount;
-pub use jobs::{Job, JobSpec, JobState, NewJob, PostTransform, RemoteCopy};
 
 /// What kind of media an asset is, decided by its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

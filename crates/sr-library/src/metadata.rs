@@ -43,7 +43,13 @@ pub(crate) fn seed_demo_fields(tx: &Transaction<'_>) -> Result<(), OrganiseError
     Ok(())
 }
 
-fn insert_field(tx: &Connection, account: &str, position: usize, def: &FieldDef, keep: bool) -> Result<(), OrganiseError> {
+fn insert_field(
+    tx: &Connection,
+    account: &str,
+    position: usize,
+    def: &FieldDef,
+    keep: bool,
+) -> Result<(), OrganiseError> {
     let json = serde_json::to_string(def).map_err(|e| OrganiseError::invalid(e.to_string()))?;
     let sql = if keep {
         "INSERT OR IGNORE INTO metadata_fields (account, name, position, def) VALUES (?1, ?2, ?3, ?4)"
@@ -163,7 +169,8 @@ fn plan(
             Err(errs) => {
                 for e in errs.errors {
                     // Problems with the value itself are the same on every asset: report once.
-                    let per_asset = matches!(e, MetadataError::Required { .. } | MetadataError::CannotClearRequired { .. });
+                    let per_asset =
+                        matches!(e, MetadataError::Required { .. } | MetadataError::CannotClearRequired { .. });
                     let p = FieldProblem {
                         asset_id: per_asset.then_some(id),
                         key: e.field_key().to_owned(),
@@ -189,9 +196,8 @@ fn plan(
 }
 
 fn show_keys(keys: impl Iterator<Item = String>, fields: &[FieldDef]) -> String {
-    let labels: Vec<String> = keys
-        .map(|k| fields.iter().find(|f| f.name == k).map(|f| f.label.clone()).unwrap_or(k))
-        .collect();
+    let labels: Vec<String> =
+        keys.map(|k| fields.iter().find(|f| f.name == k).map(|f| f.label.clone()).unwrap_or(k)).collect();
     labels.join(", ")
 }
 
@@ -264,7 +270,13 @@ impl Library {
     }
 
     /// Clears fields on every selected asset (a required field cannot be cleared).
-    pub fn unset_metadata(&self, account: &str, ids: &[i64], keys: &[String], now: i64) -> Result<EditSummary, OrganiseError> {
+    pub fn unset_metadata(
+        &self,
+        account: &str,
+        ids: &[i64],
+        keys: &[String],
+        now: i64,
+    ) -> Result<EditSummary, OrganiseError> {
         let ids = distinct_ids(ids)?;
         if keys.is_empty() {
             return Err(OrganiseError::invalid("Choose a field to clear first."));
@@ -283,10 +295,12 @@ impl Library {
         self.look(|c| {
             let fields = fields(c, account)?;
             asset_names(c, &ids)?;
-            let maps: Vec<Map<String, Value>> = ids.iter().map(|&id| asset_metadata(c, id)).collect::<Result<_, _>>()?;
+            let maps: Vec<Map<String, Value>> =
+                ids.iter().map(|&id| asset_metadata(c, id)).collect::<Result<_, _>>()?;
             let mut out = Vec::with_capacity(fields.len());
             for field in fields {
-                let values: Vec<Option<&Value>> = maps.iter().map(|m| m.get(&field.name).filter(|v| !v.is_null())).collect();
+                let values: Vec<Option<&Value>> =
+                    maps.iter().map(|m| m.get(&field.name).filter(|v| !v.is_null())).collect();
                 let set_on = values.iter().filter(|v| v.is_some()).count() as u64;
                 let value = if set_on == 0 {
                     SummaryValue::Unset
@@ -302,12 +316,7 @@ impl Library {
     }
 }
 
-fn apply(
-    tx: &Transaction<'_>,
-    planned: Planned,
-    what: String,
-    now: i64,
-) -> Result<EditSummary, OrganiseError> {
+fn apply(tx: &Transaction<'_>, planned: Planned, what: String, now: i64) -> Result<EditSummary, OrganiseError> {
     let mut changed = Vec::new();
     let mut inverse = Vec::new();
     for (id, current, next) in planned {

@@ -215,7 +215,10 @@ fn iso_cond(b: &mut Builder, col: &str, op: Op, span: TimeSpan) -> String {
 
 fn fts_in(b: &mut Builder, column: &str, q: &str) -> String {
     match fts_words(q) {
-        Some(words) => format!("a.id IN (SELECT rowid FROM asset_fts WHERE asset_fts MATCH {})", b.text(&format!("{column} : ({words})"))),
+        Some(words) => format!(
+            "a.id IN (SELECT rowid FROM asset_fts WHERE asset_fts MATCH {})",
+            b.text(&format!("{column} : ({words})"))
+        ),
         None => "0".to_owned(),
     }
 }
@@ -290,7 +293,9 @@ impl Compiler<'_> {
                 let col = if c.field == FieldRef::CreatedAt { "a.imported_at" } else { "a.updated_at" };
                 let mut parts = Vec::new();
                 for v in vals {
-                    let QValue::Time(t) = v else { return Err(OrganiseError::invalid(format!("{} needs a date.", c.field))) };
+                    let QValue::Time(t) = v else {
+                        return Err(OrganiseError::invalid(format!("{} needs a date.", c.field)));
+                    };
                     parts.push(time_cond(b, col, op, t.resolve(self.now)));
                 }
                 any_of(parts)

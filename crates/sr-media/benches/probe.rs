@@ -16,10 +16,7 @@ use rayon::prelude::*;
 use sr_media::fixtures::{self, FixtureVideo, VideoCodec};
 
 fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 fn main() {
@@ -31,44 +28,18 @@ fn main() {
 
     let t0 = Instant::now();
     let clips = [
-        fixtures::video(
-            &base,
-            "a.mp4",
-            FixtureVideo {
-                seconds: 2.0,
-                with_audio: true,
-                ..Default::default()
-            },
-        ),
+        fixtures::video(&base, "a.mp4", FixtureVideo { seconds: 2.0, with_audio: true, ..Default::default() }),
         fixtures::video(
             &base,
             "b.mp4",
-            FixtureVideo {
-                seconds: 1.0,
-                rotate_deg: 90,
-                faststart: true,
-                ..Default::default()
-            },
+            FixtureVideo { seconds: 1.0, rotate_deg: 90, faststart: true, ..Default::default() },
         ),
         fixtures::video(
             &base,
             "c.webm",
-            FixtureVideo {
-                seconds: 1.0,
-                codec: VideoCodec::Vp9,
-                with_audio: true,
-                ..Default::default()
-            },
+            FixtureVideo { seconds: 1.0, codec: VideoCodec::Vp9, with_audio: true, ..Default::default() },
         ),
-        fixtures::video(
-            &base,
-            "d.mov",
-            FixtureVideo {
-                seconds: 1.0,
-                codec: VideoCodec::ProRes,
-                ..Default::default()
-            },
-        ),
+        fixtures::video(&base, "d.mov", FixtureVideo { seconds: 1.0, codec: VideoCodec::ProRes, ..Default::default() }),
         fixtures::audio(&base, "e.m4a", 2.0),
         fixtures::audio(&base, "f.mp3", 2.0),
     ];
@@ -102,24 +73,11 @@ fn main() {
     }
     println!("generated {n} files in {:.1} s", t0.elapsed().as_secs_f64());
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
     // Warm up (libav init, page cache).
-    pool.install(|| {
-        files
-            .par_iter()
-            .take(50)
-            .for_each(|p| drop(sr_media::probe(p)))
-    });
+    pool.install(|| files.par_iter().take(50).for_each(|p| drop(sr_media::probe(p))));
     let t = Instant::now();
-    let ok = pool.install(|| {
-        files
-            .par_iter()
-            .filter(|p| sr_media::probe(p).is_ok())
-            .count()
-    });
+    let ok = pool.install(|| files.par_iter().filter(|p| sr_media::probe(p).is_ok()).count());
     let ours = n as f64 / t.elapsed().as_secs_f64();
     assert_eq!(ok, n, "every generated file probes");
     println!("sr_media::probe, rayon 2 threads: {n} files, {ours:.0} files/s");
@@ -129,14 +87,7 @@ fn main() {
     let t = Instant::now();
     for p in &subset {
         let status = Command::new("ffprobe")
-            .args([
-                "-v",
-                "error",
-                "-show_format",
-                "-show_streams",
-                "-of",
-                "json",
-            ])
+            .args(["-v", "error", "-show_format", "-show_streams", "-of", "json"])
             .arg(p)
             .stdout(Stdio::null())
             .status()

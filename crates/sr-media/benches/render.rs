@@ -17,41 +17,22 @@ use sr_imagekit::transform::Transformation;
 use sr_media::fixtures::{self, FixtureVideo};
 use sr_media::render::{self, RenderEvent, RenderOptions};
 
-const TR: &str =
-    "w-1080,h-1080:rt-90:l-text,i-SALE%2029,fs-64,co-FFFFFF,bg-FF0000,pa-12,lfo-bottom_right,l-end";
+const TR: &str = "w-1080,h-1080:rt-90:l-text,i-SALE%2029,fs-64,co-FFFFFF,bg-FF0000,pa-12,lfo-bottom_right,l-end";
 
 fn main() {
-    let seconds: f64 = std::env::var("BENCH_SECONDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(30.0);
+    let seconds: f64 = std::env::var("BENCH_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(30.0);
     let dir = tempfile::tempdir().expect("temp dir");
     let t0 = Instant::now();
     let input = fixtures::video(
         dir.path(),
         "clip.mp4",
-        FixtureVideo {
-            width: 1920,
-            height: 1080,
-            seconds,
-            fps: 25,
-            with_audio: true,
-            ..Default::default()
-        },
+        FixtureVideo { width: 1920, height: 1080, seconds, fps: 25, with_audio: true, ..Default::default() },
     );
-    eprintln!(
-        "generated {seconds} s 1080p clip in {:.1} s",
-        t0.elapsed().as_secs_f64()
-    );
+    eprintln!("generated {seconds} s 1080p clip in {:.1} s", t0.elapsed().as_secs_f64());
     let info = sr_media::probe(&input).expect("probe");
     let plan = render::plan(&info, &Transformation::parse(TR)).expect("plan");
     println!("tr: {TR}");
-    println!(
-        "output {}x{}, {:.1} s",
-        plan.width,
-        plan.height,
-        plan.duration_s.unwrap_or(0.0)
-    );
+    println!("output {}x{}, {:.1} s", plan.width, plan.height, plan.duration_s.unwrap_or(0.0));
     let opts = RenderOptions::default();
     let cancel = AtomicBool::new(false);
 
@@ -78,8 +59,7 @@ fn main() {
     // Full render, ours.
     let ours_out = dir.path().join("ours.mp4");
     let start = Instant::now();
-    let out =
-        render::render(&input, &plan, &ours_out, &opts, &mut |_| {}, &cancel).expect("render");
+    let out = render::render(&input, &plan, &ours_out, &opts, &mut |_| {}, &cancel).expect("render");
     let ours = start.elapsed();
 
     // Full render, the ffmpeg CLI with the same chain and encoder settings.
@@ -94,14 +74,7 @@ fn main() {
         .args(["-nostdin", "-v", "error", "-y", "-i"])
         .arg(&input)
         .args(["-vf", &chain])
-        .args([
-            "-c:v",
-            "libx264",
-            "-preset",
-            &opts.x264_preset,
-            "-crf",
-            &render::x264_crf(plan.quality).to_string(),
-        ])
+        .args(["-c:v", "libx264", "-preset", &opts.x264_preset, "-crf", &render::x264_crf(plan.quality).to_string()])
         .args(["-c:a", "aac", "-b:a", "128k", "-ar", "48000", "-ac", "2"])
         .arg(&cli_out)
         .status()

@@ -68,17 +68,8 @@ unsafe fn install_log_capture() {
         let mut buf = [0 as std::ffi::c_char; 512];
         let mut prefix: std::ffi::c_int = 0;
         // SAFETY: buf is writable for its length; libav formats fmt/vl as it would for its own log.
-        let n = unsafe {
-            ffi::av_log_format_line2(
-                avcl,
-                level,
-                fmt,
-                vl,
-                buf.as_mut_ptr(),
-                buf.len() as _,
-                &mut prefix,
-            )
-        };
+        let n =
+            unsafe { ffi::av_log_format_line2(avcl, level, fmt, vl, buf.as_mut_ptr(), buf.len() as _, &mut prefix) };
         if n <= 0 {
             return;
         }
@@ -152,8 +143,6 @@ pub(crate) fn sniff_container(head: &[u8]) -> Option<(String, i32)> {
     if fmt.is_null() {
         return None;
     }
-    let name = unsafe { std::ffi::CStr::from_ptr((*fmt).name) }
-        .to_string_lossy()
-        .into_owned();
+    let name = unsafe { std::ffi::CStr::from_ptr((*fmt).name) }.to_string_lossy().into_owned();
     Some((name, score))
 }

@@ -15,9 +15,7 @@ pub enum MediaError {
     Empty,
 
     /// The file could not be opened or read: missing, a folder, no permission, disk error.
-    #[error(
-        "This file can't be read ({0}). Check that it still exists and that you are allowed to open it."
-    )]
+    #[error("This file can't be read ({0}). Check that it still exists and that you are allowed to open it.")]
     Unreadable(#[source] io::Error),
 
     /// Readable, but not a video, photo or sound file (a text file, random bytes, a document).
@@ -34,9 +32,7 @@ pub enum MediaError {
     Truncated { kind: MediaKind, detail: String },
 
     /// Valid media in a format or codec this build cannot decode (the codec name is given).
-    #[error(
-        "This file uses a format Stockroom can't open yet ({0}). Convert it to MP4 (H.264), JPEG or PNG."
-    )]
+    #[error("This file uses a format Stockroom can't open yet ({0}). Convert it to MP4 (H.264), JPEG or PNG.")]
     Unsupported(String),
 
     /// A sound file has no picture to make a preview from.
@@ -44,9 +40,7 @@ pub enum MediaError {
     NoPicture,
 
     /// The preview image could not be written to its destination.
-    #[error(
-        "The preview image couldn't be saved ({0}). Check free disk space and folder permissions."
-    )]
+    #[error("The preview image couldn't be saved ({0}). Check free disk space and folder permissions.")]
     Output(String),
 }
 

@@ -147,14 +147,8 @@ fn file_url(path: &Path) -> std::ffi::OsString {
 }
 
 fn run(cmd: &mut Command) {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("could not run {cmd:?}: {e} (is ffmpeg installed?)"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = cmd.output().unwrap_or_else(|e| panic!("could not run {cmd:?}: {e} (is ffmpeg installed?)"));
+    assert!(out.status.success(), "{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 fn ffmpeg() -> Command {
@@ -163,53 +157,27 @@ fn ffmpeg() -> Command {
     c
 }
 
-const BITEXACT: &[&str] = &[
-    "-map_metadata",
-    "-1",
-    "-fflags",
-    "+bitexact",
-    "-flags",
-    "+bitexact",
-];
+const BITEXACT: &[&str] = &["-map_metadata", "-1", "-fflags", "+bitexact", "-flags", "+bitexact"];
 
 /// Write a video (and optional 440 Hz tone) to `dir/name`. The extension of `name` should match
 /// [`VideoCodec::extension`]. Returns the path.
 pub fn video(dir: &Path, name: &str, spec: FixtureVideo) -> PathBuf {
     let path = dir.join(name);
-    let plain = if spec.rotate_deg.rem_euclid(360) == 0 {
-        path.clone()
-    } else {
-        dir.join(format!(".unrotated-{name}"))
-    };
+    let plain =
+        if spec.rotate_deg.rem_euclid(360) == 0 { path.clone() } else { dir.join(format!(".unrotated-{name}")) };
     let mut cmd = ffmpeg();
-    cmd.args(["-f", "lavfi", "-i"]).arg(lavfi_source(
-        spec.pattern,
-        spec.width,
-        spec.height,
-        spec.fps,
-        spec.seconds,
-    ));
+    cmd.args(["-f", "lavfi", "-i"]).arg(lavfi_source(spec.pattern, spec.width, spec.height, spec.fps, spec.seconds));
     if spec.with_audio {
-        cmd.args(["-f", "lavfi", "-i"]).arg(format!(
-            "sine=frequency=440:sample_rate=48000:duration={}",
-            spec.seconds
-        ));
+        cmd.args(["-f", "lavfi", "-i"]).arg(format!("sine=frequency=440:sample_rate=48000:duration={}", spec.seconds));
     }
     cmd.args(["-map", "0:v"]);
     if spec.with_audio {
         cmd.args(["-map", "1:a"]);
     }
     match spec.codec {
-        VideoCodec::H264 => cmd.args([
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-pix_fmt",
-            "yuv420p",
-            "-threads",
-            "1",
-        ]),
+        VideoCodec::H264 => {
+            cmd.args(["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-threads", "1"])
+        }
         VideoCodec::Hevc => cmd.args([
             "-c:v",
             "libx265",
@@ -220,16 +188,7 @@ pub fn video(dir: &Path, name: &str, spec: FixtureVideo) -> PathBuf {
             "-x265-params",
             "log-level=none:pools=1",
         ]),
-        VideoCodec::Vp9 => cmd.args([
-            "-c:v",
-            "libvpx-vp9",
-            "-deadline",
-            "realtime",
-            "-cpu-used",
-            "8",
-            "-threads",
-            "1",
-        ]),
+        VideoCodec::Vp9 => cmd.args(["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-threads", "1"]),
         VideoCodec::ProRes => cmd.args(["-c:v", "prores_ks", "-profile:v", "0"]),
     };
     if spec.with_audio {
@@ -261,10 +220,7 @@ fn rotate(src: &Path, dst: &Path, cw_deg: i32, faststart: bool) {
     let cw = cw_deg.rem_euclid(360);
     for tag in [(360 - cw) % 360, cw] {
         let mut cmd = ffmpeg();
-        cmd.arg("-i")
-            .arg(file_url(src))
-            .args(["-map", "0", "-c", "copy"])
-            .args(BITEXACT);
+        cmd.arg("-i").arg(file_url(src)).args(["-map", "0", "-c", "copy"]).args(BITEXACT);
         cmd.arg("-metadata:s:v:0").arg(format!("rotate={tag}"));
         if faststart {
             cmd.args(["-movflags", "+faststart"]);
@@ -275,34 +231,19 @@ fn rotate(src: &Path, dst: &Path, cw_deg: i32, faststart: bool) {
             return;
         }
     }
-    panic!(
-        "ffmpeg could not write a {cw}° rotation into {}",
-        dst.display()
-    );
+    panic!("ffmpeg could not write a {cw}° rotation into {}", dst.display());
 }
 
 /// Clockwise display rotation as the ffmpeg CLI sees it (ffprobe's side-data `rotation` is
 /// counter-clockwise).
 fn ffprobe_rotation_cw(path: &Path) -> i32 {
     let out = Command::new("ffprobe")
-        .args([
-            "-v",
-            "error",
-            "-select_streams",
-            "v:0",
-            "-show_entries",
-            "stream_side_data=rotation",
-            "-of",
-            "csv=p=0",
-        ])
+        .args(["-v", "error", "-select_streams", "v:0", "-show_entries", "stream_side_data=rotation", "-of", "csv=p=0"])
         .arg(file_url(path))
         .output()
         .expect("run ffprobe");
     let text = String::from_utf8_lossy(&out.stdout);
-    let ccw: i32 = text
-        .split_whitespace()
-        .find_map(|t| t.trim_matches(',').parse().ok())
-        .unwrap_or(0);
+    let ccw: i32 = text.split_whitespace().find_map(|t| t.trim_matches(',').parse().ok()).unwrap_or(0);
     (-ccw).rem_euclid(360)
 }
 
@@ -312,21 +253,11 @@ pub fn image(dir: &Path, name: &str, w: u32, h: u32, format: ImageFormat) -> Pat
 }
 
 /// Write a `w`x`h` still image showing `pattern` to `dir/name` in `format`. Returns the path.
-pub fn image_with(
-    dir: &Path,
-    name: &str,
-    w: u32,
-    h: u32,
-    format: ImageFormat,
-    pattern: Pattern,
-) -> PathBuf {
+pub fn image_with(dir: &Path, name: &str, w: u32, h: u32, format: ImageFormat, pattern: Pattern) -> PathBuf {
     let path = dir.join(name);
     let mut cmd = ffmpeg();
-    cmd.args(["-f", "lavfi", "-i"])
-        .arg(lavfi_source(pattern, w, h, 1, 1.0));
-    cmd.args(["-frames:v", "1", "-update", "1"])
-        .args(format.encoder_args())
-        .args(BITEXACT);
+    cmd.args(["-f", "lavfi", "-i"]).arg(lavfi_source(pattern, w, h, 1, 1.0));
+    cmd.args(["-frames:v", "1", "-update", "1"]).args(format.encoder_args()).args(BITEXACT);
     // `-update 1` makes the image2 muxer take the name literally (no `%d` frame-number pattern).
     cmd.args(["-f", "image2"]).arg(file_url(&path));
     run(&mut cmd);
@@ -335,14 +266,7 @@ pub fn image_with(
 
 /// Write a JPEG whose stored pixels are `w`x`h` and whose EXIF orientation tag is `orientation` (1..=8;
 /// 6 = turn 90° clockwise to view, as a phone held upright writes). Returns the path.
-pub fn jpeg_with_orientation(
-    dir: &Path,
-    name: &str,
-    w: u32,
-    h: u32,
-    pattern: Pattern,
-    orientation: u16,
-) -> PathBuf {
+pub fn jpeg_with_orientation(dir: &Path, name: &str, w: u32, h: u32, pattern: Pattern, orientation: u16) -> PathBuf {
     let path = image_with(dir, name, w, h, ImageFormat::Jpeg, pattern);
     let jpeg = std::fs::read(&path).expect("read fixture jpeg");
     assert_eq!(&jpeg[..2], &[0xFF, 0xD8], "not a JPEG");
@@ -372,14 +296,8 @@ pub fn jpeg_with_orientation(
 pub fn audio(dir: &Path, name: &str, seconds: f64) -> PathBuf {
     let path = dir.join(name);
     let mut cmd = ffmpeg();
-    cmd.args(["-f", "lavfi", "-i"]).arg(format!(
-        "sine=frequency=440:sample_rate=48000:duration={seconds}"
-    ));
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    cmd.args(["-f", "lavfi", "-i"]).arg(format!("sine=frequency=440:sample_rate=48000:duration={seconds}"));
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     match ext.as_str() {
         "ogg" | "opus" => cmd.args(["-c:a", "libopus"]),
         "m4a" | "mp4" | "aac" => cmd.args(["-c:a", "aac"]),

@@ -42,18 +42,13 @@ pub fn probe(path: &Path) -> Result<MediaInfo, MediaError> {
 pub(crate) fn read_head(path: &Path) -> Result<(u64, Vec<u8>), MediaError> {
     let meta = std::fs::metadata(path).map_err(MediaError::Unreadable)?;
     if meta.is_dir() {
-        return Err(MediaError::Unreadable(io::Error::new(
-            io::ErrorKind::IsADirectory,
-            "it is a folder, not a file",
-        )));
+        return Err(MediaError::Unreadable(io::Error::new(io::ErrorKind::IsADirectory, "it is a folder, not a file")));
     }
     if meta.len() == 0 {
         return Err(MediaError::Empty);
     }
     let mut head = Vec::with_capacity(4096);
-    File::open(path)
-        .and_then(|f| f.take(4096).read_to_end(&mut head))
-        .map_err(MediaError::Unreadable)?;
+    File::open(path).and_then(|f| f.take(4096).read_to_end(&mut head)).map_err(MediaError::Unreadable)?;
     if head.is_empty() {
         return Err(MediaError::Empty);
     }
@@ -61,10 +56,7 @@ pub(crate) fn read_head(path: &Path) -> Result<(u64, Vec<u8>), MediaError> {
 }
 
 /// Refuse what libav opened only because of the file's name, or as text art.
-pub(crate) fn reject_non_media(
-    ictx: &ff::format::context::Input,
-    head: &[u8],
-) -> Result<(), MediaError> {
+pub(crate) fn reject_non_media(ictx: &ff::format::context::Input, head: &[u8]) -> Result<(), MediaError> {
     let format = ictx.format();
     if TEXT_ART_DEMUXERS.contains(&format.name()) {
         // libav's text-art "video" demuxers claim any file by its name (.txt, .nfo, .bin, ...), whatever
@@ -81,19 +73,12 @@ pub(crate) fn reject_non_media(
 }
 
 /// The main picture stream: the largest video stream that is not cover art and has a size.
-pub(crate) fn main_video_stream(
-    ictx: &ff::format::context::Input,
-) -> Option<ff::format::stream::Stream<'_>> {
+pub(crate) fn main_video_stream(ictx: &ff::format::context::Input) -> Option<ff::format::stream::Stream<'_>> {
     ictx.streams()
         .filter(|s| s.parameters().medium() == Medium::Video)
-        .filter(|s| {
-            !s.disposition()
-                .contains(ff::format::stream::Disposition::ATTACHED_PIC)
-        })
+        .filter(|s| !s.disposition().contains(ff::format::stream::Disposition::ATTACHED_PIC))
         // A picture stream libav could not even size is nothing we can show.
-        .filter(|s| unsafe {
-            (*s.parameters().as_ptr()).width > 0 && (*s.parameters().as_ptr()).height > 0
-        })
+        .filter(|s| unsafe { (*s.parameters().as_ptr()).width > 0 && (*s.parameters().as_ptr()).height > 0 })
         .max_by_key(|s| {
             let p = s.parameters();
             // SAFETY: parameters() points into the stream, alive for this borrow.
@@ -119,38 +104,23 @@ fn probe_still(path: &Path, format: image::ImageFormat) -> Result<MediaInfo, Med
     use image::ImageDecoder;
     let corrupt = |e: image::ImageError| match e {
         image::ImageError::IoError(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
-            MediaError::Truncated {
-                kind: MediaKind::Image,
-                detail: "the picture ends too early".into(),
-            }
+            MediaError::Truncated { kind: MediaKind::Image, detail: "the picture ends too early".into() }
         }
         image::ImageError::IoError(e) => MediaError::Unreadable(e),
         image::ImageError::Unsupported(e) => MediaError::Unsupported(e.to_string()),
-        e => MediaError::Corrupt {
-            kind: MediaKind::Image,
-            detail: e.to_string(),
-        },
+        e => MediaError::Corrupt { kind: MediaKind::Image, detail: e.to_string() },
     };
     let file = File::open(path).map_err(MediaError::Unreadable)?;
     let reader = image::ImageReader::with_format(BufReader::new(file), format);
     let mut decoder = reader.into_decoder().map_err(corrupt)?;
     let (w, h) = decoder.dimensions();
     if w == 0 || h == 0 {
-        return Err(MediaError::Corrupt {
-            kind: MediaKind::Image,
-            detail: "the picture has no pixels".into(),
-        });
+        return Err(MediaError::Corrupt { kind: MediaKind::Image, detail: "the picture has no pixels".into() });
     }
     // A broken EXIF block must not make a good picture unreadable: fall back to "as stored".
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let rotation_deg = orientation_degrees(orientation);
-    let (width, height) = if rotation_deg % 180 == 90 {
-        (h, w)
-    } else {
-        (w, h)
-    };
+    let (width, height) = if rotation_deg % 180 == 90 { (h, w) } else { (w, h) };
     Ok(MediaInfo {
         kind: MediaKind::Image,
         container: Some(still_container(format).to_string()),
@@ -194,10 +164,7 @@ pub(crate) fn orientation_degrees(o: image::metadata::Orientation) -> i32 {
 pub(crate) fn open_error(err: ff::Error, head: &[u8]) -> MediaError {
     let code = i32::from(err);
     let log = av::take_log();
-    if code == ffi::AVERROR(ffi::ENOENT)
-        || code == ffi::AVERROR(ffi::EACCES)
-        || code == ffi::AVERROR(ffi::EISDIR)
-    {
+    if code == ffi::AVERROR(ffi::ENOENT) || code == ffi::AVERROR(ffi::EACCES) || code == ffi::AVERROR(ffi::EISDIR) {
         return MediaError::Unreadable(io::Error::from_raw_os_error(-code));
     }
     if code == ffi::AVERROR(ffi::EIO) {
@@ -207,10 +174,7 @@ pub(crate) fn open_error(err: ff::Error, head: &[u8]) -> MediaError {
     match av::sniff_container(head) {
         Some((name, score)) if score > ffi::AVPROBE_SCORE_MAX / 4 => match container_kind(&name) {
             Some(kind) if name.starts_with("mov") && detail.contains("moov atom not found") => {
-                MediaError::Truncated {
-                    kind,
-                    detail: "the video's index (moov) is missing".into(),
-                }
+                MediaError::Truncated { kind, detail: "the video's index (moov) is missing".into() }
             }
             Some(kind) => MediaError::Corrupt { kind, detail },
             None => MediaError::NotMedia,
@@ -223,13 +187,9 @@ pub(crate) fn open_error(err: ff::Error, head: &[u8]) -> MediaError {
 /// text, metadata).
 fn container_kind(name: &str) -> Option<MediaKind> {
     let first = name.split(',').next().unwrap_or(name);
-    const VIDEO: &[&str] = &[
-        "mov", "matroska", "avi", "mpegts", "mpeg", "flv", "asf", "ogg", "h264", "hevc", "m4v",
-        "ivf", "mxf", "rm",
-    ];
-    const AUDIO: &[&str] = &[
-        "mp3", "wav", "flac", "aac", "aiff", "amr", "ac3", "w64", "caf", "wv", "ape",
-    ];
+    const VIDEO: &[&str] =
+        &["mov", "matroska", "avi", "mpegts", "mpeg", "flv", "asf", "ogg", "h264", "hevc", "m4v", "ivf", "mxf", "rm"];
+    const AUDIO: &[&str] = &["mp3", "wav", "flac", "aac", "aiff", "amr", "ac3", "w64", "caf", "wv", "ape"];
     if VIDEO.contains(&first) {
         Some(MediaKind::Video)
     } else if AUDIO.contains(&first) {
@@ -249,16 +209,7 @@ pub(crate) fn is_still_demuxer(format_name: &str, codec: ff::codec::Id, frames: 
     use ff::codec::Id;
     let image_codec = matches!(
         codec,
-        Id::PNG
-            | Id::BMP
-            | Id::TIFF
-            | Id::WEBP
-            | Id::JPEG2000
-            | Id::JPEGLS
-            | Id::QOI
-            | Id::PAM
-            | Id::PPM
-            | Id::PGM
+        Id::PNG | Id::BMP | Id::TIFF | Id::WEBP | Id::JPEG2000 | Id::JPEGLS | Id::QOI | Id::PAM | Id::PPM | Id::PGM
     );
     image_codec && frames <= 1
 }
@@ -278,20 +229,14 @@ fn probe_av(path: &Path, file_len: u64, head: &[u8]) -> Result<MediaInfo, MediaE
     }
 
     let kind = match &video {
-        Some(v) if is_still_demuxer(&format_name, v.parameters().id(), v.frames()) => {
-            MediaKind::Image
-        }
+        Some(v) if is_still_demuxer(&format_name, v.parameters().id(), v.frames()) => MediaKind::Image,
         Some(_) => MediaKind::Video,
         None => MediaKind::Audio,
     };
 
     let codec_name = |s: &ff::format::stream::Stream| {
         let id = s.parameters().id();
-        if id == ff::codec::Id::None {
-            None
-        } else {
-            Some(id.name().to_string())
-        }
+        if id == ff::codec::Id::None { None } else { Some(id.name().to_string()) }
     };
     let video_codec = video.as_ref().and_then(codec_name);
     let audio_codec = audio.as_ref().and_then(codec_name);
@@ -299,26 +244,15 @@ fn probe_av(path: &Path, file_len: u64, head: &[u8]) -> Result<MediaInfo, MediaE
         return Err(MediaError::Unsupported("an unknown video codec".into()));
     }
 
-    let (mut width, mut height, mut rotation_deg, mut frame_rate, mut has_alpha) =
-        (None, None, 0, None, false);
+    let (mut width, mut height, mut rotation_deg, mut frame_rate, mut has_alpha) = (None, None, 0, None, false);
     if let Some(v) = &video {
         let p = v.parameters();
         // SAFETY: codecpar is valid while the stream borrow lives.
-        let (w, h, fmt) = unsafe {
-            (
-                (*p.as_ptr()).width,
-                (*p.as_ptr()).height,
-                (*p.as_ptr()).format,
-            )
-        };
+        let (w, h, fmt) = unsafe { ((*p.as_ptr()).width, (*p.as_ptr()).height, (*p.as_ptr()).format) };
         rotation_deg = stream_rotation(v);
         if w > 0 && h > 0 {
             let (w, h) = (w as u32, h as u32);
-            let (w, h) = if rotation_deg % 180 == 90 {
-                (h, w)
-            } else {
-                (w, h)
-            };
+            let (w, h) = if rotation_deg % 180 == 90 { (h, w) } else { (w, h) };
             width = Some(w);
             height = Some(h);
         }
@@ -350,13 +284,7 @@ fn probe_av(path: &Path, file_len: u64, head: &[u8]) -> Result<MediaInfo, MediaE
 
     Ok(MediaInfo {
         kind,
-        container: Some(container_label(
-            &ictx,
-            &format_name,
-            video_codec.as_deref(),
-            audio_codec.as_deref(),
-            kind,
-        )),
+        container: Some(container_label(&ictx, &format_name, video_codec.as_deref(), audio_codec.as_deref(), kind)),
         video_codec,
         audio_codec,
         width,
@@ -385,11 +313,7 @@ fn container_label(
     let first = format_name.split(',').next().unwrap_or(format_name);
     match first {
         "mov" => {
-            let brand = ictx
-                .metadata()
-                .get("major_brand")
-                .map(|b| b.trim().to_string())
-                .unwrap_or_default();
+            let brand = ictx.metadata().get("major_brand").map(|b| b.trim().to_string()).unwrap_or_default();
             if brand == "qt" {
                 "mov".into()
             } else if kind == MediaKind::Audio || brand.starts_with("M4A") {
@@ -401,11 +325,7 @@ fn container_label(
         "matroska" => {
             let webm_video = video.is_none_or(|c| matches!(c, "vp8" | "vp9" | "av1"));
             let webm_audio = audio.is_none_or(|c| matches!(c, "opus" | "vorbis"));
-            if webm_video && webm_audio {
-                "webm".into()
-            } else {
-                "mkv".into()
-            }
+            if webm_video && webm_audio { "webm".into() } else { "mkv".into() }
         }
         other => other.trim_end_matches("_pipe").to_string(),
     }
@@ -427,12 +347,7 @@ pub(crate) fn stream_rotation(stream: &ff::format::stream::Stream) -> i32 {
             }
         }
     }
-    stream
-        .metadata()
-        .get("rotate")
-        .and_then(|r| r.trim().parse::<i32>().ok())
-        .map(normalise_degrees)
-        .unwrap_or(0)
+    stream.metadata().get("rotate").and_then(|r| r.trim().parse::<i32>().ok()).map(normalise_degrees).unwrap_or(0)
 }
 
 /// Snap any angle to the nearest of 0, 90, 180, 270.
@@ -454,11 +369,7 @@ fn pixel_format_has_alpha(fmt: i32) -> bool {
 
 /// An MP4/MOV lists every sample's byte position in its index; if any lies beyond the end of the file,
 /// the file was cut short (an unfinished copy or download).
-fn check_mov_complete(
-    ictx: &ff::format::context::Input,
-    file_len: u64,
-    kind: MediaKind,
-) -> Result<(), MediaError> {
+fn check_mov_complete(ictx: &ff::format::context::Input, file_len: u64, kind: MediaKind) -> Result<(), MediaError> {
     for stream in ictx.streams() {
         // SAFETY: the stream pointer is valid for the life of ictx; index entries are read-only here.
         let end = unsafe {
@@ -475,10 +386,7 @@ fn check_mov_complete(
         };
         if end > 0 && end as u64 > file_len {
             let pct = (file_len as f64 / end as f64 * 100.0).floor();
-            return Err(MediaError::Truncated {
-                kind,
-                detail: format!("only {pct}% of it is there"),
-            });
+            return Err(MediaError::Truncated { kind, detail: format!("only {pct}% of it is there") });
         }
     }
     Ok(())

@@ -10,9 +10,7 @@ use ffmpeg_next as ff;
 use image::{DynamicImage, RgbImage};
 
 use crate::av;
-use crate::probe::{
-    self, container_duration, main_video_stream, read_head, reject_non_media, stream_rotation,
-};
+use crate::probe::{self, container_duration, main_video_stream, read_head, reject_non_media, stream_rotation};
 use crate::{MediaError, MediaKind};
 
 /// Size of a written thumbnail.
@@ -39,10 +37,7 @@ pub struct ThumbInfo {
 pub fn thumbnail(path: &Path, out: &Path, max_edge: u32) -> Result<ThumbInfo, MediaError> {
     let img = picture(path, Target::Poster, max_edge)?;
     write_picture(&img, out)?;
-    Ok(ThumbInfo {
-        width: img.width(),
-        height: img.height(),
-    })
+    Ok(ThumbInfo { width: img.width(), height: img.height() })
 }
 
 /// The picture shown at `t_s` seconds (the first frame at or after it; the last frame when `t_s` is past
@@ -85,33 +80,20 @@ fn fit(w: u32, h: u32, max_edge: u32) -> (u32, u32) {
 fn image_error(e: image::ImageError) -> MediaError {
     match e {
         image::ImageError::IoError(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
-            MediaError::Truncated {
-                kind: MediaKind::Image,
-                detail: "the picture ends too early".into(),
-            }
+            MediaError::Truncated { kind: MediaKind::Image, detail: "the picture ends too early".into() }
         }
         image::ImageError::IoError(e) => MediaError::Unreadable(e),
         image::ImageError::Unsupported(e) => MediaError::Unsupported(e.to_string()),
-        e => MediaError::Corrupt {
-            kind: MediaKind::Image,
-            detail: e.to_string(),
-        },
+        e => MediaError::Corrupt { kind: MediaKind::Image, detail: e.to_string() },
     }
 }
 
-fn still_picture(
-    path: &Path,
-    format: image::ImageFormat,
-    max_edge: u32,
-) -> Result<RgbImage, MediaError> {
+fn still_picture(path: &Path, format: image::ImageFormat, max_edge: u32) -> Result<RgbImage, MediaError> {
     use image::ImageDecoder;
     let file = File::open(path).map_err(MediaError::Unreadable)?;
-    let mut decoder = image::ImageReader::with_format(BufReader::new(file), format)
-        .into_decoder()
-        .map_err(image_error)?;
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut decoder =
+        image::ImageReader::with_format(BufReader::new(file), format).into_decoder().map_err(image_error)?;
+    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = DynamicImage::from_decoder(decoder).map_err(image_error)?;
     img.apply_orientation(orientation);
     let (tw, th) = fit(img.width(), img.height(), max_edge);
@@ -142,12 +124,7 @@ fn flatten_on_white(img: DynamicImage) -> RgbImage {
     out
 }
 
-fn video_picture(
-    path: &Path,
-    head: &[u8],
-    target: Target,
-    max_edge: u32,
-) -> Result<RgbImage, MediaError> {
+fn video_picture(path: &Path, head: &[u8], target: Target, max_edge: u32) -> Result<RgbImage, MediaError> {
     av::clear_log();
     let mut ictx = av::open_input(path).map_err(|e| probe::open_error(e, head))?;
     reject_non_media(&ictx, head)?;
@@ -160,35 +137,16 @@ fn video_picture(
             } else {
                 MediaKind::Video
             };
-            let start = if s.start_time() == ffi::AV_NOPTS_VALUE {
-                0
-            } else {
-                s.start_time()
-            };
-            (
-                s.index(),
-                stream_rotation(&s),
-                kind,
-                s.parameters(),
-                s.time_base(),
-                start,
-            )
+            let start = if s.start_time() == ffi::AV_NOPTS_VALUE { 0 } else { s.start_time() };
+            (s.index(), stream_rotation(&s), kind, s.parameters(), s.time_base(), start)
         }
         None => {
             let cover = ictx.streams().find(|s| {
                 s.parameters().medium() == Medium::Video
-                    && s.disposition()
-                        .contains(ff::format::stream::Disposition::ATTACHED_PIC)
+                    && s.disposition().contains(ff::format::stream::Disposition::ATTACHED_PIC)
             });
             match cover {
-                Some(s) => (
-                    s.index(),
-                    0,
-                    MediaKind::Image,
-                    s.parameters(),
-                    s.time_base(),
-                    0,
-                ),
+                Some(s) => (s.index(), 0, MediaKind::Image, s.parameters(), s.time_base(), 0),
                 None if ictx.streams().best(Medium::Audio).is_some() => {
                     return Err(MediaError::NoPicture);
                 }
@@ -208,11 +166,7 @@ fn video_picture(
     };
     // SAFETY: reading a plain field of the open format context.
     let container_start = unsafe { (*ictx.as_ptr()).start_time };
-    let container_start = if container_start == ffi::AV_NOPTS_VALUE {
-        0
-    } else {
-        container_start
-    };
+    let container_start = if container_start == ffi::AV_NOPTS_VALUE { 0 } else { container_start };
     let target_pts = seek_to.map(|t| start_pts + (t / f64::from(time_base)).round() as i64);
     if let Some(t) = seek_to.filter(|t| *t > 0.0) {
         let ts = container_start + (t * f64::from(ffi::AV_TIME_BASE)) as i64;
@@ -293,36 +247,21 @@ fn decode_first_at_or_after(
 
 /// Turn a decoded frame upright, scale it to fit `max_edge` (pixel aspect applied) and convert to RGB,
 /// through one libavfilter graph: buffer → scale → transpose/flip → format=rgb24 → buffersink.
-fn to_rgb(
-    frame: &ff::frame::Video,
-    rotation: i32,
-    sar: ff::Rational,
-    max_edge: u32,
-) -> Result<RgbImage, MediaError> {
+fn to_rgb(frame: &ff::frame::Video, rotation: i32, sar: ff::Rational, max_edge: u32) -> Result<RgbImage, MediaError> {
     let filter_err = |e: ff::Error| MediaError::Corrupt {
         kind: MediaKind::Video,
         detail: format!("picture conversion failed: {e}"),
     };
     let (w, h) = (frame.width(), frame.height());
     if w == 0 || h == 0 {
-        return Err(MediaError::Corrupt {
-            kind: MediaKind::Video,
-            detail: "the picture has no pixels".into(),
-        });
+        return Err(MediaError::Corrupt { kind: MediaKind::Video, detail: "the picture has no pixels".into() });
     }
-    let (sar_n, sar_d) = if sar.numerator() > 0 && sar.denominator() > 0 {
-        (sar.numerator(), sar.denominator())
-    } else {
-        (1, 1)
-    };
+    let (sar_n, sar_d) =
+        if sar.numerator() > 0 && sar.denominator() > 0 { (sar.numerator(), sar.denominator()) } else { (1, 1) };
     // Square-pixel width before rotation, then the size after rotation, then fit.
     let square_w = ((f64::from(w) * f64::from(sar_n) / f64::from(sar_d)).round() as u32).max(1);
     let quarter = rotation % 180 == 90;
-    let (dw, dh) = if quarter {
-        (h, square_w)
-    } else {
-        (square_w, h)
-    };
+    let (dw, dh) = if quarter { (h, square_w) } else { (square_w, h) };
     let (tw, th) = fit(dw, dh, max_edge);
     let (sw, sh) = if quarter { (th, tw) } else { (tw, th) };
     let turn = match rotation {
@@ -338,40 +277,27 @@ fn to_rgb(
         .ok_or_else(|| MediaError::Unsupported(format!("pixel format {:?}", frame.format())))?;
 
     let mut graph = ff::filter::Graph::new();
-    let buffer = ff::filter::find("buffer")
-        .ok_or_else(|| MediaError::Unsupported("libavfilter without buffer".into()))?;
+    let buffer =
+        ff::filter::find("buffer").ok_or_else(|| MediaError::Unsupported("libavfilter without buffer".into()))?;
     let sink = ff::filter::find("buffersink")
         .ok_or_else(|| MediaError::Unsupported("libavfilter without buffersink".into()))?;
     graph
         .add(
             &buffer,
             "in",
-            &format!(
-                "video_size={w}x{h}:pix_fmt={pix_name}:time_base=1/25:pixel_aspect={sar_n}/{sar_d}"
-            ),
+            &format!("video_size={w}x{h}:pix_fmt={pix_name}:time_base=1/25:pixel_aspect={sar_n}/{sar_d}"),
         )
         .map_err(filter_err)?;
     graph.add(&sink, "out", "").map_err(filter_err)?;
-    let spec = format!(
-        "scale={sw}:{sh}:flags=lanczos+accurate_rnd+full_chroma_int,setsar=1{turn},format=rgb24"
-    );
-    graph
-        .output("in", 0)
-        .and_then(|p| p.input("out", 0))
-        .and_then(|p| p.parse(&spec))
-        .map_err(filter_err)?;
+    let spec = format!("scale={sw}:{sh}:flags=lanczos+accurate_rnd+full_chroma_int,setsar=1{turn},format=rgb24");
+    graph.output("in", 0).and_then(|p| p.input("out", 0)).and_then(|p| p.parse(&spec)).map_err(filter_err)?;
     graph.validate().map_err(filter_err)?;
 
     let mut src = graph.get("in").ok_or_else(|| filter_err(ff::Error::Bug))?;
     src.source().add(frame).map_err(filter_err)?;
     src.source().flush().map_err(filter_err)?;
     let mut rgb = ff::frame::Video::empty();
-    graph
-        .get("out")
-        .ok_or_else(|| filter_err(ff::Error::Bug))?
-        .sink()
-        .frame(&mut rgb)
-        .map_err(filter_err)?;
+    graph.get("out").ok_or_else(|| filter_err(ff::Error::Bug))?.sink().frame(&mut rgb).map_err(filter_err)?;
 
     let (ow, oh) = (rgb.width(), rgb.height());
     let stride = rgb.stride(0);
@@ -388,15 +314,8 @@ fn to_rgb(
 /// same folder renamed into place.
 fn write_picture(img: &RgbImage, out: &Path) -> Result<(), MediaError> {
     let output = |e: &dyn std::fmt::Display| MediaError::Output(e.to_string());
-    let ext = out
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let dir = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let ext = out.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut tmp = tempfile_in(dir).map_err(|e| output(&e))?;
     {
         let mut w = BufWriter::new(&mut tmp.1);

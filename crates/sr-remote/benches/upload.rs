@@ -23,14 +23,8 @@ fn main() {
         run_emulator(&dir);
         return;
     }
-    let bytes: u64 = std::env::var("BENCH_BYTES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1 << 30);
-    let rounds: usize = std::env::var("BENCH_ROUNDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(3);
+    let bytes: u64 = std::env::var("BENCH_BYTES").ok().and_then(|s| s.parse().ok()).unwrap_or(1 << 30);
+    let rounds: usize = std::env::var("BENCH_ROUNDS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
     let work = tempfile::tempdir().expect("temp dir");
     let file = work.path().join("bench.bin");
     write_file(&file, bytes);
@@ -43,16 +37,11 @@ fn main() {
         .spawn()
         .expect("start emulator child");
     let mut base = String::new();
-    BufReader::new(child.stdout.take().expect("child stdout"))
-        .read_line(&mut base)
-        .expect("emulator base url");
+    BufReader::new(child.stdout.take().expect("child stdout")).read_line(&mut base).expect("emulator base url");
     let base = base.trim().to_owned();
     let upload_url = format!("{base}/api/v1/files/upload");
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     let client = Client::new(RemoteConfig::new(
         &base,
         &base,
@@ -64,17 +53,10 @@ fn main() {
     // Warm the connection pool with a small upload, then take the baseline.
     rt.block_on(async {
         let up = client
-            .upload(
-                UploadRequest::new(UploadSource::Bytes(vec![1u8; 1 << 20].into()), "warm"),
-                |_| {},
-                None,
-            )
+            .upload(UploadRequest::new(UploadSource::Bytes(vec![1u8; 1 << 20].into()), "warm"), |_| {}, None)
             .await
             .expect("warm-up upload");
-        client
-            .delete_file(&up.file_id)
-            .await
-            .expect("delete warm-up");
+        client.delete_file(&up.file_id).await.expect("delete warm-up");
     });
     let baseline = status_kb("VmRSS");
     let peak = Arc::new(AtomicU64::new(baseline));
@@ -93,11 +75,7 @@ fn main() {
     let mut curl_secs = Vec::new();
     for round in 0..rounds {
         let client_first = round % 2 == 0;
-        for which in if client_first {
-            ["client", "curl"]
-        } else {
-            ["curl", "client"]
-        } {
+        for which in if client_first { ["client", "curl"] } else { ["curl", "client"] } {
             if which == "client" {
                 let (secs, id) = rt.block_on(upload_once(&client, &file, false));
                 client_secs.push(secs);
@@ -126,27 +104,13 @@ fn main() {
     let client_mbs = mb_s(bytes, median(&mut client_secs));
     let curl_mbs = mb_s(bytes, median(&mut curl_secs));
     let ratio = client_mbs / curl_mbs;
-    println!(
-        "file: {:.1} MiB, rounds: {rounds}",
-        bytes as f64 / (1 << 20) as f64
-    );
+    println!("file: {:.1} MiB, rounds: {rounds}", bytes as f64 / (1 << 20) as f64);
     println!("client (median):        {client_mbs:8.1} MB/s");
     println!("curl   (median):        {curl_mbs:8.1} MB/s");
-    println!(
-        "client / curl:          {ratio:8.2}x   (target >= 0.90) {}",
-        verdict(ratio >= 0.9)
-    );
-    println!(
-        "client + blake3 hash:   {:8.1} MB/s",
-        mb_s(bytes, hash_secs)
-    );
-    println!(
-        "client peak RSS growth: {peak_growth_mb:8.1} MB   (target < 64) {}",
-        verdict(peak_growth_mb < 64.0)
-    );
-    println!(
-        "client VmHWM:           {hwm_mb:8.1} MB (whole process, includes the fixture writer)"
-    );
+    println!("client / curl:          {ratio:8.2}x   (target >= 0.90) {}", verdict(ratio >= 0.9));
+    println!("client + blake3 hash:   {:8.1} MB/s", mb_s(bytes, hash_secs));
+    println!("client peak RSS growth: {peak_growth_mb:8.1} MB   (target < 64) {}", verdict(peak_growth_mb < 64.0));
+    println!("client VmHWM:           {hwm_mb:8.1} MB (whole process, includes the fixture writer)");
 
     drop(child.stdin.take()); // the child stops when its stdin closes
     let _ = child.wait();
@@ -156,10 +120,7 @@ async fn upload_once(client: &Client, file: &Path, hash: bool) -> (f64, String) 
     let started = Instant::now();
     let up = client
         .upload(
-            UploadRequest {
-                compute_hash: hash,
-                ..UploadRequest::new(UploadSource::Path(file.to_owned()), "x")
-            },
+            UploadRequest { compute_hash: hash, ..UploadRequest::new(UploadSource::Path(file.to_owned()), "x") },
             |_| {},
             None,
         )
@@ -178,27 +139,16 @@ fn curl_once(url: &str, file: &Path) -> (f64, String) {
         .expect("curl is installed");
     let secs = started.elapsed().as_secs_f64();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("curl got JSON");
-    let id = json["fileId"]
-        .as_str()
-        .unwrap_or_else(|| panic!("curl upload failed: {json}"))
-        .to_owned();
+    let id = json["fileId"].as_str().unwrap_or_else(|| panic!("curl upload failed: {json}")).to_owned();
     (secs, id)
 }
 
 fn run_emulator(dir: &str) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     rt.block_on(async {
         let mut cfg = sr_emulator::EmulatorConfig::with_keys(dir, KEY, "public_bench_key");
-        cfg.limits = sr_emulator::PlanLimits {
-            max_file_bytes: u64::MAX / 4,
-            max_video_bytes: u64::MAX / 4,
-        };
-        let handle = sr_emulator::start(cfg, "127.0.0.1:0".parse().expect("addr"))
-            .await
-            .expect("emulator");
+        cfg.limits = sr_emulator::PlanLimits { max_file_bytes: u64::MAX / 4, max_video_bytes: u64::MAX / 4 };
+        let handle = sr_emulator::start(cfg, "127.0.0.1:0".parse().expect("addr")).await.expect("emulator");
         println!("{}", handle.base_url());
         std::io::stdout().flush().expect("flush");
         // Serve until the parent closes our stdin.
@@ -229,10 +179,7 @@ fn write_file(path: &Path, bytes: u64) {
         left -= n as u64;
     }
     // Written back to disk before measuring, so the first round does not compete with the writeback.
-    f.into_inner()
-        .expect("flush fixture")
-        .sync_all()
-        .expect("sync fixture");
+    f.into_inner().expect("flush fixture").sync_all().expect("sync fixture");
 }
 
 /// A `kB` line of /proc/self/status, in kB.
@@ -258,11 +205,7 @@ fn median(v: &mut [f64]) -> f64 {
 }
 
 fn last<'a>(which: &str, client: &'a [f64], curl: &'a [f64]) -> &'a f64 {
-    if which == "client" {
-        client.last().expect("a client round")
-    } else {
-        curl.last().expect("a curl round")
-    }
+    if which == "client" { client.last().expect("a client round") } else { curl.last().expect("a curl round") }
 }
 
 fn verdict(ok: bool) -> &'static str {

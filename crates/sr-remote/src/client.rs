@@ -58,14 +58,11 @@ impl Client {
         if let RemoteAuth::PrivateKey(key) = &config.auth
             && key.is_empty()
         {
-            return Err(RemoteError::Config {
-                message: "The private key is empty.".into(),
-            });
+            return Err(RemoteError::Config { message: "The private key is empty.".into() });
         }
         let user_agent = concat!("stockroom-sr-remote/", env!("CARGO_PKG_VERSION"));
-        let started = |e: reqwest::Error| RemoteError::Config {
-            message: format!("The HTTP client could not start ({e})."),
-        };
+        let started =
+            |e: reqwest::Error| RemoteError::Config { message: format!("The HTTP client could not start ({e}).") };
         let http = reqwest::Client::builder()
             .connect_timeout(timeouts.connect)
             .read_timeout(timeouts.read)
@@ -77,14 +74,7 @@ impl Client {
             .user_agent(user_agent)
             .build()
             .map_err(started)?;
-        Ok(Client {
-            http,
-            upload_http,
-            timeouts,
-            config: Arc::new(config),
-            api_base,
-            upload_url,
-        })
+        Ok(Client { http, upload_http, timeouts, config: Arc::new(config), api_base, upload_url })
     }
 
     pub fn config(&self) -> &RemoteConfig {
@@ -142,9 +132,7 @@ impl Client {
         let part = Part::stream_with_length(Body::wrap_stream(stream), total)
             .file_name(request.file_name.clone())
             .mime_str("application/octet-stream")
-            .map_err(|e| RemoteError::Config {
-                message: format!("Bad content type ({e})."),
-            })?;
+            .map_err(|e| RemoteError::Config { message: format!("Bad content type ({e}).") })?;
 
         let mut form = Form::new();
         for (name, value) in request.form_fields() {
@@ -164,10 +152,7 @@ impl Client {
         // The file goes last, so the server sees every option before the bytes.
         form = form.part("file", part);
 
-        let mut rb = self
-            .upload_http
-            .post(self.upload_url.clone())
-            .multipart(form);
+        let mut rb = self.upload_http.post(self.upload_url.clone()).multipart(form);
         if let RemoteAuth::PrivateKey(key) = &self.config.auth {
             rb = rb.basic_auth(key.expose(), Some(""));
         }
@@ -178,10 +163,7 @@ impl Client {
             }
             if let Some(source) = tap.take_read_error() {
                 return match &request.source {
-                    upload::UploadSource::Path(path) => RemoteError::LocalFile {
-                        path: path.clone(),
-                        source,
-                    },
+                    upload::UploadSource::Path(path) => RemoteError::LocalFile { path: path.clone(), source },
                     upload::UploadSource::Bytes(_) => error::from_transport(&e, tap.sent(), total),
                 };
             }
@@ -235,16 +217,11 @@ impl Client {
             .map_err(|e| error::from_transport(&e, 0, 0))?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| error::from_transport(&e, 0, 0))?;
+        let body = response.bytes().await.map_err(|e| error::from_transport(&e, 0, 0))?;
         if !status.is_success() {
             let inner = error::from_response_parts(status, &headers, &body);
             return Err(match inner {
-                RemoteError::Server { .. }
-                | RemoteError::RateLimited { .. }
-                | RemoteError::Network { .. } => inner,
+                RemoteError::Server { .. } | RemoteError::RateLimited { .. } | RemoteError::Network { .. } => inner,
                 other => RemoteError::Authentication {
                     message: format!(
                         "The upload sign-in service refused to sign the upload (HTTP {}: {}).",
@@ -275,11 +252,7 @@ impl Client {
         let mut all = Vec::new();
         let policy = RetryPolicy::default();
         loop {
-            let page_query = ListQuery {
-                skip: Some(skip),
-                limit: Some(limit),
-                ..query.clone()
-            };
+            let page_query = ListQuery { skip: Some(skip), limit: Some(limit), ..query.clone() };
             let page = with_retry(&policy, || self.list_files(&page_query)).await?;
             if page.is_empty() {
                 return Ok(all);
@@ -303,14 +276,8 @@ impl Client {
 
     /// Updates tags, custom metadata, coordinates, description or AI tags ([`FileUpdate::Details`]), or the
     /// publication status ([`FileUpdate::Publish`]). Returns the updated file.
-    pub async fn update_file_details(
-        &self,
-        file_id: &str,
-        update: impl Into<FileUpdate>,
-    ) -> Result<File, RemoteError> {
-        let rb = self
-            .api(Method::PATCH, &["v1", "files", file_id, "details"])?
-            .json(&update.into());
+    pub async fn update_file_details(&self, file_id: &str, update: impl Into<FileUpdate>) -> Result<File, RemoteError> {
+        let rb = self.api(Method::PATCH, &["v1", "files", file_id, "details"])?.json(&update.into());
         self.call_json(rb).await
     }
 
@@ -324,9 +291,8 @@ impl Client {
     /// [`RemoteError::NotFound`] (`missing_file_ids`) and deletes nothing; a 207 is returned as an outcome
     /// with per-id `errors`.
     pub async fn bulk_delete(&self, file_ids: &[String]) -> Result<BulkOutcome, RemoteError> {
-        let rb = self
-            .api(Method::POST, &["v1", "files", "batch", "deleteByFileIds"])?
-            .json(&json!({ "fileIds": file_ids }));
+        let rb =
+            self.api(Method::POST, &["v1", "files", "batch", "deleteByFileIds"])?.json(&json!({ "fileIds": file_ids }));
         self.call_bulk(rb, "successfullyDeletedFileIds").await
     }
 
@@ -343,23 +309,14 @@ impl Client {
             "destinationPath": destination_path,
             "includeFileVersions": include_file_versions,
         });
-        let rb = self
-            .api(Method::POST, &["v1", "files", "copy"])?
-            .json(&body);
+        let rb = self.api(Method::POST, &["v1", "files", "copy"])?.json(&body);
         self.call_empty(rb).await
     }
 
     /// Moves a file (all versions) into `destination_path` (a folder).
-    pub async fn move_file(
-        &self,
-        source_file_path: &str,
-        destination_path: &str,
-    ) -> Result<(), RemoteError> {
-        let body =
-            json!({ "sourceFilePath": source_file_path, "destinationPath": destination_path });
-        let rb = self
-            .api(Method::POST, &["v1", "files", "move"])?
-            .json(&body);
+    pub async fn move_file(&self, source_file_path: &str, destination_path: &str) -> Result<(), RemoteError> {
+        let body = json!({ "sourceFilePath": source_file_path, "destinationPath": destination_path });
+        let rb = self.api(Method::POST, &["v1", "files", "move"])?.json(&body);
         self.call_empty(rb).await
     }
 
@@ -371,57 +328,34 @@ impl Client {
         purge_cache: bool,
     ) -> Result<RenameOutcome, RemoteError> {
         let body = json!({ "filePath": file_path, "newFileName": new_file_name, "purgeCache": purge_cache });
-        let rb = self
-            .api(Method::PUT, &["v1", "files", "rename"])?
-            .json(&body);
+        let rb = self.api(Method::PUT, &["v1", "files", "rename"])?.json(&body);
         let (status, headers, body) = self.call_raw(rb).await?;
         let json: Value = parse_or_empty(&headers, &body)?;
         if status == StatusCode::MULTI_STATUS {
-            let message = json
-                .get("message")
-                .and_then(Value::as_str)
-                .unwrap_or("the cache purge failed")
-                .to_owned();
+            let message = json.get("message").and_then(Value::as_str).unwrap_or("the cache purge failed").to_owned();
             return Ok(RenameOutcome::RenamedPurgeFailed { message });
         }
         Ok(RenameOutcome::Renamed {
-            purge_request_id: json
-                .get("purgeRequestId")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
+            purge_request_id: json.get("purgeRequestId").and_then(Value::as_str).map(str::to_owned),
         })
     }
 
     /// Adds tags to up to 50 files (current versions).
-    pub async fn add_tags(
-        &self,
-        file_ids: &[String],
-        tags: &[String],
-    ) -> Result<BulkOutcome, RemoteError> {
-        let rb = self
-            .api(Method::POST, &["v1", "files", "addTags"])?
-            .json(&json!({ "fileIds": file_ids, "tags": tags }));
+    pub async fn add_tags(&self, file_ids: &[String], tags: &[String]) -> Result<BulkOutcome, RemoteError> {
+        let rb =
+            self.api(Method::POST, &["v1", "files", "addTags"])?.json(&json!({ "fileIds": file_ids, "tags": tags }));
         self.call_bulk(rb, "successfullyUpdatedFileIds").await
     }
 
     /// Removes tags from up to 50 files.
-    pub async fn remove_tags(
-        &self,
-        file_ids: &[String],
-        tags: &[String],
-    ) -> Result<BulkOutcome, RemoteError> {
-        let rb = self
-            .api(Method::POST, &["v1", "files", "removeTags"])?
-            .json(&json!({ "fileIds": file_ids, "tags": tags }));
+    pub async fn remove_tags(&self, file_ids: &[String], tags: &[String]) -> Result<BulkOutcome, RemoteError> {
+        let rb =
+            self.api(Method::POST, &["v1", "files", "removeTags"])?.json(&json!({ "fileIds": file_ids, "tags": tags }));
         self.call_bulk(rb, "successfullyUpdatedFileIds").await
     }
 
     /// Removes AI tags (by name) from up to 50 files.
-    pub async fn remove_ai_tags(
-        &self,
-        file_ids: &[String],
-        ai_tags: &[String],
-    ) -> Result<BulkOutcome, RemoteError> {
+    pub async fn remove_ai_tags(&self, file_ids: &[String], ai_tags: &[String]) -> Result<BulkOutcome, RemoteError> {
         let rb = self
             .api(Method::POST, &["v1", "files", "removeAITags"])?
             .json(&json!({ "fileIds": file_ids, "AITags": ai_tags }));
@@ -438,32 +372,19 @@ impl Client {
     }
 
     pub async fn get_version(&self, file_id: &str, version_id: &str) -> Result<File, RemoteError> {
-        let rb = self.api(
-            Method::GET,
-            &["v1", "files", file_id, "versions", version_id],
-        )?;
+        let rb = self.api(Method::GET, &["v1", "files", file_id, "versions", version_id])?;
         self.call_json(rb).await
     }
 
     /// Deletes a non-current version (the current one cannot be deleted: [`RemoteError::Validation`]).
     pub async fn delete_version(&self, file_id: &str, version_id: &str) -> Result<(), RemoteError> {
-        let rb = self.api(
-            Method::DELETE,
-            &["v1", "files", file_id, "versions", version_id],
-        )?;
+        let rb = self.api(Method::DELETE, &["v1", "files", file_id, "versions", version_id])?;
         self.call_empty(rb).await
     }
 
     /// Makes `version_id` the current version; returns the file as it now is.
-    pub async fn restore_version(
-        &self,
-        file_id: &str,
-        version_id: &str,
-    ) -> Result<File, RemoteError> {
-        let rb = self.api(
-            Method::PUT,
-            &["v1", "files", file_id, "versions", version_id, "restore"],
-        )?;
+    pub async fn restore_version(&self, file_id: &str, version_id: &str) -> Result<File, RemoteError> {
+        let rb = self.api(Method::PUT, &["v1", "files", file_id, "versions", version_id, "restore"])?;
         self.call_json(rb).await
     }
 
@@ -475,9 +396,7 @@ impl Client {
 
     /// Technical metadata of a delivery URL of this account (`GET /v1/metadata?url=`).
     pub async fn url_metadata(&self, url: &str) -> Result<FileMetadata, RemoteError> {
-        let rb = self
-            .api(Method::GET, &["v1", "metadata"])?
-            .query(&[("url", url)]);
+        let rb = self.api(Method::GET, &["v1", "metadata"])?.query(&[("url", url)]);
         self.call_json(rb).await
     }
 
@@ -488,9 +407,7 @@ impl Client {
         &self,
         field: &NewCustomMetadataField,
     ) -> Result<CustomMetadataField, RemoteError> {
-        let rb = self
-            .api(Method::POST, &["v1", "customMetadataFields"])?
-            .json(field);
+        let rb = self.api(Method::POST, &["v1", "customMetadataFields"])?.json(field);
         self.call_json(rb).await
     }
 
@@ -498,9 +415,7 @@ impl Client {
         &self,
         include_deleted: bool,
     ) -> Result<Vec<CustomMetadataField>, RemoteError> {
-        let rb = self
-            .api(Method::GET, &["v1", "customMetadataFields"])?
-            .query(&[("includeDeleted", include_deleted)]);
+        let rb = self.api(Method::GET, &["v1", "customMetadataFields"])?.query(&[("includeDeleted", include_deleted)]);
         self.call_json(rb).await
     }
 
@@ -509,9 +424,7 @@ impl Client {
         field_id: &str,
         update: &CustomMetadataFieldUpdate,
     ) -> Result<CustomMetadataField, RemoteError> {
-        let rb = self
-            .api(Method::PATCH, &["v1", "customMetadataFields", field_id])?
-            .json(update);
+        let rb = self.api(Method::PATCH, &["v1", "customMetadataFields", field_id])?.json(update);
         self.call_json(rb).await
     }
 
@@ -525,11 +438,7 @@ impl Client {
     // Folders
 
     /// Creates `folder_name` inside `parent_folder_path` (missing parents are created).
-    pub async fn create_folder(
-        &self,
-        folder_name: &str,
-        parent_folder_path: &str,
-    ) -> Result<(), RemoteError> {
+    pub async fn create_folder(&self, folder_name: &str, parent_folder_path: &str) -> Result<(), RemoteError> {
         let body = json!({ "folderName": folder_name, "parentFolderPath": parent_folder_path });
         let rb = self.api(Method::POST, &["v1", "folder"])?.json(&body);
         self.call_empty(rb).await
@@ -537,9 +446,7 @@ impl Client {
 
     /// Deletes a folder with everything in it.
     pub async fn delete_folder(&self, folder_path: &str) -> Result<(), RemoteError> {
-        let rb = self
-            .api(Method::DELETE, &["v1", "folder"])?
-            .json(&json!({ "folderPath": folder_path }));
+        let rb = self.api(Method::DELETE, &["v1", "folder"])?.json(&json!({ "folderPath": folder_path }));
         self.call_empty(rb).await
     }
 
@@ -559,13 +466,8 @@ impl Client {
     }
 
     /// Starts moving `source_folder_path` into `destination_path`; returns the job id.
-    pub async fn move_folder(
-        &self,
-        source_folder_path: &str,
-        destination_path: &str,
-    ) -> Result<String, RemoteError> {
-        let body =
-            json!({ "sourceFolderPath": source_folder_path, "destinationPath": destination_path });
+    pub async fn move_folder(&self, source_folder_path: &str, destination_path: &str) -> Result<String, RemoteError> {
+        let body = json!({ "sourceFolderPath": source_folder_path, "destinationPath": destination_path });
         self.job(&["v1", "bulkJobs", "moveFolder"], body).await
     }
 
@@ -606,9 +508,7 @@ impl Client {
         struct Purge {
             request_id: String,
         }
-        let rb = self
-            .api(Method::POST, &["v1", "files", "purge"])?
-            .json(&json!({ "url": url }));
+        let rb = self.api(Method::POST, &["v1", "files", "purge"])?.json(&json!({ "url": url }));
         let purge: Purge = self.call_json(rb).await?;
         Ok(purge.request_id)
     }
@@ -636,29 +536,16 @@ impl Client {
             });
         };
         let url = join(&self.api_base, segments)?;
-        Ok(self
-            .http
-            .request(method, url)
-            .timeout(MANAGEMENT_DEADLINE)
-            .basic_auth(key.expose(), Some("")))
+        Ok(self.http.request(method, url).timeout(MANAGEMENT_DEADLINE).basic_auth(key.expose(), Some("")))
     }
 
     /// Sends, reads the whole (small) body, and maps any non-2xx status to its error. Returns the status so
     /// bulk calls can tell 200 from 207.
-    async fn call_raw(
-        &self,
-        rb: RequestBuilder,
-    ) -> Result<(StatusCode, HeaderMap, Bytes), RemoteError> {
-        let response = rb
-            .send()
-            .await
-            .map_err(|e| error::from_transport(&e, 0, 0))?;
+    async fn call_raw(&self, rb: RequestBuilder) -> Result<(StatusCode, HeaderMap, Bytes), RemoteError> {
+        let response = rb.send().await.map_err(|e| error::from_transport(&e, 0, 0))?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| error::from_transport(&e, 0, 0))?;
+        let body = response.bytes().await.map_err(|e| error::from_transport(&e, 0, 0))?;
         if status.is_success() {
             Ok((status, headers, body))
         } else {
@@ -687,27 +574,16 @@ impl Client {
         self.call_ok(rb).await.map(|_| ())
     }
 
-    async fn call_bulk(
-        &self,
-        rb: RequestBuilder,
-        success_key: &str,
-    ) -> Result<BulkOutcome, RemoteError> {
+    async fn call_bulk(&self, rb: RequestBuilder, success_key: &str) -> Result<BulkOutcome, RemoteError> {
         let (_, headers, body) = self.call_raw(rb).await?;
         let json: Value = parse_or_empty(&headers, &body)?;
         let succeeded = json
             .get(success_key)
             .and_then(Value::as_array)
-            .map(|ids| {
-                ids.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
+            .map(|ids| ids.iter().filter_map(Value::as_str).map(str::to_owned).collect())
             .unwrap_or_default();
         let errors = match json.get("errors") {
-            Some(e) if !e.is_null() => {
-                serde_json::from_value(e.clone()).map_err(|e| invalid(&headers, e))?
-            }
+            Some(e) if !e.is_null() => serde_json::from_value(e.clone()).map_err(|e| invalid(&headers, e))?,
             _ => Vec::new(),
         };
         Ok(BulkOutcome { succeeded, errors })
@@ -715,13 +591,10 @@ impl Client {
 }
 
 fn parse_base(what: &str, raw: &str) -> Result<Url, RemoteError> {
-    let url = Url::parse(raw.trim()).map_err(|e| RemoteError::Config {
-        message: format!("The {what} '{raw}' is not a valid URL ({e})."),
-    })?;
+    let url = Url::parse(raw.trim())
+        .map_err(|e| RemoteError::Config { message: format!("The {what} '{raw}' is not a valid URL ({e}).") })?;
     if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
-        return Err(RemoteError::Config {
-            message: format!("The {what} '{raw}' must start with https://."),
-        });
+        return Err(RemoteError::Config { message: format!("The {what} '{raw}' must start with https://.") });
     }
     Ok(url)
 }
@@ -730,9 +603,7 @@ fn parse_base(what: &str, raw: &str) -> Result<Url, RemoteError> {
 fn join(base: &Url, segments: &[&str]) -> Result<Url, RemoteError> {
     let mut url = base.clone();
     url.path_segments_mut()
-        .map_err(|()| RemoteError::Config {
-            message: format!("The address '{base}' cannot take a path."),
-        })?
+        .map_err(|()| RemoteError::Config { message: format!("The address '{base}' cannot take a path.") })?
         .pop_if_empty()
         .extend(segments);
     Ok(url)
@@ -751,10 +622,7 @@ fn parse_or_empty(headers: &HeaderMap, body: &[u8]) -> Result<Value, RemoteError
 }
 
 fn invalid(headers: &HeaderMap, e: impl std::fmt::Display) -> RemoteError {
-    RemoteError::InvalidResponse {
-        message: e.to_string(),
-        request_id: error::request_id(headers),
-    }
+    RemoteError::InvalidResponse { message: e.to_string(), request_id: error::request_id(headers) }
 }
 
 fn other_message(err: &RemoteError) -> String {
@@ -787,56 +655,31 @@ mod tests {
     fn ids_are_percent_encoded_as_path_segments() {
         let base = Url::parse("http://127.0.0.1:9/prefix/").unwrap();
         let url = join(&base, &["v1", "files", "a/b?c", "details"]).unwrap();
-        assert_eq!(
-            url.as_str(),
-            "http://127.0.0.1:9/prefix/v1/files/a%2Fb%3Fc/details"
-        );
+        assert_eq!(url.as_str(), "http://127.0.0.1:9/prefix/v1/files/a%2Fb%3Fc/details");
         let bare = Url::parse("https://api.imagekit.io").unwrap();
-        assert_eq!(
-            join(&bare, &["v1", "files"]).unwrap().as_str(),
-            "https://api.imagekit.io/v1/files"
-        );
+        assert_eq!(join(&bare, &["v1", "files"]).unwrap().as_str(), "https://api.imagekit.io/v1/files");
     }
 
     #[test]
     fn bad_settings_are_config_errors_not_panics() {
-        assert!(matches!(
-            Client::new(config("not a url")),
-            Err(RemoteError::Config { .. })
-        ));
-        assert!(matches!(
-            Client::new(config("ftp://example.com")),
-            Err(RemoteError::Config { .. })
-        ));
+        assert!(matches!(Client::new(config("not a url")), Err(RemoteError::Config { .. })));
+        assert!(matches!(Client::new(config("ftp://example.com")), Err(RemoteError::Config { .. })));
         let empty_key = RemoteConfig::new(
             "https://api.imagekit.io",
             "https://upload.imagekit.io",
             "https://ik.imagekit.io/demo",
             RemoteAuth::PrivateKey(Secret::new("")),
         );
-        assert!(matches!(
-            Client::new(empty_key),
-            Err(RemoteError::Config { .. })
-        ));
+        assert!(matches!(Client::new(empty_key), Err(RemoteError::Config { .. })));
     }
 
     #[test]
     fn upload_url_and_basic_auth_header() {
         let client = Client::new(config("https://upload.imagekit.io")).unwrap();
-        assert_eq!(
-            client.upload_url.as_str(),
-            "https://upload.imagekit.io/api/v1/files/upload"
-        );
-        let req = client
-            .api(Method::GET, &["v1", "files"])
-            .unwrap()
-            .build()
-            .unwrap();
+        assert_eq!(client.upload_url.as_str(), "https://upload.imagekit.io/api/v1/files/upload");
+        let req = client.api(Method::GET, &["v1", "files"]).unwrap().build().unwrap();
         // base64("private_key_test:")
-        assert_eq!(
-            req.headers()["authorization"],
-            "Basic cHJpdmF0ZV9rZXlfdGVzdDo="
-        );
+        assert_eq!(req.headers()["authorization"], "Basic cHJpdmF0ZV9rZXlfdGVzdDo=");
     }
 
     #[test]
@@ -857,11 +700,7 @@ mod tests {
     #[test]
     fn secret_never_shows_in_debug_output() {
         let client = Client::new(config("https://api.imagekit.io")).unwrap();
-        let printed = format!(
-            "{client:?} {:?} {}",
-            client.config(),
-            Secret::new("private_key_test")
-        );
+        let printed = format!("{client:?} {:?} {}", client.config(), Secret::new("private_key_test"));
         assert!(!printed.contains("private_key_test"), "{printed}");
         assert!(printed.contains("***"));
     }
@@ -872,15 +711,9 @@ mod tests {
             "https://api.imagekit.io",
             "https://upload.imagekit.io",
             "https://ik.imagekit.io/demo",
-            RemoteAuth::AuthEndpoint {
-                public_key: "public_x".into(),
-                url: "https://example.com/auth".into(),
-            },
+            RemoteAuth::AuthEndpoint { public_key: "public_x".into(), url: "https://example.com/auth".into() },
         );
         let client = Client::new(cfg).unwrap();
-        assert!(matches!(
-            client.api(Method::GET, &["v1", "files"]),
-            Err(RemoteError::Config { .. })
-        ));
+        assert!(matches!(client.api(Method::GET, &["v1", "files"]), Err(RemoteError::Config { .. })));
     }
 }

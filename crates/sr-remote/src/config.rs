@@ -72,10 +72,7 @@ pub struct Timeouts {
 
 impl Default for Timeouts {
     fn default() -> Self {
-        Timeouts {
-            connect: Duration::from_secs(10),
-            read: Duration::from_secs(60),
-        }
+        Timeouts { connect: Duration::from_secs(10), read: Duration::from_secs(60) }
     }
 }
 
@@ -109,11 +106,6 @@ impl RemoteConfig {
 
     /// The public ImageKit hosts for an account whose URL endpoint is `url_endpoint`.
     pub fn imagekit(url_endpoint: impl Into<String>, auth: RemoteAuth) -> Self {
-        Self::new(
-            "https://api.imagekit.io",
-            "https://upload.imagekit.io",
-            url_endpoint,
-            auth,
-        )
+        Self::new("https://api.imagekit.io", "https://upload.imagekit.io", url_endpoint, auth)
     }
 }

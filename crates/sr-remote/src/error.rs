@@ -16,74 +16,41 @@ use serde_json::Value;
 pub enum RemoteError {
     /// 401/403: the key (or the upload token) was not accepted, or the account is disabled or over quota.
     #[error("The media library rejected the key: {message} Check your private key in Settings.")]
-    Authentication {
-        message: String,
-        request_id: Option<String>,
-    },
+    Authentication { message: String, request_id: Option<String> },
 
     /// 400: a parameter was missing or invalid. `errors` holds the per-field messages when the remote sent
     /// them (custom-metadata schemas).
     #[error("The media library refused the request: {message}")]
-    Validation {
-        message: String,
-        errors: Option<Value>,
-        request_id: Option<String>,
-    },
+    Validation { message: String, errors: Option<Value>, request_id: Option<String> },
 
     /// 404: the file, version, folder or field does not exist (any more). For bulk calls
     /// `missing_file_ids` lists the ids that were not found; nothing was changed.
-    #[error(
-        "The media library could not find it: {message} It may have been deleted or moved; refresh and try again."
-    )]
-    NotFound {
-        message: String,
-        missing_file_ids: Vec<String>,
-        reason: Option<String>,
-        request_id: Option<String>,
-    },
+    #[error("The media library could not find it: {message} It may have been deleted or moved; refresh and try again.")]
+    NotFound { message: String, missing_file_ids: Vec<String>, reason: Option<String>, request_id: Option<String> },
 
     /// 409: the target already exists (for example a rename onto an existing name). Never retried.
     #[error("That name is already taken in the media library: {message} Choose another name.")]
-    Conflict {
-        message: String,
-        request_id: Option<String>,
-    },
+    Conflict { message: String, request_id: Option<String> },
 
     /// 429: too many requests. Wait `retry_after` before the next call.
     #[error("The media library asked us to slow down. Trying again in {} s.", retry_after.as_secs_f64().ceil())]
-    RateLimited {
-        retry_after: Duration,
-        request_id: Option<String>,
-    },
+    RateLimited { retry_after: Duration, request_id: Option<String> },
 
     /// 207 on a call where only part of the work was done and the rest cannot be expressed in the result.
     #[error("The media library did only part of the work: {message}")]
-    PartialSuccess {
-        message: String,
-        request_id: Option<String>,
-    },
+    PartialSuccess { message: String, request_id: Option<String> },
 
     /// 5xx: a failure on the remote's side.
     #[error(
         "The media library had a problem on its side (HTTP {status}): {message} Please try again in a few minutes."
     )]
-    Server {
-        status: u16,
-        message: String,
-        request_id: Option<String>,
-    },
+    Server { status: u16, message: String, request_id: Option<String> },
 
     /// The connection could not be made, broke, or went silent. `sent_bytes` counts body bytes handed to the
     /// transport; `maybe_delivered` is true when the request may have reached the server and been acted on
     /// (so a blind retry of a non-idempotent call could duplicate it).
-    #[error(
-        "Could not reach the media library: {message}. Check the internet connection and try again."
-    )]
-    Network {
-        message: String,
-        sent_bytes: u64,
-        maybe_delivered: bool,
-    },
+    #[error("Could not reach the media library: {message}. Check the internet connection and try again.")]
+    Network { message: String, sent_bytes: u64, maybe_delivered: bool },
 
     /// The caller cancelled the call.
     #[error("The upload was cancelled.")]
@@ -99,18 +66,11 @@ pub enum RemoteError {
 
     /// Any other HTTP status the API does not document.
     #[error("The media library answered with an unexpected status (HTTP {status}): {message}")]
-    UnexpectedStatus {
-        status: u16,
-        message: String,
-        request_id: Option<String>,
-    },
+    UnexpectedStatus { status: u16, message: String, request_id: Option<String> },
 
     /// A success status whose body could not be understood.
     #[error("The media library sent an answer Stockroom does not understand: {message}")]
-    InvalidResponse {
-        message: String,
-        request_id: Option<String>,
-    },
+    InvalidResponse { message: String, request_id: Option<String> },
 
     /// The client was configured with something unusable (for example a malformed base URL), or a call
     /// needs credentials the configuration does not have.
@@ -164,9 +124,7 @@ impl RemoteError {
             RemoteError::Conflict { .. } => 409,
             RemoteError::RateLimited { .. } => 429,
             RemoteError::PartialSuccess { .. } => 207,
-            RemoteError::Server { status, .. } | RemoteError::UnexpectedStatus { status, .. } => {
-                *status
-            }
+            RemoteError::Server { status, .. } | RemoteError::UnexpectedStatus { status, .. } => *status,
             _ => return None,
         })
     }
@@ -184,12 +142,8 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
 /// How long a 429 asks us to wait: `X-RateLimit-Reset` (in **milliseconds**, the precise one) when present,
 /// else `Retry-After` (seconds); one second when neither is usable.
 pub(crate) fn rate_limit_wait(headers: &HeaderMap) -> Duration {
-    let header_u64 = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|s| s.trim().parse::<f64>().ok())
-    };
+    let header_u64 =
+        |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).and_then(|s| s.trim().parse::<f64>().ok());
     let reset = header_u64("x-ratelimit-reset")
         .filter(|ms| ms.is_finite() && *ms >= 0.0)
         .map(|ms| Duration::from_millis(ms.ceil() as u64));
@@ -200,66 +154,33 @@ pub(crate) fn rate_limit_wait(headers: &HeaderMap) -> Duration {
 }
 
 /// Maps a non-success response (status, headers, raw body) to the error a caller branches on.
-pub(crate) fn from_response_parts(
-    status: StatusCode,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> RemoteError {
+pub(crate) fn from_response_parts(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> RemoteError {
     let request_id = request_id(headers);
     let json: Option<Value> = serde_json::from_slice(body).ok();
     let field = |name: &str| json.as_ref().and_then(|j| j.get(name));
-    let message = field("message")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .unwrap_or_else(|| fallback_message(status, body));
+    let message =
+        field("message").and_then(Value::as_str).map(str::to_owned).unwrap_or_else(|| fallback_message(status, body));
     let reason = field("reason").and_then(Value::as_str).map(str::to_owned);
 
     match status.as_u16() {
-        400 | 413 | 422 => RemoteError::Validation {
-            message,
-            errors: field("errors").filter(|v| !v.is_null()).cloned(),
-            request_id,
-        },
-        401 | 403 => RemoteError::Authentication {
-            message,
-            request_id,
-        },
+        400 | 413 | 422 => {
+            RemoteError::Validation { message, errors: field("errors").filter(|v| !v.is_null()).cloned(), request_id }
+        }
+        401 | 403 => RemoteError::Authentication { message, request_id },
         404 => RemoteError::NotFound {
             message,
             missing_file_ids: field("missingFileIds")
                 .and_then(Value::as_array)
-                .map(|ids| {
-                    ids.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                })
+                .map(|ids| ids.iter().filter_map(Value::as_str).map(str::to_owned).collect())
                 .unwrap_or_default(),
             reason,
             request_id,
         },
-        409 => RemoteError::Conflict {
-            message,
-            request_id,
-        },
-        429 => RemoteError::RateLimited {
-            retry_after: rate_limit_wait(headers),
-            request_id,
-        },
-        207 => RemoteError::PartialSuccess {
-            message,
-            request_id,
-        },
-        s if s >= 500 => RemoteError::Server {
-            status: s,
-            message,
-            request_id,
-        },
-        s => RemoteError::UnexpectedStatus {
-            status: s,
-            message,
-            request_id,
-        },
+        409 => RemoteError::Conflict { message, request_id },
+        429 => RemoteError::RateLimited { retry_after: rate_limit_wait(headers), request_id },
+        207 => RemoteError::PartialSuccess { message, request_id },
+        s if s >= 500 => RemoteError::Server { status: s, message, request_id },
+        s => RemoteError::UnexpectedStatus { status: s, message, request_id },
     }
 }
 
@@ -267,10 +188,7 @@ fn fallback_message(status: StatusCode, body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     let text = text.trim();
     if text.is_empty() || text.starts_with('<') || text.starts_with('{') {
-        status
-            .canonical_reason()
-            .unwrap_or("no explanation given")
-            .to_owned()
+        status.canonical_reason().unwrap_or("no explanation given").to_owned()
     } else {
         text.chars().take(300).collect()
     }
@@ -290,11 +208,7 @@ pub(crate) fn from_transport(err: &reqwest::Error, sent_bytes: u64, body_len: u6
     } else {
         "the connection was interrupted"
     };
-    RemoteError::Network {
-        message: format!("{kind} ({})", describe_chain(err)),
-        sent_bytes,
-        maybe_delivered,
-    }
+    RemoteError::Network { message: format!("{kind} ({})", describe_chain(err)), sent_bytes, maybe_delivered }
 }
 
 /// The innermost causes of a reqwest error, without the URL (which could carry query parameters).
@@ -308,11 +222,7 @@ fn describe_chain(err: &reqwest::Error) -> String {
         }
         source = s.source();
     }
-    if parts.is_empty() {
-        err.without_url_string()
-    } else {
-        parts.join(": ")
-    }
+    if parts.is_empty() { err.without_url_string() } else { parts.join(": ") }
 }
 
 trait WithoutUrl {
@@ -337,10 +247,7 @@ mod tests {
     fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
         for (k, v) in pairs {
-            h.insert(
-                HeaderName::from_bytes(k.as_bytes()).unwrap(),
-                HeaderValue::from_str(v).unwrap(),
-            );
+            h.insert(HeaderName::from_bytes(k.as_bytes()).unwrap(), HeaderValue::from_str(v).unwrap());
         }
         h
     }
@@ -348,11 +255,7 @@ mod tests {
     #[test]
     fn wrong_key_maps_to_authentication_with_request_id() {
         let body = br#"{"message":"Your account cannot be authenticated.","help":"For support kindly contact us at support@imagekit.io ."}"#;
-        let err = from_response_parts(
-            StatusCode::FORBIDDEN,
-            &headers(&[("x-ik-requestId", "req-1")]),
-            body,
-        );
+        let err = from_response_parts(StatusCode::FORBIDDEN, &headers(&[("x-ik-requestId", "req-1")]), body);
         assert!(matches!(err, RemoteError::Authentication { .. }));
         assert_eq!(err.request_id(), Some("req-1"));
         assert!(!err.is_retryable());
@@ -366,11 +269,7 @@ mod tests {
     fn bulk_not_found_keeps_missing_ids() {
         let body = br#"{"message":"The requested file(s) does not exist.","help":"x","missingFileIds":["a","b"]}"#;
         match from_response_parts(StatusCode::NOT_FOUND, &HeaderMap::new(), body) {
-            RemoteError::NotFound {
-                missing_file_ids,
-                message,
-                ..
-            } => {
+            RemoteError::NotFound { missing_file_ids, message, .. } => {
                 assert_eq!(missing_file_ids, vec!["a", "b"]);
                 assert_eq!(message, "The requested file(s) does not exist.");
             }
@@ -382,10 +281,7 @@ mod tests {
     fn schema_errors_are_kept_on_validation() {
         let body = br#"{"message":"Invalid field object","help":"x","errors":{"minValue":"should be of type number"}}"#;
         match from_response_parts(StatusCode::BAD_REQUEST, &HeaderMap::new(), body) {
-            RemoteError::Validation {
-                errors: Some(errors),
-                ..
-            } => {
+            RemoteError::Validation { errors: Some(errors), .. } => {
                 assert_eq!(errors["minValue"], "should be of type number");
             }
             other => panic!("{other:?}"),
@@ -402,20 +298,11 @@ mod tests {
         assert_eq!(err.retry_after(), Some(Duration::from_millis(1500)));
         assert!(err.is_retryable());
         assert_eq!(
-            rate_limit_wait(&headers(&[
-                ("Retry-After", "3"),
-                ("X-RateLimit-Reset", "200")
-            ])),
+            rate_limit_wait(&headers(&[("Retry-After", "3"), ("X-RateLimit-Reset", "200")])),
             Duration::from_millis(200)
         );
-        assert_eq!(
-            rate_limit_wait(&headers(&[("Retry-After", "3")])),
-            Duration::from_secs(3)
-        );
-        assert_eq!(
-            rate_limit_wait(&headers(&[("Retry-After", "soon")])),
-            Duration::from_secs(1)
-        );
+        assert_eq!(rate_limit_wait(&headers(&[("Retry-After", "3")])), Duration::from_secs(3));
+        assert_eq!(rate_limit_wait(&headers(&[("Retry-After", "soon")])), Duration::from_secs(1));
     }
 
     #[test]
@@ -427,17 +314,9 @@ mod tests {
         );
         assert!(matches!(conflict, RemoteError::Conflict { .. }));
         assert!(!conflict.is_retryable());
-        let server = from_response_parts(
-            StatusCode::SERVICE_UNAVAILABLE,
-            &HeaderMap::new(),
-            b"<html>oops</html>",
-        );
+        let server = from_response_parts(StatusCode::SERVICE_UNAVAILABLE, &HeaderMap::new(), b"<html>oops</html>");
         match &server {
-            RemoteError::Server {
-                status: 503,
-                message,
-                ..
-            } => assert_eq!(message, "Service Unavailable"),
+            RemoteError::Server { status: 503, message, .. } => assert_eq!(message, "Service Unavailable"),
             other => panic!("{other:?}"),
         }
         assert!(server.is_retryable());
@@ -445,17 +324,9 @@ mod tests {
 
     #[test]
     fn plain_text_bodies_become_the_message() {
-        let err = from_response_parts(
-            StatusCode::IM_A_TEAPOT,
-            &HeaderMap::new(),
-            b"short and stout",
-        );
+        let err = from_response_parts(StatusCode::IM_A_TEAPOT, &HeaderMap::new(), b"short and stout");
         match err {
-            RemoteError::UnexpectedStatus {
-                status: 418,
-                message,
-                ..
-            } => assert_eq!(message, "short and stout"),
+            RemoteError::UnexpectedStatus { status: 418, message, .. } => assert_eq!(message, "short and stout"),
             other => panic!("{other:?}"),
         }
     }

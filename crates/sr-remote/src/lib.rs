@@ -33,18 +33,14 @@ mod upload;
 pub use client::Client;
 pub use config::{RemoteAuth, RemoteConfig, Secret, Timeouts};
 pub use error::RemoteError;
-pub use query::{
-    FileTypeFilter, FileUpdate, ItemTypeFilter, ListQuery, Publish, RemoveAiTags, Sort, UpdateFile,
-};
+pub use query::{FileTypeFilter, FileUpdate, ItemTypeFilter, ListQuery, Publish, RemoveAiTags, Sort, UpdateFile};
 pub use retry::{RetryPolicy, with_retry};
 pub use tokio_util::sync::CancellationToken;
 pub use types::{
-    AiTag, BulkItemError, BulkJob, BulkJobType, BulkOutcome, CustomMetadataField,
-    CustomMetadataFieldUpdate, CustomMetadataSchema, CustomMetadataType, File, FileKind,
-    FileMetadata, Folder, Item, JobStatus, NewCustomMetadataField, RenameOutcome, UploadedFile,
-    VersionInfo,
+    AiTag, BulkItemError, BulkJob, BulkJobType, BulkOutcome, CustomMetadataField, CustomMetadataFieldUpdate,
+    CustomMetadataSchema, CustomMetadataType, File, FileKind, FileMetadata, Folder, Item, JobStatus,
+    NewCustomMetadataField, RenameOutcome, UploadedFile, VersionInfo,
 };
 pub use upload::{
-    AbsProtocol, PostTransformation, ResponseField, UploadProgress, UploadRequest, UploadSource,
-    UploadTransformation,
+    AbsProtocol, PostTransformation, ResponseField, UploadProgress, UploadRequest, UploadSource, UploadTransformation,
 };

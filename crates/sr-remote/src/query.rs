@@ -127,10 +127,7 @@ pub struct Publish {
 
 /// The two alternative bodies of a file update: details or publication, never both.
 #[derive(Clone, Debug, PartialEq)]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "a short-lived request body; boxing would only burden callers"
-)]
+#[allow(clippy::large_enum_variant, reason = "a short-lived request body; boxing would only burden callers")]
 pub enum FileUpdate {
     Details(UpdateFile),
     Publish(Publish),
@@ -200,21 +197,12 @@ mod tests {
             serde_json::to_value(&details).unwrap(),
             json!({"tags":["a"],"customMetadata":{"color":"red","old":null},"removeAITags":"all","customCoordinates":null})
         );
-        let publish = FileUpdate::Publish(Publish {
-            is_published: false,
-            include_file_versions: true,
-        });
+        let publish = FileUpdate::Publish(Publish { is_published: false, include_file_versions: true });
         assert_eq!(
             serde_json::to_value(&publish).unwrap(),
             json!({"publish":{"isPublished":false,"includeFileVersions":true}})
         );
-        let named = UpdateFile {
-            remove_ai_tags: Some(RemoveAiTags::Named(vec!["Car".into()])),
-            ..Default::default()
-        };
-        assert_eq!(
-            serde_json::to_value(&named).unwrap(),
-            json!({"removeAITags":["Car"]})
-        );
+        let named = UpdateFile { remove_ai_tags: Some(RemoveAiTags::Named(vec!["Car".into()])), ..Default::default() };
+        assert_eq!(serde_json::to_value(&named).unwrap(), json!({"removeAITags":["Car"]}));
     }
 }

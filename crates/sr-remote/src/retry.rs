@@ -51,9 +51,7 @@ where
     op.retry(backoff)
         .when(|e: &RemoteError| e.is_retryable() && e.retry_after().is_none_or(|wait| wait <= cap))
         .adjust(|e: &RemoteError, delay| delay.map(|d| e.retry_after().unwrap_or(d)))
-        .notify(
-            |e: &RemoteError, delay| tracing::debug!(error = %e, ?delay, "retrying remote call"),
-        )
+        .notify(|e: &RemoteError, delay| tracing::debug!(error = %e, ?delay, "retrying remote call"))
         .await
 }
 
@@ -76,15 +74,8 @@ mod tests {
         let calls = AtomicUsize::new(0);
         let out = with_retry(&fast(), || async {
             match calls.fetch_add(1, Ordering::SeqCst) {
-                0 => Err(RemoteError::Server {
-                    status: 503,
-                    message: "busy".into(),
-                    request_id: None,
-                }),
-                1 => Err(RemoteError::RateLimited {
-                    retry_after: Duration::from_millis(5),
-                    request_id: None,
-                }),
+                0 => Err(RemoteError::Server { status: 503, message: "busy".into(), request_id: None }),
+                1 => Err(RemoteError::RateLimited { retry_after: Duration::from_millis(5), request_id: None }),
                 _ => Ok(42),
             }
         })
@@ -99,10 +90,7 @@ mod tests {
         let calls = AtomicUsize::new(0);
         let err = with_retry(&fast(), || async {
             calls.fetch_add(1, Ordering::SeqCst);
-            Err::<(), _>(RemoteError::Conflict {
-                message: "exists".into(),
-                request_id: None,
-            })
+            Err::<(), _>(RemoteError::Conflict { message: "exists".into(), request_id: None })
         })
         .await
         .unwrap_err();
@@ -115,11 +103,7 @@ mod tests {
         let calls = AtomicUsize::new(0);
         let err = with_retry(&fast(), || async {
             calls.fetch_add(1, Ordering::SeqCst);
-            Err::<(), _>(RemoteError::Network {
-                message: "reset".into(),
-                sent_bytes: 0,
-                maybe_delivered: false,
-            })
+            Err::<(), _>(RemoteError::Network { message: "reset".into(), sent_bytes: 0, maybe_delivered: false })
         })
         .await
         .unwrap_err();
@@ -129,10 +113,7 @@ mod tests {
         let calls = AtomicUsize::new(0);
         let err = with_retry(&fast(), || async {
             calls.fetch_add(1, Ordering::SeqCst);
-            Err::<(), _>(RemoteError::RateLimited {
-                retry_after: Duration::from_secs(900),
-                request_id: None,
-            })
+            Err::<(), _>(RemoteError::RateLimited { retry_after: Duration::from_secs(900), request_id: None })
         })
         .await
         .unwrap_err();

@@ -55,17 +55,9 @@ pub struct File {
     pub mime: Option<String>,
     #[serde(default, deserialize_with = "null_as_default")]
     pub size: u64,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "opt_u32"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_u32")]
     pub width: Option<u32>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "opt_u32"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_u32")]
     pub height: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_alpha: Option<bool>,
@@ -151,12 +143,10 @@ impl<'de> Deserialize<'de> for Item {
         let value = Value::deserialize(deserializer)?;
         let kind = value.get("type").and_then(Value::as_str).unwrap_or("file");
         match kind {
-            "file" | "file-version" => serde_json::from_value(value)
-                .map(|f| Item::File(Box::new(f)))
-                .map_err(serde::de::Error::custom),
-            "folder" => serde_json::from_value(value)
-                .map(Item::Folder)
-                .map_err(serde::de::Error::custom),
+            "file" | "file-version" => {
+                serde_json::from_value(value).map(|f| Item::File(Box::new(f))).map_err(serde::de::Error::custom)
+            }
+            "folder" => serde_json::from_value(value).map(Item::Folder).map_err(serde::de::Error::custom),
             _ => Ok(Item::Other(value)),
         }
     }
@@ -193,17 +183,9 @@ pub struct UploadedFile {
     pub url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_type: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "opt_u32"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_u32")]
     pub height: Option<u32>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "opt_u32"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_u32")]
     pub width: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_url: Option<String>,
@@ -247,17 +229,9 @@ pub struct UploadedFile {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FileMetadata {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "opt_u32"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_u32")]
     pub height: Option<u32>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "opt_u32"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "opt_u32")]
     pub width: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<u64>,
@@ -469,9 +443,7 @@ fn opt_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
     match Option::<Value>::deserialize(d)? {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => {
-            let v = n
-                .as_u64()
-                .or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f.round() as u64));
+            let v = n.as_u64().or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f.round() as u64));
             Ok(v.and_then(|v| u32::try_from(v).ok()))
         }
         Some(_) => Ok(None),
@@ -507,10 +479,7 @@ mod tests {
         assert_eq!(file.width, Some(1342));
         assert_eq!(file.ai_tags.as_ref().unwrap()[0].name, "Car");
         assert_eq!(file.tags.as_deref(), Some(&["luxury".to_owned()][..]));
-        assert_eq!(
-            items[1].as_folder().unwrap().folder_path,
-            "/product/images/summer"
-        );
+        assert_eq!(items[1].as_folder().unwrap().folder_path, "/product/images/summer");
         assert!(matches!(items[2], Item::Other(_)));
     }
 

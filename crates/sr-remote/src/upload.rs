@@ -71,10 +71,7 @@ pub enum PostTransformation {
         value: Option<String>,
     },
     /// Adaptive bitrate streaming, e.g. `sr-240_360_480_720_1080` with `hls` or `dash`.
-    Abs {
-        value: String,
-        protocol: AbsProtocol,
-    },
+    Abs { value: String, protocol: AbsProtocol },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -175,10 +172,7 @@ impl UploadRequest {
             f.push(("tags", self.tags.join(",")));
         }
         if !self.custom_metadata.is_empty() {
-            f.push((
-                "customMetadata",
-                Value::Object(self.custom_metadata.clone()).to_string(),
-            ));
+            f.push(("customMetadata", Value::Object(self.custom_metadata.clone()).to_string()));
         }
         if let Some(c) = &self.custom_coordinates {
             f.push(("customCoordinates", c.clone()));
@@ -189,10 +183,7 @@ impl UploadRequest {
         }
         if let Some(t) = &self.transformation {
             // Serialising these plain structs cannot fail.
-            f.push((
-                "transformation",
-                serde_json::to_string(t).unwrap_or_default(),
-            ));
+            f.push(("transformation", serde_json::to_string(t).unwrap_or_default()));
         }
         if let Some(d) = &self.description {
             f.push(("description", d.clone()));
@@ -297,19 +288,10 @@ pub(crate) type ProgressFn = Arc<dyn Fn(UploadProgress) + Send + Sync>;
 pub(crate) async fn open_source(
     source: &UploadSource,
     tap: &Arc<BodyTap>,
-) -> Result<
-    (
-        u64,
-        futures_util::stream::BoxStream<'static, std::io::Result<Bytes>>,
-    ),
-    RemoteError,
-> {
+) -> Result<(u64, futures_util::stream::BoxStream<'static, std::io::Result<Bytes>>), RemoteError> {
     match source {
         UploadSource::Path(path) => {
-            let local = |source| RemoteError::LocalFile {
-                path: path.clone(),
-                source,
-            };
+            let local = |source| RemoteError::LocalFile { path: path.clone(), source };
             let p = path.clone();
             let (file, meta) = tokio::task::spawn_blocking(move || {
                 let file = std::fs::File::open(&p)?;
@@ -320,10 +302,7 @@ pub(crate) async fn open_source(
             .map_err(|e| local(std::io::Error::other(e)))?
             .map_err(local)?;
             if !meta.is_file() {
-                return Err(local(std::io::Error::new(
-                    std::io::ErrorKind::InvalidInput,
-                    "not a regular file",
-                )));
+                return Err(local(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file")));
             }
             let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(READ_AHEAD);
             let tap = tap.clone();
@@ -347,11 +326,7 @@ pub(crate) async fn open_source(
 /// Chunks read ahead of the transport (bounds memory to READ_AHEAD + 1 chunks in flight).
 const READ_AHEAD: usize = 4;
 
-fn read_file(
-    file: std::fs::File,
-    tap: &BodyTap,
-    tx: &tokio::sync::mpsc::Sender<std::io::Result<Bytes>>,
-) {
+fn read_file(file: std::fs::File, tap: &BodyTap, tx: &tokio::sync::mpsc::Sender<std::io::Result<Bytes>>) {
     use std::io::Read;
     let mut file = file;
     loop {
@@ -391,10 +366,7 @@ pub(crate) fn tap(
 ) -> impl Stream<Item = std::io::Result<Bytes>> + Send + 'static {
     inner.map(move |chunk| {
         if cancel.as_ref().is_some_and(|c| c.is_cancelled()) {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::Interrupted,
-                "upload cancelled",
-            ));
+            return Err(std::io::Error::new(std::io::ErrorKind::Interrupted, "upload cancelled"));
         }
         let chunk = match chunk {
             Ok(c) => c,
@@ -435,35 +407,19 @@ mod tests {
                 pre: Some("w-500,h-300".into()),
                 post: vec![
                     PostTransformation::Thumbnail { value: None },
-                    PostTransformation::Abs {
-                        value: "sr-240_360".into(),
-                        protocol: AbsProtocol::Hls,
-                    },
+                    PostTransformation::Abs { value: "sr-240_360".into(), protocol: AbsProtocol::Hls },
                 ],
             }),
-            extensions: Some(
-                json!([{"name":"google-auto-tagging","maxTags":5,"minConfidence":95}]),
-            ),
-            ..UploadRequest::new(
-                UploadSource::Bytes(Bytes::from_static(b"x")),
-                "dress red.mp4",
-            )
+            extensions: Some(json!([{"name":"google-auto-tagging","maxTags":5,"minConfidence":95}])),
+            ..UploadRequest::new(UploadSource::Bytes(Bytes::from_static(b"x")), "dress red.mp4")
         };
         let fields = req.form_fields();
-        let get = |k: &str| {
-            fields
-                .iter()
-                .find(|(n, _)| *n == k)
-                .map(|(_, v)| v.as_str())
-        };
+        let get = |k: &str| fields.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_str());
         assert_eq!(get("fileName"), Some("dress red.mp4"));
         assert_eq!(get("useUniqueFileName"), Some("false"));
         assert_eq!(get("overwriteFile"), Some("true"));
         assert_eq!(get("tags"), Some("t-shirt,round-neck"));
-        assert_eq!(
-            get("customMetadata"),
-            Some(r#"{"brand":"Nike","price":1200}"#)
-        );
+        assert_eq!(get("customMetadata"), Some(r#"{"brand":"Nike","price":1200}"#));
         assert_eq!(get("responseFields"), Some("tags,customMetadata"));
         assert_eq!(
             get("transformation"),
@@ -471,52 +427,28 @@ mod tests {
                 r#"{"pre":"w-500,h-300","post":[{"type":"thumbnail"},{"type":"abs","value":"sr-240_360","protocol":"hls"}]}"#
             )
         );
-        assert_eq!(
-            get("extensions"),
-            Some(r#"[{"name":"google-auto-tagging","maxTags":5,"minConfidence":95}]"#)
-        );
-        assert_eq!(
-            get("isPublished"),
-            None,
-            "unset options are left to the remote's defaults"
-        );
+        assert_eq!(get("extensions"), Some(r#"[{"name":"google-auto-tagging","maxTags":5,"minConfidence":95}]"#));
+        assert_eq!(get("isPublished"), None, "unset options are left to the remote's defaults");
         assert_eq!(get("description"), None);
     }
 
     #[tokio::test]
     async fn tapped_stream_counts_hashes_and_reports_every_byte() {
-        let data: Bytes = (0..(CHUNK * 2 + 123))
-            .map(|i| (i % 251) as u8)
-            .collect::<Vec<u8>>()
-            .into();
+        let data: Bytes = (0..(CHUNK * 2 + 123)).map(|i| (i % 251) as u8).collect::<Vec<u8>>().into();
         let t = BodyTap::new(true);
-        let (total, stream) = open_source(&UploadSource::Bytes(data.clone()), &t)
-            .await
-            .unwrap();
+        let (total, stream) = open_source(&UploadSource::Bytes(data.clone()), &t).await.unwrap();
         assert_eq!(total, data.len() as u64);
         let reports = Arc::new(Mutex::new(Vec::new()));
         let r2 = reports.clone();
-        let out: Vec<Bytes> = tap(
-            stream,
-            total,
-            t.clone(),
-            Arc::new(move |p| r2.lock().unwrap().push(p)),
-            None,
-        )
-        .map(|c| c.unwrap())
-        .collect()
-        .await;
+        let out: Vec<Bytes> = tap(stream, total, t.clone(), Arc::new(move |p| r2.lock().unwrap().push(p)), None)
+            .map(|c| c.unwrap())
+            .collect()
+            .await;
         assert_eq!(out.concat(), data.to_vec());
         let reports = reports.lock().unwrap();
         assert_eq!(reports.len(), 3);
-        assert_eq!(
-            reports.last().unwrap(),
-            &UploadProgress { sent: total, total }
-        );
-        assert_eq!(
-            t.finish(total),
-            Some(blake3::hash(&data).to_hex().to_string())
-        );
+        assert_eq!(reports.last().unwrap(), &UploadProgress { sent: total, total });
+        assert_eq!(t.finish(total), Some(blake3::hash(&data).to_hex().to_string()));
     }
 
     #[tokio::test]
@@ -526,13 +458,7 @@ mod tests {
         let (total, stream) = open_source(&UploadSource::Bytes(data), &t).await.unwrap();
         let cancel = CancellationToken::new();
         let c2 = cancel.clone();
-        let mut s = Box::pin(tap(
-            stream,
-            total,
-            t.clone(),
-            Arc::new(move |_| c2.cancel()),
-            Some(cancel),
-        ));
+        let mut s = Box::pin(tap(stream, total, t.clone(), Arc::new(move |_| c2.cancel()), Some(cancel)));
         assert!(s.next().await.unwrap().is_ok());
         assert!(s.next().await.unwrap().is_err());
         assert_eq!(t.sent(), CHUNK as u64);
@@ -547,17 +473,12 @@ mod tests {
         std::fs::write(&path, &data).unwrap();
         let t = BodyTap::new(true);
         let (total, stream) = open_source(&UploadSource::Path(path), &t).await.unwrap();
-        let chunks: Vec<Bytes> = tap(stream, total, t.clone(), Arc::new(|_| {}), None)
-            .map(|c| c.unwrap())
-            .collect()
-            .await;
+        let chunks: Vec<Bytes> =
+            tap(stream, total, t.clone(), Arc::new(|_| {}), None).map(|c| c.unwrap()).collect().await;
         assert_eq!(chunks.len(), 4);
         assert!(chunks.iter().all(|c| c.len() <= CHUNK));
         assert_eq!(chunks.concat(), data);
-        assert_eq!(
-            t.finish(total),
-            Some(blake3::hash(&data).to_hex().to_string())
-        );
+        assert_eq!(t.finish(total), Some(blake3::hash(&data).to_hex().to_string()));
     }
 
     #[tokio::test(start_paused = true)]
@@ -574,20 +495,15 @@ mod tests {
             t.sent.fetch_add(1, Ordering::AcqRel);
         }
         // Then silence: it fires.
-        tokio::time::timeout(Duration::from_secs(1), dog)
-            .await
-            .expect("fires after the limit of silence");
+        tokio::time::timeout(Duration::from_secs(1), dog).await.expect("fires after the limit of silence");
     }
 
     #[tokio::test]
     async fn missing_file_is_a_local_file_error() {
-        let err = open_source(
-            &UploadSource::Path("/nonexistent/dress.mp4".into()),
-            &BodyTap::new(false),
-        )
-        .await
-        .err()
-        .unwrap();
+        let err = open_source(&UploadSource::Path("/nonexistent/dress.mp4".into()), &BodyTap::new(false))
+            .await
+            .err()
+            .unwrap();
         assert!(matches!(err, RemoteError::LocalFile { .. }));
         assert!(err.to_string().contains("/nonexistent/dress.mp4"));
     }

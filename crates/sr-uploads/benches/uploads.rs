@@ -27,8 +27,8 @@ fn main() {
         return;
     }
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    let tmp = tempfile::tempdir_in(std::env::var_os("SR_BENCH_DIR").unwrap_or_else(|| std::env::temp_dir().into()))
-        .unwrap();
+    let tmp =
+        tempfile::tempdir_in(std::env::var_os("SR_BENCH_DIR").unwrap_or_else(|| std::env::temp_dir().into())).unwrap();
     let big_mb: u64 = std::env::var("SR_BENCH_BIG_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
 
     let (mut emu, base) = spawn_emulator(&tmp.path().join("emu"), 0);
@@ -164,7 +164,11 @@ async fn big_file(dir: &Path, base: &str, bytes: u64) -> (u64, u64, Duration) {
     let id = record(&lib, &path, AssetKind::Video);
     lib.add_upload_jobs(
         "bench",
-        &[NewJob { asset_id: id, priority: 0, spec: JobSpec { folder: "/big/".into(), file_name: "big.mp4".into(), ..JobSpec::default() } }],
+        &[NewJob {
+            asset_id: id,
+            priority: 0,
+            spec: JobSpec { folder: "/big/".into(), file_name: "big.mp4".into(), ..JobSpec::default() },
+        }],
         0,
     )
     .unwrap();
@@ -172,7 +176,13 @@ async fn big_file(dir: &Path, base: &str, bytes: u64) -> (u64, u64, Duration) {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let before = rss_kb("VmRSS:");
     let t = Instant::now();
-    let up = Uploader::new(lib.clone(), target(base), Arc::new(SystemClock), Settings { concurrency: 1, ..Settings::default() }, None);
+    let up = Uploader::new(
+        lib.clone(),
+        target(base),
+        Arc::new(SystemClock),
+        Settings { concurrency: 1, ..Settings::default() },
+        None,
+    );
     let s = up.run(true, CancellationToken::new(), |_| {}).await.unwrap();
     let took = t.elapsed();
     assert_eq!(s.done, 1, "the big upload did not finish: {:?}", lib.upload_jobs(None).unwrap());
@@ -189,7 +199,8 @@ async fn small_files(dir: &Path, base: &str, concurrency: usize) -> Duration {
     let mut jobs = Vec::new();
     for i in 0..500u32 {
         let path = files.join(format!("s{i:03}.bin"));
-        let bytes: Vec<u8> = (0..4096u32).map(|b| (b ^ i ^ (concurrency as u32) << 12).wrapping_mul(31) as u8).collect();
+        let bytes: Vec<u8> =
+            (0..4096u32).map(|b| (b ^ i ^ (concurrency as u32) << 12).wrapping_mul(31) as u8).collect();
         let mut bytes = bytes;
         bytes[..4].copy_from_slice(&i.to_le_bytes());
         bytes[4] = concurrency as u8;

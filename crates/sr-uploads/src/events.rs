@@ -42,7 +42,10 @@ pub struct Totals {
 #[allow(clippy::large_enum_variant)] // short-lived values handed straight to a sink
 pub enum UploadEvent {
     /// A run began: `interrupted` jobs were found mid-upload from a previous run and will be checked.
-    Started { account: String, interrupted: u64 },
+    Started {
+        account: String,
+        interrupted: u64,
+    },
     /// A job changed state (the UI re-reads or patches its row).
     JobChanged {
         job_id: i64,
@@ -56,16 +59,32 @@ pub enum UploadEvent {
         remote: Option<RemoteCopy>,
     },
     /// An attempt sends the whole file again (the remote has no resumable uploads).
-    Restarting { job_id: i64, bytes_total: u64, attempt: u32 },
+    Restarting {
+        job_id: i64,
+        bytes_total: u64,
+        attempt: u32,
+    },
     Progress(JobProgress),
     Totals(Totals),
     /// A job that may already have reached the remote is being looked up before anything is re-sent.
-    Reconciling { job_id: i64 },
+    Reconciling {
+        job_id: i64,
+    },
     /// The copy found on the remote was adopted; nothing was re-sent.
-    Adopted { job_id: i64, file_id: String },
+    Adopted {
+        job_id: i64,
+        file_id: String,
+    },
     /// Network errors: no new uploads start until a probe of the remote answers.
-    Offline { next_probe_at: i64 },
+    Offline {
+        next_probe_at: i64,
+    },
     Online,
     /// The run has nothing left to do.
-    BatchFinished { done: u64, failed: u64, cancelled: u64, paused: u64 },
+    BatchFinished {
+        done: u64,
+        failed: u64,
+        cancelled: u64,
+        paused: u64,
+    },
 }

@@ -65,7 +65,12 @@ impl PreflightError {
 }
 
 /// Local checks (no network): file still there and unchanged, plan limit, names, tags, duplicate.
-pub fn check_local(lib: &Library, job: &Job, asset: &Asset, limits: &AccountLimits) -> Result<Preflight, PreflightError> {
+pub fn check_local(
+    lib: &Library,
+    job: &Job,
+    asset: &Asset,
+    limits: &AccountLimits,
+) -> Result<Preflight, PreflightError> {
     let path = asset.path.to_string_lossy().into_owned();
     let meta = match std::fs::metadata(&asset.path) {
         Ok(m) if m.is_file() => m,

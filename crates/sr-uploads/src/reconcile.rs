@@ -29,7 +29,9 @@ fn is_unique_variant(requested: &str, remote: &str) -> bool {
     let (stem, ext) = stem_ext(requested);
     let Some(rest) = remote.strip_prefix(stem).and_then(|r| r.strip_prefix('_')) else { return false };
     let Some(suffix) = rest.strip_suffix(ext) else { return false };
-    !suffix.is_empty() && suffix.len() <= 16 && suffix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    !suffix.is_empty()
+        && suffix.len() <= 16
+        && suffix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 fn copy_of(f: &File) -> RemoteCopy {

@@ -176,20 +176,27 @@ impl UploaderHandle {
     /// after a lookup if bytes may have arrived).
     pub fn pause_job(&self, id: i64) -> Result<Option<Job>, LibraryError> {
         use JobState::*;
-        let j = self.lib.transition_upload_job(id, &[Queued, WaitingForNetwork, Uploading, Verifying], Paused, self.clock.now_ms(), |j| {
-            if matches!(j.state, Uploading | Verifying) {
-                j.maybe_sent = true;
-            }
-            j.next_retry_at = None;
-        })?;
+        let j = self.lib.transition_upload_job(
+            id,
+            &[Queued, WaitingForNetwork, Uploading, Verifying],
+            Paused,
+            self.clock.now_ms(),
+            |j| {
+                if matches!(j.state, Uploading | Verifying) {
+                    j.maybe_sent = true;
+                }
+                j.next_retry_at = None;
+            },
+        )?;
         self.stop_running(id);
         Ok(j)
     }
 
     pub fn resume_job(&self, id: i64) -> Result<Option<Job>, LibraryError> {
-        let j = self.lib.transition_upload_job(id, &[JobState::Paused], JobState::Queued, self.clock.now_ms(), |j| {
-            j.next_retry_at = None;
-        })?;
+        let j =
+            self.lib.transition_upload_job(id, &[JobState::Paused], JobState::Queued, self.clock.now_ms(), |j| {
+                j.next_retry_at = None;
+            })?;
         self.wake.notify_one();
         Ok(j)
     }
@@ -211,12 +218,18 @@ impl UploaderHandle {
     /// Queues a failed or cancelled job again, with a fresh attempt count.
     pub fn retry_job(&self, id: i64) -> Result<Option<Job>, LibraryError> {
         use JobState::*;
-        let j = self.lib.transition_upload_job(id, &[Failed, Cancelled, WaitingForNetwork], Queued, self.clock.now_ms(), |j| {
-            j.attempts = 0;
-            j.next_retry_at = None;
-            j.last_error = None;
-            j.fix = None;
-        })?;
+        let j = self.lib.transition_upload_job(
+            id,
+            &[Failed, Cancelled, WaitingForNetwork],
+            Queued,
+            self.clock.now_ms(),
+            |j| {
+                j.attempts = 0;
+                j.next_retry_at = None;
+                j.last_error = None;
+                j.fix = None;
+            },
+        )?;
         self.wake.notify_one();
         Ok(j)
     }
@@ -488,7 +501,11 @@ impl Ctx {
         match res {
             Err(RemoteError::Network { .. }) => {
                 n.probe_failures += 1;
-                let wait = self.settings.probe_interval.saturating_mul(1 << n.probe_failures.min(5)).min(Duration::from_secs(30));
+                let wait = self
+                    .settings
+                    .probe_interval
+                    .saturating_mul(1 << n.probe_failures.min(5))
+                    .min(Duration::from_secs(30));
                 n.next_probe_at = now + wait.as_millis() as i64;
                 (self.sink)(UploadEvent::Offline { next_probe_at: n.next_probe_at });
                 Ok(())
@@ -500,9 +517,15 @@ impl Ctx {
                 (self.sink)(UploadEvent::Online);
                 for j in self.lib.upload_jobs(Some(&self.target.account))? {
                     if j.state == JobState::WaitingForNetwork {
-                        self.lib.transition_upload_job(j.id, &[JobState::WaitingForNetwork], JobState::Queued, now, |j| {
-                            j.next_retry_at = None;
-                        })?;
+                        self.lib.transition_upload_job(
+                            j.id,
+                            &[JobState::WaitingForNetwork],
+                            JobState::Queued,
+                            now,
+                            |j| {
+                                j.next_retry_at = None;
+                            },
+                        )?;
                     }
                 }
                 Ok(())
@@ -518,7 +541,9 @@ impl Ctx {
         let fields = match self.target.client.list_custom_metadata_fields(false).await {
             Ok(list) => Some(
                 list.into_iter()
-                    .filter_map(|f| serde_json::to_value(&f).ok().and_then(|v| serde_json::from_value::<FieldDef>(v).ok()))
+                    .filter_map(|f| {
+                        serde_json::to_value(&f).ok().and_then(|v| serde_json::from_value::<FieldDef>(v).ok())
+                    })
                     .collect(),
             ),
             // Client-side (auth endpoint) accounts cannot read the schema; the remote checks on upload.
@@ -532,14 +557,25 @@ impl Ctx {
     async fn process(self: &Arc<Self>, id: i64, cancel: CancellationToken) {
         if let Err(e) = self.process_inner(id, cancel).await {
             tracing::error!(job = id, "upload job failed on the library: {e}");
-            let _ = self.fail(id, &[JobState::Queued, JobState::WaitingForNetwork, JobState::Uploading, JobState::Verifying],
+            let _ = self.fail(
+                id,
+                &[JobState::Queued, JobState::WaitingForNetwork, JobState::Uploading, JobState::Verifying],
                 format!("The library could not record this upload: {e}"),
-                "Restart Stockroom and retry; if it persists, check the disk.".into(), None);
+                "Restart Stockroom and retry; if it persists, check the disk.".into(),
+                None,
+            );
         }
         self.live.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
     }
 
-    fn fail(&self, id: i64, from: &[JobState], error: String, fix: String, maybe_sent: Option<bool>) -> Result<(), LibraryError> {
+    fn fail(
+        &self,
+        id: i64,
+        from: &[JobState],
+        error: String,
+        fix: String,
+        maybe_sent: Option<bool>,
+    ) -> Result<(), LibraryError> {
         if let Some(j) = self.lib.transition_upload_job(id, from, JobState::Failed, self.now(), |j| {
             j.last_error = Some(error);
             j.fix = Some(fix);
@@ -593,7 +629,8 @@ impl Ctx {
         match pf {
             Ok(Preflight::Ready) => {}
             Ok(Preflight::Duplicate(copy)) => {
-                let note = format!("Already in the media library at {}; skipped (use force to upload again).", copy.file_path);
+                let note =
+                    format!("Already in the media library at {}; skipped (use force to upload again).", copy.file_path);
                 return self.finish(id, BEFORE, copy, Some(note));
             }
             Err(e) => return self.fail(id, BEFORE, e.to_string(), e.fix(), None),
@@ -605,7 +642,12 @@ impl Ctx {
             match reconcile(&self.target.client, &self.http, &self.lib, &job).await {
                 Ok(Reconciled::Adopted(copy)) => {
                     (self.sink)(UploadEvent::Adopted { job_id: id, file_id: copy.file_id.clone() });
-                    return self.finish(id, BEFORE, copy, Some("Found already in the media library; nothing was sent again.".into()));
+                    return self.finish(
+                        id,
+                        BEFORE,
+                        copy,
+                        Some("Found already in the media library; nothing was sent again.".into()),
+                    );
                 }
                 Ok(Reconciled::NotFound) => {}
                 Err(e) => return self.on_remote_error(&job, e, Phase::Before).await,
@@ -635,7 +677,10 @@ impl Ctx {
         }
 
         let sent = Arc::new(AtomicU64::new(0));
-        self.live.lock().unwrap_or_else(|p| p.into_inner()).insert(id, (sent.clone(), job.expected_size, Instant::now()));
+        self.live
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id, (sent.clone(), job.expected_size, Instant::now()));
         let progress = self.progress_fn(id, sent.clone());
         let spec = &job.spec;
         let transformation = (spec.pre_transformation.is_some() || !spec.post_transformations.is_empty()).then(|| {
@@ -684,9 +729,13 @@ impl Ctx {
             } else {
                 "The file changed while it was uploading; the copy sent could not be removed from the media library."
             };
-            return self.fail(id, &[Verifying], error.into(),
+            return self.fail(
+                id,
+                &[Verifying],
+                error.into(),
                 "Import the file again so the library knows the new version, then queue it again.".into(),
-                Some(!removed));
+                Some(!removed),
+            );
         }
         self.finish(id, &[Verifying], copy, None)
     }
@@ -705,7 +754,9 @@ impl Ctx {
                     // The body is polled inside the transport; hold it back there. On a multi-thread
                     // runtime the worker hands its other tasks over first.
                     match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
-                        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(|| std::thread::sleep(wait)),
+                        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => {
+                            tokio::task::block_in_place(|| std::thread::sleep(wait))
+                        }
                         _ => std::thread::sleep(wait),
                     }
                 }
@@ -757,7 +808,9 @@ impl Ctx {
             RemoteError::Cancelled => {
                 // A pause/cancel already wrote the state; a stopping run puts the job back in the queue.
                 if self.stopping.load(Ordering::SeqCst) {
-                    self.lib.transition_upload_job(id, from, Queued, self.now(), |j| j.maybe_sent = j.maybe_sent || sending)?;
+                    self.lib.transition_upload_job(id, from, Queued, self.now(), |j| {
+                        j.maybe_sent = j.maybe_sent || sending
+                    })?;
                 }
                 Ok(())
             }
@@ -779,8 +832,13 @@ impl Ctx {
                 // The remote may have stored the file before failing: keep it marked for a lookup.
                 let maybe = sending || job.maybe_sent;
                 if job.attempts >= self.settings.max_attempts {
-                    self.fail(id, from, format!("{message} (gave up after {} tries)", job.attempts),
-                        format!("The media library keeps failing (HTTP {status}). Retry later."), Some(maybe))
+                    self.fail(
+                        id,
+                        from,
+                        format!("{message} (gave up after {} tries)", job.attempts),
+                        format!("The media library keeps failing (HTTP {status}). Retry later."),
+                        Some(maybe),
+                    )
                 } else {
                     to_state(Queued, Some(self.backoff_at(job.attempts)), maybe)
                 }
@@ -794,11 +852,23 @@ impl Ctx {
                 match reconcile(&self.target.client, &self.http, &self.lib, &lookup).await {
                     Ok(Reconciled::Adopted(copy)) => {
                         (self.sink)(UploadEvent::Adopted { job_id: id, file_id: copy.file_id.clone() });
-                        self.finish(id, from, copy, Some("Found already in the media library; nothing was sent again.".into()))
+                        self.finish(
+                            id,
+                            from,
+                            copy,
+                            Some("Found already in the media library; nothing was sent again.".into()),
+                        )
                     }
-                    Ok(Reconciled::NotFound) => self.fail(id, from,
-                        format!("A different file called {} already exists in {}.", job.spec.file_name, job.spec.folder),
-                        "Rename the file, choose a unique name, or allow overwriting, then queue it again.".into(), Some(false)),
+                    Ok(Reconciled::NotFound) => self.fail(
+                        id,
+                        from,
+                        format!(
+                            "A different file called {} already exists in {}.",
+                            job.spec.file_name, job.spec.folder
+                        ),
+                        "Rename the file, choose a unique name, or allow overwriting, then queue it again.".into(),
+                        Some(false),
+                    ),
                     Err(e2) => {
                         let state = if matches!(e2, RemoteError::Network { .. }) {
                             self.go_offline();
@@ -810,13 +880,34 @@ impl Ctx {
                     }
                 }
             }
-            RemoteError::Authentication { .. } => self.fail(id, from, message,
-                "Check the account's keys (Settings, or `stockroom remote use`), then retry.".into(), Some(job.maybe_sent && !sending)),
-            RemoteError::LocalFile { .. } => self.fail(id, from, message,
-                "Put the file back where it was (or import it from its new place), then retry.".into(), Some(job.maybe_sent && !sending)),
-            RemoteError::Validation { .. } => self.fail(id, from, message,
-                "Change the job's name, folder, tags, metadata or transformations, then queue it again.".into(), Some(job.maybe_sent && !sending)),
-            _ => self.fail(id, from, message, "Retry; if it keeps failing, contact support with this message.".into(), Some(job.maybe_sent || sending)),
+            RemoteError::Authentication { .. } => self.fail(
+                id,
+                from,
+                message,
+                "Check the account's keys (Settings, or `stockroom remote use`), then retry.".into(),
+                Some(job.maybe_sent && !sending),
+            ),
+            RemoteError::LocalFile { .. } => self.fail(
+                id,
+                from,
+                message,
+                "Put the file back where it was (or import it from its new place), then retry.".into(),
+                Some(job.maybe_sent && !sending),
+            ),
+            RemoteError::Validation { .. } => self.fail(
+                id,
+                from,
+                message,
+                "Change the job's name, folder, tags, metadata or transformations, then queue it again.".into(),
+                Some(job.maybe_sent && !sending),
+            ),
+            _ => self.fail(
+                id,
+                from,
+                message,
+                "Retry; if it keeps failing, contact support with this message.".into(),
+                Some(job.maybe_sent || sending),
+            ),
         }
     }
 }

@@ -71,7 +71,8 @@ fn search_query_saved_searches_and_undo_through_the_facade() {
         ..Default::default()
     };
     assert_eq!(app.search(&req).unwrap().total, 1);
-    let err = app.search(&SearchRequest { remote_query: Some("published = true".into()), ..Default::default() }).unwrap_err();
+    let err =
+        app.search(&SearchRequest { remote_query: Some("published = true".into()), ..Default::default() }).unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);
 
     app.save_search("On sale", &req).unwrap();

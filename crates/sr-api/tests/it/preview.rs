@@ -73,7 +73,9 @@ async fn fast_preview_plays_over_the_media_server_and_is_cached() {
     let lib = work.path().join("lib");
     let app = Stockroom::open(OpenOptions { library_dir: Some(lib.clone()) }).unwrap();
     let base = app.start_media_server().await.unwrap();
-    let report = tokio::task::block_in_place(|| app.import(std::slice::from_ref(&media), false, &|_: dto::ImportEvent| {})).unwrap();
+    let report =
+        tokio::task::block_in_place(|| app.import(std::slice::from_ref(&media), false, &|_: dto::ImportEvent| {}))
+            .unwrap();
     let id = report.imported[0].id;
 
     let events = Arc::new(Mutex::new(Vec::new()));

@@ -164,10 +164,8 @@ async fn kill_the_uploader_repeatedly_and_nothing_is_lost_or_duplicated() {
     }
 
     // The last run is left alone and must finish everything.
-    let out = stockroom(&library)
-        .args(["--json", "upload", "--concurrency", "4", "--retry-base-ms", "40"])
-        .output()
-        .unwrap();
+    let out =
+        stockroom(&library).args(["--json", "upload", "--concurrency", "4", "--retry-base-ms", "40"]).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "final run failed: {stdout}");
     let last: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();

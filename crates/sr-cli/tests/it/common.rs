@@ -33,8 +33,9 @@ pub fn run_with(lib: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&
 pub fn json(lib: &Path, args: &[&str]) -> serde_json::Value {
     let out = run(lib, args);
     assert!(out.status.success(), "stockroom {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("stockroom {args:?} printed no JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("stockroom {args:?} printed no JSON ({e}): {}", String::from_utf8_lossy(&out.stdout))
+    })
 }
 
 /// A running `stockroom emulator` child, killed on drop.

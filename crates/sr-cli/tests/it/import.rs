@@ -10,8 +10,16 @@ fn import_then_list_reports_every_asset_with_display_dimensions() {
     let shoot = work.path().join("Summer shoot");
     let day = shoot.join("day 1");
     std::fs::create_dir_all(&day).unwrap();
-    fixtures::video(&shoot, "dress.mp4", FixtureVideo { width: 640, height: 360, seconds: 1.0, with_audio: true, ..Default::default() });
-    fixtures::video(&day, "phone #1 100%.mp4", FixtureVideo { width: 640, height: 360, seconds: 1.0, rotate_deg: 90, ..Default::default() });
+    fixtures::video(
+        &shoot,
+        "dress.mp4",
+        FixtureVideo { width: 640, height: 360, seconds: 1.0, with_audio: true, ..Default::default() },
+    );
+    fixtures::video(
+        &day,
+        "phone #1 100%.mp4",
+        FixtureVideo { width: 640, height: 360, seconds: 1.0, rotate_deg: 90, ..Default::default() },
+    );
     fixtures::image(&shoot, "poster.jpg", 400, 300, ImageFormat::Jpeg);
     std::fs::write(shoot.join("notes.txt"), "a shot list").unwrap();
     std::fs::write(day.join("empty.mp4"), "").unwrap();
@@ -32,7 +40,20 @@ fn import_then_list_reports_every_asset_with_display_dimensions() {
     assert_eq!(assets.len(), 3);
     let by_name = |n: &str| assets.iter().find(|a| a["name"] == n).unwrap_or_else(|| panic!("{n} listed"));
     for a in assets {
-        for key in ["id", "path", "name", "kind", "size", "hash", "width", "height", "duration_s", "video_codec", "audio_codec", "status"] {
+        for key in [
+            "id",
+            "path",
+            "name",
+            "kind",
+            "size",
+            "hash",
+            "width",
+            "height",
+            "duration_s",
+            "video_codec",
+            "audio_codec",
+            "status",
+        ] {
             assert!(a.get(key).is_some(), "asset JSON has `{key}`: {a}");
         }
         assert_eq!(a["status"], "local");
@@ -40,14 +61,21 @@ fn import_then_list_reports_every_asset_with_display_dimensions() {
         assert_eq!(a["hash"].as_str().unwrap().len(), 64);
     }
     let dress = by_name("dress.mp4");
-    assert_eq!((dress["kind"].as_str(), dress["width"].as_u64(), dress["height"].as_u64()), (Some("video"), Some(640), Some(360)));
+    assert_eq!(
+        (dress["kind"].as_str(), dress["width"].as_u64(), dress["height"].as_u64()),
+        (Some("video"), Some(640), Some(360))
+    );
     assert_eq!(dress["video_codec"], "h264");
     assert_eq!(dress["audio_codec"], "aac");
     assert!((dress["duration_s"].as_f64().unwrap() - 1.0).abs() < 0.1);
     assert_eq!(dress["remote_folder"], "/Summer shoot/");
 
     let phone = by_name("phone #1 100%.mp4");
-    assert_eq!((phone["width"].as_u64(), phone["height"].as_u64()), (Some(360), Some(640)), "90° rotation reports portrait");
+    assert_eq!(
+        (phone["width"].as_u64(), phone["height"].as_u64()),
+        (Some(360), Some(640)),
+        "90° rotation reports portrait"
+    );
     assert_eq!(phone["remote_folder"], "/Summer shoot/day 1/");
     assert!(phone["audio_codec"].is_null());
 

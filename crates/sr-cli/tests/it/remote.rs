@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::common::{Emulator, json, run, run_with};
+use crate::common::{Emulator, run, run_with};
 
 fn url(lib: &Path, key: Option<&str>, args: &[&str]) -> String {
     let env: Vec<(&str, &str)> = key.map(|k| vec![("STOCKROOM_PRIVATE_KEY", k)]).unwrap_or_default();
@@ -16,8 +16,10 @@ fn url(lib: &Path, key: Option<&str>, args: &[&str]) -> String {
 
 const DEMO: &str = "https://ik.imagekit.io/demo/";
 const HINDI: &str = "/sdk-testing-files/%E0%A4%B9%E0%A4%BF%E0%A4%A8%E0%A5%8D%E0%A4%A6%E0%A5%80.png";
-const TEXT_LAYER: &str = "l-text,ie-4KS54KS%2F4KSo4KWN4KSm4KWA,co-red,fs-32,ff-sdk-testing-files@@Poppins-Regular_Q15GrYWmL.ttf,l-end";
-const TEXT_LAYER_GO: &str = "l-text,ie-4KS54KS%2F4KSo4KWN4KSm4KWA,fs-32,ff-sdk-testing-files@@Poppins-Regular_Q15GrYWmL.ttf,co-red,l-end";
+const TEXT_LAYER: &str =
+    "l-text,ie-4KS54KS%2F4KSo4KWN4KSm4KWA,co-red,fs-32,ff-sdk-testing-files@@Poppins-Regular_Q15GrYWmL.ttf,l-end";
+const TEXT_LAYER_GO: &str =
+    "l-text,ie-4KS54KS%2F4KSo4KWN4KSm4KWA,fs-32,ff-sdk-testing-files@@Poppins-Regular_Q15GrYWmL.ttf,co-red,l-end";
 
 #[test]
 fn signed_url_vectors_from_spec_9_2() {
@@ -26,12 +28,30 @@ fn signed_url_vectors_from_spec_9_2() {
     let k = Some("dummy-key");
     let png = "/sdk-testing-files/future-search.png";
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (vec![png, "--sign"], "https://ik.imagekit.io/demo/sdk-testing-files/future-search.png?ik-s=32dbbbfc5f945c0403c71b54c38e76896ef2d6b0"),
-        (vec!["/sdk-testing-files/हिन्दी.png", "--sign"], "https://ik.imagekit.io/demo/sdk-testing-files/%E0%A4%B9%E0%A4%BF%E0%A4%A8%E0%A5%8D%E0%A4%A6%E0%A5%80.png?ik-s=3fff2f31da1f45e007adcdbe95f88c8c330e743c"),
-        (vec![png, "--query", "version=1.0", "--query", "cache=false", "--sign"], "https://ik.imagekit.io/demo/sdk-testing-files/future-search.png?version=1.0&cache=false&ik-s=f2e5a1b8b6a0b03fd63789dfc6413a94acef9fd8"),
-        (vec![png, "--query", "cache=false", "--query", "version=1.0", "--sign"], "https://ik.imagekit.io/demo/sdk-testing-files/future-search.png?cache=false&version=1.0&ik-s=03767bb6f0898c04e42f65714af65d937c696d66"),
-        (vec![png, "--query", "version=2.0", "--tr", "w-300,h-200", "--sign"], "https://ik.imagekit.io/demo/sdk-testing-files/future-search.png?version=2.0&tr=w-300,h-200&ik-s=601d97a7834b7554f4dabf0d3fc3a219ceeb6b31"),
-        (vec![png, "--query", "version=2.0", "--tr", "w-300,h-200", "--position", "path", "--sign"], "https://ik.imagekit.io/demo/tr:w-300,h-200/sdk-testing-files/future-search.png?version=2.0&ik-s=dd1ee8f83d019bc59fd57a5fc4674a11eb8a3496"),
+        (
+            vec![png, "--sign"],
+            "https://ik.imagekit.io/demo/sdk-testing-files/future-search.png?ik-s=32dbbbfc5f945c0403c71b54c38e76896ef2d6b0",
+        ),
+        (
+            vec!["/sdk-testing-files/हिन्दी.png", "--sign"],
+            "https://ik.imagekit.io/demo/sdk-testing-files/%E0%A4%B9%E0%A4%BF%E0%A4%A8%E0%A5%8D%E0%A4%A6%E0%A5%80.png?ik-s=3fff2f31da1f45e007adcdbe95f88c8c330e743c",
+        ),
+        (
+            vec![png, "--query", "version=1.0", "--query", "cache=false", "--sign"],
+            "https://ik.imagekit.io/demo/sdk-testing-files/future-search.png?version=1.0&cache=false&ik-s=f2e5a1b8b6a0b03fd63789dfc6413a94acef9fd8",
+        ),
+        (
+            vec![png, "--query", "cache=false", "--query", "version=1.0", "--sign"],
+            "https://ik.imagekit.io/demo/sdk-testing-files/future-search.png?cache=false&version=1.0&ik-s=03767bb6f0898c04e42f65714af65d937c696d66",
+        ),
+        (
+            vec![png, "--query", "version=2.0", "--tr", "w-300,h-200", "--sign"],
+            "https://ik.imagekit.io/demo/sdk-testing-files/future-search.png?version=2.0&tr=w-300,h-200&ik-s=601d97a7834b7554f4dabf0d3fc3a219ceeb6b31",
+        ),
+        (
+            vec![png, "--query", "version=2.0", "--tr", "w-300,h-200", "--position", "path", "--sign"],
+            "https://ik.imagekit.io/demo/tr:w-300,h-200/sdk-testing-files/future-search.png?version=2.0&ik-s=dd1ee8f83d019bc59fd57a5fc4674a11eb8a3496",
+        ),
     ];
     for (args, expected) in cases {
         let mut a = args.clone();
@@ -40,19 +60,50 @@ fn signed_url_vectors_from_spec_9_2() {
     }
     // Rows 6–9: a text layer in query and path position, in the Node and Go parameter orders.
     let layered = [
-        (TEXT_LAYER, "query", format!("https://ik.imagekit.io/demo{HINDI}?tr={TEXT_LAYER}&ik-s=ac9f24a03080102555e492185533c1ae6bd93fa7")),
-        (TEXT_LAYER, "path", format!("https://ik.imagekit.io/demo/tr:{TEXT_LAYER}{HINDI}?ik-s=69f2ecbb7364bbbad24616e1f7f1bac5a560fc71")),
-        (TEXT_LAYER_GO, "query", format!("https://ik.imagekit.io/demo{HINDI}?tr={TEXT_LAYER_GO}&ik-s=705e41579d368caa6530a4375355325277fcfe5c")),
-        (TEXT_LAYER_GO, "path", format!("https://ik.imagekit.io/demo/tr:{TEXT_LAYER_GO}{HINDI}?ik-s=20958f6126fd67c90653f55a49f2b7bb938d9d1c")),
+        (
+            TEXT_LAYER,
+            "query",
+            format!("https://ik.imagekit.io/demo{HINDI}?tr={TEXT_LAYER}&ik-s=ac9f24a03080102555e492185533c1ae6bd93fa7"),
+        ),
+        (
+            TEXT_LAYER,
+            "path",
+            format!("https://ik.imagekit.io/demo/tr:{TEXT_LAYER}{HINDI}?ik-s=69f2ecbb7364bbbad24616e1f7f1bac5a560fc71"),
+        ),
+        (
+            TEXT_LAYER_GO,
+            "query",
+            format!(
+                "https://ik.imagekit.io/demo{HINDI}?tr={TEXT_LAYER_GO}&ik-s=705e41579d368caa6530a4375355325277fcfe5c"
+            ),
+        ),
+        (
+            TEXT_LAYER_GO,
+            "path",
+            format!(
+                "https://ik.imagekit.io/demo/tr:{TEXT_LAYER_GO}{HINDI}?ik-s=20958f6126fd67c90653f55a49f2b7bb938d9d1c"
+            ),
+        ),
     ];
     for (tr, pos, expected) in layered {
-        let got = url(lib, k, &["/sdk-testing-files/हिन्दी.png", "--tr", tr, "--position", pos, "--url-endpoint", DEMO, "--sign"]);
+        let got = url(
+            lib,
+            k,
+            &["/sdk-testing-files/हिन्दी.png", "--tr", tr, "--position", pos, "--url-endpoint", DEMO, "--sign"],
+        );
         assert_eq!(got, expected, "layer in {pos} position");
     }
     // The same layer from the SDK's JSON objects.
     let json_layer = r#"[{"overlay":{"type":"text","text":"हिन्दी","transformation":[{"fontColor":"red","fontSize":32,"fontFamily":"sdk-testing-files/Poppins-Regular_Q15GrYWmL.ttf"}]}}]"#;
-    let got = url(lib, k, &["/sdk-testing-files/हिन्दी.png", "--transformation", json_layer, "--url-endpoint", DEMO, "--sign"]);
-    assert_eq!(got, format!("https://ik.imagekit.io/demo{HINDI}?tr={TEXT_LAYER}&ik-s=ac9f24a03080102555e492185533c1ae6bd93fa7"));
+    let got = url(
+        lib,
+        k,
+        &["/sdk-testing-files/हिन्दी.png", "--transformation", json_layer, "--url-endpoint", DEMO, "--sign"],
+    );
+    assert_eq!(
+        got,
+        format!("https://ik.imagekit.io/demo{HINDI}?tr={TEXT_LAYER}&ik-s=ac9f24a03080102555e492185533c1ae6bd93fa7")
+    );
 }
 
 #[test]
@@ -61,13 +112,54 @@ fn url_vectors_from_spec_10_6() {
     let lib = work.path();
     let ep = "https://ik.imagekit.io/test_url_endpoint";
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (vec!["/test_path.jpg", "--transformation", r#"[{"height":"300","width":"400"},{"rotation":"90"}]"#], "https://ik.imagekit.io/test_url_endpoint/test_path.jpg?tr=h-300,w-400:rt-90"),
-        (vec!["/test_path.jpg", "--transformation", r#"[{"height":"300","width":"400"}]"#, "--position", "path"], "https://ik.imagekit.io/test_url_endpoint/tr:h-300,w-400/test_path.jpg"),
-        (vec!["/test_path.jpg", "--tr", "h-300,w-400,b-20_FF0000"], "https://ik.imagekit.io/test_url_endpoint/test_path.jpg?tr=h-300,w-400,b-20_FF0000"),
-        (vec!["/base-image.jpg", "--transformation", r#"[{"overlay":{"type":"image","input":"logo.png"}}]"#, "--position", "path"], "https://ik.imagekit.io/test_url_endpoint/tr:l-image,i-logo.png,l-end/base-image.jpg"),
-        (vec!["/base-image.jpg", "--transformation", r#"[{"overlay":{"type":"solidColor","color":"FF0000"}}]"#, "--position", "path"], "https://ik.imagekit.io/test_url_endpoint/tr:l-image,i-ik_canvas,bg-FF0000,l-end/base-image.jpg"),
-        (vec!["/sample.jpg", "--transformation", r#"[{"overlay":{"type":"text","text":"Minimal Text"}}]"#], "https://ik.imagekit.io/test_url_endpoint/sample.jpg?tr=l-text,i-Minimal%20Text,l-end"),
-        (vec!["https://ik.imagekit.io/test_url_endpoint/test_path_alt.jpg?t1=v1", "--query", "t2=v2", "--query", "t3=v3", "--tr", "h-300,w-400"], "https://ik.imagekit.io/test_url_endpoint/test_path_alt.jpg?t1=v1&t2=v2&t3=v3&tr=h-300,w-400"),
+        (
+            vec!["/test_path.jpg", "--transformation", r#"[{"height":"300","width":"400"},{"rotation":"90"}]"#],
+            "https://ik.imagekit.io/test_url_endpoint/test_path.jpg?tr=h-300,w-400:rt-90",
+        ),
+        (
+            vec!["/test_path.jpg", "--transformation", r#"[{"height":"300","width":"400"}]"#, "--position", "path"],
+            "https://ik.imagekit.io/test_url_endpoint/tr:h-300,w-400/test_path.jpg",
+        ),
+        (
+            vec!["/test_path.jpg", "--tr", "h-300,w-400,b-20_FF0000"],
+            "https://ik.imagekit.io/test_url_endpoint/test_path.jpg?tr=h-300,w-400,b-20_FF0000",
+        ),
+        (
+            vec![
+                "/base-image.jpg",
+                "--transformation",
+                r#"[{"overlay":{"type":"image","input":"logo.png"}}]"#,
+                "--position",
+                "path",
+            ],
+            "https://ik.imagekit.io/test_url_endpoint/tr:l-image,i-logo.png,l-end/base-image.jpg",
+        ),
+        (
+            vec![
+                "/base-image.jpg",
+                "--transformation",
+                r#"[{"overlay":{"type":"solidColor","color":"FF0000"}}]"#,
+                "--position",
+                "path",
+            ],
+            "https://ik.imagekit.io/test_url_endpoint/tr:l-image,i-ik_canvas,bg-FF0000,l-end/base-image.jpg",
+        ),
+        (
+            vec!["/sample.jpg", "--transformation", r#"[{"overlay":{"type":"text","text":"Minimal Text"}}]"#],
+            "https://ik.imagekit.io/test_url_endpoint/sample.jpg?tr=l-text,i-Minimal%20Text,l-end",
+        ),
+        (
+            vec![
+                "https://ik.imagekit.io/test_url_endpoint/test_path_alt.jpg?t1=v1",
+                "--query",
+                "t2=v2",
+                "--query",
+                "t3=v3",
+                "--tr",
+                "h-300,w-400",
+            ],
+            "https://ik.imagekit.io/test_url_endpoint/test_path_alt.jpg?t1=v1&t2=v2&t3=v3&tr=h-300,w-400",
+        ),
         (vec!["///test_path.jpg", "--tr", "h-300"], "https://ik.imagekit.io/test_url_endpoint/test_path.jpg?tr=h-300"),
     ];
     for (args, expected) in cases {
@@ -125,8 +217,21 @@ fn the_private_key_never_appears_in_output_database_or_logs() {
     let endpoint = format!("{}/sandbox/", emu.base_url);
     let set = run_with(
         &lib,
-        &["--json", "remote", "use", "imagekit", "--url-endpoint", &endpoint, "--public-key", "public_team_key",
-          "--private-key-stdin", "--api-base", &emu.base_url, "--upload-base", &emu.base_url],
+        &[
+            "--json",
+            "remote",
+            "use",
+            "imagekit",
+            "--url-endpoint",
+            &endpoint,
+            "--public-key",
+            "public_team_key",
+            "--private-key-stdin",
+            "--api-base",
+            &emu.base_url,
+            "--upload-base",
+            &emu.base_url,
+        ],
         &[],
         Some(&format!("{secret}\n")),
     );
@@ -173,7 +278,8 @@ fn the_private_key_never_appears_in_output_database_or_logs() {
     }
     // The signed URL really used the key (so the key was loaded and used, just never shown).
     let signed = String::from_utf8_lossy(&outputs[5].stdout).trim().to_owned();
-    let expected = url(work.path(), Some(secret), &["/shirt.png", "--tr", "w-100", "--sign", "--url-endpoint", &endpoint]);
+    let expected =
+        url(work.path(), Some(secret), &["/shirt.png", "--tr", "w-100", "--sign", "--url-endpoint", &endpoint]);
     assert_eq!(signed, expected);
 
     // Not in the library's SQLite files (db, WAL), accounts.json or anything else but the key file.

@@ -51,7 +51,8 @@ impl Emu {
 
     /// Server-side upload of `bytes` as `name` with extra string fields; returns (status, body).
     pub async fn upload_raw(&self, name: &str, bytes: Vec<u8>, fields: &[(&str, &str)]) -> (u16, Value) {
-        let mut form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_string())).text("fileName", name.to_string());
+        let mut form =
+            Form::new().part("file", Part::bytes(bytes).file_name(name.to_string())).text("fileName", name.to_string());
         for (k, v) in fields {
             form = form.text(k.to_string(), v.to_string());
         }

@@ -89,13 +89,18 @@ async fn stall_and_latency_and_http_control() {
     let emu = Emu::start().await;
     let client = reqwest::Client::builder().timeout(std::time::Duration::from_millis(300)).build().unwrap();
     let (st, ids) = emu
-        .json(emu.http.post(emu.url("/_emulator/faults")).json(&json!({"endpoint": "details", "times": 1, "action": {"kind": "stall", "ms": 2000}})))
+        .json(
+            emu.http
+                .post(emu.url("/_emulator/faults"))
+                .json(&json!({"endpoint": "details", "times": 1, "action": {"kind": "stall", "ms": 2000}})),
+        )
         .await;
     assert_eq!(st, 201);
     assert_eq!(ids["ids"].as_array().unwrap().len(), 1);
     let (_, listed) = emu.json(emu.http.get(emu.url("/_emulator/faults"))).await;
     assert_eq!(listed["rules"][0]["action"], json!({"kind": "stall", "ms": 2000}));
-    let r = client.get(emu.url("/v1/files/000000000000000000000000/details")).basic_auth(PRIVATE, Some("")).send().await;
+    let r =
+        client.get(emu.url("/v1/files/000000000000000000000000/details")).basic_auth(PRIVATE, Some("")).send().await;
     assert!(r.is_err(), "a stalled request never answers");
 
     emu.http

@@ -53,16 +53,25 @@ async fn details_update_and_delete() {
     assert_eq!((st, e["message"].as_str()), (404, Some("The requested file does not exist.")));
 
     let (st, u) = emu
-        .json(emu.patch(&format!("/v1/files/{id}/details")).json(&json!({"tags": ["x", "y"], "customCoordinates": "1,1,2,2", "description": "d"})))
+        .json(
+            emu.patch(&format!("/v1/files/{id}/details"))
+                .json(&json!({"tags": ["x", "y"], "customCoordinates": "1,1,2,2", "description": "d"})),
+        )
         .await;
     assert_eq!(st, 200, "{u}");
     assert_eq!(u["tags"], json!(["x", "y"]));
     assert_eq!(u["customCoordinates"], "1,1,2,2");
     let (st, u) = emu.json(emu.patch(&format!("/v1/files/{id}/details")).json(&json!({"tags": null}))).await;
     assert_eq!((st, &u["tags"]), (200, &Value::Null));
-    let (st, u) = emu.json(emu.patch(&format!("/v1/files/{id}/details")).json(&json!({"publish": {"isPublished": false}}))).await;
+    let (st, u) =
+        emu.json(emu.patch(&format!("/v1/files/{id}/details")).json(&json!({"publish": {"isPublished": false}}))).await;
     assert_eq!((st, &u["isPublished"]), (200, &json!(false)));
-    let (st, _) = emu.json(emu.patch(&format!("/v1/files/{id}/details")).json(&json!({"publish": {"isPublished": true}, "tags": ["a"]}))).await;
+    let (st, _) = emu
+        .json(
+            emu.patch(&format!("/v1/files/{id}/details"))
+                .json(&json!({"publish": {"isPublished": true}, "tags": ["a"]})),
+        )
+        .await;
     assert_eq!(st, 400);
 
     let r = emu.delete(&format!("/v1/files/{id}")).send().await.unwrap();
@@ -92,33 +101,57 @@ async fn bulk_delete_is_all_or_nothing() {
 async fn copy_move_rename() {
     let emu = Emu::start().await;
     emu.upload("m.png", png(2, 2), &[("useUniqueFileName", "false"), ("folder", "/src")]).await;
-    let r = emu.post("/v1/files/copy").json(&json!({"sourceFilePath": "/src/m.png", "destinationPath": "/dst/"})).send().await.unwrap();
+    let r = emu
+        .post("/v1/files/copy")
+        .json(&json!({"sourceFilePath": "/src/m.png", "destinationPath": "/dst/"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 204);
     // Copy again: appended as a version of the destination.
-    emu.post("/v1/files/copy").json(&json!({"sourceFilePath": "/src/m.png", "destinationPath": "/dst"})).send().await.unwrap();
+    emu.post("/v1/files/copy")
+        .json(&json!({"sourceFilePath": "/src/m.png", "destinationPath": "/dst"}))
+        .send()
+        .await
+        .unwrap();
     let (_, dst) = emu.json(emu.get("/v1/files?path=/dst/")).await;
     assert_eq!(dst[0]["versionInfo"]["name"], "Version 2");
-    let (st, e) = emu.json(emu.post("/v1/files/copy").json(&json!({"sourceFilePath": "/nope.png", "destinationPath": "/dst"}))).await;
+    let (st, e) = emu
+        .json(emu.post("/v1/files/copy").json(&json!({"sourceFilePath": "/nope.png", "destinationPath": "/dst"})))
+        .await;
     assert_eq!((st, e["reason"].as_str()), (404, Some("SOURCE_FILE_MISSING")));
     assert_eq!(e["message"], "No file found with filePath /nope.png");
 
-    let r = emu.post("/v1/files/move").json(&json!({"sourceFilePath": "/src/m.png", "destinationPath": "/moved"})).send().await.unwrap();
+    let r = emu
+        .post("/v1/files/move")
+        .json(&json!({"sourceFilePath": "/src/m.png", "destinationPath": "/moved"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 204);
     let (_, moved) = emu.json(emu.get("/v1/files?path=/moved")).await;
     assert_eq!(moved[0]["filePath"], "/moved/m.png");
 
     emu.upload("other.png", png(2, 2), &[("useUniqueFileName", "false"), ("folder", "/moved")]).await;
-    let (st, e) = emu.json(emu.put("/v1/files/rename").json(&json!({"filePath": "/moved/m.png", "newFileName": "other.png"}))).await;
+    let (st, e) = emu
+        .json(emu.put("/v1/files/rename").json(&json!({"filePath": "/moved/m.png", "newFileName": "other.png"})))
+        .await;
     assert_eq!((st, e["reason"].as_str()), (409, Some("FILE_ALREADY_EXISTS")));
     assert_eq!(e["message"], "File with name other.png already exists at the same location.");
-    let (st, ok) = emu.json(emu.put("/v1/files/rename").json(&json!({"filePath": "/moved/m.png", "newFileName": "new name.png", "purgeCache": true}))).await;
+    let (st, ok) = emu
+        .json(
+            emu.put("/v1/files/rename")
+                .json(&json!({"filePath": "/moved/m.png", "newFileName": "new name.png", "purgeCache": true})),
+        )
+        .await;
     assert_eq!(st, 200);
     let rid = ok["purgeRequestId"].as_str().unwrap();
     let (st, p) = emu.json(emu.get(&format!("/v1/files/purge/{rid}"))).await;
     assert_eq!((st, p["status"].as_str()), (200, Some("Completed")));
     let (_, renamed) = emu.json(emu.get("/v1/files").query(&[("searchQuery", "name = \"new_name.png\"")])).await;
     assert_eq!(renamed.as_array().unwrap().len(), 1);
-    let (st, e) = emu.json(emu.put("/v1/files/rename").json(&json!({"filePath": "/gone.png", "newFileName": "x.png"}))).await;
+    let (st, e) =
+        emu.json(emu.put("/v1/files/rename").json(&json!({"filePath": "/gone.png", "newFileName": "x.png"}))).await;
     assert_eq!((st, e["reason"].as_str()), (404, Some("FILE_MISSING")));
 }
 
@@ -126,7 +159,8 @@ async fn copy_move_rename() {
 async fn bulk_tags() {
     let emu = Emu::start().await;
     let a = emu.upload("a.png", png(2, 2), &[("tags", "keep")]).await["fileId"].as_str().unwrap().to_string();
-    let (st, ok) = emu.json(emu.post("/v1/files/addTags").json(&json!({"fileIds": [a], "tags": ["new", "keep"]}))).await;
+    let (st, ok) =
+        emu.json(emu.post("/v1/files/addTags").json(&json!({"fileIds": [a], "tags": ["new", "keep"]}))).await;
     assert_eq!(st, 200);
     assert_eq!(ok["successfullyUpdatedFileIds"], json!([a]));
     let (_, d) = emu.json(emu.get(&format!("/v1/files/{a}/details"))).await;
@@ -134,7 +168,9 @@ async fn bulk_tags() {
     emu.post("/v1/files/removeTags").json(&json!({"fileIds": [a], "tags": ["keep"]})).send().await.unwrap();
     let (_, d) = emu.json(emu.get(&format!("/v1/files/{a}/details"))).await;
     assert_eq!(d["tags"], json!(["new"]));
-    let (st, e) = emu.json(emu.post("/v1/files/addTags").json(&json!({"fileIds": [a, "bbbbbbbbbbbbbbbbbbbbbbbb"], "tags": ["z"]}))).await;
+    let (st, e) = emu
+        .json(emu.post("/v1/files/addTags").json(&json!({"fileIds": [a, "bbbbbbbbbbbbbbbbbbbbbbbb"], "tags": ["z"]})))
+        .await;
     assert_eq!((st, &e["missingFileIds"]), (404, &json!(["bbbbbbbbbbbbbbbbbbbbbbbb"])));
     let (st, ok) = emu.json(emu.post("/v1/files/removeAITags").json(&json!({"fileIds": [a], "AITags": ["Car"]}))).await;
     assert_eq!((st, &ok["successfullyUpdatedFileIds"]), (200, &json!([a])));
@@ -212,7 +248,8 @@ async fn library_survives_a_restart() {
     let (_, list) = emu.json(emu.get("/v1/files")).await;
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["tags"], json!(["persist"]));
-    let bytes = emu.http.get(format!("{}{}", emu.handle.url_endpoint().trim_end_matches('/'), url_path)).send().await.unwrap();
+    let bytes =
+        emu.http.get(format!("{}{}", emu.handle.url_endpoint().trim_end_matches('/'), url_path)).send().await.unwrap();
     assert_eq!(bytes.status(), 200);
     assert_eq!(bytes.bytes().await.unwrap().to_vec(), png(6, 6));
 }
@@ -223,7 +260,9 @@ async fn concurrent_uploads_all_land() {
     let mut tasks = Vec::new();
     for i in 0..16 {
         let emu = emu.clone();
-        tasks.push(tokio::spawn(async move { emu.upload(&format!("c{i}.png"), png(3, 3), &[("folder", "/many")]).await }));
+        tasks.push(tokio::spawn(
+            async move { emu.upload(&format!("c{i}.png"), png(3, 3), &[("folder", "/many")]).await },
+        ));
     }
     for t in tasks {
         t.await.unwrap();

@@ -75,7 +75,10 @@ async fn overwrite_creates_versions_and_honours_flags() {
     let (st, err) =
         emu.upload_raw("p.png", png(2, 2), &[("useUniqueFileName", "false"), ("overwriteFile", "false")]).await;
     assert_eq!(st, 400);
-    assert_eq!(err["message"], "A file with the same name already exists at the exact location. We could not overwrite it because both overwriteFile and useUniqueFileName are set to false.");
+    assert_eq!(
+        err["message"],
+        "A file with the same name already exists at the exact location. We could not overwrite it because both overwriteFile and useUniqueFileName are set to false."
+    );
     assert_eq!(err["help"], HELP);
 }
 
@@ -84,9 +87,15 @@ async fn validation_errors() {
     let emu = Emu::start().await;
     let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
         (vec![("tags", "50%off")], "%"),
-        (vec![("transformation", "{}")], "Invalid transformation parameter. Please include at least pre, post, or both."),
+        (
+            vec![("transformation", "{}")],
+            "Invalid transformation parameter. Please include at least pre, post, or both.",
+        ),
         (vec![("transformation", r#"{"pre":""}"#)], "Invalid pre transformation parameter."),
-        (vec![("transformation", r#"{"post":[{"type":"abs","value":"sr-240"}]}"#)], "Invalid post transformation parameter."),
+        (
+            vec![("transformation", r#"{"post":[{"type":"abs","value":"sr-240"}]}"#)],
+            "Invalid post transformation parameter.",
+        ),
         (vec![("checks", "\"request.folder\" ~~ 1")], "Your request contains invalid syntax for the checks parameter."),
         (vec![("checks", "'file.size' < '10b'")], "did not pass"),
         (vec![("customCoordinates", "1,2")], "customCoordinates"),
@@ -98,7 +107,9 @@ async fn validation_errors() {
         assert_eq!(st, 400, "{fields:?} -> {body}");
         assert!(body["message"].as_str().unwrap().contains(want), "{fields:?} -> {body}");
     }
-    let ok = emu.upload("c.png", png(2, 2), &[("checks", "\"request.folder\" : \"marketing/\""), ("folder", "/marketing/x")]).await;
+    let ok = emu
+        .upload("c.png", png(2, 2), &[("checks", "\"request.folder\" : \"marketing/\""), ("folder", "/marketing/x")])
+        .await;
     assert_eq!(ok["filePath"].as_str().unwrap().split('/').nth(1), Some("marketing"));
     let deep = (0..51).map(|i| format!("f{i}")).collect::<Vec<_>>().join("/");
     let (st, _) = emu.upload_raw("d.png", png(2, 2), &[("folder", &deep)]).await;
@@ -131,10 +142,21 @@ async fn plan_limits_and_base64() {
 #[tokio::test]
 async fn auth_basic_and_client_side() {
     let emu = Emu::start().await;
-    let form = || reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(png(2, 2)).file_name("a.png")).text("fileName", "a.png");
+    let form = || {
+        reqwest::multipart::Form::new()
+            .part("file", reqwest::multipart::Part::bytes(png(2, 2)).file_name("a.png"))
+            .text("fileName", "a.png")
+    };
     let r = emu.http.post(emu.url("/api/v1/files/upload")).multipart(form()).send().await.unwrap();
     assert_eq!(r.status(), 401);
-    let r = emu.http.post(emu.url("/api/v1/files/upload")).basic_auth("wrong", Some("")).multipart(form()).send().await.unwrap();
+    let r = emu
+        .http
+        .post(emu.url("/api/v1/files/upload"))
+        .basic_auth("wrong", Some(""))
+        .multipart(form())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["message"], "Your account cannot be authenticated.");
@@ -144,19 +166,34 @@ async fn auth_basic_and_client_side() {
     let now = chrono::Utc::now().timestamp();
     let client = |token: &str, expire: i64, sig: Option<String>| {
         let sig = sig.unwrap_or_else(|| sr_imagekit::signing::hmac_sha1_hex(PRIVATE, &format!("{token}{expire}")));
-        form().text("publicKey", PUBLIC).text("token", token.to_string()).text("expire", expire.to_string()).text("signature", sig)
+        form()
+            .text("publicKey", PUBLIC)
+            .text("token", token.to_string())
+            .text("expire", expire.to_string())
+            .text("signature", sig)
     };
-    let (st, _) = emu.json(emu.http.post(emu.url("/api/v1/files/upload")).multipart(client("tok-1", now + 600, None))).await;
+    let (st, _) =
+        emu.json(emu.http.post(emu.url("/api/v1/files/upload")).multipart(client("tok-1", now + 600, None))).await;
     assert_eq!(st, 200);
-    let (st, body) = emu.json(emu.http.post(emu.url("/api/v1/files/upload")).multipart(client("tok-1", now + 600, None))).await;
+    let (st, body) =
+        emu.json(emu.http.post(emu.url("/api/v1/files/upload")).multipart(client("tok-1", now + 600, None))).await;
     assert_eq!(st, 400);
-    assert_eq!(body["message"], "The token with value 'tok-1' has been used before. We suggest using V4 UUIDs, or another random string with enough entropy to avoid collisions.");
+    assert_eq!(
+        body["message"],
+        "The token with value 'tok-1' has been used before. We suggest using V4 UUIDs, or another random string with enough entropy to avoid collisions."
+    );
     for expire in [now - 1, now + 3700] {
-        let (st, body) = emu.json(emu.http.post(emu.url("/api/v1/files/upload")).multipart(client("tok-2", expire, None))).await;
+        let (st, body) =
+            emu.json(emu.http.post(emu.url("/api/v1/files/upload")).multipart(client("tok-2", expire, None))).await;
         assert_eq!(st, 400);
-        assert_eq!(body["message"], "Your request contains invalid expire parameter. Expire parameter should be a Unix time in less than 1 hour into the future.");
+        assert_eq!(
+            body["message"],
+            "Your request contains invalid expire parameter. Expire parameter should be a Unix time in less than 1 hour into the future."
+        );
     }
-    let (st, _) = emu.json(emu.http.post(emu.url("/api/v1/files/upload")).multipart(client("tok-3", now + 60, Some("00".into())))).await;
+    let (st, _) = emu
+        .json(emu.http.post(emu.url("/api/v1/files/upload")).multipart(client("tok-3", now + 60, Some("00".into()))))
+        .await;
     assert_eq!(st, 400);
 }
 
@@ -167,7 +204,8 @@ async fn v2_jwt_upload_is_one_time() {
     let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
     header.kid = Some(PUBLIC.into());
     let claims = json!({"fileName": "j.png", "tags": "a,b", "iat": now, "exp": now + 600});
-    let token = jsonwebtoken::encode(&header, &claims, &jsonwebtoken::EncodingKey::from_secret(PRIVATE.as_bytes())).unwrap();
+    let token =
+        jsonwebtoken::encode(&header, &claims, &jsonwebtoken::EncodingKey::from_secret(PRIVATE.as_bytes())).unwrap();
     let form = |tags: &str| {
         reqwest::multipart::Form::new()
             .part("file", reqwest::multipart::Part::bytes(png(2, 2)).file_name("j.png"))
@@ -188,7 +226,26 @@ async fn video_upload_reports_dimensions_and_duration() {
     let dir = tempfile::tempdir().unwrap();
     let mp4 = dir.path().join("clip.mp4");
     let ok = std::process::Command::new("ffmpeg")
-        .args(["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=2", "-f", "lavfi", "-i", "sine=duration=2", "-shortest", "-c:v", "libx264", "-c:a", "aac", "-pix_fmt", "yuv420p"])
+        .args([
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=320x240:rate=25:duration=2",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=duration=2",
+            "-shortest",
+            "-c:v",
+            "libx264",
+            "-c:a",
+            "aac",
+            "-pix_fmt",
+            "yuv420p",
+        ])
         .arg(&mp4)
         .status()
         .unwrap();

@@ -26,7 +26,10 @@ async fn offline_and_emulator_validation_agree() {
     for c in &cases {
         let def: FieldDef = c.field.clone().with_id(ids[&c.field.name].clone());
         let (st, body) = emu
-            .json(emu.patch(&format!("/v1/files/{fid}/details")).json(&json!({"customMetadata": {c.field.name.clone(): c.value}})))
+            .json(
+                emu.patch(&format!("/v1/files/{fid}/details"))
+                    .json(&json!({"customMetadata": {c.field.name.clone(): c.value}})),
+            )
             .await;
         match &c.expect {
             Expect::Accept(stored) => {
@@ -42,6 +45,10 @@ async fn offline_and_emulator_validation_agree() {
             }
         }
         // Reset so required/other cases start clean.
-        let _ = emu.patch(&format!("/v1/files/{fid}/details")).json(&json!({"customMetadata": {c.field.name.clone(): null}})).send().await;
+        let _ = emu
+            .patch(&format!("/v1/files/{fid}/details"))
+            .json(&json!({"customMetadata": {c.field.name.clone(): null}}))
+            .send()
+            .await;
     }
 }

@@ -4,13 +4,7 @@ use sr_imagekit::metadata::*;
 fn field(name: &str, label: &str, schema: Value) -> FieldDef {
     let t = FieldType::parse(schema["type"].as_str().unwrap()).unwrap();
     let schema = validate_schema(t, &schema).unwrap_or_else(|e| panic!("{name}: {e}"));
-    NewField {
-        name: name.into(),
-        label: label.into(),
-        schema,
-        description: None,
-    }
-    .with_id(format!("id_{name}"))
+    NewField { name: name.into(), label: label.into(), schema, description: None }.with_id(format!("id_{name}"))
 }
 
 fn obj(v: Value) -> Map<String, Value> {
@@ -23,23 +17,10 @@ fn obj(v: Value) -> Map<String, Value> {
 fn shared_validation_table_holds_eight_cases_per_type() {
     let cases = validation_cases();
     for t in FieldType::ALL {
-        let of_type: Vec<_> = cases
-            .iter()
-            .filter(|c| c.field.schema.field_type == t)
-            .collect();
+        let of_type: Vec<_> = cases.iter().filter(|c| c.field.schema.field_type == t).collect();
         assert!(of_type.len() >= 8, "{t}: only {} cases", of_type.len());
-        assert!(
-            of_type
-                .iter()
-                .any(|c| matches!(c.expect, Expect::Accept(_))),
-            "{t}: no valid case"
-        );
-        assert!(
-            of_type
-                .iter()
-                .any(|c| matches!(c.expect, Expect::Reject(_))),
-            "{t}: no invalid case"
-        );
+        assert!(of_type.iter().any(|c| matches!(c.expect, Expect::Accept(_))), "{t}: no valid case");
+        assert!(of_type.iter().any(|c| matches!(c.expect, Expect::Reject(_))), "{t}: no invalid case");
     }
 }
 
@@ -53,16 +34,8 @@ fn shared_validation_table() {
             (Expect::Reject(kind), Err(e)) => {
                 assert_eq!(e.problem.kind(), *kind, "{}: {e}", case.title);
                 let msg = e.to_string();
-                assert!(
-                    msg.starts_with(&def.label),
-                    "{}: message does not name the field: {msg}",
-                    case.title
-                );
-                assert!(
-                    msg.contains("you entered"),
-                    "{}: message does not echo the value: {msg}",
-                    case.title
-                );
+                assert!(msg.starts_with(&def.label), "{}: message does not name the field: {msg}", case.title);
+                assert!(msg.contains("you entered"), "{}: message does not echo the value: {msg}", case.title);
             }
             (want, got) => panic!("{}: expected {want:?}, got {got:?}", case.title),
         }
@@ -75,11 +48,7 @@ fn shared_table_fields_have_unique_names_per_schema() {
     for a in &cases {
         for b in &cases {
             if a.field.name == b.field.name {
-                assert_eq!(
-                    a.field, b.field,
-                    "two different fields share the name {}",
-                    a.field.name
-                );
+                assert_eq!(a.field, b.field, "two different fields share the name {}", a.field.name);
             }
         }
     }
@@ -89,45 +58,23 @@ fn shared_table_fields_have_unique_names_per_schema() {
 
 #[test]
 fn messages_name_the_label_and_say_what_is_allowed() {
-    let price = field(
-        "price",
-        "Price",
-        json!({"type": "Number", "minValue": 1000, "maxValue": 3000}),
-    );
+    let price = field("price", "Price", json!({"type": "Number", "minValue": 1000, "maxValue": 3000}));
     let e = validate_value(&price, &json!(900)).unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "Price must be between 1000 and 3000; you entered 900."
-    );
+    assert_eq!(e.to_string(), "Price must be between 1000 and 3000; you entered 900.");
     assert_eq!(e.name, "price");
 
     let e = validate_value(&price, &json!("cheap")).unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "Price must be a number; you entered the text \"cheap\"."
-    );
+    assert_eq!(e.to_string(), "Price must be a number; you entered the text \"cheap\".");
 
-    let min_only = field(
-        "discount",
-        "Discount",
-        json!({"type": "Number", "minValue": 0}),
-    );
+    let min_only = field("discount", "Discount", json!({"type": "Number", "minValue": 0}));
     assert_eq!(
-        validate_value(&min_only, &json!(-5))
-            .unwrap_err()
-            .to_string(),
+        validate_value(&min_only, &json!(-5)).unwrap_err().to_string(),
         "Discount must be at least 0; you entered -5."
     );
 
-    let sku = field(
-        "sku",
-        "SKU",
-        json!({"type": "Text", "minLength": 3, "maxLength": 12}),
-    );
+    let sku = field("sku", "SKU", json!({"type": "Text", "minLength": 3, "maxLength": 12}));
     assert_eq!(
-        validate_value(&sku, &json!(5682342234u64))
-            .unwrap_err()
-            .to_string(),
+        validate_value(&sku, &json!(5682342234u64)).unwrap_err().to_string(),
         "SKU must be text; you entered the number 5682342234."
     );
     assert_eq!(
@@ -141,35 +88,20 @@ fn messages_name_the_label_and_say_what_is_allowed() {
         json!({"type": "SingleSelect", "selectOptions": ["XS", "S", "M"], "isValueRequired": true, "defaultValue": "M"}),
     );
     assert_eq!(
-        validate_value(&size, &json!("XXXL"))
-            .unwrap_err()
-            .to_string(),
+        validate_value(&size, &json!("XXXL")).unwrap_err().to_string(),
         "Size must be one of: XS, S, M; you entered \"XXXL\"."
     );
 
-    let launch = field(
-        "launch",
-        "Launch date",
-        json!({"type": "Date", "minValue": "2026-01-01"}),
-    );
+    let launch = field("launch", "Launch date", json!({"type": "Date", "minValue": "2026-01-01"}));
     assert_eq!(
-        validate_value(&launch, &json!("2025-06-01"))
-            .unwrap_err()
-            .to_string(),
+        validate_value(&launch, &json!("2025-06-01")).unwrap_err().to_string(),
         "Launch date must be on or after 2026-01-01; you entered 2025-06-01."
     );
-    assert!(
-        validate_value(&launch, &json!("soon"))
-            .unwrap_err()
-            .to_string()
-            .contains("2026-03-01")
-    );
+    assert!(validate_value(&launch, &json!("soon")).unwrap_err().to_string().contains("2026-03-01"));
 
     let on_sale = field("on_sale", "On sale", json!({"type": "Boolean"}));
     assert_eq!(
-        validate_value(&on_sale, &json!("yes"))
-            .unwrap_err()
-            .to_string(),
+        validate_value(&on_sale, &json!("yes")).unwrap_err().to_string(),
         "On sale must be true or false; you entered the text \"yes\"."
     );
 }
@@ -177,27 +109,18 @@ fn messages_name_the_label_and_say_what_is_allowed() {
 // --- schemas ---------------------------------------------------------------------------------
 
 fn schema_errors(t: FieldType, schema: Value) -> Vec<(String, String)> {
-    validate_schema(t, &schema)
-        .unwrap_err()
-        .errors
-        .into_iter()
-        .collect()
+    validate_schema(t, &schema).unwrap_err().errors.into_iter().collect()
 }
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    list.iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect()
+    list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
 }
 
 #[test]
 fn docs_example_of_an_invalid_schema() {
     // §7.1: minValue of the wrong type and maxLength on a Number.
-    let errs = validate_schema(
-        FieldType::Number,
-        &json!({"type": "Number", "minValue": "1", "maxLength": 5}),
-    )
-    .unwrap_err();
+    let errs =
+        validate_schema(FieldType::Number, &json!({"type": "Number", "minValue": "1", "maxLength": 5})).unwrap_err();
     assert_eq!(
         errs.to_json(),
         json!({"minValue": "should be of type number", "maxLength": "not allowed for this type"})
@@ -208,21 +131,12 @@ fn docs_example_of_an_invalid_schema() {
 #[test]
 fn properties_not_allowed_for_the_type() {
     assert_eq!(
-        schema_errors(
-            FieldType::Text,
-            json!({"minValue": 1, "selectOptions": ["a"]})
-        ),
-        pairs(&[
-            ("minValue", "not allowed for this type"),
-            ("selectOptions", "not allowed for this type")
-        ])
+        schema_errors(FieldType::Text, json!({"minValue": 1, "selectOptions": ["a"]})),
+        pairs(&[("minValue", "not allowed for this type"), ("selectOptions", "not allowed for this type")])
     );
     assert_eq!(
         schema_errors(FieldType::Boolean, json!({"minLength": 1, "maxValue": 2})),
-        pairs(&[
-            ("maxValue", "not allowed for this type"),
-            ("minLength", "not allowed for this type")
-        ])
+        pairs(&[("maxValue", "not allowed for this type"), ("minLength", "not allowed for this type")])
     );
     assert_eq!(
         schema_errors(FieldType::Date, json!({"colour": "red"})),
@@ -236,61 +150,30 @@ fn default_is_required_when_value_is_required() {
         schema_errors(FieldType::Text, json!({"isValueRequired": true})),
         pairs(&[("defaultValue", "is required when isValueRequired is true")])
     );
-    assert!(
-        validate_schema(
-            FieldType::Text,
-            &json!({"isValueRequired": true, "defaultValue": "n/a"})
-        )
-        .is_ok()
-    );
+    assert!(validate_schema(FieldType::Text, &json!({"isValueRequired": true, "defaultValue": "n/a"})).is_ok());
     assert!(validate_schema(FieldType::Text, &json!({"isValueRequired": false})).is_ok());
 }
 
 #[test]
 fn default_must_satisfy_the_schema() {
     let cases = [
-        (
-            FieldType::Number,
-            json!({"minValue": 0, "maxValue": 60, "defaultValue": 80}),
-        ),
+        (FieldType::Number, json!({"minValue": 0, "maxValue": 60, "defaultValue": 80})),
         (FieldType::Number, json!({"defaultValue": "20"})),
-        (
-            FieldType::Text,
-            json!({"maxLength": 3, "defaultValue": "long"}),
-        ),
-        (
-            FieldType::Date,
-            json!({"maxValue": "2026-01-01", "defaultValue": "2027-01-01"}),
-        ),
+        (FieldType::Text, json!({"maxLength": 3, "defaultValue": "long"})),
+        (FieldType::Date, json!({"maxValue": "2026-01-01", "defaultValue": "2027-01-01"})),
         (FieldType::Boolean, json!({"defaultValue": "false"})),
-        (
-            FieldType::SingleSelect,
-            json!({"selectOptions": ["a", "b"], "defaultValue": "c"}),
-        ),
-        (
-            FieldType::MultiSelect,
-            json!({"selectOptions": ["a", "b"], "defaultValue": "a"}),
-        ),
-        (
-            FieldType::MultiSelect,
-            json!({"selectOptions": ["a", "b"], "defaultValue": ["a", "c"]}),
-        ),
+        (FieldType::SingleSelect, json!({"selectOptions": ["a", "b"], "defaultValue": "c"})),
+        (FieldType::MultiSelect, json!({"selectOptions": ["a", "b"], "defaultValue": "a"})),
+        (FieldType::MultiSelect, json!({"selectOptions": ["a", "b"], "defaultValue": ["a", "c"]})),
     ];
     for (t, schema) in cases {
         let errs = schema_errors(t, schema.clone());
         assert_eq!(errs.len(), 1, "{t} {schema}: {errs:?}");
         assert_eq!(errs[0].0, "defaultValue", "{t} {schema}");
-        assert!(
-            errs[0].1.starts_with("should satisfy the schema"),
-            "{t} {schema}: {}",
-            errs[0].1
-        );
+        assert!(errs[0].1.starts_with("should satisfy the schema"), "{t} {schema}: {}", errs[0].1);
     }
-    let ok = validate_schema(
-        FieldType::MultiSelect,
-        &json!({"selectOptions": ["a", "b"], "defaultValue": ["b"]}),
-    )
-    .unwrap();
+    let ok =
+        validate_schema(FieldType::MultiSelect, &json!({"selectOptions": ["a", "b"], "defaultValue": ["b"]})).unwrap();
     assert_eq!(ok.default_value, Some(json!(["b"])));
 }
 
@@ -308,30 +191,10 @@ fn selects_need_options() {
         schema_errors(FieldType::SingleSelect, json!({"selectOptions": "a,b"})),
         pairs(&[("selectOptions", "should be of type array")])
     );
-    assert_eq!(
-        schema_errors(
-            FieldType::SingleSelect,
-            json!({"selectOptions": ["a", {"b": 1}]})
-        )[0]
-        .0,
-        "selectOptions"
-    );
-    assert_eq!(
-        schema_errors(
-            FieldType::SingleSelect,
-            json!({"selectOptions": ["a", "a"]})
-        )[0]
-        .0,
-        "selectOptions"
-    );
+    assert_eq!(schema_errors(FieldType::SingleSelect, json!({"selectOptions": ["a", {"b": 1}]}))[0].0, "selectOptions");
+    assert_eq!(schema_errors(FieldType::SingleSelect, json!({"selectOptions": ["a", "a"]}))[0].0, "selectOptions");
     // Mixed scalar types are fine: "1" and 1 are different options.
-    assert!(
-        validate_schema(
-            FieldType::SingleSelect,
-            &json!({"selectOptions": ["1", 1, true]})
-        )
-        .is_ok()
-    );
+    assert!(validate_schema(FieldType::SingleSelect, &json!({"selectOptions": ["1", 1, true]})).is_ok());
 }
 
 #[test]
@@ -341,31 +204,19 @@ fn bounds_must_be_ordered_and_well_typed() {
         pairs(&[("minValue", "should be less than or equal to maxValue")])
     );
     assert_eq!(
-        schema_errors(
-            FieldType::Date,
-            json!({"minValue": "2026-02-01", "maxValue": "2026-01-01"})
-        ),
+        schema_errors(FieldType::Date, json!({"minValue": "2026-02-01", "maxValue": "2026-01-01"})),
         pairs(&[("minValue", "should be less than or equal to maxValue")])
     );
     assert_eq!(
-        schema_errors(
-            FieldType::Textarea,
-            json!({"minLength": 10, "maxLength": 5})
-        ),
+        schema_errors(FieldType::Textarea, json!({"minLength": 10, "maxLength": 5})),
         pairs(&[("minLength", "should be less than or equal to maxLength")])
     );
-    assert_eq!(
-        schema_errors(FieldType::Date, json!({"minValue": 5}))[0].0,
-        "minValue"
-    );
+    assert_eq!(schema_errors(FieldType::Date, json!({"minValue": 5}))[0].0, "minValue");
     assert_eq!(
         schema_errors(FieldType::Text, json!({"maxLength": "5"})),
         pairs(&[("maxLength", "should be of type number")])
     );
-    assert_eq!(
-        schema_errors(FieldType::Text, json!({"maxLength": -1}))[0].0,
-        "maxLength"
-    );
+    assert_eq!(schema_errors(FieldType::Text, json!({"maxLength": -1}))[0].0, "maxLength");
     assert_eq!(
         schema_errors(FieldType::Text, json!({"isValueRequired": "yes"})),
         pairs(&[("isValueRequired", "should be of type boolean")])
@@ -405,10 +256,8 @@ fn new_field_bodies_are_checked_whole() {
     let keys: Vec<&str> = errs.errors.keys().map(String::as_str).collect();
     assert_eq!(keys, ["label", "name", "schema.type"]);
 
-    let errs = validate_new_field(
-        &json!({"name": "n", "label": "N", "description": "d".repeat(501),
-        "schema": {"type": "Number", "minValue": "1"}}),
-    )
+    let errs = validate_new_field(&json!({"name": "n", "label": "N", "description": "d".repeat(501),
+        "schema": {"type": "Number", "minValue": "1"}}))
     .unwrap_err();
     assert_eq!(
         errs.to_json(),
@@ -417,11 +266,7 @@ fn new_field_bodies_are_checked_whole() {
             "schema.minValue": "should be of type number"
         })
     );
-    assert!(
-        errs.to_string()
-            .contains("schema.minValue should be of type number"),
-        "{errs}"
-    );
+    assert!(errs.to_string().contains("schema.minValue should be of type number"), "{errs}");
 }
 
 #[test]
@@ -437,55 +282,27 @@ fn dates_are_parsed_strictly() {
     ] {
         assert!(parse_iso_date(ok).is_some(), "{ok}");
     }
-    for bad in [
-        "2020-1-1",
-        "2023-02-29",
-        "2020-13-01",
-        "01/02/2020",
-        "2020-01-01T25:00",
-        "",
-        "7d",
-        "2020-01-01Tnoon",
-    ] {
+    for bad in ["2020-1-1", "2023-02-29", "2020-13-01", "01/02/2020", "2020-01-01T25:00", "", "7d", "2020-01-01Tnoon"] {
         assert!(parse_iso_date(bad).is_none(), "{bad}");
     }
     let d = parse_iso_date("2020-01-01T12:12:12+01:00").unwrap();
     assert_eq!(d.to_iso_string(), "2020-01-01T11:12:12.000Z");
     assert_eq!(d.precision, DatePrecision::Second);
     let day = parse_iso_date("2020-01-01").unwrap();
-    assert_eq!(
-        (day.unix_ms, day.end_ms()),
-        (1_577_836_800_000, 1_577_923_200_000)
-    );
+    assert_eq!((day.unix_ms, day.end_ms()), (1_577_836_800_000, 1_577_923_200_000));
 }
 
 // --- applying metadata -----------------------------------------------------------------------
 
 fn demo() -> Vec<FieldDef> {
-    demo_fields()
-        .into_iter()
-        .enumerate()
-        .map(|(i, f)| f.with_id(format!("{i:024x}")))
-        .collect()
+    demo_fields().into_iter().enumerate().map(|(i, f)| f.with_id(format!("{i:024x}"))).collect()
 }
 
 #[test]
 fn demo_fields_cover_a_merchandisers_needs() {
     let fields = demo();
     let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
-    assert_eq!(
-        names,
-        [
-            "sku",
-            "price",
-            "size",
-            "colour",
-            "season",
-            "launch_date",
-            "on_sale",
-            "description"
-        ]
-    );
+    assert_eq!(names, ["sku", "price", "size", "colour", "season", "launch_date", "on_sale", "description"]);
     let size = &fields[2];
     assert!(size.schema.required());
     assert_eq!(size.schema.default_value, Some(json!("M")));
@@ -499,17 +316,9 @@ fn demo_fields_cover_a_merchandisers_needs() {
 #[test]
 fn upload_fills_required_fields_from_their_default() {
     let fields = demo();
-    let out = apply_metadata(
-        &fields,
-        &Map::new(),
-        &obj(json!({"sku": "DRS-0412", "price": 79.5})),
-        ApplyMode::Upload,
-    )
-    .unwrap();
-    assert_eq!(
-        Value::Object(out),
-        json!({"sku": "DRS-0412", "price": 79.5, "size": "M"})
-    );
+    let out = apply_metadata(&fields, &Map::new(), &obj(json!({"sku": "DRS-0412", "price": 79.5})), ApplyMode::Upload)
+        .unwrap();
+    assert_eq!(Value::Object(out), json!({"sku": "DRS-0412", "price": 79.5, "size": "M"}));
 }
 
 #[test]
@@ -522,10 +331,7 @@ fn upload_normalises_dates_and_keeps_given_required_values() {
         ApplyMode::Upload,
     )
     .unwrap();
-    assert_eq!(
-        Value::Object(out),
-        json!({"size": "XL", "launch_date": "2026-03-01T00:00:00.000Z"})
-    );
+    assert_eq!(Value::Object(out), json!({"size": "XL", "launch_date": "2026-03-01T00:00:00.000Z"}));
 }
 
 #[test]
@@ -539,33 +345,16 @@ fn unknown_keys_and_bad_values_are_all_reported() {
     )
     .unwrap_err();
     assert_eq!(err.errors.len(), 3, "{err}");
-    assert_eq!(
-        err.errors[0],
-        MetadataError::UnknownField {
-            key: "brand".into()
-        }
-    );
+    assert_eq!(err.errors[0], MetadataError::UnknownField { key: "brand".into() });
     assert!(matches!(&err.errors[1], MetadataError::Invalid(e) if e.name == "price"));
     assert!(matches!(&err.errors[2], MetadataError::Invalid(e) if e.name == "season"));
     let msg = err.to_string();
-    assert!(
-        msg.contains("no custom metadata field called \"brand\""),
-        "{msg}"
-    );
-    assert!(
-        msg.contains("Price must be between 0 and 100000; you entered -1."),
-        "{msg}"
-    );
-    assert!(
-        msg.contains("Season must be one of: SS25, AW25, SS26, AW26, SS27; you entered \"SS24\"."),
-        "{msg}"
-    );
+    assert!(msg.contains("no custom metadata field called \"brand\""), "{msg}");
+    assert!(msg.contains("Price must be between 0 and 100000; you entered -1."), "{msg}");
+    assert!(msg.contains("Season must be one of: SS25, AW25, SS26, AW26, SS27; you entered \"SS24\"."), "{msg}");
     let by_key = err.errors_json();
     assert_eq!(by_key.as_object().unwrap().len(), 3);
-    assert_eq!(
-        by_key["price"],
-        json!("Price must be between 0 and 100000; you entered -1.")
-    );
+    assert_eq!(by_key["price"], json!("Price must be between 0 and 100000; you entered -1."));
     assert!(by_key["brand"].as_str().unwrap().contains("\"brand\""));
 }
 
@@ -573,54 +362,26 @@ fn unknown_keys_and_bad_values_are_all_reported() {
 fn update_merges_and_null_unsets() {
     let fields = demo();
     let current = obj(json!({"sku": "DRS-0412", "price": 80, "size": "S"}));
-    let out = apply_metadata(
-        &fields,
-        &current,
-        &obj(json!({"price": null, "on_sale": true})),
-        ApplyMode::Update,
-    )
-    .unwrap();
-    assert_eq!(
-        Value::Object(out),
-        json!({"sku": "DRS-0412", "size": "S", "on_sale": true})
-    );
+    let out =
+        apply_metadata(&fields, &current, &obj(json!({"price": null, "on_sale": true})), ApplyMode::Update).unwrap();
+    assert_eq!(Value::Object(out), json!({"sku": "DRS-0412", "size": "S", "on_sale": true}));
 }
 
 #[test]
 fn update_cannot_clear_a_required_field() {
     let fields = demo();
     let current = obj(json!({"size": "S"}));
-    let err = apply_metadata(
-        &fields,
-        &current,
-        &obj(json!({"size": null})),
-        ApplyMode::Update,
-    )
-    .unwrap_err();
-    assert_eq!(
-        err.errors,
-        vec![MetadataError::CannotClearRequired {
-            name: "size".into(),
-            label: "Size".into()
-        }]
-    );
+    let err = apply_metadata(&fields, &current, &obj(json!({"size": null})), ApplyMode::Update).unwrap_err();
+    assert_eq!(err.errors, vec![MetadataError::CannotClearRequired { name: "size".into(), label: "Size".into() }]);
     assert!(err.to_string().starts_with("Size is required"), "{err}");
 }
 
 #[test]
 fn update_fills_a_required_field_an_older_file_lacks() {
     let fields = demo();
-    let out = apply_metadata(
-        &fields,
-        &obj(json!({"sku": "A-1"})),
-        &obj(json!({"on_sale": false})),
-        ApplyMode::Update,
-    )
-    .unwrap();
-    assert_eq!(
-        Value::Object(out),
-        json!({"sku": "A-1", "on_sale": false, "size": "M"})
-    );
+    let out = apply_metadata(&fields, &obj(json!({"sku": "A-1"})), &obj(json!({"on_sale": false})), ApplyMode::Update)
+        .unwrap();
+    assert_eq!(Value::Object(out), json!({"sku": "A-1", "on_sale": false, "size": "M"}));
 }
 
 #[test]
@@ -628,23 +389,9 @@ fn required_field_without_default_is_an_error() {
     // A definition that did not come through validate_schema (e.g. an older remote record).
     let mut schema = FieldSchema::of_type(FieldType::Text);
     schema.is_value_required = Some(true);
-    let fields = vec![
-        NewField {
-            name: "sku".into(),
-            label: "SKU".into(),
-            schema,
-            description: None,
-        }
-        .with_id("1"),
-    ];
+    let fields = vec![NewField { name: "sku".into(), label: "SKU".into(), schema, description: None }.with_id("1")];
     let err = apply_metadata(&fields, &Map::new(), &Map::new(), ApplyMode::Upload).unwrap_err();
-    assert_eq!(
-        err.errors,
-        vec![MetadataError::Required {
-            name: "sku".into(),
-            label: "SKU".into()
-        }]
-    );
+    assert_eq!(err.errors, vec![MetadataError::Required { name: "sku".into(), label: "SKU".into() }]);
     assert_eq!(err.to_string(), "SKU is required; give it a value.");
 }
 
@@ -652,12 +399,7 @@ fn required_field_without_default_is_an_error() {
 fn nothing_is_applied_when_anything_fails() {
     let fields = demo();
     let current = obj(json!({"sku": "A-1"}));
-    let res = apply_metadata(
-        &fields,
-        &current,
-        &obj(json!({"sku": "B-2", "price": "free"})),
-        ApplyMode::Update,
-    );
+    let res = apply_metadata(&fields, &current, &obj(json!({"sku": "B-2", "price": "free"})), ApplyMode::Update);
     assert!(res.is_err());
     // The caller's map is untouched; the result carries no partial merge.
     assert_eq!(current["sku"], json!("A-1"));

@@ -48,12 +48,7 @@ fn folder_names_on_create_keep_only_letters_and_numbers() {
 fn folder_names_on_rename_also_keep_dashes() {
     check(
         sanitize_rename_folder_name,
-        &[
-            ("summer-26", "summer-26"),
-            ("summer_26", "summer_26"),
-            ("new name!", "new_name_"),
-            ("Ünïcode", "Ünïcode"),
-        ],
+        &[("summer-26", "summer-26"), ("summer_26", "summer_26"), ("new name!", "new_name_"), ("Ünïcode", "Ünïcode")],
     );
 }
 
@@ -72,42 +67,23 @@ fn folder_paths_are_canonical() {
         ("/été/", "/été/"),
     ];
     for (input, want) in cases {
-        assert_eq!(
-            normalize_folder_path(input).as_deref(),
-            Ok(want),
-            "input {input:?}"
-        );
+        assert_eq!(normalize_folder_path(input).as_deref(), Ok(want), "input {input:?}");
     }
 }
 
 #[test]
 fn folder_depth_is_limited_to_fifty() {
     let fifty = "/x".repeat(50);
-    assert_eq!(
-        normalize_folder_path(&fifty).unwrap().matches('/').count(),
-        51
-    );
+    assert_eq!(normalize_folder_path(&fifty).unwrap().matches('/').count(), 51);
     let err = normalize_folder_path(&"/x".repeat(51)).unwrap_err();
-    assert_eq!(
-        err,
-        NameError::FolderTooDeep {
-            depth: 51,
-            max: MAX_FOLDER_DEPTH
-        }
-    );
+    assert_eq!(err, NameError::FolderTooDeep { depth: 51, max: MAX_FOLDER_DEPTH });
     let msg = err.to_string();
-    assert!(
-        msg.contains("51 folders deep") && msg.contains("at most 50"),
-        "{msg}"
-    );
+    assert!(msg.contains("51 folders deep") && msg.contains("at most 50"), "{msg}");
 }
 
 #[test]
 fn file_paths_split_and_join() {
-    assert_eq!(
-        split_file_path("/a/b/x.jpg"),
-        ("/a/b/".into(), "x.jpg".into())
-    );
+    assert_eq!(split_file_path("/a/b/x.jpg"), ("/a/b/".into(), "x.jpg".into()));
     assert_eq!(split_file_path("/x.jpg"), ("/".into(), "x.jpg".into()));
     assert_eq!(split_file_path("x.jpg"), ("/".into(), "x.jpg".into()));
     assert_eq!(split_file_path("a/x.jpg"), ("/a/".into(), "x.jpg".into()));
@@ -120,18 +96,9 @@ fn file_paths_split_and_join() {
 
 #[test]
 fn unique_suffix_goes_before_the_extension() {
-    assert_eq!(
-        with_unique_suffix("image.jpg", "iEyH1dQme"),
-        "image_iEyH1dQme.jpg"
-    );
-    assert_eq!(
-        with_unique_suffix("Poppins-Regular.ttf", "Q15GrYWmL"),
-        "Poppins-Regular_Q15GrYWmL.ttf"
-    );
-    assert_eq!(
-        with_unique_suffix("archive.tar.gz", "abc"),
-        "archive.tar_abc.gz"
-    );
+    assert_eq!(with_unique_suffix("image.jpg", "iEyH1dQme"), "image_iEyH1dQme.jpg");
+    assert_eq!(with_unique_suffix("Poppins-Regular.ttf", "Q15GrYWmL"), "Poppins-Regular_Q15GrYWmL.ttf");
+    assert_eq!(with_unique_suffix("archive.tar.gz", "abc"), "archive.tar_abc.gz");
     assert_eq!(with_unique_suffix("README", "abc"), "README_abc");
     assert_eq!(with_unique_suffix(".env", "abc"), ".env_abc");
 }
@@ -142,20 +109,11 @@ fn tags(list: &[&str]) -> Vec<String> {
 
 #[test]
 fn tags_field_is_split_trimmed_and_deduplicated() {
-    assert_eq!(
-        parse_tags_field("t-shirt,round-neck,men"),
-        tags(&["t-shirt", "round-neck", "men"])
-    );
-    assert_eq!(
-        parse_tags_field(" summer , dress ,,summer"),
-        tags(&["summer", "dress"])
-    );
+    assert_eq!(parse_tags_field("t-shirt,round-neck,men"), tags(&["t-shirt", "round-neck", "men"]));
+    assert_eq!(parse_tags_field(" summer , dress ,,summer"), tags(&["summer", "dress"]));
     assert_eq!(parse_tags_field(""), Vec::<String>::new());
     assert_eq!(tags_field(&tags(&["summer", "dress"])), "summer,dress");
-    assert_eq!(
-        parse_tags_field(&tags_field(&tags(&["a b", "c"]))),
-        tags(&["a b", "c"])
-    );
+    assert_eq!(parse_tags_field(&tags_field(&tags(&["a b", "c"]))), tags(&["a b", "c"]));
 }
 
 #[test]
@@ -163,21 +121,13 @@ fn valid_tags_pass() {
     assert_eq!(validate_tags(&tags(&["summer", "dress", "SS26"])), Ok(()));
     assert_eq!(validate_tags(&[]), Ok(()));
     // Exactly 500 characters, counted as characters not bytes.
-    assert_eq!(
-        validate_tags(&[String::from("é").repeat(250), "x".repeat(250)]),
-        Ok(())
-    );
+    assert_eq!(validate_tags(&[String::from("é").repeat(250), "x".repeat(250)]), Ok(()));
 }
 
 #[test]
 fn percent_sign_is_refused_naming_the_tag() {
     let err = validate_tags(&tags(&["summer", "50%off"])).unwrap_err();
-    assert_eq!(
-        err,
-        TagError::Percent {
-            tag: "50%off".into()
-        }
-    );
+    assert_eq!(err, TagError::Percent { tag: "50%off".into() });
     assert!(err.to_string().contains("\"50%off\""), "{err}");
 }
 
@@ -191,12 +141,6 @@ fn empty_tag_is_refused_with_its_position() {
 #[test]
 fn tags_over_500_characters_are_refused() {
     let err = validate_tags(&["x".repeat(300), "y".repeat(201)]).unwrap_err();
-    assert_eq!(
-        err,
-        TagError::TooLong {
-            total: 501,
-            max: 500
-        }
-    );
+    assert_eq!(err, TagError::TooLong { total: 501, max: 500 });
     assert!(err.to_string().contains("501 characters"), "{err}");
 }

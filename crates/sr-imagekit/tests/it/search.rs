@@ -54,40 +54,17 @@ fn dress() -> Asset {
         .with(FieldRef::Published, FieldValue::Bool(true))
         .with(FieldRef::Transparency, FieldValue::Bool(false))
         .with(FieldRef::CreatedBy, text("merch@example.com"))
-        .with(
-            FieldRef::Custom("price".into()),
-            FieldValue::from_json(&json!(1200)),
-        )
-        .with(
-            FieldRef::Custom("category".into()),
-            FieldValue::from_json(&json!("clothing")),
-        )
-        .with(
-            FieldRef::Custom("colours".into()),
-            FieldValue::from_json(&json!(["red", "navy"])),
-        )
-        .with(
-            FieldRef::Custom("launch_date".into()),
-            FieldValue::from_json(&json!("2026-03-15T00:00:00.000Z")),
-        )
-        .with(
-            FieldRef::Custom("description".into()),
-            text("Linen summer dress with a square neckline"),
-        )
-        .with(
-            FieldRef::Embedded("Keywords".into()),
-            list(&["linen", "summer"]),
-        )
-        .with(
-            FieldRef::Embedded("DateTimeOriginal".into()),
-            text("2026-01-10T08:00:00"),
-        )
+        .with(FieldRef::Custom("price".into()), FieldValue::from_json(&json!(1200)))
+        .with(FieldRef::Custom("category".into()), FieldValue::from_json(&json!("clothing")))
+        .with(FieldRef::Custom("colours".into()), FieldValue::from_json(&json!(["red", "navy"])))
+        .with(FieldRef::Custom("launch_date".into()), FieldValue::from_json(&json!("2026-03-15T00:00:00.000Z")))
+        .with(FieldRef::Custom("description".into()), text("Linen summer dress with a square neckline"))
+        .with(FieldRef::Embedded("Keywords".into()), list(&["linen", "summer"]))
+        .with(FieldRef::Embedded("DateTimeOriginal".into()), text("2026-01-10T08:00:00"))
 }
 
 fn matches(q: &str, a: &Asset) -> bool {
-    Query::parse(q)
-        .unwrap_or_else(|e| panic!("{q}: {e}"))
-        .matches(a, NOW)
+    Query::parse(q).unwrap_or_else(|e| panic!("{q}: {e}")).matches(a, NOW)
 }
 
 /// Each query must match (`true`) or not match (`false`) the dress.
@@ -115,14 +92,10 @@ fn the_remotes_date_error_word_for_word() {
          enclosed within quotes. Please refer to the documentation for syntax specification."
     );
     assert_eq!(parse_err("createdAt > 5"), parse_err("createdAt > 7d"));
-    assert_eq!(
-        parse_err("createdAt > \"yesterday\""),
-        parse_err("createdAt > 7d")
-    );
+    assert_eq!(parse_err("createdAt > \"yesterday\""), parse_err("createdAt > 7d"));
     assert!(parse_err("\"customMetadata.x\" = 7d").contains("7d must be enclosed within quotes"));
     assert!(
-        parse_err("updatedAt IN [\"2020-01-01\", \"soon\"]")
-            .contains("updatedAt field must have a valid date value")
+        parse_err("updatedAt IN [\"2020-01-01\", \"soon\"]").contains("updatedAt field must have a valid date value")
     );
 }
 
@@ -139,14 +112,8 @@ fn syntax_errors_say_what_is_wrong() {
         ("name = \"a\" OR", "the query ends after OR"),
         ("name = \"a\" name = \"b\"", "expected AND or OR before"),
         ("name != \"a\"", "write NOT = to exclude"),
-        (
-            "name NOT LIKE \"a\"",
-            "NOT must be followed by =, IN or EXISTS",
-        ),
-        (
-            "tags IN \"a\"",
-            "IN needs a list of values in square brackets",
-        ),
+        ("name NOT LIKE \"a\"", "NOT must be followed by =, IN or EXISTS"),
+        ("tags IN \"a\"", "IN needs a list of values in square brackets"),
         ("tags IN []", "the list after IN is empty"),
         ("tags IN [\"a\" \"b\"]", "expected \",\" or \"]\""),
         ("tags IN [\"a\"", "never closed with \"]\""),
@@ -154,18 +121,12 @@ fn syntax_errors_say_what_is_wrong() {
         ("()", "empty parentheses"),
         ("AND name = \"a\"", "expected a field name but found AND"),
         ("name ~ \"a\"", "unexpected character \"~\""),
-        (
-            "name = shirt",
-            "must have a text value enclosed within quotes",
-        ),
+        ("name = shirt", "must have a text value enclosed within quotes"),
     ];
     for (q, want) in cases {
         let msg = parse_err(q);
         assert!(msg.starts_with("Invalid search query - "), "{q}: {msg}");
-        assert!(
-            msg.ends_with("Please refer to the documentation for syntax specification."),
-            "{q}: {msg}"
-        );
+        assert!(msg.ends_with("Please refer to the documentation for syntax specification."), "{q}: {msg}");
         assert!(msg.contains(want), "{q}: {msg}");
     }
 }
@@ -175,26 +136,11 @@ fn fields_refuse_operators_they_do_not_support() {
     let cases = [
         ("name > \"a\"", "name field does not support the > operator"),
         ("tags = \"a\"", "tags field does not support the = operator"),
-        (
-            "format : \"jp\"",
-            "format field does not support the : operator",
-        ),
-        (
-            "private IN [true]",
-            "private field does not support the IN operator",
-        ),
-        (
-            "type HAS \"file\"",
-            "type field does not support the HAS operator",
-        ),
-        (
-            "width EXISTS",
-            "width field does not support the EXISTS operator",
-        ),
-        (
-            "\"embeddedMetadata.Keywords\" = \"x\"",
-            "embeddedMetadata.Keywords field does not support the = operator",
-        ),
+        ("format : \"jp\"", "format field does not support the : operator"),
+        ("private IN [true]", "private field does not support the IN operator"),
+        ("type HAS \"file\"", "type field does not support the HAS operator"),
+        ("width EXISTS", "width field does not support the EXISTS operator"),
+        ("\"embeddedMetadata.Keywords\" = \"x\"", "embeddedMetadata.Keywords field does not support the = operator"),
     ];
     for (q, want) in cases {
         let msg = parse_err(q);
@@ -240,8 +186,7 @@ fn and_binds_tighter_than_or() {
 
 #[test]
 fn parentheses_override_precedence_and_chains_flatten() {
-    let q =
-        Query::parse("(name = \"a\" OR name = \"b\") and format = \"png\" AND width > 10").unwrap();
+    let q = Query::parse("(name = \"a\" OR name = \"b\") and format = \"png\" AND width > 10").unwrap();
     assert_eq!(
         q.expr,
         Expr::And(vec![
@@ -258,22 +203,10 @@ fn parentheses_override_precedence_and_chains_flatten() {
         .with(FieldRef::Name, text("b"))
         .with(FieldRef::Format, text("jpg"))
         .with(FieldRef::Width, FieldValue::Number(20.0));
-    assert!(!matches(
-        "(name = \"a\" OR name = \"b\") AND format = \"png\"",
-        &a
-    ));
-    assert!(matches(
-        "name = \"a\" OR name = \"b\" AND format = \"jpg\"",
-        &a
-    ));
-    assert!(matches(
-        "name = \"zzz\" AND format = \"png\" OR width > 10",
-        &a
-    ));
-    assert!(!matches(
-        "name = \"zzz\" AND (format = \"png\" OR width > 10)",
-        &a
-    ));
+    assert!(!matches("(name = \"a\" OR name = \"b\") AND format = \"png\"", &a));
+    assert!(matches("name = \"a\" OR name = \"b\" AND format = \"jpg\"", &a));
+    assert!(matches("name = \"zzz\" AND format = \"png\" OR width > 10", &a));
+    assert!(!matches("name = \"zzz\" AND (format = \"png\" OR width > 10)", &a));
 }
 
 #[test]
@@ -282,9 +215,7 @@ fn keywords_are_case_insensitive_and_all_operators_parse() {
         "tags not in [\"a\"] and tags Not Exists or name not = \"x\" Or tags has \"su\" AND private = TRUE",
     )
     .unwrap();
-    let Expr::Or(parts) = q.expr else {
-        panic!("{q:?}")
-    };
+    let Expr::Or(parts) = q.expr else { panic!("{q:?}") };
     assert_eq!(parts.len(), 3);
     assert_eq!(
         parts[0],
@@ -293,10 +224,7 @@ fn keywords_are_case_insensitive_and_all_operators_parse() {
             cond(FieldRef::Tags, Op::NotExists, Operand::None),
         ])
     );
-    assert_eq!(
-        parts[1],
-        cond(FieldRef::Name, Op::NotEq, Operand::One(s("x")))
-    );
+    assert_eq!(parts[1], cond(FieldRef::Name, Op::NotEq, Operand::One(s("x"))));
     assert_eq!(
         parts[2],
         Expr::And(vec![
@@ -308,36 +236,17 @@ fn keywords_are_case_insensitive_and_all_operators_parse() {
 
 #[test]
 fn values_are_coerced_to_their_field() {
-    let q = Query::parse("size > \"2mb\" AND size <= 1024 AND createdAt >= \"7d\" AND updatedAt < \"2020-01-01T12:12:12\"").unwrap();
+    let q =
+        Query::parse("size > \"2mb\" AND size <= 1024 AND createdAt >= \"7d\" AND updatedAt < \"2020-01-01T12:12:12\"")
+            .unwrap();
     let Expr::And(c) = q.expr else { panic!() };
-    assert_eq!(
-        c[0],
-        cond(
-            FieldRef::Size,
-            Op::Gt,
-            Operand::One(Value::Num(2.0 * 1024.0 * 1024.0))
-        )
-    );
-    assert_eq!(
-        c[1],
-        cond(FieldRef::Size, Op::Le, Operand::One(Value::Num(1024.0)))
-    );
+    assert_eq!(c[0], cond(FieldRef::Size, Op::Gt, Operand::One(Value::Num(2.0 * 1024.0 * 1024.0))));
+    assert_eq!(c[1], cond(FieldRef::Size, Op::Le, Operand::One(Value::Num(1024.0))));
     assert_eq!(
         c[2],
-        cond(
-            FieldRef::CreatedAt,
-            Op::Ge,
-            Operand::One(Value::Time(TimeValue::Ago {
-                amount: 7,
-                unit: AgoUnit::Days
-            }))
-        )
+        cond(FieldRef::CreatedAt, Op::Ge, Operand::One(Value::Time(TimeValue::Ago { amount: 7, unit: AgoUnit::Days })))
     );
-    let Expr::Cond(Condition {
-        operand: Operand::One(Value::Time(TimeValue::Absolute(d))),
-        ..
-    }) = &c[3]
-    else {
+    let Expr::Cond(Condition { operand: Operand::One(Value::Time(TimeValue::Absolute(d))), .. }) = &c[3] else {
         panic!("{:?}", c[3])
     };
     assert_eq!(d.to_iso_string(), "2020-01-01T12:12:12.000Z");
@@ -353,25 +262,11 @@ fn quoted_metadata_fields_and_single_quotes() {
     let q = Query::parse("\"customMetadata.category\" IN ['clothing', \"acc \\\"x\\\"\"]").unwrap();
     assert_eq!(
         q.expr,
-        cond(
-            FieldRef::Custom("category".into()),
-            Op::In,
-            Operand::List(vec![s("clothing"), s("acc \"x\"")])
-        )
+        cond(FieldRef::Custom("category".into()), Op::In, Operand::List(vec![s("clothing"), s("acc \"x\"")]))
     );
     let q = Query::parse("\"embeddedMetadata.Make\" = \"Canon\"").unwrap();
-    assert_eq!(
-        q.expr,
-        cond(
-            FieldRef::Embedded("Make".into()),
-            Op::Eq,
-            Operand::One(s("Canon"))
-        )
-    );
-    assert_eq!(
-        FieldRef::Custom("price".into()).to_string(),
-        "customMetadata.price"
-    );
+    assert_eq!(q.expr, cond(FieldRef::Embedded("Make".into()), Op::Eq, Operand::One(s("Canon"))));
+    assert_eq!(FieldRef::Custom("price".into()).to_string(), "customMetadata.price");
 }
 
 #[test]
@@ -382,14 +277,8 @@ fn relative_times_resolve_against_now() {
     assert_eq!(span(AgoUnit::Days, 2), now_ms - 2 * 86_400_000);
     assert_eq!(span(AgoUnit::Weeks, 3), now_ms - 21 * 86_400_000);
     // Calendar months and years: 2026-03-01 minus 4 months is 2025-11-01.
-    assert_eq!(
-        span(AgoUnit::Months, 4),
-        parse_iso_date("2025-11-01").unwrap().unix_ms
-    );
-    assert_eq!(
-        span(AgoUnit::Years, 1),
-        parse_iso_date("2025-03-01").unwrap().unix_ms
-    );
+    assert_eq!(span(AgoUnit::Months, 4), parse_iso_date("2025-11-01").unwrap().unix_ms);
+    assert_eq!(span(AgoUnit::Years, 1), parse_iso_date("2025-03-01").unwrap().unix_ms);
 }
 
 // --- evaluation ------------------------------------------------------------------------------
@@ -400,14 +289,8 @@ fn spec_examples() {
     check_dress(&[
         ("createdAt >= \"7d\" AND size > \"2mb\"", true),
         ("createdAt >= \"2d\" AND size > \"2mb\"", false),
-        (
-            "\"customMetadata.category\" IN [\"clothing\", \"accessories\"]",
-            true,
-        ),
-        (
-            "\"customMetadata.category\" IN [\"shoes\", \"accessories\"]",
-            false,
-        ),
+        ("\"customMetadata.category\" IN [\"clothing\", \"accessories\"]", true),
+        ("\"customMetadata.category\" IN [\"shoes\", \"accessories\"]", false),
         ("format = \"jpg\" AND path : \"/products/\"", true),
         ("format = \"png\" AND path : \"/products/\"", false),
     ]);
@@ -545,10 +428,7 @@ fn booleans() {
 #[test]
 fn custom_metadata_without_known_types() {
     check_dress(&[
-        (
-            "\"customMetadata.price\" >= 1000 AND \"customMetadata.price\" <= 3000",
-            true,
-        ),
+        ("\"customMetadata.price\" >= 1000 AND \"customMetadata.price\" <= 3000", true),
         ("\"customMetadata.price\" = 1200", true),
         ("\"customMetadata.price\" > 1200", false),
         ("\"customMetadata.price\" IN [1200, 1300]", true),
@@ -573,21 +453,14 @@ fn embedded_metadata() {
     check_dress(&[
         ("\"embeddedMetadata.Keywords\" IN [\"linen\"]", true),
         ("\"embeddedMetadata.Keywords\" NOT IN [\"linen\"]", false),
-        (
-            "\"embeddedMetadata.DateTimeOriginal\" < \"2026-02-01\"",
-            true,
-        ),
+        ("\"embeddedMetadata.DateTimeOriginal\" < \"2026-02-01\"", true),
         ("\"embeddedMetadata.DateTimeOriginal\" >= \"30d\"", false),
         ("\"embeddedMetadata.Make\" NOT EXISTS", true),
     ]);
 }
 
 fn account_fields() -> Vec<FieldDef> {
-    let mut fs: Vec<FieldDef> = demo_fields()
-        .into_iter()
-        .enumerate()
-        .map(|(i, f)| f.with_id(i.to_string()))
-        .collect();
+    let mut fs: Vec<FieldDef> = demo_fields().into_iter().enumerate().map(|(i, f)| f.with_id(i.to_string())).collect();
     let multi: NewField = serde_json::from_value(json!({"name": "colours", "label": "Colours",
         "schema": {"type": "MultiSelect", "selectOptions": ["red", "navy"]}}))
     .unwrap();
@@ -599,11 +472,7 @@ fn account_fields() -> Vec<FieldDef> {
 fn known_custom_fields_get_their_types_rules() {
     let fields = account_fields();
     let ok = |q: &str| Query::parse_with_fields(q, &fields).unwrap_or_else(|e| panic!("{q}: {e}"));
-    let err = |q: &str| {
-        Query::parse_with_fields(q, &fields)
-            .unwrap_err()
-            .to_string()
-    };
+    let err = |q: &str| Query::parse_with_fields(q, &fields).unwrap_err().to_string();
 
     // Date fields take dates like createdAt, and compare as dates.
     let q = ok("\"customMetadata.launch_date\" >= \"2026-03-15\"");
@@ -617,29 +486,19 @@ fn known_custom_fields_get_their_types_rules() {
     assert!(err("\"customMetadata.price\" : \"1\"").contains("does not support the : operator"));
     assert!(err("\"customMetadata.price\" > \"cheap\"").contains("numeric value"));
     // Boolean: = only.
-    assert!(
-        err("\"customMetadata.on_sale\" IN [true]").contains("does not support the IN operator")
-    );
+    assert!(err("\"customMetadata.on_sale\" IN [true]").contains("does not support the IN operator"));
     ok("\"customMetadata.on_sale\" = true");
     // MultiSelect: IN / NOT IN.
-    assert!(
-        err("\"customMetadata.colours\" = \"red\"").contains("does not support the = operator")
-    );
+    assert!(err("\"customMetadata.colours\" = \"red\"").contains("does not support the = operator"));
     assert!(ok("\"customMetadata.colours\" IN [\"red\"]").matches(&dress(), NOW));
     // SingleSelect allows comparisons.
     ok("\"customMetadata.size\" >= 3");
     // Text allows HAS and prefix.
     ok("\"customMetadata.sku\" : \"DRS\" OR \"customMetadata.description\" HAS \"linen\"");
     // Unknown custom fields are refused when the fields are known.
-    assert!(
-        err("\"customMetadata.brand\" = \"Nike\"")
-            .contains("customMetadata.brand is not a searchable field")
-    );
+    assert!(err("\"customMetadata.brand\" = \"Nike\"").contains("customMetadata.brand is not a searchable field"));
     // Built-in fields behave the same with or without the list.
-    assert_eq!(
-        ok("createdAt >= \"7d\""),
-        Query::parse("createdAt >= \"7d\"").unwrap()
-    );
+    assert_eq!(ok("createdAt >= \"7d\""), Query::parse("createdAt >= \"7d\"").unwrap());
 }
 
 #[test]
@@ -689,11 +548,7 @@ fn hostile_input_never_panics() {
         let _ = Query::parse(q).map(|p| p.matches(&dress(), NOW));
     }
     let deep = format!("{}name = \"a\"{}", "(".repeat(200), ")".repeat(200));
-    assert!(
-        Query::parse(&deep)
-            .unwrap()
-            .matches(&Asset::default().with(FieldRef::Name, text("a")), NOW)
-    );
+    assert!(Query::parse(&deep).unwrap().matches(&Asset::default().with(FieldRef::Name, text("a")), NOW));
     let too_deep = format!("{}name = \"a\"{}", "(".repeat(100_000), ")".repeat(100_000));
     assert!(parse_err(&too_deep).contains("nested more than 256 deep"));
 }

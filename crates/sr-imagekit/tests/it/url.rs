@@ -4,8 +4,8 @@
 use serde_json::{Value, json};
 use sr_imagekit::transform::{Layer, Step, Transformation, from_sdk_json};
 use sr_imagekit::url::{
-    DEFAULT_EXPIRY, SignatureError, TransformationPosition, UrlError, UrlOptions, UrlSigning,
-    VideoSuffix, build_url, dash_src, hls_src, thumbnail_src, verify_signed_url, with_video_suffix,
+    DEFAULT_EXPIRY, SignatureError, TransformationPosition, UrlError, UrlOptions, UrlSigning, VideoSuffix, build_url,
+    dash_src, hls_src, thumbnail_src, verify_signed_url, with_video_suffix,
 };
 
 use TransformationPosition::{Path, Query};
@@ -31,21 +31,10 @@ fn case(
     transformation: Value,
     expected: &'static str,
 ) -> Case {
-    Case {
-        endpoint,
-        src,
-        position,
-        transformation,
-        expected,
-    }
+    Case { endpoint, src, position, transformation, expected }
 }
 
-fn options(
-    endpoint: &str,
-    src: &str,
-    position: TransformationPosition,
-    transformation: &Value,
-) -> UrlOptions {
+fn options(endpoint: &str, src: &str, position: TransformationPosition, transformation: &Value) -> UrlOptions {
     UrlOptions {
         url_endpoint: endpoint.to_string(),
         src: src.to_string(),
@@ -58,29 +47,17 @@ fn options(
 fn check(cases: &[Case]) {
     for (i, c) in cases.iter().enumerate() {
         let got = build_url(&options(c.endpoint, c.src, c.position, &c.transformation));
-        assert_eq!(
-            got.as_deref(),
-            Ok(c.expected),
-            "case {} ({})",
-            i + 1,
-            c.transformation
-        );
+        assert_eq!(got.as_deref(), Ok(c.expected), "case {} ({})", i + 1, c.transformation);
     }
 }
 
 fn sign(mut o: UrlOptions) -> UrlOptions {
-    o.signing = Some(UrlSigning {
-        private_key: KEY.into(),
-        expire_at: None,
-    });
+    o.signing = Some(UrlSigning { private_key: KEY.into(), expire_at: None });
     o
 }
 
 fn query(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
 #[test]
@@ -88,20 +65,8 @@ fn basic_test_ts_vectors() {
     let p1 = "/test_path1.jpg";
     let q = |t: Value, expected: &'static str| case(EP, p1, Query, json!([t]), expected);
     check(&[
-        case(
-            EP,
-            "/",
-            Query,
-            Value::Null,
-            "https://ik.imagekit.io/test_url_endpoint/",
-        ),
-        case(
-            EP,
-            "/test_path.jpg",
-            Query,
-            Value::Null,
-            "https://ik.imagekit.io/test_url_endpoint/test_path.jpg",
-        ),
+        case(EP, "/", Query, Value::Null, "https://ik.imagekit.io/test_url_endpoint/"),
+        case(EP, "/test_path.jpg", Query, Value::Null, "https://ik.imagekit.io/test_url_endpoint/test_path.jpg"),
         case(
             EP,
             "https://ik.imagekit.io/test_url_endpoint/test_path_alt.jpg",
@@ -252,18 +217,12 @@ fn basic_test_ts_vectors() {
             json!({"defaultImage": "/test_path.jpg", "trim": "true"}),
             "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=di-test_path.jpg,t-true",
         ),
-        q(
-            json!({"aiRemoveBackground": true}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-bgremove",
-        ),
+        q(json!({"aiRemoveBackground": true}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-bgremove"),
         q(
             json!({"aiRemoveBackground": "true"}),
             "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-bgremove",
         ),
-        q(
-            json!({"aiRemoveBackground": "false"}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg",
-        ),
+        q(json!({"aiRemoveBackground": "false"}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg"),
         q(
             json!({"aiRemoveBackgroundExternal": true}),
             "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-removedotbg",
@@ -272,174 +231,66 @@ fn basic_test_ts_vectors() {
             json!({"aiRemoveBackgroundExternal": "true"}),
             "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-removedotbg",
         ),
-        q(
-            json!({"aiRemoveBackgroundExternal": "false"}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg",
-        ),
+        q(json!({"aiRemoveBackgroundExternal": "false"}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg"),
         q(
             json!({"gradient": "ld-top_from-green_to-00FF0010_sp-1"}),
             "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-gradient-ld-top_from-green_to-00FF0010_sp-1",
         ),
-        q(
-            json!({"gradient": ""}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-gradient",
-        ),
-        q(
-            json!({"gradient": true}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-gradient",
-        ),
-        q(
-            json!({"aiDropShadow": true}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-dropshadow",
-        ),
-        q(
-            json!({"aiDropShadow": ""}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-dropshadow",
-        ),
+        q(json!({"gradient": ""}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-gradient"),
+        q(json!({"gradient": true}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-gradient"),
+        q(json!({"aiDropShadow": true}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-dropshadow"),
+        q(json!({"aiDropShadow": ""}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-dropshadow"),
         q(
             json!({"aiDropShadow": "az-45"}),
             "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-dropshadow-az-45",
         ),
-        q(
-            json!({"shadow": true}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-shadow",
-        ),
-        q(
-            json!({"shadow": ""}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-shadow",
-        ),
+        q(json!({"shadow": true}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-shadow"),
+        q(json!({"shadow": ""}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-shadow"),
         q(
             json!({"shadow": "bl-15_st-40_x-10_y-N5"}),
             "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-shadow-bl-15_st-40_x-10_y-N5",
         ),
-        q(
-            json!({"sharpen": true}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-sharpen",
-        ),
-        q(
-            json!({"sharpen": ""}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-sharpen",
-        ),
-        q(
-            json!({"sharpen": 10}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-sharpen-10",
-        ),
-        q(
-            json!({"unsharpMask": true}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-usm",
-        ),
-        q(
-            json!({"unsharpMask": ""}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-usm",
-        ),
+        q(json!({"sharpen": true}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-sharpen"),
+        q(json!({"sharpen": ""}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-sharpen"),
+        q(json!({"sharpen": 10}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-sharpen-10"),
+        q(json!({"unsharpMask": true}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-usm"),
+        q(json!({"unsharpMask": ""}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-usm"),
         q(
             json!({"unsharpMask": "2-2-0.8-0.024"}),
             "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=e-usm-2-2-0.8-0.024",
         ),
-        q(
-            json!({"trim": true}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=t-true",
-        ),
-        q(
-            json!({"trim": ""}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=t-true",
-        ),
-        q(
-            json!({"trim": 5}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=t-5",
-        ),
-        q(
-            json!({"width": 400}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=w-400",
-        ),
-        q(
-            json!({"width": "400"}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=w-400",
-        ),
-        q(
-            json!({"width": "iw_div_2"}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=w-iw_div_2",
-        ),
-        q(
-            json!({"height": 300}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=h-300",
-        ),
-        q(
-            json!({"height": "300"}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=h-300",
-        ),
-        q(
-            json!({"height": "ih_mul_0.5"}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=h-ih_mul_0.5",
-        ),
-        q(
-            json!({"aspectRatio": "4:3"}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=ar-4:3",
-        ),
-        q(
-            json!({"aspectRatio": "4_3"}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=ar-4_3",
-        ),
+        q(json!({"trim": true}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=t-true"),
+        q(json!({"trim": ""}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=t-true"),
+        q(json!({"trim": 5}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=t-5"),
+        q(json!({"width": 400}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=w-400"),
+        q(json!({"width": "400"}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=w-400"),
+        q(json!({"width": "iw_div_2"}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=w-iw_div_2"),
+        q(json!({"height": 300}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=h-300"),
+        q(json!({"height": "300"}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=h-300"),
+        q(json!({"height": "ih_mul_0.5"}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=h-ih_mul_0.5"),
+        q(json!({"aspectRatio": "4:3"}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=ar-4:3"),
+        q(json!({"aspectRatio": "4_3"}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=ar-4_3"),
         q(
             json!({"aspectRatio": "iar_div_2"}),
             "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=ar-iar_div_2",
         ),
-        q(
-            json!({"background": "FF0000"}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=bg-FF0000",
-        ),
-        q(
-            json!({"background": "blurred"}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=bg-blurred",
-        ),
-        q(
-            json!({"background": "genfill"}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=bg-genfill",
-        ),
-        q(
-            json!({"crop": "force"}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=c-force",
-        ),
-        q(
-            json!({"crop": "at_max"}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=c-at_max",
-        ),
+        q(json!({"background": "FF0000"}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=bg-FF0000"),
+        q(json!({"background": "blurred"}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=bg-blurred"),
+        q(json!({"background": "genfill"}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=bg-genfill"),
+        q(json!({"crop": "force"}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=c-force"),
+        q(json!({"crop": "at_max"}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=c-at_max"),
         q(
             json!({"cropMode": "pad_resize"}),
             "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=cm-pad_resize",
         ),
-        q(
-            json!({"cropMode": "extract"}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=cm-extract",
-        ),
-        q(
-            json!({"focus": "center"}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=fo-center",
-        ),
-        q(
-            json!({"focus": "face"}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=fo-face",
-        ),
-        q(
-            json!({"quality": 80}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=q-80",
-        ),
-        q(
-            json!({"x": 10}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=x-10",
-        ),
-        q(
-            json!({"y": 20}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=y-20",
-        ),
-        q(
-            json!({"xCenter": 30}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=xc-30",
-        ),
-        q(
-            json!({"yCenter": 40}),
-            "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=yc-40",
-        ),
+        q(json!({"cropMode": "extract"}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=cm-extract"),
+        q(json!({"focus": "center"}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=fo-center"),
+        q(json!({"focus": "face"}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=fo-face"),
+        q(json!({"quality": 80}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=q-80"),
+        q(json!({"x": 10}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=x-10"),
+        q(json!({"y": 20}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=y-20"),
+        q(json!({"xCenter": 30}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=xc-30"),
+        q(json!({"yCenter": 40}), "https://ik.imagekit.io/test_url_endpoint/test_path1.jpg?tr=yc-40"),
     ]);
 }
 
@@ -486,17 +337,8 @@ pub const MANY_TRANSFORMATIONS: &str = "h-300,w-400,ar-4-3,q-40,c-force,cm-extra
 
 #[test]
 fn many_transformations_vector_from_spec_10_6() {
-    let url = build_url(&options(
-        EP,
-        "/test_path.jpg",
-        Query,
-        &many_transformations_json(),
-    ))
-    .unwrap();
-    assert_eq!(
-        url,
-        format!("https://ik.imagekit.io/test_url_endpoint/test_path.jpg?tr={MANY_TRANSFORMATIONS}")
-    );
+    let url = build_url(&options(EP, "/test_path.jpg", Query, &many_transformations_json())).unwrap();
+    assert_eq!(url, format!("https://ik.imagekit.io/test_url_endpoint/test_path.jpg?tr={MANY_TRANSFORMATIONS}"));
     // The same URL from the tr string, as `stockroom url --tr` builds it.
     let from_string = UrlOptions {
         url_endpoint: EP.into(),
@@ -527,34 +369,10 @@ fn overlay_test_ts_vectors() {
     let base = "/base-image.jpg";
     let ov = |o: Value| json!([{"overlay": o}]);
     check(&[
-        case(
-            EP,
-            base,
-            Path,
-            ov(json!({"type": "text"})),
-            "https://ik.imagekit.io/test_url_endpoint/base-image.jpg",
-        ),
-        case(
-            EP,
-            base,
-            Path,
-            ov(json!({})),
-            "https://ik.imagekit.io/test_url_endpoint/base-image.jpg",
-        ),
-        case(
-            EP,
-            base,
-            Path,
-            ov(json!({"type": "image"})),
-            "https://ik.imagekit.io/test_url_endpoint/base-image.jpg",
-        ),
-        case(
-            EP,
-            base,
-            Path,
-            ov(json!({"type": "video"})),
-            "https://ik.imagekit.io/test_url_endpoint/base-image.jpg",
-        ),
+        case(EP, base, Path, ov(json!({"type": "text"})), "https://ik.imagekit.io/test_url_endpoint/base-image.jpg"),
+        case(EP, base, Path, ov(json!({})), "https://ik.imagekit.io/test_url_endpoint/base-image.jpg"),
+        case(EP, base, Path, ov(json!({"type": "image"})), "https://ik.imagekit.io/test_url_endpoint/base-image.jpg"),
+        case(EP, base, Path, ov(json!({"type": "video"})), "https://ik.imagekit.io/test_url_endpoint/base-image.jpg"),
         case(
             EP,
             base,
@@ -774,17 +592,8 @@ pub const COMBINED_OVERLAYS: &str = "l-text,i-Every%20thing,lx-10,ly-20,lfo-cent
 
 #[test]
 fn combined_overlays_with_position_timing_and_nesting() {
-    let url = build_url(&options(
-        EP,
-        "/base-image.jpg",
-        Path,
-        &combined_overlays_json(),
-    ))
-    .unwrap();
-    assert_eq!(
-        url,
-        format!("https://ik.imagekit.io/test_url_endpoint/tr:{COMBINED_OVERLAYS}/base-image.jpg")
-    );
+    let url = build_url(&options(EP, "/base-image.jpg", Path, &combined_overlays_json())).unwrap();
+    assert_eq!(url, format!("https://ik.imagekit.io/test_url_endpoint/tr:{COMBINED_OVERLAYS}/base-image.jpg"));
 }
 
 #[test]
@@ -792,17 +601,10 @@ fn build_transformation_string_test_ts_vectors() {
     let table = [
         (json!([{}]), ""),
         (json!([{"width": 300}]), "w-300"),
-        (
-            json!([{"overlay": {"type": "text", "text": "Hello"}}]),
-            "l-text,i-Hello,l-end",
-        ),
+        (json!([{"overlay": {"type": "text", "text": "Hello"}}]), "l-text,i-Hello,l-end"),
     ];
     for (input, expected) in table {
-        assert_eq!(
-            from_sdk_json(&input).unwrap().to_string(),
-            expected,
-            "{input}"
-        );
+        assert_eq!(from_sdk_json(&input).unwrap().to_string(), expected, "{input}");
     }
 }
 
@@ -814,52 +616,27 @@ fn missing_or_invalid_src_and_endpoint_are_errors_not_empty_urls() {
         ..UrlOptions::default()
     };
     assert_eq!(build_url(&o(EP, "")), Err(UrlError::MissingSrc));
-    assert_eq!(
-        build_url(&o(EP, "https://")),
-        Err(UrlError::InvalidSrc("https://".into()))
-    );
-    assert_eq!(
-        build_url(&o("not a url", "/a.jpg")),
-        Err(UrlError::InvalidEndpoint("not a url".into()))
-    );
+    assert_eq!(build_url(&o(EP, "https://")), Err(UrlError::InvalidSrc("https://".into())));
+    assert_eq!(build_url(&o("not a url", "/a.jpg")), Err(UrlError::InvalidEndpoint("not a url".into())));
     let mut signed_without_endpoint = sign(o("", "https://example.com/a.jpg"));
-    assert_eq!(
-        build_url(&signed_without_endpoint),
-        Err(UrlError::SigningNeedsEndpoint)
-    );
+    assert_eq!(build_url(&signed_without_endpoint), Err(UrlError::SigningNeedsEndpoint));
     signed_without_endpoint.url_endpoint = EP.into();
-    signed_without_endpoint.signing = Some(UrlSigning {
-        private_key: String::new(),
-        expire_at: None,
-    });
-    assert_eq!(
-        build_url(&signed_without_endpoint),
-        Err(UrlError::SigningNeedsPrivateKey)
-    );
+    signed_without_endpoint.signing = Some(UrlSigning { private_key: String::new(), expire_at: None });
+    assert_eq!(build_url(&signed_without_endpoint), Err(UrlError::SigningNeedsPrivateKey));
     assert!(UrlError::MissingSrc.to_string().contains("file's path"));
 }
 
 /// WHATWG behaviours the SDK inherits from `new URL()` (expectations from Node 20).
 #[test]
 fn path_and_query_encoding_match_whatwg_url() {
-    let o = UrlOptions {
-        url_endpoint: DEMO_SLASH.into(),
-        src: "a b?c#d/é.jpg".into(),
-        ..UrlOptions::default()
-    };
-    assert_eq!(
-        build_url(&o).unwrap(),
-        "https://ik.imagekit.io/demo/a%20b%3Fc%23d/%C3%A9.jpg"
-    );
+    let o = UrlOptions { url_endpoint: DEMO_SLASH.into(), src: "a b?c#d/é.jpg".into(), ..UrlOptions::default() };
+    assert_eq!(build_url(&o).unwrap(), "https://ik.imagekit.io/demo/a%20b%3Fc%23d/%C3%A9.jpg");
     let o = UrlOptions {
         src: "https://x.com/a.jpg?a=b%20c,d".into(),
         query_parameters: query(&[("k", "v w,x")]),
         ..UrlOptions::default()
     };
-    assert_eq!(
-        build_url(&o).unwrap(),
-        "https://x.com/a.jpg?a=b+c%2Cd&k=v+w%2Cx"
-    );
+    assert_eq!(build_url(&o).unwrap(), "https://x.com/a.jpg?a=b+c%2Cd&k=v+w%2Cx");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -875,8 +652,10 @@ struct Signed {
 }
 
 const HINDI: &str = "sdk-testing-files/हिन्दी.png";
-const HINDI_TEXT_CO_FS_FF: &str = "l-text,ie-4KS54KS%2F4KSo4KWN4KSm4KWA,co-red,fs-32,ff-sdk-testing-files@@Poppins-Regular_Q15GrYWmL.ttf,l-end";
-const HINDI_TEXT_FS_FF_CO: &str = "l-text,ie-4KS54KS%2F4KSo4KWN4KSm4KWA,fs-32,ff-sdk-testing-files@@Poppins-Regular_Q15GrYWmL.ttf,co-red,l-end";
+const HINDI_TEXT_CO_FS_FF: &str =
+    "l-text,ie-4KS54KS%2F4KSo4KWN4KSm4KWA,co-red,fs-32,ff-sdk-testing-files@@Poppins-Regular_Q15GrYWmL.ttf,l-end";
+const HINDI_TEXT_FS_FF_CO: &str =
+    "l-text,ie-4KS54KS%2F4KSo4KWN4KSm4KWA,fs-32,ff-sdk-testing-files@@Poppins-Regular_Q15GrYWmL.ttf,co-red,l-end";
 
 const SIGNED: &[Signed] = &[
     Signed {
@@ -975,12 +754,7 @@ fn signed_options(v: &Signed) -> UrlOptions {
 #[test]
 fn signed_url_vectors_spec_9_2_from_tr_strings() {
     for v in SIGNED {
-        assert_eq!(
-            build_url(&signed_options(v)).as_deref(),
-            Ok(v.expected),
-            "row {}",
-            v.row
-        );
+        assert_eq!(build_url(&signed_options(v)).as_deref(), Ok(v.expected), "row {}", v.row);
     }
 }
 
@@ -991,12 +765,7 @@ fn signed_url_vectors_from_sdk_json() {
         {"fontColor": "red", "fontSize": "32", "fontFamily": "sdk-testing-files/Poppins-Regular_Q15GrYWmL.ttf"}
     ]}}]);
     let w300 = json!([{"width": 300, "height": 200}]);
-    type Row<'a> = (
-        &'a Value,
-        TransformationPosition,
-        &'a [(&'a str, &'a str)],
-        &'a str,
-    );
+    type Row<'a> = (&'a Value, TransformationPosition, &'a [(&'a str, &'a str)], &'a str);
     let table: [Row; 4] = [
         (&overlay, Query, &[], SIGNED[6].expected),
         (&overlay, Path, &[], SIGNED[7].expected),
@@ -1019,21 +788,10 @@ fn signing_is_independent_of_how_the_endpoint_or_src_is_written() {
     for (endpoint, src) in [
         (DEMO, "sdk-testing-files/future-search.png"),
         (DEMO, "/sdk-testing-files/future-search.png"),
-        (
-            DEMO_SLASH,
-            "https://ik.imagekit.io/demo/sdk-testing-files/future-search.png",
-        ),
+        (DEMO_SLASH, "https://ik.imagekit.io/demo/sdk-testing-files/future-search.png"),
     ] {
-        let o = sign(UrlOptions {
-            url_endpoint: endpoint.into(),
-            src: src.into(),
-            ..UrlOptions::default()
-        });
-        assert_eq!(
-            build_url(&o).unwrap(),
-            SIGNED[0].expected,
-            "{endpoint} {src}"
-        );
+        let o = sign(UrlOptions { url_endpoint: endpoint.into(), src: src.into(), ..UrlOptions::default() });
+        assert_eq!(build_url(&o).unwrap(), SIGNED[0].expected, "{endpoint} {src}");
     }
 }
 
@@ -1044,55 +802,32 @@ fn unsigned_url_has_no_signature_parameters() {
         src: "sdk-testing-files/future-search.png".into(),
         ..UrlOptions::default()
     };
-    assert_eq!(
-        build_url(&o).unwrap(),
-        "https://ik.imagekit.io/demo/sdk-testing-files/future-search.png"
-    );
+    assert_eq!(build_url(&o).unwrap(), "https://ik.imagekit.io/demo/sdk-testing-files/future-search.png");
 }
 
 #[test]
 fn explicit_expiry_adds_ik_t_before_ik_s_and_verifies() {
     let mut o = signed_options(&SIGNED[0]);
-    o.signing = Some(UrlSigning {
-        private_key: KEY.into(),
-        expire_at: Some(1_700_003_600),
-    });
+    o.signing = Some(UrlSigning { private_key: KEY.into(), expire_at: Some(1_700_003_600) });
     let url = build_url(&o).unwrap();
-    let (_, after) = url
-        .split_once("?ik-t=1700003600&ik-s=")
-        .expect("ik-t then ik-s");
+    let (_, after) = url.split_once("?ik-t=1700003600&ik-s=").expect("ik-t then ik-s");
     assert_eq!(after.len(), 40);
     let target = url.strip_prefix(DEMO_SLASH).unwrap();
     assert_eq!(verify_signed_url(target, KEY, 1_700_000_000), Ok(()));
     assert_eq!(verify_signed_url(target, KEY, 1_700_003_600), Ok(()));
     assert_eq!(
         verify_signed_url(target, KEY, 1_700_003_601),
-        Err(SignatureError::Expired {
-            expired_at: 1_700_003_600,
-            now: 1_700_003_601
-        })
+        Err(SignatureError::Expired { expired_at: 1_700_003_600, now: 1_700_003_601 })
     );
     // With a query already present, ik-t is joined with `&`.
     let mut o = signed_options(&SIGNED[4]);
-    o.signing = Some(UrlSigning {
-        private_key: KEY.into(),
-        expire_at: Some(1_700_003_600),
-    });
+    o.signing = Some(UrlSigning { private_key: KEY.into(), expire_at: Some(1_700_003_600) });
     let url = build_url(&o).unwrap();
-    assert!(
-        url.contains("?version=2.0&tr=w-300,h-200&ik-t=1700003600&ik-s="),
-        "{url}"
-    );
-    assert_eq!(
-        verify_signed_url(url.strip_prefix(DEMO_SLASH).unwrap(), KEY, 1_700_000_000),
-        Ok(())
-    );
+    assert!(url.contains("?version=2.0&tr=w-300,h-200&ik-t=1700003600&ik-s="), "{url}");
+    assert_eq!(verify_signed_url(url.strip_prefix(DEMO_SLASH).unwrap(), KEY, 1_700_000_000), Ok(()));
     // The default expiry constant behaves like no expiry: only ik-s.
     let mut o = signed_options(&SIGNED[0]);
-    o.signing = Some(UrlSigning {
-        private_key: KEY.into(),
-        expire_at: Some(DEFAULT_EXPIRY),
-    });
+    o.signing = Some(UrlSigning { private_key: KEY.into(), expire_at: Some(DEFAULT_EXPIRY) });
     assert_eq!(build_url(&o).unwrap(), SIGNED[0].expected);
 }
 
@@ -1100,18 +835,8 @@ fn explicit_expiry_adds_ik_t_before_ik_s_and_verifies() {
 fn every_spec_vector_verifies_as_the_emulator_would() {
     for v in SIGNED {
         let target = v.expected.strip_prefix(DEMO_SLASH).unwrap();
-        assert_eq!(
-            verify_signed_url(target, KEY, 4_000_000_000),
-            Ok(()),
-            "row {}",
-            v.row
-        );
-        assert_eq!(
-            verify_signed_url(target, "another-key", 0),
-            Err(SignatureError::Mismatch),
-            "row {}",
-            v.row
-        );
+        assert_eq!(verify_signed_url(target, KEY, 4_000_000_000), Ok(()), "row {}", v.row);
+        assert_eq!(verify_signed_url(target, "another-key", 0), Err(SignatureError::Mismatch), "row {}", v.row);
     }
 }
 
@@ -1120,10 +845,7 @@ fn tampered_unsigned_or_malformed_urls_are_refused() {
     let target = SIGNED[4].expected.strip_prefix(DEMO_SLASH).unwrap();
     let cases = [
         (target.replace("w-300", "w-301"), SignatureError::Mismatch),
-        (
-            target.replace("version=2.0", "version=2.1"),
-            SignatureError::Mismatch,
-        ),
+        (target.replace("version=2.0", "version=2.1"), SignatureError::Mismatch),
         // Parameter order is part of what is signed (rows 3 and 3b).
         (
             SIGNED[2]
@@ -1133,28 +855,15 @@ fn tampered_unsigned_or_malformed_urls_are_refused() {
                 .replace("version=1.0&cache=false", "cache=false&version=1.0"),
             SignatureError::Mismatch,
         ),
-        (
-            "sdk-testing-files/future-search.png".to_string(),
-            SignatureError::Missing,
-        ),
-        (
-            "sdk-testing-files/future-search.png?version=2.0".to_string(),
-            SignatureError::Missing,
-        ),
+        ("sdk-testing-files/future-search.png".to_string(), SignatureError::Missing),
+        ("sdk-testing-files/future-search.png?version=2.0".to_string(), SignatureError::Missing),
         // ik-s that is not trailing does not count.
         (format!("{target}&x=1"), SignatureError::Missing),
-        (
-            "a.png?ik-t=soon&ik-s=00".to_string(),
-            SignatureError::MalformedExpiry("soon".into()),
-        ),
+        ("a.png?ik-t=soon&ik-s=00".to_string(), SignatureError::MalformedExpiry("soon".into())),
         ("a.png?ik-s=not-hex".to_string(), SignatureError::Mismatch),
     ];
     for (target, expected) in cases {
-        assert_eq!(
-            verify_signed_url(&target, KEY, 0),
-            Err(expected),
-            "{target}"
-        );
+        assert_eq!(verify_signed_url(&target, KEY, 0), Err(expected), "{target}");
     }
 }
 
@@ -1166,14 +875,8 @@ fn video_suffix_helpers() {
     assert_eq!(thumbnail_src("/v.mp4"), "/v.mp4/ik-thumbnail.jpg");
     assert_eq!(hls_src("/v.mp4"), "/v.mp4/ik-master.m3u8");
     assert_eq!(dash_src("/v.mp4"), "/v.mp4/ik-master.mpd");
-    assert_eq!(
-        with_video_suffix("/anim.gif", VideoSuffix::GifToMp4),
-        "/anim.gif/ik-gif-video.mp4"
-    );
-    assert_eq!(
-        with_video_suffix("/clip.mov", VideoSuffix::Mp4),
-        "/clip.mov/ik-video.mp4"
-    );
+    assert_eq!(with_video_suffix("/anim.gif", VideoSuffix::GifToMp4), "/anim.gif/ik-gif-video.mp4");
+    assert_eq!(with_video_suffix("/clip.mov", VideoSuffix::Mp4), "/clip.mov/ik-video.mp4");
     assert_eq!(
         thumbnail_src("https://cdn.example.com/v.mp4?ik-obj-version=2"),
         "https://cdn.example.com/v.mp4/ik-thumbnail.jpg?ik-obj-version=2"
@@ -1204,17 +907,11 @@ fn typical_merchandiser_urls_from_spec_10_6() {
         "https://ik.imagekit.io/demo/v.mp4?tr=w-1280,h-720,f-webm,vc-vp9,ac-none,so-0,du-10"
     );
     assert_eq!(
-        build(
-            thumbnail_src("/v.mp4"),
-            Step::new().with("so", 3).with("w", 400)
-        ),
+        build(thumbnail_src("/v.mp4"), Step::new().with("so", 3).with("w", 400)),
         "https://ik.imagekit.io/demo/v.mp4/ik-thumbnail.jpg?tr=so-3,w-400"
     );
     assert_eq!(
-        build(
-            hls_src("/v.mp4"),
-            Step::new().with("sr", "240_360_480_720_1080")
-        ),
+        build(hls_src("/v.mp4"), Step::new().with("sr", "240_360_480_720_1080")),
         "https://ik.imagekit.io/demo/v.mp4/ik-master.m3u8?tr=sr-240_360_480_720_1080"
     );
     let label = Layer::text_with("SALE $29", sr_imagekit::transform::InputEncoding::Plain)

@@ -37,7 +37,13 @@ fn offline_folder_changes_are_pending_ops_that_survive_reopen() {
     let ids;
     {
         let lib = Library::open(dir.path()).unwrap();
-        ids = insert(&lib, &[Spec { folder: "/products/dresses/", ..Spec::video("a.mp4") }, Spec { folder: "/products/dresses/red/", ..Spec::video("b.mp4") }]);
+        ids = insert(
+            &lib,
+            &[
+                Spec { folder: "/products/dresses/", ..Spec::video("a.mp4") },
+                Spec { folder: "/products/dresses/red/", ..Spec::video("b.mp4") },
+            ],
+        );
         lib.replace_remote_folders(A, &strings(&["/products/dresses/red/", "/archive/"])).unwrap();
         let (p, _) = lib.create_folder(A, "/products/", "Summer sale!", T0).unwrap();
         assert_eq!(p, "/products/Summer_sale_/");
@@ -53,7 +59,10 @@ fn offline_folder_changes_are_pending_ops_that_survive_reopen() {
     let kinds: Vec<RemoteOpKind> = ops.iter().map(|o| o.kind).collect();
     assert_eq!(kinds, [RemoteOpKind::CreateFolder, RemoteOpKind::RenameFolder, RemoteOpKind::MoveFolder]);
     assert_eq!(ops[0].args, json!({"folderName": "Summer_sale_", "parentFolderPath": "/products/"}));
-    assert_eq!(ops[1].args, json!({"folderPath": "/products/dresses", "newFolderName": "gowns___dresses", "purgeCache": false}));
+    assert_eq!(
+        ops[1].args,
+        json!({"folderPath": "/products/dresses", "newFolderName": "gowns___dresses", "purgeCache": false})
+    );
     assert_eq!(ops[2].args, json!({"sourceFolderPath": "/products/gowns___dresses", "destinationPath": "/archive/"}));
     assert!(ops.iter().all(|o| o.state == RemoteOpState::Pending && o.attempts == 0 && o.created_at >= T0));
     assert!(paths(&lib).iter().any(|(p, remote, _)| p == "/archive/gowns___dresses/red/" && !remote));
@@ -65,10 +74,16 @@ fn offline_folder_changes_are_pending_ops_that_survive_reopen() {
     let all = lib.remote_ops(A, false).unwrap();
     assert_eq!(all[0].state, RemoteOpState::Applied);
     assert!(all[0].state.is_terminal());
-    assert_eq!((all[1].state, all[1].attempts, all[1].last_error.as_deref()), (RemoteOpState::Pending, 1, Some("The remote did not answer.")));
+    assert_eq!(
+        (all[1].state, all[1].attempts, all[1].last_error.as_deref()),
+        (RemoteOpState::Pending, 1, Some("The remote did not answer."))
+    );
     assert_eq!(all[2].state, RemoteOpState::Failed);
     assert_eq!(lib.remote_ops(A, true).unwrap().len(), 1);
-    assert!(matches!(lib.mark_remote_op(ops[0].id, &RemoteOpOutcome::Applied, T0).unwrap_err(), OrganiseError::NotFound(_)));
+    assert!(matches!(
+        lib.mark_remote_op(ops[0].id, &RemoteOpOutcome::Applied, T0).unwrap_err(),
+        OrganiseError::NotFound(_)
+    ));
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! sr-library integration tests: one binary, a module per feature.
 
-mod organise_support;
-mod tags;
-mod metadata;
 mod folders;
+mod metadata;
+mod organise_support;
 mod search;
+mod tags;
 mod undo;

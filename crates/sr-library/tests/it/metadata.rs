@@ -63,7 +63,8 @@ fn shared_validation_cases_agree_offline() {
 fn out_of_range_number_is_explained_and_not_saved_on_any_asset() {
     let (_d, lib) = open();
     let ids = three(&lib);
-    let err = lib.set_metadata(SANDBOX_ACCOUNT, &ids, &obj(json!({"sku": "DRS-0412", "price": 250000})), T0).unwrap_err();
+    let err =
+        lib.set_metadata(SANDBOX_ACCOUNT, &ids, &obj(json!({"sku": "DRS-0412", "price": 250000})), T0).unwrap_err();
     let msg = invalid(err);
     assert!(msg.contains("Price must be between 0 and 100000; you entered 250000."), "{msg}");
     for id in &ids {

@@ -38,7 +38,14 @@ impl Spec {
         }
     }
     pub fn image(name: &'static str) -> Spec {
-        Spec { kind: AssetKind::Image, dims: Some((800, 1200)), duration_s: None, size: 200_000, container: Some("image2"), ..Spec::video(name) }
+        Spec {
+            kind: AssetKind::Image,
+            dims: Some((800, 1200)),
+            duration_s: None,
+            size: 200_000,
+            container: Some("image2"),
+            ..Spec::video(name)
+        }
     }
     pub fn asset(&self, n: usize) -> Asset {
         Asset {

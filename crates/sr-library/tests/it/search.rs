@@ -13,7 +13,12 @@ fn library() -> (tempfile::TempDir, Library) {
         &lib,
         &[
             Spec { folder: "/products/dresses/", size: 5 << 20, ..Spec::video("dress-red-front.mp4") },
-            Spec { folder: "/products/dresses/navy/", size: 300_000, imported_at: T0 + DAY, ..Spec::image("dress-navy-back.jpg") },
+            Spec {
+                folder: "/products/dresses/navy/",
+                size: 300_000,
+                imported_at: T0 + DAY,
+                ..Spec::image("dress-navy-back.jpg")
+            },
             Spec {
                 folder: "/products/shirts/",
                 size: 50 << 20,
@@ -58,14 +63,27 @@ fn filtered(lib: &Library, f: SearchFilters) -> Vec<String> {
 }
 
 fn query(lib: &Library, q: &str) -> Vec<String> {
-    let req = SearchRequest { remote_query: Some(q.into()), account: SANDBOX_ACCOUNT.into(), now: NOW, limit: 100, ..Default::default() };
-    let mut out: Vec<String> = lib.search(&req).unwrap_or_else(|e| panic!("{q}: {e}")).hits.into_iter().map(|h| h.asset.name).collect();
+    let req = SearchRequest {
+        remote_query: Some(q.into()),
+        account: SANDBOX_ACCOUNT.into(),
+        now: NOW,
+        limit: 100,
+        ..Default::default()
+    };
+    let mut out: Vec<String> =
+        lib.search(&req).unwrap_or_else(|e| panic!("{q}: {e}")).hits.into_iter().map(|h| h.asset.name).collect();
     out.sort();
     out
 }
 
 fn query_err(lib: &Library, q: &str) -> String {
-    let req = SearchRequest { remote_query: Some(q.into()), account: SANDBOX_ACCOUNT.into(), now: NOW, limit: 10, ..Default::default() };
+    let req = SearchRequest {
+        remote_query: Some(q.into()),
+        account: SANDBOX_ACCOUNT.into(),
+        now: NOW,
+        limit: 10,
+        ..Default::default()
+    };
     invalid(lib.search(&req).unwrap_err())
 }
 
@@ -98,9 +116,13 @@ fn free_text_covers_name_tags_metadata_and_folder_with_prefixes() {
 #[test]
 fn filters_each_narrow_the_results() {
     let (_d, lib) = library();
-    assert_eq!(filtered(&lib, SearchFilters { kinds: vec![AssetKind::Video], ..Default::default() }), set(&[RED, SHIRT]));
+    assert_eq!(
+        filtered(&lib, SearchFilters { kinds: vec![AssetKind::Video], ..Default::default() }),
+        set(&[RED, SHIRT])
+    );
     assert_eq!(filtered(&lib, SearchFilters { tags: strings(&["summer", "sale"]), ..Default::default() }), set(&[RED]));
-    let folder = |sub| SearchFilters { folder: Some("products/dresses".into()), include_subfolders: sub, ..Default::default() };
+    let folder =
+        |sub| SearchFilters { folder: Some("products/dresses".into()), include_subfolders: sub, ..Default::default() };
     assert_eq!(filtered(&lib, folder(false)), set(&[RED]));
     assert_eq!(filtered(&lib, folder(true)), set(&[RED, NAVY]));
     assert_eq!(filtered(&lib, SearchFilters { min_duration_s: Some(10.0), ..Default::default() }), set(&[RED, SHIRT]));
@@ -241,7 +263,10 @@ fn search_index_follows_tag_renames_and_metadata_edits() {
     assert!(text(&lib, "summer").is_empty());
     assert_eq!(text(&lib, "resort"), set(&[RED, NAVY]));
     assert_eq!(query(&lib, r#"tags IN ["resort"]"#), set(&[RED, NAVY]));
-    let id = lib.search(&SearchRequest { text: Some("jingle".into()), limit: 1, ..Default::default() }).unwrap().hits[0].asset.id;
+    let id = lib.search(&SearchRequest { text: Some("jingle".into()), limit: 1, ..Default::default() }).unwrap().hits
+        [0]
+    .asset
+    .id;
     lib.set_metadata(SANDBOX_ACCOUNT, &[id], json!({"sku": "SND-001"}).as_object().unwrap(), T0).unwrap();
     assert_eq!(text(&lib, "snd"), set(&[JINGLE]));
     assert_eq!(query(&lib, r#""customMetadata.sku" = "SND-001""#), set(&[JINGLE]));

@@ -9,7 +9,8 @@ fn undo_reverses_batches_newest_first_then_says_nothing_is_left() {
     let ids = three(&lib);
     lib.add_tags(&ids, &strings(&["summer"]), T0).unwrap();
     lib.set_metadata(SANDBOX_ACCOUNT, &ids[..2], json!({"colour": "red"}).as_object().unwrap(), T0 + 1).unwrap();
-    lib.set_metadata(SANDBOX_ACCOUNT, &ids[..1], json!({"colour": "navy", "price": 10}).as_object().unwrap(), T0 + 2).unwrap();
+    lib.set_metadata(SANDBOX_ACCOUNT, &ids[..1], json!({"colour": "navy", "price": 10}).as_object().unwrap(), T0 + 2)
+        .unwrap();
     lib.add_tags(&ids[..1], &strings(&["sale"]), T0 + 3).unwrap();
     assert_eq!(lib.undo_stack(10).unwrap().len(), 4);
 
@@ -21,7 +22,12 @@ fn undo_reverses_batches_newest_first_then_says_nothing_is_left() {
     assert_eq!((m.get("colour"), m.get("price")), (Some(&json!("red")), None));
     // The search index follows undo too.
     let q = |q: &str| {
-        let req = SearchRequest { remote_query: Some(q.into()), account: SANDBOX_ACCOUNT.into(), limit: 10, ..Default::default() };
+        let req = SearchRequest {
+            remote_query: Some(q.into()),
+            account: SANDBOX_ACCOUNT.into(),
+            limit: 10,
+            ..Default::default()
+        };
         lib.search(&req).unwrap().total
     };
     assert_eq!(q(r#""customMetadata.colour" = "navy""#), 0);
@@ -32,7 +38,9 @@ fn undo_reverses_batches_newest_first_then_says_nothing_is_left() {
     assert_eq!(lib.undo_last(T0 + 7).unwrap(), "Added tag \"summer\" to 3 assets");
     assert!(lib.tags_of(ids[2]).unwrap().is_empty());
     assert!(lib.tag_suggestions("sum", 5).unwrap().is_empty());
-    assert!(matches!(lib.undo_last(T0 + 8).unwrap_err(), OrganiseError::NotFound(ref m) if m.contains("nothing to undo")));
+    assert!(
+        matches!(lib.undo_last(T0 + 8).unwrap_err(), OrganiseError::NotFound(ref m) if m.contains("nothing to undo"))
+    );
 }
 
 #[test]

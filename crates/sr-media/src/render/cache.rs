@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use super::{
-    PREVIEW_COMPLETE, PlanKind, RenderError, RenderEvent, RenderMode, RenderOptions, RenderOutput,
-    RenderPlan, render, render_preview,
+    PREVIEW_COMPLETE, PlanKind, RenderError, RenderEvent, RenderMode, RenderOptions, RenderOutput, RenderPlan, render,
+    render_preview,
 };
 
 /// BLAKE3 of a file's bytes, hex.
@@ -77,10 +77,7 @@ impl RenderCache {
         on_event: &mut dyn FnMut(RenderEvent),
         cancel: &AtomicBool,
     ) -> Result<RenderOutput, RenderError> {
-        let Source {
-            path: input,
-            content_hash,
-        } = input;
+        let Source { path: input, content_hash } = input;
         let path = self.path_for(content_hash, plan, mode);
         match mode {
             RenderMode::Full => {
@@ -96,16 +93,10 @@ impl RenderCache {
             RenderMode::Fast => {
                 if plan.kind == PlanKind::Video && path.join(PREVIEW_COMPLETE).is_file() {
                     let master = path.join("master.m3u8");
-                    on_event(RenderEvent::FirstSegmentReady {
-                        master: master.clone(),
-                    });
+                    on_event(RenderEvent::FirstSegmentReady { master: master.clone() });
                     on_event(RenderEvent::Progress(1.0));
                     let size = std::fs::read_dir(&path)
-                        .map(|d| {
-                            d.filter_map(|e| e.ok()?.metadata().ok())
-                                .map(|m| m.len())
-                                .sum()
-                        })
+                        .map(|d| d.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum())
                         .unwrap_or(0);
                     let (width, height) = super::video::preview_size(plan.width, plan.height);
                     return Ok(RenderOutput {

@@ -31,18 +31,9 @@ impl Font {
 
     /// The font an `ff-` value names, ignoring case, spaces, `_` and `-` (`ff-Open_Sans`, `ff-opensans`).
     pub fn from_name(name: &str) -> Option<Font> {
-        let key: String = name
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
+        let key: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
         Font::ALL.into_iter().find(|f| {
-            f.name()
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric())
-                .collect::<String>()
-                .to_ascii_lowercase()
-                == key
+            f.name().chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase() == key
         })
     }
 
@@ -67,8 +58,7 @@ impl Font {
         static DIR: OnceLock<Result<PathBuf, String>> = OnceLock::new();
         let dir = DIR
             .get_or_init(|| {
-                let dir =
-                    std::env::temp_dir().join(format!("sr-media-fonts-{}", std::process::id()));
+                let dir = std::env::temp_dir().join(format!("sr-media-fonts-{}", std::process::id()));
                 std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
                 for f in Font::ALL {
                     let p = dir.join(f.file_name());

@@ -90,31 +90,14 @@ pub(crate) fn video_graph(
         270 => filters.push("transpose=cclock".into()),
         _ => {}
     }
-    let all: Vec<(usize, &Op)> = plan
-        .ops
-        .iter()
-        .enumerate()
-        .chain(extra.iter().map(|o| (usize::MAX, o)))
-        .collect();
+    let all: Vec<(usize, &Op)> = plan.ops.iter().enumerate().chain(extra.iter().map(|o| (usize::MAX, o))).collect();
     for (index, op) in all {
         match op {
             Op::Scale { width, height } => filters.push(format!("scale={width}:{height}")),
-            Op::Crop {
-                width,
-                height,
-                x,
-                y,
-            } => filters.push(format!("crop={width}:{height}:{x}:{y}:exact=1")),
-            Op::Pad {
-                width,
-                height,
-                x,
-                y,
-                color,
-            } => filters.push(format!(
-                "pad={width}:{height}:{x}:{y}:color={}",
-                color.to_av()
-            )),
+            Op::Crop { width, height, x, y } => filters.push(format!("crop={width}:{height}:{x}:{y}:exact=1")),
+            Op::Pad { width, height, x, y, color } => {
+                filters.push(format!("pad={width}:{height}:{x}:{y}:color={}", color.to_av()))
+            }
             Op::Turn { quarters } => filters.push(
                 match quarters {
                     1 => "transpose=clock",
@@ -123,20 +106,10 @@ pub(crate) fn video_graph(
                 }
                 .into(),
             ),
-            Op::Rotate {
-                degrees,
-                width,
-                height,
-                fill,
-            } => filters.push(format!(
-                "rotate=a={:.9}:ow={width}:oh={height}:c={}",
-                degrees.to_radians(),
-                fill.to_av()
-            )),
-            Op::Flip {
-                horizontal,
-                vertical,
-            } => {
+            Op::Rotate { degrees, width, height, fill } => {
+                filters.push(format!("rotate=a={:.9}:ow={width}:oh={height}:c={}", degrees.to_radians(), fill.to_av()))
+            }
+            Op::Flip { horizontal, vertical } => {
                 if *horizontal {
                     filters.push("hflip".into());
                 }
@@ -144,36 +117,21 @@ pub(crate) fn video_graph(
                     filters.push("vflip".into());
                 }
             }
-            Op::Border { width, color } => filters.push(format!(
-                "pad=iw+{d}:ih+{d}:{width}:{width}:color={}",
-                color.to_av(),
-                d = 2 * width
-            )),
-            Op::Radius {
-                corners: [tl, tr, br, bl],
-            } => {
+            Op::Border { width, color } => {
+                filters.push(format!("pad=iw+{d}:ih+{d}:{width}:{width}:color={}", color.to_av(), d = 2 * width))
+            }
+            Op::Radius { corners: [tl, tr, br, bl] } => {
                 let r = format!("if(lt(X,W/2),if(lt(Y,H/2),{tl},{bl}),if(lt(Y,H/2),{tr},{br}))");
                 let a = format!(
                     "st(0,{r});alpha(X,Y)*lte(hypot(max(0,max(ld(0)-X-0.5,X+0.5-W+ld(0))),max(0,max(ld(0)-Y-0.5,Y+0.5-H+ld(0)))),ld(0))"
                 );
                 filters.push("format=rgba".into());
-                filters.push(format!(
-                    "geq=r={}:g={}:b={}:a={}",
-                    esc("r(X,Y)"),
-                    esc("g(X,Y)"),
-                    esc("b(X,Y)"),
-                    esc(&a)
-                ));
+                filters.push(format!("geq=r={}:g={}:b={}:a={}", esc("r(X,Y)"), esc("g(X,Y)"), esc("b(X,Y)"), esc(&a)));
             }
-            Op::Blur { radius } => filters.push(format!(
-                "gblur=sigma={:.2}",
-                (f64::from(*radius) / 2.0).max(0.5)
-            )),
+            Op::Blur { radius } => filters.push(format!("gblur=sigma={:.2}", (f64::from(*radius) / 2.0).max(0.5))),
             Op::Grayscale => filters.push(match pixels {
                 Pixels::Video => "hue=s=0".into(),
-                Pixels::Rgba => {
-                    "colorchannelmixer=.299:.587:.114:0:.299:.587:.114:0:.299:.587:.114:0".into()
-                }
+                Pixels::Rgba => "colorchannelmixer=.299:.587:.114:0:.299:.587:.114:0:.299:.587:.114:0".into(),
             }),
             Op::Text(t) => {
                 let font = t.font.path()?;
@@ -213,21 +171,14 @@ pub(crate) fn video_graph(
                     ov.push(format!("scale={}:{}", l.size.0, l.size.1));
                 }
                 if l.opacity < 100 {
-                    ov.push(format!(
-                        "colorchannelmixer=aa={:.3}",
-                        f64::from(l.opacity) / 100.0
-                    ));
+                    ov.push(format!("colorchannelmixer=aa={:.3}", f64::from(l.opacity) / 100.0));
                 }
                 chains.push(format!("[{src}]{}[{src}s]", ov.join(",")));
                 let base = format!("b{n_label}");
                 n_label += 1;
                 chains.push(format!(
                     "[{label}]{}[{base}]",
-                    if filters.is_empty() {
-                        "null".to_string()
-                    } else {
-                        filters.join(",")
-                    }
+                    if filters.is_empty() { "null".to_string() } else { filters.join(",") }
                 ));
                 filters.clear();
                 let mut f = format!("overlay=x={}:y={}:format=auto:eof_action=repeat", l.x, l.y);
@@ -247,10 +198,7 @@ pub(crate) fn video_graph(
         Pixels::Rgba => "format=rgba".into(),
     });
     chains.push(format!("[{label}]{}[out]", filters.join(",")));
-    Ok(VideoGraph {
-        spec: chains.join(";"),
-        overlays,
-    })
+    Ok(VideoGraph { spec: chains.join(";"), overlays })
 }
 
 /// The audio part: trim and resample for the encoder.
@@ -261,8 +209,6 @@ pub(crate) fn audio_graph(trim: Option<(f64, f64)>, sample_fmt: &str, rate: u32)
         f.push("asetpts=PTS-STARTPTS".into());
     }
     f.push(format!("aresample={rate}"));
-    f.push(format!(
-        "aformat=sample_fmts={sample_fmt}:sample_rates={rate}:channel_layouts=stereo"
-    ));
+    f.push(format!("aformat=sample_fmts={sample_fmt}:sample_rates={rate}:channel_layouts=stereo"));
     format!("[ain]{}[aout]", f.join(","))
 }

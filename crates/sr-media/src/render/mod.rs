@@ -29,9 +29,8 @@ use std::time::{Duration, Instant};
 pub use cache::{RenderCache, Source, content_hash};
 pub use fonts::Font;
 pub use plan::{
-    DEFAULT_FONT_SIZE, ImageLayer, NotPreviewable, Op, OutAudio, OutVideo, OutputFormat, Place,
-    PlanError, PlanKind, PlanOptions, RenderPlan, Resolver, Rgba, TextLayer, Trim, plan,
-    plan_thumbnail, plan_with,
+    DEFAULT_FONT_SIZE, ImageLayer, NotPreviewable, Op, OutAudio, OutVideo, OutputFormat, Place, PlanError, PlanKind,
+    PlanOptions, RenderPlan, Resolver, Rgba, TextLayer, Trim, plan, plan_thumbnail, plan_with,
 };
 pub use video::{vp9_crf, x264_crf};
 
@@ -57,10 +56,7 @@ pub struct RenderOptions {
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions {
-            x264_preset: "veryfast".into(),
-            threads: 0,
-        }
+        RenderOptions { x264_preset: "veryfast".into(), threads: 0 }
     }
 }
 
@@ -107,16 +103,10 @@ pub(crate) struct Progress<'a> {
 
 impl<'a> Progress<'a> {
     pub(crate) fn new(sink: &'a mut dyn FnMut(RenderEvent)) -> Self {
-        Progress {
-            sink,
-            last_at: None,
-            last: -1.0,
-        }
+        Progress { sink, last_at: None, last: -1.0 }
     }
     pub(crate) fn report(&mut self, v: f32) {
-        let due = self
-            .last_at
-            .is_none_or(|t| t.elapsed() >= Duration::from_millis(250));
+        let due = self.last_at.is_none_or(|t| t.elapsed() >= Duration::from_millis(250));
         if (v - self.last >= 0.01 || due) && v != self.last {
             self.last = v;
             self.last_at = Some(Instant::now());
@@ -136,10 +126,7 @@ impl<'a> Progress<'a> {
 fn partial_path(out: &Path) -> PathBuf {
     use std::sync::atomic::AtomicU64;
     static N: AtomicU64 = AtomicU64::new(0);
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "render".into());
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "render".into());
     let n = N.fetch_add(1, Ordering::Relaxed);
     out.with_file_name(format!(".{name}.{}-{n}.partial", std::process::id()))
 }
@@ -157,8 +144,7 @@ fn describe(path: &Path, plan: &RenderPlan, size: u64) -> Result<RenderOutput, R
             size,
         });
     }
-    let (width, height) =
-        image::image_dimensions(path).map_err(|e| RenderError::Output(e.to_string()))?;
+    let (width, height) = image::image_dimensions(path).map_err(|e| RenderError::Output(e.to_string()))?;
     Ok(RenderOutput {
         path: path.to_path_buf(),
         width,
@@ -194,10 +180,7 @@ pub fn render(
         PlanKind::Video => video::render(
             input,
             plan,
-            video::Target::File {
-                path: &tmp,
-                format: plan.format,
-            },
+            video::Target::File { path: &tmp, format: plan.format },
             opts,
             &mut progress,
             cancel,
@@ -236,8 +219,7 @@ pub fn render_preview(
 ) -> Result<RenderOutput, RenderError> {
     if plan.kind != PlanKind::Video || plan.video.is_none() {
         return Err(RenderError::Failed(
-            "fast previews are for videos with a picture; render photos and thumbnails directly"
-                .into(),
+            "fast previews are for videos with a picture; render photos and thumbnails directly".into(),
         ));
     }
     let _ = std::fs::remove_dir_all(dir);
@@ -247,30 +229,15 @@ pub fn render_preview(
     hls_plan.video = Some(OutVideo::H264);
     hls_plan.audio = plan.audio.map(|_| OutAudio::Aac);
     let mut progress = Progress::new(on_event);
-    let res = video::render(
-        input,
-        &hls_plan,
-        video::Target::Hls { dir },
-        opts,
-        &mut progress,
-        cancel,
-    )
-    .and_then(|()| {
-        std::fs::write(dir.join(PREVIEW_COMPLETE), b"")
-            .map_err(|e| RenderError::Output(e.to_string()))
-    });
+    let res = video::render(input, &hls_plan, video::Target::Hls { dir }, opts, &mut progress, cancel)
+        .and_then(|()| std::fs::write(dir.join(PREVIEW_COMPLETE), b"").map_err(|e| RenderError::Output(e.to_string())));
     if let Err(e) = res {
         video::remove_dir(dir);
         return Err(e);
     }
     progress.finish();
-    let size = std::fs::read_dir(dir)
-        .map(|d| {
-            d.filter_map(|e| e.ok()?.metadata().ok())
-                .map(|m| m.len())
-                .sum()
-        })
-        .unwrap_or(0);
+    let size =
+        std::fs::read_dir(dir).map(|d| d.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum()).unwrap_or(0);
     let (width, height) = video::preview_size(plan.width, plan.height);
     Ok(RenderOutput {
         path: dir.join("master.m3u8"),
@@ -313,11 +280,7 @@ impl RenderHandle {
     }
     /// Wait for the result.
     pub fn join(self) -> Result<RenderOutput, RenderError> {
-        self.thread.join().unwrap_or_else(|_| {
-            Err(RenderError::Failed(
-                "the render stopped unexpectedly".into(),
-            ))
-        })
+        self.thread.join().unwrap_or_else(|_| Err(RenderError::Failed("the render stopped unexpectedly".into())))
     }
 }
 
@@ -333,14 +296,9 @@ pub fn spawn(
 ) -> std::io::Result<RenderHandle> {
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = cancel.clone();
-    let thread =
-        std::thread::Builder::new()
-            .name("sr-render".into())
-            .spawn(move || match mode {
-                RenderMode::Full => render(&input, &plan, &out, &opts, &mut on_event, &flag),
-                RenderMode::Fast => {
-                    render_preview(&input, &plan, &out, &opts, &mut on_event, &flag)
-                }
-            })?;
+    let thread = std::thread::Builder::new().name("sr-render".into()).spawn(move || match mode {
+        RenderMode::Full => render(&input, &plan, &out, &opts, &mut on_event, &flag),
+        RenderMode::Fast => render_preview(&input, &plan, &out, &opts, &mut on_event, &flag),
+    })?;
     Ok(RenderHandle { cancel, thread })
 }

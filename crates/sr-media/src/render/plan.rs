@@ -11,9 +11,9 @@
 use std::path::PathBuf;
 
 use sr_imagekit::transform::{
-    AspectRatio, AudioCodec, Background, Color, Crop, CropMode, Flip, Focus, Format, Layer,
-    LayerInput, LayerKind, LayerValues, Quantity, Radius, Rotation, Step, StepValues,
-    TransformError, Transformation, VideoCodec, format_number,
+    AspectRatio, AudioCodec, Background, Color, Crop, CropMode, Flip, Focus, Format, Layer, LayerInput, LayerKind,
+    LayerValues, Quantity, Radius, Rotation, Step, StepValues, TransformError, Transformation, VideoCodec,
+    format_number,
 };
 
 use crate::{MediaInfo, MediaKind};
@@ -244,26 +244,11 @@ pub enum PlanError {
     #[error("{0}")]
     Invalid(#[from] TransformError),
 
-    #[error(
-        "Step {step}: the crop ({what}) reaches outside the {frame_w}×{frame_h} picture. Use {suggestion}."
-    )]
-    CropOutside {
-        step: usize,
-        what: String,
-        frame_w: u32,
-        frame_h: u32,
-        suggestion: String,
-    },
+    #[error("Step {step}: the crop ({what}) reaches outside the {frame_w}×{frame_h} picture. Use {suggestion}.")]
+    CropOutside { step: usize, what: String, frame_w: u32, frame_h: u32, suggestion: String },
 
-    #[error(
-        "Step {step}: the clip is {duration} s long, so `{param}` is past its end; use {suggestion}."
-    )]
-    TrimPastEnd {
-        step: usize,
-        param: String,
-        duration: String,
-        suggestion: String,
-    },
+    #[error("Step {step}: the clip is {duration} s long, so `{param}` is past its end; use {suggestion}.")]
+    TrimPastEnd { step: usize, param: String, duration: String, suggestion: String },
 
     #[error("Step {step}: the end (eo) must come after the start (so); use {suggestion}.")]
     TrimReversed { step: usize, suggestion: String },
@@ -272,29 +257,13 @@ pub enum PlanError {
     VideoRotation { step: usize, suggestion: String },
 
     #[error("{format} can't carry {codec} ({why}); use {suggestion}.")]
-    CodecFormat {
-        format: String,
-        codec: String,
-        why: String,
-        suggestion: String,
-    },
+    CodecFormat { format: String, codec: String, why: String, suggestion: String },
 
-    #[error(
-        "Step {step}: `{param}` only applies to videos and this is a photo; remove {suggestion}."
-    )]
-    VideoOnly {
-        step: usize,
-        param: String,
-        suggestion: String,
-    },
+    #[error("Step {step}: `{param}` only applies to videos and this is a photo; remove {suggestion}.")]
+    VideoOnly { step: usize, param: String, suggestion: String },
 
     #[error("`{format}` is a {is} format and this is a {kind}; use {suggestion}.")]
-    FormatForKind {
-        format: String,
-        is: &'static str,
-        kind: &'static str,
-        suggestion: String,
-    },
+    FormatForKind { format: String, is: &'static str, kind: &'static str, suggestion: String },
 
     #[error("`vc-none` and `ac-none` together leave nothing to show; use {suggestion}.")]
     NothingLeft { suggestion: String },
@@ -303,12 +272,7 @@ pub enum PlanError {
     NoSound { suggestion: String },
 
     #[error("Step {step}: `{param}` gives a picture with no pixels ({detail}); use {suggestion}.")]
-    Empty {
-        step: usize,
-        param: String,
-        detail: String,
-        suggestion: String,
-    },
+    Empty { step: usize, param: String, detail: String, suggestion: String },
 
     #[error(
         "`{param}` is not allowed in a video thumbnail (allowed: w, h, ar, c, cm, fo, b, bg, r, so and layers); remove it."
@@ -357,19 +321,12 @@ pub fn plan(input: &MediaInfo, tr: &Transformation) -> Result<RenderPlan, PlanEr
 }
 
 /// Plan a render of `input` with `tr`.
-pub fn plan_with(
-    input: &MediaInfo,
-    tr: &Transformation,
-    opts: &PlanOptions<'_>,
-) -> Result<RenderPlan, PlanError> {
+pub fn plan_with(input: &MediaInfo, tr: &Transformation, opts: &PlanOptions<'_>) -> Result<RenderPlan, PlanError> {
     let kind = match input.kind {
         MediaKind::Video => PlanKind::Video,
         MediaKind::Image => PlanKind::Image,
         MediaKind::Audio => {
-            return Err(PlanError::Input(
-                "sound file",
-                "it has no picture to transform".into(),
-            ));
+            return Err(PlanError::Input("sound file", "it has no picture to transform".into()));
         }
         MediaKind::Other => return Err(PlanError::Input("file", "it is not media".into())),
     };
@@ -378,27 +335,19 @@ pub fn plan_with(
 
 /// Plan a video thumbnail (`…/video.mp4/ik-thumbnail.jpg?tr=…`): the frame at `so` (the first frame
 /// by default) with the thumbnail's allowed parameters, as a JPEG.
-pub fn plan_thumbnail(
-    input: &MediaInfo,
-    tr: &Transformation,
-    opts: &PlanOptions<'_>,
-) -> Result<RenderPlan, PlanError> {
+pub fn plan_thumbnail(input: &MediaInfo, tr: &Transformation, opts: &PlanOptions<'_>) -> Result<RenderPlan, PlanError> {
     if input.kind != MediaKind::Video {
         return Err(PlanError::Input(
             "file",
             "thumbnails (ik-thumbnail.jpg) are made from videos; for a photo use the photo itself with w/h".into(),
         ));
     }
-    const ALLOWED: &[&str] = &[
-        "w", "h", "ar", "c", "cm", "fo", "b", "bg", "r", "so", "x", "y", "xc", "yc",
-    ];
+    const ALLOWED: &[&str] = &["w", "h", "ar", "c", "cm", "fo", "b", "bg", "r", "so", "x", "y", "xc", "yc"];
     for step in tr.steps() {
         for p in step.params() {
             let known = is_supported_key(p.key());
             if known && !ALLOWED.contains(&p.key()) {
-                return Err(PlanError::NotInThumbnail {
-                    param: p.to_string(),
-                });
+                return Err(PlanError::NotInThumbnail { param: p.to_string() });
             }
         }
     }
@@ -448,11 +397,7 @@ struct Planner<'a, 'o> {
 
 /// Round to a whole pixel, at least 1.
 fn px(v: f64) -> u32 {
-    if v.is_finite() {
-        v.round().clamp(1.0, 65_535.0) as u32
-    } else {
-        1
-    }
+    if v.is_finite() { v.round().clamp(1.0, 65_535.0) as u32 } else { 1 }
 }
 
 fn secs(v: f64) -> String {
@@ -470,10 +415,7 @@ impl<'a, 'o> Planner<'a, 'o> {
         let size = info
             .display_size()
             .filter(|(w, h)| *w > 0 && *h > 0)
-            .ok_or(PlanError::Input(
-                "file",
-                "its picture size is unknown".into(),
-            ))?;
+            .ok_or(PlanError::Input("file", "its picture size is unknown".into()))?;
         Ok(Planner {
             info,
             tr,
@@ -488,11 +430,7 @@ impl<'a, 'o> Planner<'a, 'o> {
     }
 
     fn skip(&mut self, step: usize, param: impl Into<String>, reason: impl Into<String>) {
-        self.not_previewable.push(NotPreviewable {
-            step,
-            param: param.into(),
-            reason: reason.into(),
-        });
+        self.not_previewable.push(NotPreviewable { step, param: param.into(), reason: reason.into() });
     }
 
     fn is_video(&self) -> bool {
@@ -523,26 +461,15 @@ impl<'a, 'o> Planner<'a, 'o> {
                         "du"
                     };
                     let written = step.get(p).map(|p| p.to_string()).unwrap_or_default();
-                    return Err(PlanError::VideoOnly {
-                        step: n,
-                        param: p.into(),
-                        suggestion: written,
-                    });
+                    return Err(PlanError::VideoOnly { step: n, param: p.into(), suggestion: written });
                 }
                 trim = Some(self.trim(n, v, trim, duration)?);
             }
             if self.kind == PlanKind::Image {
-                for (key, set) in [
-                    ("vc", v.video_codec.is_some()),
-                    ("ac", v.audio_codec.is_some()),
-                ] {
+                for (key, set) in [("vc", v.video_codec.is_some()), ("ac", v.audio_codec.is_some())] {
                     if set {
                         let written = step.get(key).map(|p| p.to_string()).unwrap_or_default();
-                        return Err(PlanError::VideoOnly {
-                            step: n,
-                            param: key.into(),
-                            suggestion: written,
-                        });
+                        return Err(PlanError::VideoOnly { step: n, param: key.into(), suggestion: written });
                     }
                 }
             }
@@ -623,37 +550,18 @@ impl<'a, 'o> Planner<'a, 'o> {
                 });
             }
             if (ew, eh) != (w, h) {
-                self.ops.push(Op::Crop {
-                    width: ew,
-                    height: eh,
-                    x: 0,
-                    y: 0,
-                });
-                self.notes.push(format!(
-                    "{w}×{h} rounded down to {ew}×{eh}: H.264/VP9 video needs even sizes"
-                ));
+                self.ops.push(Op::Crop { width: ew, height: eh, x: 0, y: 0 });
+                self.notes.push(format!("{w}×{h} rounded down to {ew}×{eh}: H.264/VP9 video needs even sizes"));
                 self.size = (ew, eh);
             }
         }
         let (trim, duration_s) = match self.kind {
             PlanKind::Video => {
                 let d = duration.unwrap_or(0.0);
-                let t = trim.unwrap_or(Trim {
-                    start_s: 0.0,
-                    end_s: d,
-                });
-                (
-                    Some(t),
-                    Some((((t.end_s - t.start_s) * 1e6).round() / 1e6).max(0.0)),
-                )
+                let t = trim.unwrap_or(Trim { start_s: 0.0, end_s: d });
+                (Some(t), Some((((t.end_s - t.start_s) * 1e6).round() / 1e6).max(0.0)))
             }
-            PlanKind::Thumbnail => (
-                Some(trim.unwrap_or(Trim {
-                    start_s: 0.0,
-                    end_s: 0.0,
-                })),
-                None,
-            ),
+            PlanKind::Thumbnail => (Some(trim.unwrap_or(Trim { start_s: 0.0, end_s: 0.0 })), None),
             PlanKind::Image => (None, None),
         };
         let quality = quality.unwrap_or(if format.is_video() { 50 } else { 80 });
@@ -661,11 +569,7 @@ impl<'a, 'o> Planner<'a, 'o> {
             kind: self.kind,
             tr: self.tr.to_string(),
             input_size: self.info.display_size().unwrap_or(self.size),
-            input_rotation: if self.kind == PlanKind::Video {
-                self.info.rotation_deg
-            } else {
-                0
-            },
+            input_rotation: if self.kind == PlanKind::Video { self.info.rotation_deg } else { 0 },
             ops: self.ops,
             width: self.size.0,
             height: self.size.1,
@@ -743,11 +647,7 @@ impl<'a, 'o> Planner<'a, 'o> {
                     Quantity::Expr(e) => e.0.clone(),
                     Quantity::Number(v) => format_number(*v),
                 };
-                self.skip(
-                    n,
-                    format!("{key}-{written}"),
-                    "this size can't be computed locally",
-                );
+                self.skip(n, format!("{key}-{written}"), "this size can't be computed locally");
                 None
             }
         }
@@ -762,11 +662,7 @@ impl<'a, 'o> Planner<'a, 'o> {
             Color::Named(name) => match super::graph::named_color(name) {
                 Some(c) => c,
                 None => {
-                    self.skip(
-                        n,
-                        name.clone(),
-                        "colour name not known locally; previewed as black",
-                    );
+                    self.skip(n, name.clone(), "colour name not known locally; previewed as black");
                     fallback
                 }
             },
@@ -778,26 +674,14 @@ impl<'a, 'o> Planner<'a, 'o> {
             None => Rgba::BLACK,
             Some(Background::Color(c)) => self.color(n, c, Rgba::BLACK),
             Some(Background::Blurred(v)) | Some(Background::Other(v)) => {
-                self.skip(
-                    n,
-                    format!("bg-{v}"),
-                    "this background is not previewable locally; previewed as black",
-                );
+                self.skip(n, format!("bg-{v}"), "this background is not previewable locally; previewed as black");
                 Rgba::BLACK
             }
         }
     }
 
     /// Top-left offset of a `cw`×`ch` window inside `w`×`h` for an anchor.
-    fn anchor(
-        &mut self,
-        _step: usize,
-        focus: &Option<Focus>,
-        w: i64,
-        h: i64,
-        cw: i64,
-        ch: i64,
-    ) -> (i64, i64) {
+    fn anchor(&mut self, _step: usize, focus: &Option<Focus>, w: i64, h: i64, cw: i64, ch: i64) -> (i64, i64) {
         let (fx, fy) = match focus {
             None | Some(Focus::Center) => (1, 1),
             Some(Focus::Top) => (1, 0),
@@ -821,10 +705,7 @@ impl<'a, 'o> Planner<'a, 'o> {
 
     fn push_scale(&mut self, w: u32, h: u32) {
         if (w, h) != self.size {
-            self.ops.push(Op::Scale {
-                width: w,
-                height: h,
-            });
+            self.ops.push(Op::Scale { width: w, height: h });
             self.size = (w, h);
         }
     }
@@ -839,11 +720,7 @@ impl<'a, 'o> Planner<'a, 'o> {
                 Focus::Object(o) => o.clone(),
                 _ => String::new(),
             };
-            self.skip(
-                n,
-                format!("fo-{name}"),
-                "smart focus needs the remote's detectors; previewed centred",
-            );
+            self.skip(n, format!("fo-{name}"), "smart focus needs the remote's detectors; previewed centred");
         }
         let mut tw = self.dimension(n, "w", &v.width, iw);
         let mut th = self.dimension(n, "h", &v.height, ih);
@@ -857,33 +734,25 @@ impl<'a, 'o> Planner<'a, 'o> {
                 match (ratio, w, h) {
                     (Some(r), Some(w), None) if r > 0.0 => th = Some(w / r),
                     (Some(r), None, Some(h)) if r > 0.0 => tw = Some(h * r),
-                    (Some(_), Some(_), Some(_)) => self.notes.push(format!(
-                        "step {n}: ar is ignored when both w and h are set (as on the remote)"
-                    )),
-                    (Some(_), None, None) => self
-                        .notes
-                        .push(format!("step {n}: ar needs w or h to have an effect")),
+                    (Some(_), Some(_), Some(_)) => {
+                        self.notes.push(format!("step {n}: ar is ignored when both w and h are set (as on the remote)"))
+                    }
+                    (Some(_), None, None) => self.notes.push(format!("step {n}: ar needs w or h to have an effect")),
                     _ => self.skip(n, "ar", "this aspect ratio can't be computed locally"),
                 }
             }
         }
-        let has_coords =
-            v.x.is_some() || v.y.is_some() || v.x_center.is_some() || v.y_center.is_some();
+        let has_coords = v.x.is_some() || v.y.is_some() || v.x_center.is_some() || v.y_center.is_some();
         if tw.is_none() && th.is_none() {
             if has_coords {
-                self.notes
-                    .push(format!("step {n}: x/y/xc/yc need w and h with cm-extract"));
+                self.notes.push(format!("step {n}: x/y/xc/yc need w and h with cm-extract"));
             }
             return Ok(());
         }
         let (fw, fh) = (f64::from(iw), f64::from(ih));
         let crop_mode = match v.crop_mode {
             Some(m @ (CropMode::PadResizeNoEnlarge | CropMode::PadExtractNoShrink)) => {
-                self.skip(
-                    n,
-                    format!("cm-{m}"),
-                    "not previewable locally; previewed without it",
-                );
+                self.skip(n, format!("cm-{m}"), "not previewable locally; previewed without it");
                 None
             }
             m => m,
@@ -910,19 +779,10 @@ impl<'a, 'o> Planner<'a, 'o> {
                     });
                 }
                 // Window position inside the picture (may be negative/outside with pad_extract).
-                let (ax, ay) = self.anchor(
-                    n,
-                    &v.focus,
-                    i64::from(iw),
-                    i64::from(ih),
-                    i64::from(cw),
-                    i64::from(ch),
-                );
+                let (ax, ay) = self.anchor(n, &v.focus, i64::from(iw), i64::from(ih), i64::from(cw), i64::from(ch));
                 let mut x = ax;
                 let mut y = ay;
-                let cx = |q: &Option<Quantity>, s: &Self| {
-                    q.as_ref().and_then(|q| s.eval(q, iw, ih, None))
-                };
+                let cx = |q: &Option<Quantity>, s: &Self| q.as_ref().and_then(|q| s.eval(q, iw, ih, None));
                 if let Some(xv) = cx(&v.x, self) {
                     x = xv.round() as i64;
                 }
@@ -939,26 +799,15 @@ impl<'a, 'o> Planner<'a, 'o> {
                     let (maxx, maxy) = (i64::from(iw - cw), i64::from(ih - ch));
                     if x < 0 || y < 0 || x > maxx || y > maxy {
                         let mut fix = Vec::new();
-                        let key =
-                            |c: bool, k: &str| if c { k.to_string() } else { k.replace('c', "") };
+                        let key = |c: bool, k: &str| if c { k.to_string() } else { k.replace('c', "") };
                         if x < 0 || x > maxx {
                             let k = key(v.x_center.is_some(), "xc");
-                            let val = x.clamp(0, maxx)
-                                + if v.x_center.is_some() {
-                                    i64::from(cw) / 2
-                                } else {
-                                    0
-                                };
+                            let val = x.clamp(0, maxx) + if v.x_center.is_some() { i64::from(cw) / 2 } else { 0 };
                             fix.push(format!("{k}-{val}"));
                         }
                         if y < 0 || y > maxy {
                             let k = key(v.y_center.is_some(), "yc");
-                            let val = y.clamp(0, maxy)
-                                + if v.y_center.is_some() {
-                                    i64::from(ch) / 2
-                                } else {
-                                    0
-                                };
+                            let val = y.clamp(0, maxy) + if v.y_center.is_some() { i64::from(ch) / 2 } else { 0 };
                             fix.push(format!("{k}-{val}"));
                         }
                         return Err(PlanError::CropOutside {
@@ -969,12 +818,7 @@ impl<'a, 'o> Planner<'a, 'o> {
                             suggestion: fix.join(","),
                         });
                     }
-                    self.ops.push(Op::Crop {
-                        width: cw,
-                        height: ch,
-                        x: x as u32,
-                        y: y as u32,
-                    });
+                    self.ops.push(Op::Crop { width: cw, height: ch, x: x as u32, y: y as u32 });
                     self.size = (cw, ch);
                 } else {
                     // Crop what lies inside, then pad back out to the window.
@@ -993,22 +837,11 @@ impl<'a, 'o> Planner<'a, 'o> {
                     }
                     let (kw, kh) = ((x1 - x0) as u32, (y1 - y0) as u32);
                     if (kw, kh) != (iw, ih) {
-                        self.ops.push(Op::Crop {
-                            width: kw,
-                            height: kh,
-                            x: x0 as u32,
-                            y: y0 as u32,
-                        });
+                        self.ops.push(Op::Crop { width: kw, height: kh, x: x0 as u32, y: y0 as u32 });
                     }
                     if (kw, kh) != (cw, ch) {
                         let color = self.background(n, &v.background);
-                        self.ops.push(Op::Pad {
-                            width: cw,
-                            height: ch,
-                            x: (x0 - x) as u32,
-                            y: (y0 - y) as u32,
-                            color,
-                        });
+                        self.ops.push(Op::Pad { width: cw, height: ch, x: (x0 - x) as u32, y: (y0 - y) as u32, color });
                     }
                     self.size = (cw, ch);
                 }
@@ -1021,22 +854,9 @@ impl<'a, 'o> Planner<'a, 'o> {
                 let (bw, bh) = (px(bw).max(sw), px(bh).max(sh));
                 self.push_scale(sw, sh);
                 if (sw, sh) != (bw, bh) {
-                    let (x, y) = self.anchor(
-                        n,
-                        &v.focus,
-                        i64::from(bw),
-                        i64::from(bh),
-                        i64::from(sw),
-                        i64::from(sh),
-                    );
+                    let (x, y) = self.anchor(n, &v.focus, i64::from(bw), i64::from(bh), i64::from(sw), i64::from(sh));
                     let color = self.background(n, &v.background);
-                    self.ops.push(Op::Pad {
-                        width: bw,
-                        height: bh,
-                        x: x as u32,
-                        y: y as u32,
-                        color,
-                    });
+                    self.ops.push(Op::Pad { width: bw, height: bh, x: x as u32, y: y as u32, color });
                     self.size = (bw, bh);
                 }
             }
@@ -1058,11 +878,7 @@ impl<'a, 'o> Planner<'a, 'o> {
                         Crop::Force => self.push_scale(px(w), px(h)),
                         Crop::AtMax | Crop::AtMaxEnlarge | Crop::AtLeast => {
                             let (sx, sy) = (w / fw, h / fh);
-                            let mut s = if crop == Crop::AtLeast {
-                                sx.max(sy)
-                            } else {
-                                sx.min(sy)
-                            };
+                            let mut s = if crop == Crop::AtLeast { sx.max(sy) } else { sx.min(sy) };
                             if crop == Crop::AtMax {
                                 s = s.min(1.0);
                             }
@@ -1083,12 +899,7 @@ impl<'a, 'o> Planner<'a, 'o> {
                                     i64::from(cw),
                                     i64::from(ch),
                                 );
-                                self.ops.push(Op::Crop {
-                                    width: cw,
-                                    height: ch,
-                                    x: x as u32,
-                                    y: y as u32,
-                                });
+                                self.ops.push(Op::Crop { width: cw, height: ch, x: x as u32, y: y as u32 });
                                 self.size = (cw, ch);
                             }
                         }
@@ -1130,10 +941,7 @@ impl<'a, 'o> Planner<'a, 'o> {
         if self.kind != PlanKind::Image {
             let nearest = (deg / 90.0).round() * 90.0;
             let _ = step;
-            return Err(PlanError::VideoRotation {
-                step: n,
-                suggestion: format!("rt-{}", format_number(nearest)),
-            });
+            return Err(PlanError::VideoRotation { step: n, suggestion: format!("rt-{}", format_number(nearest)) });
         }
         let fill = match &v.background {
             Some(_) => self.background(n, &v.background),
@@ -1143,23 +951,12 @@ impl<'a, 'o> Planner<'a, 'o> {
         let (w, h) = (f64::from(self.size.0), f64::from(self.size.1));
         let ow = px((w * a.cos()).abs() + (h * a.sin()).abs());
         let oh = px((w * a.sin()).abs() + (h * a.cos()).abs());
-        self.ops.push(Op::Rotate {
-            degrees: norm,
-            width: ow,
-            height: oh,
-            fill,
-        });
+        self.ops.push(Op::Rotate { degrees: norm, width: ow, height: oh, fill });
         self.size = (ow, oh);
         Ok(())
     }
 
-    fn trim(
-        &mut self,
-        n: usize,
-        v: &StepValues,
-        prev: Option<Trim>,
-        duration: Option<f64>,
-    ) -> Result<Trim, PlanError> {
+    fn trim(&mut self, n: usize, v: &StepValues, prev: Option<Trim>, duration: Option<f64>) -> Result<Trim, PlanError> {
         let base_start = prev.map_or(0.0, |t| t.start_s);
         let avail = match (prev, duration) {
             (Some(t), _) => t.end_s - t.start_s,
@@ -1185,10 +982,7 @@ impl<'a, 'o> Planner<'a, 'o> {
                     step: n,
                     param: format!("eo-{}", secs(eo)),
                     duration: show,
-                    suggestion: format!(
-                        "eo-{} or less",
-                        format_number((avail * 100.0).floor() / 100.0)
-                    ),
+                    suggestion: format!("eo-{} or less", format_number((avail * 100.0).floor() / 100.0)),
                 });
             }
             if eo <= so {
@@ -1213,15 +1007,9 @@ impl<'a, 'o> Planner<'a, 'o> {
             avail
         };
         if self.kind == PlanKind::Thumbnail {
-            return Ok(Trim {
-                start_s: base_start + so,
-                end_s: base_start + so,
-            });
+            return Ok(Trim { start_s: base_start + so, end_s: base_start + so });
         }
-        Ok(Trim {
-            start_s: base_start + so,
-            end_s: base_start + end.min(avail),
-        })
+        Ok(Trim { start_s: base_start + so, end_s: base_start + end.min(avail) })
     }
 
     fn layer(&mut self, n: usize, layer: &Layer, lv: &LayerValues) -> Result<(), PlanError> {
@@ -1235,20 +1023,12 @@ impl<'a, 'o> Planner<'a, 'o> {
         };
         // Parameters outside the local subset, and anything in the layer's later steps.
         let supported: &[&str] = match lv.kind {
-            LayerKind::Text => &[
-                "i", "ie", "lx", "ly", "lfo", "lso", "leo", "ldu", "fs", "co", "bg", "pa", "ff",
-            ],
-            LayerKind::Image => &[
-                "i", "ie", "lx", "ly", "lfo", "lso", "leo", "ldu", "w", "h", "o",
-            ],
+            LayerKind::Text => &["i", "ie", "lx", "ly", "lfo", "lso", "leo", "ldu", "fs", "co", "bg", "pa", "ff"],
+            LayerKind::Image => &["i", "ie", "lx", "ly", "lfo", "lso", "leo", "ldu", "w", "h", "o"],
             _ => &[],
         };
         if supported.is_empty() {
-            self.skip(
-                n,
-                format!("{opener},…,l-end"),
-                "video and subtitle layers are not previewable locally",
-            );
+            self.skip(n, format!("{opener},…,l-end"), "video and subtitle layers are not previewable locally");
             return Ok(());
         }
         for (i, s) in layer.steps().iter().enumerate() {
@@ -1259,11 +1039,7 @@ impl<'a, 'o> Planner<'a, 'o> {
             }
         }
         if !lv.layers.is_empty() {
-            self.skip(
-                n,
-                format!("{opener}: nested layers"),
-                "nested layers are not previewable locally",
-            );
+            self.skip(n, format!("{opener}: nested layers"), "nested layers are not previewable locally");
         }
         let params = layer.params().cloned().unwrap_or_default();
         let (bw, bh) = self.size;
@@ -1292,10 +1068,7 @@ impl<'a, 'o> Planner<'a, 'o> {
                     Some(c) => self.color(n, c, Rgba::BLACK),
                     None => Rgba::BLACK,
                 };
-                let background = params
-                    .value("bg")
-                    .and_then(sr_imagekit_color)
-                    .map(|c| self.color(n, &c, Rgba::WHITE));
+                let background = params.value("bg").and_then(sr_imagekit_color).map(|c| self.color(n, &c, Rgba::WHITE));
                 let padding = match &lv.padding {
                     None => 0,
                     Some(p) => {
@@ -1309,17 +1082,7 @@ impl<'a, 'o> Planner<'a, 'o> {
                     }
                 };
                 let (x, y) = self.layer_place(lv, bw, bh);
-                self.ops.push(Op::Text(TextLayer {
-                    text,
-                    font,
-                    font_size,
-                    color,
-                    background,
-                    padding,
-                    x,
-                    y,
-                    window,
-                }));
+                self.ops.push(Op::Text(TextLayer { text, font, font_size, color, background, padding, x, y, window }));
             }
             (LayerKind::Image, LayerInput::Path(path)) => {
                 let local = self.opts.resolver.and_then(|r| r(&path));
@@ -1347,21 +1110,11 @@ impl<'a, 'o> Planner<'a, 'o> {
                     }
                 };
                 // Size the overlay with the same rules as a step (w/h keep its ratio by default).
-                let lw = lv
-                    .width
-                    .as_ref()
-                    .and_then(|q| self.eval(q, source_size.0, source_size.1, Some((bw, bh))));
-                let lh = lv
-                    .height
-                    .as_ref()
-                    .and_then(|q| self.eval(q, source_size.0, source_size.1, Some((bw, bh))));
+                let lw = lv.width.as_ref().and_then(|q| self.eval(q, source_size.0, source_size.1, Some((bw, bh))));
+                let lh = lv.height.as_ref().and_then(|q| self.eval(q, source_size.0, source_size.1, Some((bw, bh))));
                 let (sw, sh) = (f64::from(source_size.0), f64::from(source_size.1));
                 let frac = |v: f64, of: u32| {
-                    if v > 0.0 && v < 1.0 {
-                        v * f64::from(of)
-                    } else {
-                        v
-                    }
+                    if v > 0.0 && v < 1.0 { v * f64::from(of) } else { v }
                 };
                 let size = match (lw.map(|v| frac(v, bw)), lh.map(|v| frac(v, bh))) {
                     (Some(w), Some(h)) => (px(w), px(h)),
@@ -1369,22 +1122,13 @@ impl<'a, 'o> Planner<'a, 'o> {
                     (None, Some(h)) => (px(sw * h / sh), px(h)),
                     (None, None) => source_size,
                 };
-                let ops = if size != source_size {
-                    vec![Op::Scale {
-                        width: size.0,
-                        height: size.1,
-                    }]
-                } else {
-                    Vec::new()
-                };
-                let opacity = params
-                    .value("o")
-                    .and_then(|o| o.parse::<f64>().ok())
-                    .map_or(100, |o| {
-                        // o-0.8 (SDK fraction) or o-80.
-                        let o = if o > 0.0 && o < 1.0 { o * 100.0 } else { o };
-                        o.round().clamp(0.0, 100.0) as u8
-                    });
+                let ops =
+                    if size != source_size { vec![Op::Scale { width: size.0, height: size.1 }] } else { Vec::new() };
+                let opacity = params.value("o").and_then(|o| o.parse::<f64>().ok()).map_or(100, |o| {
+                    // o-0.8 (SDK fraction) or o-80.
+                    let o = if o > 0.0 && o < 1.0 { o * 100.0 } else { o };
+                    o.round().clamp(0.0, 100.0) as u8
+                });
                 let (px_, py_) = self.layer_place(lv, bw, bh);
                 let resolve = |p: Place, outer: u32, inner: u32| match p {
                     Place::Start(v) => v,
@@ -1424,13 +1168,7 @@ impl<'a, 'o> Planner<'a, 'o> {
         let coord = |q: &Option<Quantity>, s: &Self| {
             q.as_ref()
                 .and_then(|q| s.eval(q, w, h, Some((w, h))))
-                .map(|v| {
-                    if v < 0.0 {
-                        Place::End(-v.round() as i64)
-                    } else {
-                        Place::Start(v.round() as i64)
-                    }
-                })
+                .map(|v| if v < 0.0 { Place::End(-v.round() as i64) } else { Place::Start(v.round() as i64) })
         };
         let (mut x, mut y) = (coord(&lv.x, self), coord(&lv.y, self));
         if x.is_none() || y.is_none() {
@@ -1447,20 +1185,8 @@ impl<'a, 'o> Planner<'a, 'o> {
                 Some(_) => (Place::Center, Place::Center),
             };
             // lx alone keeps the vertical anchor from lfo (centre by default), and the other way round.
-            x = x.or(Some(
-                if lv.x.is_none() && lv.y.is_some() && lv.focus.is_none() {
-                    Place::Start(0)
-                } else {
-                    fx
-                },
-            ));
-            y = y.or(Some(
-                if lv.y.is_none() && lv.x.is_some() && lv.focus.is_none() {
-                    Place::Start(0)
-                } else {
-                    fy
-                },
-            ));
+            x = x.or(Some(if lv.x.is_none() && lv.y.is_some() && lv.focus.is_none() { Place::Start(0) } else { fx }));
+            y = y.or(Some(if lv.y.is_none() && lv.x.is_some() && lv.focus.is_none() { Place::Start(0) } else { fy }));
         }
         (x.unwrap_or(Place::Center), y.unwrap_or(Place::Center))
     }
@@ -1472,10 +1198,7 @@ impl<'a, 'o> Planner<'a, 'o> {
         ac: Option<AudioCodec>,
     ) -> Result<(OutputFormat, Option<OutVideo>, Option<OutAudio>), PlanError> {
         let is_video_input = self.kind == PlanKind::Video;
-        let default = self
-            .opts
-            .default_format
-            .filter(|f| f.is_video() == is_video_input);
+        let default = self.opts.default_format.filter(|f| f.is_video() == is_video_input);
         let chosen = match format {
             None | Some(Format::Auto) | Some(Format::Orig) => None,
             Some(f) => Some(f),
@@ -1505,11 +1228,7 @@ impl<'a, 'o> Planner<'a, 'o> {
             (PlanKind::Image, Some(Format::Png)) => OutputFormat::Png,
             (PlanKind::Image, Some(Format::Webp)) => OutputFormat::Webp,
             (PlanKind::Image, Some(f)) => {
-                self.skip(
-                    0,
-                    format!("f-{f}"),
-                    "this format is not previewable locally; previewed as PNG",
-                );
+                self.skip(0, format!("f-{f}"), "this format is not previewable locally; previewed as PNG");
                 OutputFormat::Png
             }
             (PlanKind::Image, None) => default.unwrap_or(match self.info.container.as_deref() {
@@ -1540,28 +1259,17 @@ impl<'a, 'o> Planner<'a, 'o> {
                     format: fname.into(),
                     codec: format!(
                         "{} (vc-{})",
-                        if vc == Some(VideoCodec::Vp9) {
-                            "VP9"
-                        } else {
-                            "AV1"
-                        },
+                        if vc == Some(VideoCodec::Vp9) { "VP9" } else { "AV1" },
                         vc.map(|v| v.as_str()).unwrap_or("")
                     ),
                     why: "mp4 holds H.264 video on the remote".into(),
-                    suggestion: format!(
-                        "vc-h264, or f-webm to keep {}",
-                        vc.map(|v| v.as_str()).unwrap_or("")
-                    ),
+                    suggestion: format!("vc-h264, or f-webm to keep {}", vc.map(|v| v.as_str()).unwrap_or("")),
                 });
             }
             Some(VideoCodec::H264) => Some(OutVideo::H264),
             Some(VideoCodec::Vp9) => Some(OutVideo::Vp9),
             Some(VideoCodec::Av1) => {
-                self.skip(
-                    0,
-                    "vc-av1",
-                    "AV1 is not previewable locally; previewed with VP9",
-                );
+                self.skip(0, "vc-av1", "AV1 is not previewable locally; previewed with VP9");
                 Some(OutVideo::Vp9)
             }
         };
@@ -1588,14 +1296,10 @@ impl<'a, 'o> Planner<'a, 'o> {
             _ => Some(if webm { OutAudio::Opus } else { OutAudio::Aac }),
         };
         if video.is_none() && ac == Some(AudioCodec::None) {
-            return Err(PlanError::NothingLeft {
-                suggestion: "remove vc-none or ac-none".into(),
-            });
+            return Err(PlanError::NothingLeft { suggestion: "remove vc-none or ac-none".into() });
         }
         if video.is_none() && audio.is_none() {
-            return Err(PlanError::NoSound {
-                suggestion: "remove vc-none".into(),
-            });
+            return Err(PlanError::NoSound { suggestion: "remove vc-none".into() });
         }
         Ok((fmt, video, audio))
     }

@@ -16,10 +16,7 @@ use crate::{MediaError, MediaKind, av};
 /// Decode a picture upright (EXIF orientation applied) as RGBA.
 pub(crate) fn decode_rgba(path: &Path) -> Result<RgbaImage, RenderError> {
     let bad = |e: image::ImageError| {
-        RenderError::Media(MediaError::Corrupt {
-            kind: MediaKind::Image,
-            detail: e.to_string(),
-        })
+        RenderError::Media(MediaError::Corrupt { kind: MediaKind::Image, detail: e.to_string() })
     };
     let file = File::open(path).map_err(|e| RenderError::Media(MediaError::Unreadable(e)))?;
     let mut dec = image::ImageReader::new(BufReader::new(file))
@@ -27,9 +24,7 @@ pub(crate) fn decode_rgba(path: &Path) -> Result<RgbaImage, RenderError> {
         .map_err(|e| RenderError::Media(MediaError::Unreadable(e)))?
         .into_decoder()
         .map_err(bad)?;
-    let orientation = dec
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let orientation = dec.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = DynamicImage::from_decoder(dec).map_err(bad)?;
     img.apply_orientation(orientation);
     Ok(img.into_rgba8())
@@ -62,9 +57,7 @@ fn frame_to_rgba(f: &ff::frame::Video) -> RgbaImage {
 
 fn fail(what: &'static str) -> impl Fn(ff::Error) -> RenderError {
     move |e| {
-        let detail = av::take_log()
-            .map(|l| format!(" ({l})"))
-            .unwrap_or_default();
+        let detail = av::take_log().map(|l| format!(" ({l})")).unwrap_or_default();
         RenderError::Failed(format!("{what}: {e}{detail}"))
     }
 }
@@ -80,33 +73,20 @@ pub(crate) fn apply(plan: &RenderPlan, img: &RgbaImage) -> Result<RgbaImage, Ren
         return Ok(img.clone());
     }
     let mut g = ff::filter::Graph::new();
-    let find = |n: &str| {
-        ff::filter::find(n)
-            .ok_or_else(|| RenderError::Failed(format!("libavfilter has no `{n}` filter")))
-    };
-    g.add(
-        &find("buffer")?,
-        "in",
-        &format!("video_size={w}x{h}:pix_fmt=rgba:time_base=1/25:pixel_aspect=1/1"),
-    )
-    .map_err(fail("filter setup"))?;
-    g.add(&find("buffersink")?, "out", "")
+    let find =
+        |n: &str| ff::filter::find(n).ok_or_else(|| RenderError::Failed(format!("libavfilter has no `{n}` filter")));
+    g.add(&find("buffer")?, "in", &format!("video_size={w}x{h}:pix_fmt=rgba:time_base=1/25:pixel_aspect=1/1"))
         .map_err(fail("filter setup"))?;
-    g.get("out")
-        .expect("added")
-        .set_pixel_format(ff::format::Pixel::RGBA);
+    g.add(&find("buffersink")?, "out", "").map_err(fail("filter setup"))?;
+    g.get("out").expect("added").set_pixel_format(ff::format::Pixel::RGBA);
     let mut layers = Vec::new();
     for (name, i) in &vg.overlays {
         let Some(Op::Image(l)) = plan.ops.get(*i) else {
             continue;
         };
         let (lw, lh) = l.source_size;
-        g.add(
-            &find("buffer")?,
-            name,
-            &format!("video_size={lw}x{lh}:pix_fmt=rgba:time_base=1/25:pixel_aspect=1/1"),
-        )
-        .map_err(fail("filter setup"))?;
+        g.add(&find("buffer")?, name, &format!("video_size={lw}x{lh}:pix_fmt=rgba:time_base=1/25:pixel_aspect=1/1"))
+            .map_err(fail("filter setup"))?;
         layers.push((name.clone(), l.path.clone()));
     }
     {
@@ -119,8 +99,7 @@ pub(crate) fn apply(plan: &RenderPlan, img: &RgbaImage) -> Result<RgbaImage, Ren
             .parse(&vg.spec)
             .map_err(fail("the transformation can't be set up"))?;
     }
-    g.validate()
-        .map_err(fail("the transformation can't be set up"))?;
+    g.validate().map_err(fail("the transformation can't be set up"))?;
     for (name, path) in &layers {
         let mut f = rgba_frame(&decode_rgba(path)?);
         f.set_pts(Some(0));
@@ -134,11 +113,7 @@ pub(crate) fn apply(plan: &RenderPlan, img: &RgbaImage) -> Result<RgbaImage, Ren
     src.source().add(&f).map_err(fail("picture filter"))?;
     src.source().flush().map_err(fail("picture filter"))?;
     let mut out = ff::frame::Video::empty();
-    g.get("out")
-        .expect("added")
-        .sink()
-        .frame(&mut out)
-        .map_err(fail("picture filter"))?;
+    g.get("out").expect("added").sink().frame(&mut out).map_err(fail("picture filter"))?;
     Ok(frame_to_rgba(&out))
 }
 

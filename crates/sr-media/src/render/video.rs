@@ -18,35 +18,26 @@ use crate::av;
 /// Where the encoded streams go.
 pub(crate) enum Target<'a> {
     /// A single file (written elsewhere first, see the caller).
-    File {
-        path: &'a Path,
-        format: OutputFormat,
-    },
+    File { path: &'a Path, format: OutputFormat },
     /// `dir/master.m3u8` + `dir/index.m3u8` + `init.mp4` + `segNNNNN.m4s`, at preview size.
     Hls { dir: &'a Path },
 }
 
 fn fail(what: &str) -> impl Fn(ff::Error) -> RenderError + '_ {
     move |e| {
-        let detail = av::take_log()
-            .map(|l| format!(" ({l})"))
-            .unwrap_or_default();
+        let detail = av::take_log().map(|l| format!(" ({l})")).unwrap_or_default();
         RenderError::Failed(format!("{what}: {e}{detail}"))
     }
 }
 
 /// The x264 CRF for an ImageKit quality (q-50, the remote's video default, gives CRF 29).
 pub fn x264_crf(q: u8) -> u8 {
-    (40.0 - f64::from(q.clamp(1, 100)) * 0.22)
-        .round()
-        .clamp(18.0, 40.0) as u8
+    (40.0 - f64::from(q.clamp(1, 100)) * 0.22).round().clamp(18.0, 40.0) as u8
 }
 
 /// The libvpx-vp9 CRF for an ImageKit quality.
 pub fn vp9_crf(q: u8) -> u8 {
-    (55.0 - f64::from(q.clamp(1, 100)) * 0.4)
-        .round()
-        .clamp(15.0, 55.0) as u8
+    (55.0 - f64::from(q.clamp(1, 100)) * 0.4).round().clamp(15.0, 55.0) as u8
 }
 
 /// Preview size: the shorter side at most 540 px, even.
@@ -83,13 +74,7 @@ pub(crate) fn render(
 ) -> Result<(), RenderError> {
     av::init();
     av::clear_log();
-    let mp4 = matches!(
-        target,
-        Target::File {
-            format: OutputFormat::Mp4,
-            ..
-        }
-    );
+    let mp4 = matches!(target, Target::File { format: OutputFormat::Mp4, .. });
     let hls_dir = match target {
         Target::Hls { dir } => Some(dir),
         Target::File { .. } => None,
@@ -103,25 +88,13 @@ pub(crate) fn render(
     let (vindex, vtb, vstart, vrate, vparams) = {
         let s = crate::probe::main_video_stream(&ictx)
             .ok_or_else(|| RenderError::Failed("the file has no picture stream".into()))?;
-        let start = if s.start_time() == ffi::AV_NOPTS_VALUE {
-            0
-        } else {
-            s.start_time()
-        };
-        let rate = if s.avg_frame_rate().numerator() > 0 {
-            s.avg_frame_rate()
-        } else {
-            s.rate()
-        };
+        let start = if s.start_time() == ffi::AV_NOPTS_VALUE { 0 } else { s.start_time() };
+        let rate = if s.avg_frame_rate().numerator() > 0 { s.avg_frame_rate() } else { s.rate() };
         (s.index(), s.time_base(), start, rate, s.parameters())
     };
     let audio_stream = if want_audio {
         ictx.streams().best(Medium::Audio).map(|s| {
-            let start = if s.start_time() == ffi::AV_NOPTS_VALUE {
-                0
-            } else {
-                s.start_time()
-            };
+            let start = if s.start_time() == ffi::AV_NOPTS_VALUE { 0 } else { s.start_time() };
             (s.index(), s.time_base(), start, s.parameters())
         })
     } else {
@@ -133,26 +106,18 @@ pub(crate) fn render(
         ..Default::default()
     };
     let mut vdec = if want_video {
-        let mut c = ff::codec::context::Context::from_parameters(vparams)
-            .map_err(fail("the picture can't be decoded"))?;
+        let mut c =
+            ff::codec::context::Context::from_parameters(vparams).map_err(fail("the picture can't be decoded"))?;
         c.set_threading(threading);
-        Some(
-            c.decoder()
-                .video()
-                .map_err(fail("the picture can't be decoded"))?,
-        )
+        Some(c.decoder().video().map_err(fail("the picture can't be decoded"))?)
     } else {
         None
     };
     let mut adec = match &audio_stream {
         Some((_, _, _, p)) => {
-            let c = ff::codec::context::Context::from_parameters(p.clone())
-                .map_err(fail("the sound can't be decoded"))?;
-            Some(
-                c.decoder()
-                    .audio()
-                    .map_err(fail("the sound can't be decoded"))?,
-            )
+            let c =
+                ff::codec::context::Context::from_parameters(p.clone()).map_err(fail("the sound can't be decoded"))?;
+            Some(c.decoder().audio().map_err(fail("the sound can't be decoded"))?)
         }
         None => None,
     };
@@ -163,10 +128,7 @@ pub(crate) fn render(
         Some(_) => {
             let (pw, ph) = preview_size(plan.width, plan.height);
             if (pw, ph) != (plan.width, plan.height) {
-                extra.push(Op::Scale {
-                    width: pw,
-                    height: ph,
-                });
+                extra.push(Op::Scale { width: pw, height: ph });
             }
             (pw, ph)
         }
@@ -175,10 +137,8 @@ pub(crate) fn render(
 
     // One filter graph for both chains.
     let mut g = ff::filter::Graph::new();
-    let find = |n: &str| {
-        ff::filter::find(n)
-            .ok_or_else(|| RenderError::Failed(format!("libavfilter has no `{n}` filter")))
-    };
+    let find =
+        |n: &str| ff::filter::find(n).ok_or_else(|| RenderError::Failed(format!("libavfilter has no `{n}` filter")));
     let mut spec = Vec::new();
     let mut overlays = Vec::new();
     if let Some(dec) = &vdec {
@@ -188,11 +148,8 @@ pub(crate) fn render(
             .map(|d| d.name().to_string())
             .ok_or_else(|| RenderError::Failed("unknown pixel format".into()))?;
         let sar = dec.aspect_ratio();
-        let (sn, sd) = if sar.numerator() > 0 && sar.denominator() > 0 {
-            (sar.numerator(), sar.denominator())
-        } else {
-            (1, 1)
-        };
+        let (sn, sd) =
+            if sar.numerator() > 0 && sar.denominator() > 0 { (sar.numerator(), sar.denominator()) } else { (1, 1) };
         g.add(
             &find("buffer")?,
             "in",
@@ -205,11 +162,8 @@ pub(crate) fn render(
             ),
         )
         .map_err(fail("filter setup"))?;
-        g.add(&find("buffersink")?, "out", "")
-            .map_err(fail("filter setup"))?;
-        g.get("out")
-            .expect("just added")
-            .set_pixel_format(ff::format::Pixel::YUV420P);
+        g.add(&find("buffersink")?, "out", "").map_err(fail("filter setup"))?;
+        g.get("out").expect("just added").set_pixel_format(ff::format::Pixel::YUV420P);
         let vg = graph::video_graph(plan, Pixels::Video, plan.input_rotation, trim, &extra)
             .map_err(|e| RenderError::Output(format!("the bundled fonts can't be written: {e}")))?;
         for (name, op_index) in &vg.overlays {
@@ -232,14 +186,8 @@ pub(crate) fn render(
         spec.push(vg.spec);
     }
     let (a_fmt, a_rate) = match plan.audio {
-        Some(OutAudio::Opus) => (
-            ff::format::Sample::F32(ff::format::sample::Type::Packed),
-            48_000,
-        ),
-        _ => (
-            ff::format::Sample::F32(ff::format::sample::Type::Planar),
-            48_000,
-        ),
+        Some(OutAudio::Opus) => (ff::format::Sample::F32(ff::format::sample::Type::Packed), 48_000),
+        _ => (ff::format::Sample::F32(ff::format::sample::Type::Planar), 48_000),
     };
     if let (Some(dec), Some((_, atb, _, _))) = (&adec, &audio_stream) {
         let layout = if dec.channel_layout().bits() != 0 {
@@ -260,8 +208,7 @@ pub(crate) fn render(
             ),
         )
         .map_err(fail("filter setup"))?;
-        g.add(&find("abuffersink")?, "aout", "")
-            .map_err(fail("filter setup"))?;
+        g.add(&find("abuffersink")?, "aout", "").map_err(fail("filter setup"))?;
         spec.push(graph::audio_graph(trim, a_fmt.name(), a_rate));
     }
     if spec.is_empty() {
@@ -286,11 +233,9 @@ pub(crate) fn render(
         if adec.is_some() {
             p = p.input("aout", 0).map_err(fail("filter setup"))?;
         }
-        p.parse(&spec.join(";"))
-            .map_err(fail("the transformation can't be set up"))?;
+        p.parse(&spec.join(";")).map_err(fail("the transformation can't be set up"))?;
     }
-    g.validate()
-        .map_err(fail("the transformation can't be set up"))?;
+    g.validate().map_err(fail("the transformation can't be set up"))?;
     if vdec.is_some() {
         let got = sink_size(&mut g, "out");
         if got != Some((ow, oh)) {
@@ -317,12 +262,7 @@ pub(crate) fn render(
             let mut ps = std::ptr::null_mut();
             // SAFETY: valid C strings; the context is wrapped (and freed) right away.
             let r = unsafe {
-                ffi::avformat_alloc_output_context2(
-                    &mut ps,
-                    std::ptr::null_mut(),
-                    c"hls".as_ptr(),
-                    url.as_ptr(),
-                )
+                ffi::avformat_alloc_output_context2(&mut ps, std::ptr::null_mut(), c"hls".as_ptr(), url.as_ptr())
             };
             if r < 0 || ps.is_null() {
                 return Err(fail("the preview can't be created")(ff::Error::from(r)));
@@ -330,32 +270,19 @@ pub(crate) fn render(
             unsafe { ff::format::context::Output::wrap(ps) }
         }
     };
-    let global_header = octx
-        .format()
-        .flags()
-        .contains(ff::format::Flags::GLOBAL_HEADER);
+    let global_header = octx.format().flags().contains(ff::format::Flags::GLOBAL_HEADER);
 
-    let fps = if vrate.numerator() > 0 && vrate.denominator() > 0 {
-        f64::from(vrate)
-    } else {
-        25.0
-    };
+    let fps = if vrate.numerator() > 0 && vrate.denominator() > 0 { f64::from(vrate) } else { 25.0 };
     let mut vout = None;
     if let Some(kind) = plan.video {
         let name = match kind {
             OutVideo::H264 => "libx264",
             OutVideo::Vp9 => "libvpx-vp9",
         };
-        let codec = ff::encoder::find_by_name(name)
-            .ok_or_else(|| RenderError::MissingEncoder(name.into()))?;
-        let index = octx
-            .add_stream(codec)
-            .map_err(fail("output stream"))?
-            .index();
-        let mut enc = ff::codec::context::Context::new_with_codec(codec)
-            .encoder()
-            .video()
-            .map_err(fail("video encoder"))?;
+        let codec = ff::encoder::find_by_name(name).ok_or_else(|| RenderError::MissingEncoder(name.into()))?;
+        let index = octx.add_stream(codec).map_err(fail("output stream"))?.index();
+        let mut enc =
+            ff::codec::context::Context::new_with_codec(codec).encoder().video().map_err(fail("video encoder"))?;
         enc.set_width(ow);
         enc.set_height(oh);
         enc.set_format(ff::format::Pixel::YUV420P);
@@ -369,11 +296,7 @@ pub(crate) fn render(
         let gop = fps.round().max(1.0) as u32;
         match kind {
             OutVideo::H264 => {
-                let preset = if hls_dir.is_some() {
-                    "ultrafast"
-                } else {
-                    opts.x264_preset.as_str()
-                };
+                let preset = if hls_dir.is_some() { "ultrafast" } else { opts.x264_preset.as_str() };
                 d.set("preset", preset);
                 d.set("crf", &x264_crf(plan.quality).to_string());
                 if opts.threads > 0 {
@@ -381,10 +304,7 @@ pub(crate) fn render(
                 }
                 if hls_dir.is_some() {
                     // Fixed 1 s GOPs so that every segment starts with a keyframe on time.
-                    d.set(
-                        "x264-params",
-                        &format!("keyint={gop}:min-keyint={gop}:scenecut=0"),
-                    );
+                    d.set("x264-params", &format!("keyint={gop}:min-keyint={gop}:scenecut=0"));
                 }
             }
             OutVideo::Vp9 => {
@@ -398,20 +318,12 @@ pub(crate) fn render(
                 }
             }
         }
-        let enc = enc
-            .open_as_with(codec, d)
-            .map_err(fail("the video encoder can't start"))?;
+        let enc = enc.open_as_with(codec, d).map_err(fail("the video encoder can't start"))?;
         octx.stream_mut(index).expect("added").set_parameters(&enc);
         // One frame in the encoder's time base (FFmpeg 5.1 leaves packet durations at 0).
-        let frame_dur = ((f64::from(vtb.denominator()) / f64::from(vtb.numerator().max(1))) / fps)
-            .round()
-            .max(1.0) as i64;
-        vout = Some(VideoOut {
-            enc,
-            index,
-            tb: vtb,
-            frame_dur,
-        });
+        let frame_dur =
+            ((f64::from(vtb.denominator()) / f64::from(vtb.numerator().max(1))) / fps).round().max(1.0) as i64;
+        vout = Some(VideoOut { enc, index, tb: vtb, frame_dur });
     }
     let mut aout = None;
     if let (Some(kind), Some(_)) = (plan.audio, &adec) {
@@ -419,46 +331,28 @@ pub(crate) fn render(
             OutAudio::Aac => "aac",
             OutAudio::Opus => "libopus",
         };
-        let codec = ff::encoder::find_by_name(name)
-            .ok_or_else(|| RenderError::MissingEncoder(name.into()))?;
-        let index = octx
-            .add_stream(codec)
-            .map_err(fail("output stream"))?
-            .index();
-        let mut enc = ff::codec::context::Context::new_with_codec(codec)
-            .encoder()
-            .audio()
-            .map_err(fail("audio encoder"))?;
+        let codec = ff::encoder::find_by_name(name).ok_or_else(|| RenderError::MissingEncoder(name.into()))?;
+        let index = octx.add_stream(codec).map_err(fail("output stream"))?.index();
+        let mut enc =
+            ff::codec::context::Context::new_with_codec(codec).encoder().audio().map_err(fail("audio encoder"))?;
         enc.set_rate(a_rate as i32);
         enc.set_channel_layout(ff::ChannelLayout::STEREO);
         enc.set_channels(2);
         enc.set_format(a_fmt);
-        enc.set_bit_rate(if kind == OutAudio::Aac {
-            128_000
-        } else {
-            96_000
-        });
+        enc.set_bit_rate(if kind == OutAudio::Aac { 128_000 } else { 96_000 });
         enc.set_time_base(ff::Rational(1, a_rate as i32));
         if global_header {
             enc.set_flags(ff::codec::Flags::GLOBAL_HEADER);
         }
-        let enc = enc
-            .open_as(codec)
-            .map_err(fail("the sound encoder can't start"))?;
+        let enc = enc.open_as(codec).map_err(fail("the sound encoder can't start"))?;
         octx.stream_mut(index).expect("added").set_parameters(&enc);
         if let Some(mut sink) = g.get("aout") {
-            let fixed = !codec
-                .capabilities()
-                .contains(ff::codec::capabilities::Capabilities::VARIABLE_FRAME_SIZE);
+            let fixed = !codec.capabilities().contains(ff::codec::capabilities::Capabilities::VARIABLE_FRAME_SIZE);
             if fixed && enc.frame_size() > 0 {
                 sink.sink().set_frame_size(enc.frame_size());
             }
         }
-        aout = Some(AudioOut {
-            enc,
-            index,
-            tb: ff::Rational(1, a_rate as i32),
-        });
+        aout = Some(AudioOut { enc, index, tb: ff::Rational(1, a_rate as i32) });
     }
 
     // Header.
@@ -469,10 +363,7 @@ pub(crate) fn render(
             d.set("hls_playlist_type", "event");
             d.set("hls_segment_type", "fmp4");
             d.set("hls_fmp4_init_filename", "init.mp4");
-            d.set(
-                "hls_segment_filename",
-                &dir.join("seg%05d.m4s").to_string_lossy(),
-            );
+            d.set("hls_segment_filename", &dir.join("seg%05d.m4s").to_string_lossy());
             d.set("hls_flags", "independent_segments+temp_file");
             d.set("master_pl_name", "master.m3u8");
             d.set("hls_list_size", "0");
@@ -483,9 +374,7 @@ pub(crate) fn render(
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect();
             if !left.is_empty() {
-                return Err(RenderError::Failed(format!(
-                    "the HLS muxer ignored options {left:?}"
-                )));
+                return Err(RenderError::Failed(format!("the HLS muxer ignored options {left:?}")));
             }
         }
         None => {
@@ -494,16 +383,11 @@ pub(crate) fn render(
             if mp4 {
                 d.set("movflags", "+faststart");
             }
-            octx.write_header_with(d)
-                .map_err(fail("the output can't be started"))?;
+            octx.write_header_with(d).map_err(fail("the output can't be started"))?;
         }
     }
-    let vost_tb = vout
-        .as_ref()
-        .map(|v| octx.stream(v.index).expect("added").time_base());
-    let aost_tb = aout
-        .as_ref()
-        .map(|a| octx.stream(a.index).expect("added").time_base());
+    let vost_tb = vout.as_ref().map(|v| octx.stream(v.index).expect("added").time_base());
+    let aost_tb = aout.as_ref().map(|a| octx.stream(a.index).expect("added").time_base());
 
     // Overlay pictures: one frame each, then end of stream (overlay repeats the last frame).
     for (name, path) in &overlays {
@@ -518,11 +402,7 @@ pub(crate) fn render(
     if let Some((s, _)) = trim.filter(|(s, _)| *s > 0.0) {
         // SAFETY: plain field read on the open context.
         let cstart = unsafe { (*ictx.as_ptr()).start_time };
-        let cstart = if cstart == ffi::AV_NOPTS_VALUE {
-            0
-        } else {
-            cstart
-        };
+        let cstart = if cstart == ffi::AV_NOPTS_VALUE { 0 } else { cstart };
         // Land on the keyframe before so; the trim filter drops the frames before so exactly.
         let ts = cstart + (s * f64::from(ffi::AV_TIME_BASE)) as i64;
         if ictx.seek(ts, ..ts).is_err() {
@@ -540,18 +420,9 @@ pub(crate) fn render(
     let mut v_past_end = !want_video;
     let mut a_past_end = adec.is_none();
     let aindex = audio_stream.as_ref().map(|a| a.0);
-    let (atb, astart) = audio_stream
-        .as_ref()
-        .map_or((ff::Rational(1, 1), 0), |a| (a.1, a.2));
+    let (atb, astart) = audio_stream.as_ref().map_or((ff::Rational(1, 1), 0), |a| (a.1, a.2));
 
-    let mut st = State {
-        g: &mut g,
-        octx: &mut octx,
-        vout: vout.as_mut(),
-        aout: aout.as_mut(),
-        vost_tb,
-        aost_tb,
-    };
+    let mut st = State { g: &mut g, octx: &mut octx, vout: vout.as_mut(), aout: aout.as_mut(), vost_tb, aost_tb };
 
     let mut packet = ff::Packet::empty();
     loop {
@@ -615,9 +486,7 @@ pub(crate) fn render(
                 && first_segment_ready(dir)
             {
                 first_ready = true;
-                progress.event(RenderEvent::FirstSegmentReady {
-                    master: dir.join("master.m3u8"),
-                });
+                progress.event(RenderEvent::FirstSegmentReady { master: dir.join("master.m3u8") });
             }
         }
     }
@@ -631,11 +500,7 @@ pub(crate) fn render(
             g_add(st.g, "in", &vframe)?;
             st.drain_video()?;
         }
-        st.g.get("in")
-            .expect("added")
-            .source()
-            .flush()
-            .map_err(fail("filter flush"))?;
+        st.g.get("in").expect("added").source().flush().map_err(fail("filter flush"))?;
         st.drain_video()?;
     }
     if let Some(dec) = adec.as_mut() {
@@ -643,18 +508,10 @@ pub(crate) fn render(
         while dec.receive_frame(&mut aframe).is_ok() {
             let pts = aframe.timestamp().or(aframe.pts()).unwrap_or(0) - astart;
             aframe.set_pts(Some(pts));
-            st.g.get("ain")
-                .expect("added")
-                .source()
-                .add(&aframe)
-                .map_err(fail("sound filter"))?;
+            st.g.get("ain").expect("added").source().add(&aframe).map_err(fail("sound filter"))?;
             st.drain_audio()?;
         }
-        st.g.get("ain")
-            .expect("added")
-            .source()
-            .flush()
-            .map_err(fail("filter flush"))?;
+        st.g.get("ain").expect("added").source().flush().map_err(fail("filter flush"))?;
         st.drain_audio()?;
     }
     if let Some(v) = st.vout.as_mut() {
@@ -668,24 +525,17 @@ pub(crate) fn render(
     if cancel.load(Ordering::Relaxed) {
         return Err(RenderError::Cancelled);
     }
-    octx.write_trailer()
-        .map_err(fail("the output can't be finished"))?;
+    octx.write_trailer().map_err(fail("the output can't be finished"))?;
     if let Some(dir) = hls_dir
         && !first_ready
     {
-        progress.event(RenderEvent::FirstSegmentReady {
-            master: dir.join("master.m3u8"),
-        });
+        progress.event(RenderEvent::FirstSegmentReady { master: dir.join("master.m3u8") });
     }
     Ok(())
 }
 
 fn g_add(g: &mut ff::filter::Graph, name: &str, f: &ff::frame::Video) -> Result<(), RenderError> {
-    g.get(name)
-        .expect("added")
-        .source()
-        .add(f)
-        .map_err(fail("picture filter"))
+    g.get(name).expect("added").source().add(f).map_err(fail("picture filter"))
 }
 
 /// Width and height of the link feeding a sink, known after `validate`.
@@ -774,8 +624,7 @@ impl State<'_> {
             while a.enc.receive_packet(&mut p).is_ok() {
                 p.set_stream(a.index);
                 p.rescale_ts(a.tb, ost_tb);
-                p.write_interleaved(self.octx)
-                    .map_err(fail("writing the sound"))?;
+                p.write_interleaved(self.octx).map_err(fail("writing the sound"))?;
             }
         }
         Ok(t)
@@ -789,8 +638,7 @@ impl State<'_> {
         while a.enc.receive_packet(&mut p).is_ok() {
             p.set_stream(a.index);
             p.rescale_ts(a.tb, ost_tb);
-            p.write_interleaved(self.octx)
-                .map_err(fail("writing the sound"))?;
+            p.write_interleaved(self.octx).map_err(fail("writing the sound"))?;
         }
         Ok(())
     }
@@ -813,8 +661,7 @@ fn video_packets(
             p.set_duration(v.frame_dur);
         }
         p.rescale_ts(v.tb, ost_tb);
-        p.write_interleaved(octx)
-            .map_err(fail("writing the video"))?;
+        p.write_interleaved(octx).map_err(fail("writing the video"))?;
     }
     Ok(())
 }

@@ -16,10 +16,7 @@ fn zero_bytes_is_empty() {
     std::fs::write(&p, b"").unwrap();
     let err = probe(&p).unwrap_err();
     assert!(matches!(err, MediaError::Empty), "{err:?}");
-    assert_eq!(
-        err.to_string(),
-        "This file is empty (0 bytes). Copy or download it again."
-    );
+    assert_eq!(err.to_string(), "This file is empty (0 bytes). Copy or download it again.");
 }
 
 #[test]
@@ -28,21 +25,8 @@ fn mp4_cut_in_half_with_index_at_the_end_is_truncated() {
     let p = h264(dir.path(), "cut.mp4", false);
     cut_in_half(&p);
     let err = probe(&p).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            MediaError::Truncated {
-                kind: MediaKind::Video,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
-    assert!(
-        err.to_string()
-            .starts_with("This video is damaged or incomplete"),
-        "{err}"
-    );
+    assert!(matches!(err, MediaError::Truncated { kind: MediaKind::Video, .. }), "{err:?}");
+    assert!(err.to_string().starts_with("This video is damaged or incomplete"), "{err}");
 }
 
 #[test]
@@ -51,20 +35,8 @@ fn mp4_cut_in_half_with_index_at_the_start_is_truncated() {
     let p = h264(dir.path(), "cut-faststart.mp4", true);
     cut_in_half(&p);
     let err = probe(&p).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            MediaError::Truncated {
-                kind: MediaKind::Video,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
-    assert!(
-        err.to_string().contains("%"),
-        "says how much is there: {err}"
-    );
+    assert!(matches!(err, MediaError::Truncated { kind: MediaKind::Video, .. }), "{err:?}");
+    assert!(err.to_string().contains("%"), "says how much is there: {err}");
 }
 
 #[test]
@@ -96,10 +68,7 @@ fn text_files_are_not_media() {
         std::fs::write(&p, "Spring collection\nSKU 1234, 1235\n").unwrap();
         let err = probe(&p).unwrap_err();
         assert!(matches!(err, MediaError::NotMedia), "{name}: {err:?}");
-        assert_eq!(
-            err.to_string(),
-            "This doesn't look like a video, photo or sound file."
-        );
+        assert_eq!(err.to_string(), "This doesn't look like a video, photo or sound file.");
     }
     // A real subtitle file is readable by libav but has no picture or sound.
     let p = dir.path().join("captions.srt");
@@ -121,10 +90,7 @@ fn a_folder_or_a_vanished_file_is_unreadable() {
         MediaError::Unreadable(io) => assert_eq!(io.kind(), std::io::ErrorKind::NotFound),
         other => panic!("{other:?}"),
     }
-    assert!(
-        err.to_string().starts_with("This file can't be read"),
-        "{err}"
-    );
+    assert!(err.to_string().starts_with("This file can't be read"), "{err}");
 }
 
 #[test]
@@ -138,20 +104,8 @@ fn damaged_picture_header_is_corrupt_not_a_panic() {
     }
     std::fs::write(&p, &bytes).unwrap();
     let err = probe(&p).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            MediaError::Corrupt {
-                kind: MediaKind::Image,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
-    assert!(
-        err.to_string().starts_with("This photo is damaged"),
-        "{err}"
-    );
+    assert!(matches!(err, MediaError::Corrupt { kind: MediaKind::Image, .. }), "{err:?}");
+    assert!(err.to_string().starts_with("This photo is damaged"), "{err}");
 }
 
 #[test]
@@ -159,9 +113,7 @@ fn non_utf8_names_do_not_panic() {
     use std::os::unix::ffi::OsStrExt;
     let dir = tmp();
     let src = crate::h264(dir.path(), "src.mp4", false);
-    let odd = dir
-        .path()
-        .join(std::ffi::OsStr::from_bytes(b"clip-\xff\xfe.mp4"));
+    let odd = dir.path().join(std::ffi::OsStr::from_bytes(b"clip-\xff\xfe.mp4"));
     std::fs::rename(&src, &odd).unwrap();
     assert_eq!(probe(&odd).unwrap().kind, MediaKind::Video);
 }

@@ -19,13 +19,7 @@ pub fn h264(dir: &Path, name: &str, faststart: bool) -> std::path::PathBuf {
     fixtures::video(
         dir,
         name,
-        FixtureVideo {
-            seconds: 2.0,
-            with_audio: true,
-            faststart,
-            codec: VideoCodec::H264,
-            ..Default::default()
-        },
+        FixtureVideo { seconds: 2.0, with_audio: true, faststart, codec: VideoCodec::H264, ..Default::default() },
     )
 }
 

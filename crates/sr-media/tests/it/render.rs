@@ -9,8 +9,8 @@ use image::RgbaImage;
 use sr_imagekit::transform::Transformation;
 use sr_media::fixtures::{self, FixtureVideo, ImageFormat, Pattern};
 use sr_media::render::{
-    self, Op, OutAudio, OutVideo, OutputFormat, PlanError, PlanOptions, RenderError, RenderEvent,
-    RenderMode, RenderOptions, RenderPlan, plan, plan_thumbnail, plan_with,
+    self, Op, OutAudio, OutVideo, OutputFormat, PlanError, PlanOptions, RenderError, RenderEvent, RenderMode,
+    RenderOptions, RenderPlan, plan, plan_thumbnail, plan_with,
 };
 use sr_media::{MediaInfo, probe};
 
@@ -30,41 +30,15 @@ fn clip(dir: &Path, name: &str, spec: FixtureVideo) -> (PathBuf, MediaInfo) {
 }
 
 fn small(dir: &Path) -> (PathBuf, MediaInfo) {
-    clip(
-        dir,
-        "v.mp4",
-        FixtureVideo {
-            seconds: 1.0,
-            with_audio: true,
-            ..Default::default()
-        },
-    )
+    clip(dir, "v.mp4", FixtureVideo { seconds: 1.0, with_audio: true, ..Default::default() })
 }
 
 /// 333x187 H.264 4:4:4 (4:2:0 can't hold odd sizes, so the fixture generator rounds them down).
 fn odd_clip(dir: &Path) -> PathBuf {
     let p = dir.join("odd.mp4");
     let st = Command::new("ffmpeg")
-        .args([
-            "-nostdin",
-            "-v",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=s=333x187:r=25:d=1",
-        ])
-        .args([
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-pix_fmt",
-            "yuv444p",
-            "-threads",
-            "1",
-        ])
+        .args(["-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=s=333x187:r=25:d=1"])
+        .args(["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv444p", "-threads", "1"])
         .arg(&p)
         .status()
         .unwrap();
@@ -78,20 +52,9 @@ fn no_cancel() -> AtomicBool {
 
 fn render_to(input: &Path, plan: &RenderPlan, out: &Path) -> render::RenderOutput {
     let mut events = Vec::new();
-    let out = render::render(
-        input,
-        plan,
-        out,
-        &RenderOptions::default(),
-        &mut |e| events.push(e),
-        &no_cancel(),
-    )
-    .unwrap_or_else(|e| panic!("render {:?}: {e}", plan.tr));
-    assert_eq!(
-        events.last(),
-        Some(&RenderEvent::Progress(1.0)),
-        "progress ends at 1"
-    );
+    let out = render::render(input, plan, out, &RenderOptions::default(), &mut |e| events.push(e), &no_cancel())
+        .unwrap_or_else(|e| panic!("render {:?}: {e}", plan.tr));
+    assert_eq!(events.last(), Some(&RenderEvent::Progress(1.0)), "progress ends at 1");
     out
 }
 
@@ -124,13 +87,7 @@ fn ssim(a: &Path, b: &Path) -> f64 {
         .rev()
         .find(|l| l.contains("SSIM") && l.contains("All:"))
         .unwrap_or_else(|| panic!("no SSIM in {text}"));
-    let all = line
-        .split("All:")
-        .nth(1)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap();
+    let all = line.split("All:").nth(1).unwrap().split_whitespace().next().unwrap();
     all.parse().unwrap()
 }
 
@@ -152,13 +109,7 @@ fn frame_count(path: &Path) -> u64 {
         .unwrap();
     // HLS inputs list the stream once per program too: take the first line.
     let text = String::from_utf8_lossy(&out.stdout);
-    text.lines()
-        .next()
-        .unwrap_or("")
-        .trim()
-        .trim_matches(',')
-        .parse()
-        .unwrap_or(0)
+    text.lines().next().unwrap_or("").trim().trim_matches(',').parse().unwrap_or(0)
 }
 
 /// Render `t` and the CLI chain; same size, same frame count, SSIM >= 0.98.
@@ -221,35 +172,11 @@ fn planner_sizes_follow_the_remote_semantics() {
     }
     // Anchors: extract at the bottom right, and with explicit top-left / centre coordinates.
     let p = plan(&info, &tr("w-100,h-50,cm-extract,fo-bottom_right")).unwrap();
-    assert_eq!(
-        p.ops,
-        vec![Op::Crop {
-            width: 100,
-            height: 50,
-            x: 220,
-            y: 190
-        }]
-    );
+    assert_eq!(p.ops, vec![Op::Crop { width: 100, height: 50, x: 220, y: 190 }]);
     let p = plan(&info, &tr("w-100,h-50,cm-extract,x-10,y-20")).unwrap();
-    assert_eq!(
-        p.ops,
-        vec![Op::Crop {
-            width: 100,
-            height: 50,
-            x: 10,
-            y: 20
-        }]
-    );
+    assert_eq!(p.ops, vec![Op::Crop { width: 100, height: 50, x: 10, y: 20 }]);
     let p = plan(&info, &tr("w-100,h-50,cm-extract,xc-100,yc-100")).unwrap();
-    assert_eq!(
-        p.ops,
-        vec![Op::Crop {
-            width: 100,
-            height: 50,
-            x: 50,
-            y: 75
-        }]
-    );
+    assert_eq!(p.ops, vec![Op::Crop { width: 100, height: 50, x: 50, y: 75 }]);
     // pad_resize with fo-left puts the picture on the left and the padding on the right.
     let p = plan(&info, &tr("w-400,h-200,cm-pad_resize,fo-left,bg-00FF00")).unwrap();
     assert!(
@@ -265,14 +192,7 @@ fn planner_sizes_follow_the_remote_semantics() {
 #[test]
 fn video_plans_turn_phone_footage_upright_first_and_keep_sizes_even() {
     let dir = tmp();
-    let (_, info) = clip(
-        dir.path(),
-        "phone.mp4",
-        FixtureVideo {
-            rotate_deg: 90,
-            ..Default::default()
-        },
-    );
+    let (_, info) = clip(dir.path(), "phone.mp4", FixtureVideo { rotate_deg: 90, ..Default::default() });
     assert_eq!(info.display_size(), Some((240, 320)));
     let p = plan(&info, &tr("w-120")).unwrap();
     assert_eq!((p.width, p.height), (120, 160));
@@ -283,24 +203,13 @@ fn video_plans_turn_phone_footage_upright_first_and_keep_sizes_even() {
     let p = plan(&odd, &tr("")).unwrap();
     assert_eq!((p.width, p.height), (332, 186));
     assert!(p.notes.iter().any(|n| n.contains("even")), "{:?}", p.notes);
-    assert_eq!(
-        (p.format, p.video, p.audio, p.quality),
-        (OutputFormat::Mp4, Some(OutVideo::H264), None, 50)
-    );
+    assert_eq!((p.format, p.video, p.audio, p.quality), (OutputFormat::Mp4, Some(OutVideo::H264), None, 50));
 }
 
 #[test]
 fn impossible_combinations_say_why_and_what_to_use_instead() {
     let dir = tmp();
-    let (_, info) = clip(
-        dir.path(),
-        "a.mp4",
-        FixtureVideo {
-            seconds: 2.0,
-            with_audio: true,
-            ..Default::default()
-        },
-    );
+    let (_, info) = clip(dir.path(), "a.mp4", FixtureVideo { seconds: 2.0, with_audio: true, ..Default::default() });
     let err = |t: &str| plan(&info, &tr(t)).expect_err(t);
 
     let e = err("w-400,h-100,cm-extract");
@@ -311,10 +220,7 @@ fn impossible_combinations_say_why_and_what_to_use_instead() {
     assert_eq!(e.suggestion(), Some("x-220"), "{e}");
 
     let e = err("so-5");
-    assert_eq!(
-        e.to_string(),
-        "Step 1: the clip is 2 s long, so `so-5` is past its end; use so-1 or less."
-    );
+    assert_eq!(e.to_string(), "Step 1: the clip is 2 s long, so `so-5` is past its end; use so-1 or less.");
     let e = err("so-1,du-3");
     assert_eq!(e.suggestion(), Some("du-1 or less"), "{e}");
     let e = err("eo-9");
@@ -322,10 +228,7 @@ fn impossible_combinations_say_why_and_what_to_use_instead() {
     assert!(matches!(err("so-1.5,eo-1"), PlanError::TrimReversed { .. }));
 
     let e = err("rt-45");
-    assert_eq!(
-        e.to_string(),
-        "Step 1: videos rotate by 0/90/180/270 only; use rt-90."
-    );
+    assert_eq!(e.to_string(), "Step 1: videos rotate by 0/90/180/270 only; use rt-90.");
     assert_eq!(err("rt-N100").suggestion(), Some("rt-N90"));
 
     let e = err("f-webm,ac-aac");
@@ -334,35 +237,17 @@ fn impossible_combinations_say_why_and_what_to_use_instead() {
     assert!(e.to_string().contains("use vc-h264"), "{e}");
     assert!(err("f-webm,vc-h264").to_string().contains("vc-vp9"));
     assert!(err("ac-opus").to_string().contains("ac-aac"));
-    assert!(matches!(
-        err("vc-none,ac-none"),
-        PlanError::NothingLeft { .. }
-    ));
+    assert!(matches!(err("vc-none,ac-none"), PlanError::NothingLeft { .. }));
     assert!(matches!(err("f-jpg"), PlanError::FormatForKind { .. }));
     assert!(matches!(err("w-abc"), PlanError::Invalid(_)));
 
     let (_, silent) = clip(dir.path(), "s.mp4", FixtureVideo::default());
-    assert!(matches!(
-        plan(&silent, &tr("vc-none")),
-        Err(PlanError::NoSound { .. })
-    ));
+    assert!(matches!(plan(&silent, &tr("vc-none")), Err(PlanError::NoSound { .. })));
 
-    let photo = probe(&fixtures::image(
-        dir.path(),
-        "p.png",
-        64,
-        48,
-        ImageFormat::Png,
-    ))
-    .unwrap();
+    let photo = probe(&fixtures::image(dir.path(), "p.png", 64, 48, ImageFormat::Png)).unwrap();
     let e = plan(&photo, &tr("w-10,so-2")).unwrap_err();
     assert!(matches!(e, PlanError::VideoOnly { .. }), "{e:?}");
-    assert!(
-        plan(&photo, &tr("f-mp4"))
-            .unwrap_err()
-            .to_string()
-            .contains("f-jpg")
-    );
+    assert!(plan(&photo, &tr("f-mp4")).unwrap_err().to_string().contains("f-jpg"));
     assert!(matches!(
         plan_thumbnail(&info, &tr("rt-90"), &PlanOptions::default()),
         Err(PlanError::NotInThumbnail { .. })
@@ -378,14 +263,8 @@ fn parameters_outside_the_subset_are_listed_and_kept_in_the_tr() {
     assert_eq!(p.tr, t, "the tr is kept byte for byte");
     let listed: Vec<&str> = p.not_previewable.iter().map(|n| n.param.as_str()).collect();
     assert!(listed.contains(&"e-sharpen-10"), "{listed:?}");
-    assert!(
-        listed.iter().any(|l| l.starts_with("fo-face")),
-        "{listed:?}"
-    );
-    assert!(
-        listed.iter().any(|l| l.starts_with("l-video")),
-        "{listed:?}"
-    );
+    assert!(listed.iter().any(|l| l.starts_with("fo-face")), "{listed:?}");
+    assert!(listed.iter().any(|l| l.starts_with("l-video")), "{listed:?}");
     // No resolver: the image layer can't be previewed but is not dropped from the tr.
     assert!(listed.iter().any(|l| l.contains("logo.png")), "{listed:?}");
     assert_eq!((p.width, p.height), (160, 120));
@@ -397,31 +276,10 @@ fn video_renders_match_the_ffmpeg_cli_chain() {
     let d = dir.path();
     let (v, info) = small(d);
     // maintain_ratio (default): cover, then cut out the centre.
-    golden(
-        &v,
-        &info,
-        "w-160,h-160",
-        "scale=213:160,crop=160:160:26:0",
-        (160, 160),
-        d,
-    );
+    golden(&v, &info, "w-160,h-160", "scale=213:160,crop=160:160:26:0", (160, 160), d);
     // force, flips and grayscale.
-    golden(
-        &v,
-        &info,
-        "w-200,h-100,c-force,fl-h",
-        "scale=200:100,hflip",
-        (200, 100),
-        d,
-    );
-    golden(
-        &v,
-        &info,
-        "w-160,e-grayscale",
-        "scale=160:120,hue=s=0",
-        (160, 120),
-        d,
-    );
+    golden(&v, &info, "w-200,h-100,c-force,fl-h", "scale=200:100,hflip", (200, 100), d);
+    golden(&v, &info, "w-160,e-grayscale", "scale=160:120,hue=s=0", (160, 120), d);
     // extract at a corner, then rotate, chained.
     golden(
         &v,
@@ -446,33 +304,12 @@ fn video_renders_match_the_ffmpeg_cli_chain() {
 fn rotated_phone_footage_and_odd_sizes_render_like_the_cli() {
     let dir = tmp();
     let d = dir.path();
-    let (phone, info) = clip(
-        d,
-        "phone.mp4",
-        FixtureVideo {
-            rotate_deg: 90,
-            ..Default::default()
-        },
-    );
+    let (phone, info) = clip(d, "phone.mp4", FixtureVideo { rotate_deg: 90, ..Default::default() });
     // The ffmpeg CLI auto-rotates too, so the reference chain starts upright.
-    golden(
-        &phone,
-        &info,
-        "w-120,rt-90",
-        "scale=120:160,transpose=clock",
-        (160, 120),
-        d,
-    );
+    golden(&phone, &info, "w-120,rt-90", "scale=120:160,transpose=clock", (160, 120), d);
     let odd = odd_clip(d);
     let info = probe(&odd).unwrap();
-    golden(
-        &odd,
-        &info,
-        "w-201",
-        "scale=201:113,crop=200:112:0:0",
-        (200, 112),
-        d,
-    );
+    golden(&odd, &info, "w-201", "scale=201:113,crop=200:112:0:0", (200, 112), d);
     golden(&odd, &info, "", "crop=332:186:0:0", (332, 186), d);
 }
 
@@ -480,30 +317,14 @@ fn rotated_phone_footage_and_odd_sizes_render_like_the_cli() {
 fn trims_are_frame_accurate_and_keep_the_sound() {
     let dir = tmp();
     let d = dir.path();
-    let (v, info) = clip(
-        d,
-        "long.mp4",
-        FixtureVideo {
-            seconds: 2.0,
-            with_audio: true,
-            ..Default::default()
-        },
-    );
+    let (v, info) = clip(d, "long.mp4", FixtureVideo { seconds: 2.0, with_audio: true, ..Default::default() });
     let p = plan(&info, &tr("so-0.4,du-0.8,q-95")).unwrap();
-    assert!(
-        (p.duration_s.unwrap() - 0.8).abs() < 1e-9,
-        "{:?}",
-        p.duration_s
-    );
+    assert!((p.duration_s.unwrap() - 0.8).abs() < 1e-9, "{:?}", p.duration_s);
     let out = d.join("trim.mp4");
     let o = render_to(&v, &p, &out);
     assert_eq!(o.audio_codec.as_deref(), Some("aac"));
     assert_eq!(o.video_codec.as_deref(), Some("h264"));
-    assert!(
-        (o.duration_s.unwrap() - 0.8).abs() < 0.1,
-        "duration {:?}",
-        o.duration_s
-    );
+    assert!((o.duration_s.unwrap() - 0.8).abs() < 0.1, "duration {:?}", o.duration_s);
     assert_eq!(frame_count(&out), 20, "0.8 s at 25 fps");
     let r = d.join("trim.ref.mkv");
     reference(&v, "trim=start=0.4:end=1.2,setpts=PTS-STARTPTS", &r, &[]);
@@ -512,37 +333,16 @@ fn trims_are_frame_accurate_and_keep_the_sound() {
 
     // eo and webm/opus.
     let p = plan(&info, &tr("so-1,eo-1.5,f-webm")).unwrap();
-    assert_eq!(
-        (p.video, p.audio),
-        (Some(OutVideo::Vp9), Some(OutAudio::Opus))
-    );
+    assert_eq!((p.video, p.audio), (Some(OutVideo::Vp9), Some(OutAudio::Opus)));
     let o = render_to(&v, &p, &d.join("trim.webm"));
-    assert_eq!(
-        (o.video_codec.as_deref(), o.audio_codec.as_deref()),
-        (Some("vp9"), Some("opus"))
-    );
-    assert!(
-        (o.duration_s.unwrap() - 0.5).abs() < 0.1,
-        "duration {:?}",
-        o.duration_s
-    );
+    assert_eq!((o.video_codec.as_deref(), o.audio_codec.as_deref()), (Some("vp9"), Some("opus")));
+    assert!((o.duration_s.unwrap() - 0.5).abs() < 0.1, "duration {:?}", o.duration_s);
 
     // ac-none strips the sound; vc-none keeps only the sound.
-    let o = render_to(
-        &v,
-        &plan(&info, &tr("du-1,ac-none")).unwrap(),
-        &d.join("mute.mp4"),
-    );
+    let o = render_to(&v, &plan(&info, &tr("du-1,ac-none")).unwrap(), &d.join("mute.mp4"));
     assert_eq!(o.audio_codec, None);
-    let o = render_to(
-        &v,
-        &plan(&info, &tr("du-1,vc-none")).unwrap(),
-        &d.join("sound.mp4"),
-    );
-    assert_eq!(
-        (o.video_codec.as_deref(), o.audio_codec.as_deref()),
-        (None, Some("aac"))
-    );
+    let o = render_to(&v, &plan(&info, &tr("du-1,vc-none")).unwrap(), &d.join("sound.mp4"));
+    assert_eq!((o.video_codec.as_deref(), o.audio_codec.as_deref()), (None, Some("aac")));
 }
 
 fn rgba_at(img: &RgbaImage, x: u32, y: u32) -> [u8; 4] {
@@ -571,14 +371,7 @@ fn first_frame(path: &Path) -> RgbaImage {
 fn text_and_image_layers_are_drawn_where_the_tr_puts_them() {
     let dir = tmp();
     let d = dir.path();
-    let (v, info) = clip(
-        d,
-        "blue.mp4",
-        FixtureVideo {
-            pattern: Pattern::Solid(BLUE),
-            ..Default::default()
-        },
-    );
+    let (v, info) = clip(d, "blue.mp4", FixtureVideo { pattern: Pattern::Solid(BLUE), ..Default::default() });
     // Text layer vs the same drawtext on the CLI with the bundled font.
     let t = "l-text,i-SALE%2029,fs-40,co-FFFFFF,bg-FF0000,pa-10,lfo-top_left,l-end";
     let p = plan(&info, &tr(&format!("{t},q-95"))).unwrap();
@@ -600,51 +393,26 @@ fn text_and_image_layers_are_drawn_where_the_tr_puts_them() {
     assert!(s >= 0.98, "text SSIM {s}");
     let f = first_frame(&out);
     let px = rgba_at(&f, 3, 3);
-    assert!(
-        near([px[0], px[1], px[2]], [255, 0, 0], 40),
-        "box at top left: {px:?}"
-    );
+    assert!(near([px[0], px[1], px[2]], [255, 0, 0], 40), "box at top left: {px:?}");
 
     // Image layer from a local file through the resolver, 50% opaque, bottom right.
     let logo = fixtures::image_with(d, "logo.png", 40, 20, ImageFormat::Png, Pattern::Solid(RED));
     let resolver = |remote: &str| (remote == "brand/logo.png").then(|| logo.clone());
-    let opts = PlanOptions {
-        resolver: Some(&resolver),
-        default_format: None,
-    };
-    let p = plan_with(
-        &info,
-        &tr("l-image,i-brand@@logo.png,w-80,lfo-bottom_right,l-end"),
-        &opts,
-    )
-    .unwrap();
+    let opts = PlanOptions { resolver: Some(&resolver), default_format: None };
+    let p = plan_with(&info, &tr("l-image,i-brand@@logo.png,w-80,lfo-bottom_right,l-end"), &opts).unwrap();
     assert!(p.not_previewable.is_empty(), "{:?}", p.not_previewable);
     let out = d.join("logo.mp4");
     render_to(&v, &p, &out);
     let f = first_frame(&out);
     let inside = rgba_at(&f, 320 - 40, 240 - 20);
-    assert!(
-        near([inside[0], inside[1], inside[2]], RED, 40),
-        "logo pixel {inside:?}"
-    );
+    assert!(near([inside[0], inside[1], inside[2]], RED, 40), "logo pixel {inside:?}");
     let outside = rgba_at(&f, 100, 100);
-    assert!(
-        near([outside[0], outside[1], outside[2]], BLUE, 40),
-        "base pixel {outside:?}"
-    );
-    let p = plan_with(
-        &info,
-        &tr("l-image,i-brand@@logo.png,o-50,lx-0,ly-0,l-end"),
-        &opts,
-    )
-    .unwrap();
+    assert!(near([outside[0], outside[1], outside[2]], BLUE, 40), "base pixel {outside:?}");
+    let p = plan_with(&info, &tr("l-image,i-brand@@logo.png,o-50,lx-0,ly-0,l-end"), &opts).unwrap();
     let out = d.join("half.mp4");
     render_to(&v, &p, &out);
     let half = rgba_at(&first_frame(&out), 10, 10);
-    assert!(
-        near([half[0], half[1], half[2]], [125, 30, 125], 40),
-        "50% red over blue: {half:?}"
-    );
+    assert!(near([half[0], half[1], half[2]], [125, 30, 125], 40), "50% red over blue: {half:?}");
 }
 
 #[test]
@@ -663,12 +431,7 @@ fn photos_render_with_the_same_semantics() {
     let st = Command::new("ffmpeg")
         .args(["-nostdin", "-v", "error", "-y", "-i"])
         .arg(&src)
-        .args([
-            "-vf",
-            "format=rgba,scale=160:120,gblur=sigma=3",
-            "-frames:v",
-            "1",
-        ])
+        .args(["-vf", "format=rgba,scale=160:120,gblur=sigma=3", "-frames:v", "1"])
         .arg(&r)
         .status()
         .unwrap();
@@ -691,45 +454,21 @@ fn photos_render_with_the_same_semantics() {
     let o = render_to(&solid, &p, &d.join("rot.jpg"));
     assert_eq!((o.width, o.height), (141, 141));
     let img = image::open(d.join("rot.jpg")).unwrap().into_rgb8();
-    assert!(
-        near(img.get_pixel(3, 3).0, [255, 0, 0], 40),
-        "corner {:?}",
-        img.get_pixel(3, 3)
-    );
-    assert!(
-        near(img.get_pixel(70, 70).0, BLUE, 40),
-        "centre {:?}",
-        img.get_pixel(70, 70)
-    );
+    assert!(near(img.get_pixel(3, 3).0, [255, 0, 0], 40), "corner {:?}", img.get_pixel(3, 3));
+    assert!(near(img.get_pixel(70, 70).0, BLUE, 40), "centre {:?}", img.get_pixel(70, 70));
 
     // Grayscale, border, webp.
     let p = plan(&info, &tr("e-grayscale,b-4_00FF00,f-webp")).unwrap();
     let o = render_to(&src, &p, &d.join("g.webp"));
     assert_eq!((o.width, o.height), (328, 248));
     let img = image::open(d.join("g.webp")).unwrap().into_rgb8();
-    assert!(
-        near(img.get_pixel(1, 1).0, [0, 255, 0], 2),
-        "border {:?}",
-        img.get_pixel(1, 1)
-    );
+    assert!(near(img.get_pixel(1, 1).0, [0, 255, 0], 2), "border {:?}", img.get_pixel(1, 1));
     let c = img.get_pixel(100, 100).0;
-    assert!(
-        c[0].abs_diff(c[1]) <= 2 && c[1].abs_diff(c[2]) <= 2,
-        "grey {c:?}"
-    );
+    assert!(c[0].abs_diff(c[1]) <= 2 && c[1].abs_diff(c[2]) <= 2, "grey {c:?}");
 
     // A phone photo (EXIF orientation 6) is turned upright before w applies.
-    let phone = fixtures::jpeg_with_orientation(
-        d,
-        "phone.jpg",
-        320,
-        240,
-        Pattern::Halves {
-            top: RED,
-            bottom: BLUE,
-        },
-        6,
-    );
+    let phone =
+        fixtures::jpeg_with_orientation(d, "phone.jpg", 320, 240, Pattern::Halves { top: RED, bottom: BLUE }, 6);
     let p = plan(&probe(&phone).unwrap(), &tr("w-120")).unwrap();
     let o = render_to(&phone, &p, &d.join("phone-out.jpg"));
     assert_eq!((o.width, o.height), (120, 160));
@@ -739,14 +478,7 @@ fn photos_render_with_the_same_semantics() {
 fn video_thumbnails_take_the_frame_at_so() {
     let dir = tmp();
     let d = dir.path();
-    let (v, info) = clip(
-        d,
-        "t.mp4",
-        FixtureVideo {
-            seconds: 2.0,
-            ..Default::default()
-        },
-    );
+    let (v, info) = clip(d, "t.mp4", FixtureVideo { seconds: 2.0, ..Default::default() });
     let p = plan_thumbnail(&info, &tr("so-1,w-160"), &PlanOptions::default()).unwrap();
     assert_eq!(p.format, OutputFormat::Jpg);
     let out = d.join("ik-thumbnail.jpg");
@@ -773,29 +505,15 @@ fn video_thumbnails_take_the_frame_at_so() {
         .unwrap();
     assert!(st.success());
     let s2 = ssim(&out, &r2);
-    assert!(
-        s >= 0.9 && s > s2,
-        "thumbnail SSIM {s} at 1 s, {s2} two frames earlier"
-    );
-    assert!(matches!(
-        plan_thumbnail(&info, &tr("so-3"), &PlanOptions::default()),
-        Err(PlanError::TrimPastEnd { .. })
-    ));
+    assert!(s >= 0.9 && s > s2, "thumbnail SSIM {s} at 1 s, {s2} two frames earlier");
+    assert!(matches!(plan_thumbnail(&info, &tr("so-3"), &PlanOptions::default()), Err(PlanError::TrimPastEnd { .. })));
 }
 
 #[test]
 fn renders_run_on_their_own_thread_and_cancel_cleanly() {
     let dir = tmp();
     let d = dir.path();
-    let (v, info) = clip(
-        d,
-        "c.mp4",
-        FixtureVideo {
-            seconds: 2.0,
-            with_audio: true,
-            ..Default::default()
-        },
-    );
+    let (v, info) = clip(d, "c.mp4", FixtureVideo { seconds: 2.0, with_audio: true, ..Default::default() });
     let p = plan(&info, &tr("w-160")).unwrap();
     let outdir = d.join("out");
     std::fs::create_dir(&outdir).unwrap();
@@ -821,44 +539,25 @@ fn renders_run_on_their_own_thread_and_cancel_cleanly() {
             _ => None,
         })
         .collect();
-    assert!(
-        values.windows(2).all(|w| w[0] <= w[1]),
-        "progress only grows: {values:?}"
-    );
+    assert!(values.windows(2).all(|w| w[0] <= w[1]), "progress only grows: {values:?}");
     assert_eq!(values.last(), Some(&1.0));
     assert!(out.size > 0);
 
     // Cancelled before it starts: nothing is left in the folder but the earlier output.
-    let h = render::spawn(
-        v.clone(),
-        p.clone(),
-        outdir.join("b.mp4"),
-        RenderMode::Full,
-        RenderOptions::default(),
-        |_| {},
-    )
-    .unwrap();
+    let h =
+        render::spawn(v.clone(), p.clone(), outdir.join("b.mp4"), RenderMode::Full, RenderOptions::default(), |_| {})
+            .unwrap();
     h.cancel();
     match h.join() {
         Err(RenderError::Cancelled) => {}
         other => panic!("expected Cancelled, got {other:?}"),
     }
-    let names: Vec<String> = std::fs::read_dir(&outdir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let names: Vec<String> =
+        std::fs::read_dir(&outdir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(names, vec!["a.mp4".to_string()]);
 
     // Cancelled fast preview: its folder is removed.
-    let h = render::spawn(
-        v,
-        p,
-        outdir.join("prev"),
-        RenderMode::Fast,
-        RenderOptions::default(),
-        |_| {},
-    )
-    .unwrap();
+    let h = render::spawn(v, p, outdir.join("prev"), RenderMode::Fast, RenderOptions::default(), |_| {}).unwrap();
     h.cancel();
     assert!(matches!(h.join(), Err(RenderError::Cancelled)));
     assert!(!outdir.join("prev").exists());
@@ -871,39 +570,17 @@ fn fast_preview_is_segmented_hls_playable_from_the_first_segment() {
     let (v, info) = clip(
         d,
         "f.mp4",
-        FixtureVideo {
-            width: 1280,
-            height: 720,
-            seconds: 3.0,
-            with_audio: true,
-            ..Default::default()
-        },
+        FixtureVideo { width: 1280, height: 720, seconds: 3.0, with_audio: true, ..Default::default() },
     );
-    let p = plan(
-        &info,
-        &tr("w-1080,h-1080,l-text,i-NEW,fs-60,co-FFFFFF,l-end"),
-    )
-    .unwrap();
+    let p = plan(&info, &tr("w-1080,h-1080,l-text,i-NEW,fs-60,co-FFFFFF,l-end")).unwrap();
     let prev = d.join("prev");
     let mut events = Vec::new();
-    let o = render::render_preview(
-        &v,
-        &p,
-        &prev,
-        &RenderOptions::default(),
-        &mut |e| events.push(e),
-        &no_cancel(),
-    )
-    .unwrap();
+    let o = render::render_preview(&v, &p, &prev, &RenderOptions::default(), &mut |e| events.push(e), &no_cancel())
+        .unwrap();
     assert_eq!((o.width, o.height), (540, 540), "preview is at most 540p");
-    let first = events
-        .iter()
-        .position(|e| matches!(e, RenderEvent::FirstSegmentReady { .. }))
-        .expect("first segment event");
-    assert!(
-        first < events.len() - 1,
-        "first segment is announced before the end: {events:?}"
-    );
+    let first =
+        events.iter().position(|e| matches!(e, RenderEvent::FirstSegmentReady { .. })).expect("first segment event");
+    assert!(first < events.len() - 1, "first segment is announced before the end: {events:?}");
     assert_eq!(events.last(), Some(&RenderEvent::Progress(1.0)));
     let master = std::fs::read_to_string(prev.join("master.m3u8")).unwrap();
     assert!(master.contains("index.m3u8"), "{master}");
@@ -911,10 +588,7 @@ fn fast_preview_is_segmented_hls_playable_from_the_first_segment() {
     assert!(index.contains("#EXT-X-PLAYLIST-TYPE:EVENT"), "{index}");
     assert!(index.contains("#EXT-X-MAP:URI=\"init.mp4\""), "{index}");
     assert!(index.contains("#EXT-X-ENDLIST"), "{index}");
-    assert!(
-        index.matches("#EXTINF").count() >= 3,
-        "1 s segments: {index}"
-    );
+    assert!(index.matches("#EXTINF").count() >= 3, "1 s segments: {index}");
     // The whole preview decodes: 3 s at 25 fps.
     assert_eq!(frame_count(&prev.join("index.m3u8")), 75);
 
@@ -923,10 +597,7 @@ fn fast_preview_is_segmented_hls_playable_from_the_first_segment() {
     let hash = render::content_hash(&v).unwrap();
     let a = cache
         .get_or_render(
-            render::Source {
-                path: &v,
-                content_hash: &hash,
-            },
+            render::Source { path: &v, content_hash: &hash },
             &p,
             RenderMode::Full,
             &RenderOptions::default(),
@@ -938,10 +609,7 @@ fn fast_preview_is_segmented_hls_playable_from_the_first_segment() {
     let mut events = Vec::new();
     let b = cache
         .get_or_render(
-            render::Source {
-                path: &v,
-                content_hash: &hash,
-            },
+            render::Source { path: &v, content_hash: &hash },
             &p,
             RenderMode::Full,
             &RenderOptions::default(),
@@ -951,36 +619,18 @@ fn fast_preview_is_segmented_hls_playable_from_the_first_segment() {
         .unwrap();
     assert_eq!(a, b);
     assert_eq!(events, vec![RenderEvent::Progress(1.0)]);
-    assert_eq!(
-        std::fs::metadata(&b.path).unwrap().modified().unwrap(),
-        mtime
-    );
+    assert_eq!(std::fs::metadata(&b.path).unwrap().modified().unwrap(), mtime);
     let other = plan(&info, &tr("w-1080,h-1080")).unwrap();
-    assert_ne!(
-        cache.path_for(&hash, &other, RenderMode::Full),
-        a.path,
-        "another tr is another entry"
-    );
+    assert_ne!(cache.path_for(&hash, &other, RenderMode::Full), a.path, "another tr is another entry");
 }
 
 #[test]
 fn layer_timing_shows_a_text_layer_only_inside_its_window() {
     let dir = tmp();
     let d = dir.path();
-    let (v, info) = clip(
-        d,
-        "blue.mp4",
-        FixtureVideo {
-            pattern: Pattern::Solid(BLUE),
-            seconds: 2.0,
-            ..Default::default()
-        },
-    );
-    let p = plan(
-        &info,
-        &tr("l-text,i-X,fs-60,co-FF0000,bg-FF0000,pa-20,lx-0,ly-0,lso-1,ldu-0.5,l-end"),
-    )
-    .unwrap();
+    let (v, info) =
+        clip(d, "blue.mp4", FixtureVideo { pattern: Pattern::Solid(BLUE), seconds: 2.0, ..Default::default() });
+    let p = plan(&info, &tr("l-text,i-X,fs-60,co-FF0000,bg-FF0000,pa-20,lx-0,ly-0,lso-1,ldu-0.5,l-end")).unwrap();
     let out = d.join("timed.mp4");
     render_to(&v, &p, &out);
     let at = |t: &str| {
@@ -997,10 +647,6 @@ fn layer_timing_shows_a_text_layer_only_inside_its_window() {
         img.get_pixel(5, 5).0
     };
     assert!(near(at("0.5"), BLUE, 40), "before lso: {:?}", at("0.5"));
-    assert!(
-        near(at("1.2"), [255, 0, 0], 60),
-        "inside the window: {:?}",
-        at("1.2")
-    );
+    assert!(near(at("1.2"), [255, 0, 0], 60), "inside the window: {:?}", at("1.2"));
     assert!(near(at("1.8"), BLUE, 40), "after lso+ldu: {:?}", at("1.8"));
 }

@@ -38,24 +38,13 @@ async fn sign(State(s): State<AuthServer>) -> Result<Json<Value>, StatusCode> {
     };
     let signature = sr_imagekit::signing::hmac_sha1_hex(PRIVATE_KEY, &format!("{token}{expire}"));
     // Alternate number and string `expire`, as real endpoints do both.
-    let expire = if n % 2 == 0 {
-        json!(expire)
-    } else {
-        json!(expire.to_string())
-    };
-    Ok(Json(
-        json!({"token": token, "expire": expire, "signature": signature}),
-    ))
+    let expire = if n % 2 == 0 { json!(expire) } else { json!(expire.to_string()) };
+    Ok(Json(json!({"token": token, "expire": expire, "signature": signature})))
 }
 
 async fn serve_auth(mode: Mode) -> (String, Arc<AtomicUsize>) {
     let calls = Arc::new(AtomicUsize::new(0));
-    let app = axum::Router::new()
-        .route("/auth", get(sign))
-        .with_state(AuthServer {
-            mode,
-            calls: calls.clone(),
-        });
+    let app = axum::Router::new().route("/auth", get(sign)).with_state(AuthServer { mode, calls: calls.clone() });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/auth", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -63,35 +52,18 @@ async fn serve_auth(mode: Mode) -> (String, Arc<AtomicUsize>) {
 }
 
 fn upload_of(name: &str) -> UploadRequest {
-    UploadRequest::new(
-        UploadSource::Bytes(b"client side bytes".to_vec().into()),
-        name,
-    )
+    UploadRequest::new(UploadSource::Bytes(b"client side bytes".to_vec().into()), name)
 }
 
 #[tokio::test]
 async fn each_upload_fetches_a_fresh_one_time_token() {
     let env = env().await;
     let (url, calls) = serve_auth(Mode::Fresh).await;
-    let client = Client::new(env.config(RemoteAuth::AuthEndpoint {
-        public_key: PUBLIC_KEY.into(),
-        url,
-    }))
-    .unwrap();
-    let a = client
-        .upload(upload_of("a.bin"), |_| {}, None)
-        .await
-        .unwrap();
-    let b = client
-        .upload(upload_of("b.bin"), |_| {}, None)
-        .await
-        .unwrap();
+    let client = Client::new(env.config(RemoteAuth::AuthEndpoint { public_key: PUBLIC_KEY.into(), url })).unwrap();
+    let a = client.upload(upload_of("a.bin"), |_| {}, None).await.unwrap();
+    let b = client.upload(upload_of("b.bin"), |_| {}, None).await.unwrap();
     assert_ne!(a.file_id, b.file_id);
-    assert_eq!(
-        calls.load(Ordering::SeqCst),
-        2,
-        "one token per upload attempt"
-    );
+    assert_eq!(calls.load(Ordering::SeqCst), 2, "one token per upload attempt");
     // Management calls need the private key; this client does not have it.
     let err = client.get_file_details(&a.file_id).await.unwrap_err();
     assert!(matches!(err, RemoteError::Config { .. }), "{err:?}");
@@ -102,25 +74,12 @@ async fn each_upload_fetches_a_fresh_one_time_token() {
 async fn a_reused_token_is_refused() {
     let env = env().await;
     let (url, _) = serve_auth(Mode::SameTokenEveryTime).await;
-    let client = Client::new(env.config(RemoteAuth::AuthEndpoint {
-        public_key: PUBLIC_KEY.into(),
-        url,
-    }))
-    .unwrap();
-    client
-        .upload(upload_of("a.bin"), |_| {}, None)
-        .await
-        .unwrap();
-    let err = client
-        .upload(upload_of("b.bin"), |_| {}, None)
-        .await
-        .unwrap_err();
+    let client = Client::new(env.config(RemoteAuth::AuthEndpoint { public_key: PUBLIC_KEY.into(), url })).unwrap();
+    client.upload(upload_of("a.bin"), |_| {}, None).await.unwrap();
+    let err = client.upload(upload_of("b.bin"), |_| {}, None).await.unwrap_err();
     match &err {
         RemoteError::Validation { message, .. } => {
-            assert!(
-                message.contains("The token with value 'reused-token-1' has been used before"),
-                "{message}"
-            )
+            assert!(message.contains("The token with value 'reused-token-1' has been used before"), "{message}")
         }
         other => panic!("{other:?}"),
     }
@@ -131,15 +90,8 @@ async fn a_reused_token_is_refused() {
 async fn an_expired_token_is_refused() {
     let env = env().await;
     let (url, _) = serve_auth(Mode::Expired).await;
-    let client = Client::new(env.config(RemoteAuth::AuthEndpoint {
-        public_key: PUBLIC_KEY.into(),
-        url,
-    }))
-    .unwrap();
-    let err = client
-        .upload(upload_of("a.bin"), |_| {}, None)
-        .await
-        .unwrap_err();
+    let client = Client::new(env.config(RemoteAuth::AuthEndpoint { public_key: PUBLIC_KEY.into(), url })).unwrap();
+    let err = client.upload(upload_of("a.bin"), |_| {}, None).await.unwrap_err();
     assert!(
         matches!(&err, RemoteError::Validation { message, .. } if message.contains("invalid expire parameter")),
         "{err:?}"
@@ -151,27 +103,14 @@ async fn an_expired_token_is_refused() {
 async fn a_wrong_public_key_or_a_refusing_endpoint_is_an_authentication_error() {
     let env = env().await;
     let (url, _) = serve_auth(Mode::Fresh).await;
-    let client = Client::new(env.config(RemoteAuth::AuthEndpoint {
-        public_key: "public_unknown".into(),
-        url,
-    }))
-    .unwrap();
-    let err = client
-        .upload(upload_of("a.bin"), |_| {}, None)
-        .await
-        .unwrap_err();
+    let client =
+        Client::new(env.config(RemoteAuth::AuthEndpoint { public_key: "public_unknown".into(), url })).unwrap();
+    let err = client.upload(upload_of("a.bin"), |_| {}, None).await.unwrap_err();
     assert!(matches!(err, RemoteError::Authentication { .. }), "{err:?}");
 
     let (url, calls) = serve_auth(Mode::Refuse).await;
-    let client = Client::new(env.config(RemoteAuth::AuthEndpoint {
-        public_key: PUBLIC_KEY.into(),
-        url,
-    }))
-    .unwrap();
-    let err = client
-        .upload(upload_of("a.bin"), |_| {}, None)
-        .await
-        .unwrap_err();
+    let client = Client::new(env.config(RemoteAuth::AuthEndpoint { public_key: PUBLIC_KEY.into(), url })).unwrap();
+    let err = client.upload(upload_of("a.bin"), |_| {}, None).await.unwrap_err();
     match &err {
         RemoteError::Authentication { message, .. } => {
             assert!(message.contains("HTTP 401"), "{message}")

@@ -29,18 +29,12 @@ async fn field_lifecycle() {
     assert_eq!(created.description.as_deref(), Some("Retail price in EUR"));
 
     let listed = c.list_custom_metadata_fields(false).await.unwrap();
-    assert_eq!(
-        listed.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(),
-        [created.id.as_str()]
-    );
+    assert_eq!(listed.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(), [created.id.as_str()]);
 
     let updated = c
         .update_custom_metadata_field(
             &created.id,
-            &CustomMetadataFieldUpdate {
-                label: Some("Retail price".into()),
-                ..Default::default()
-            },
+            &CustomMetadataFieldUpdate { label: Some("Retail price".into()), ..Default::default() },
         )
         .await
         .unwrap();
@@ -48,29 +42,18 @@ async fn field_lifecycle() {
     assert_eq!(updated.schema.kind, CustomMetadataType::Number);
 
     c.delete_custom_metadata_field(&created.id).await.unwrap();
-    assert!(
-        c.list_custom_metadata_fields(false)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(c.list_custom_metadata_fields(false).await.unwrap().is_empty());
     let with_deleted = c.list_custom_metadata_fields(true).await.unwrap();
     assert_eq!(with_deleted.len(), 1);
 
     // A deleted name can never be reused.
     let err = c.create_custom_metadata_field(&price()).await.unwrap_err();
     assert!(matches!(err, RemoteError::Validation { .. }), "{err:?}");
-    assert!(matches!(
-        c.delete_custom_metadata_field(&created.id).await,
-        Err(RemoteError::NotFound { .. })
-    ));
+    assert!(matches!(c.delete_custom_metadata_field(&created.id).await, Err(RemoteError::NotFound { .. })));
     assert!(matches!(
         c.update_custom_metadata_field(
             "0123456789abcdef01234567",
-            &CustomMetadataFieldUpdate {
-                label: Some("x".into()),
-                ..Default::default()
-            }
+            &CustomMetadataFieldUpdate { label: Some("x".into()), ..Default::default() }
         )
         .await,
         Err(RemoteError::NotFound { .. })
@@ -90,24 +73,11 @@ async fn an_invalid_schema_comes_back_with_per_property_errors() {
         },
         description: None,
     };
-    match env
-        .client
-        .create_custom_metadata_field(&bad)
-        .await
-        .unwrap_err()
-    {
-        RemoteError::Validation {
-            message,
-            errors: Some(errors),
-            ..
-        } => {
+    match env.client.create_custom_metadata_field(&bad).await.unwrap_err() {
+        RemoteError::Validation { message, errors: Some(errors), .. } => {
             assert_eq!(message, "Invalid field object");
             // The property is named, possibly with its path (`minValue` or `schema.minValue`).
-            let keys: Vec<&String> = errors
-                .as_object()
-                .expect("errors is an object")
-                .keys()
-                .collect();
+            let keys: Vec<&String> = errors.as_object().expect("errors is an object").keys().collect();
             assert!(keys.iter().any(|k| k.ends_with("minValue")), "{errors}");
         }
         other => panic!("{other:?}"),

@@ -3,9 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use sr_emulator::{EmulatorConfig, EmulatorHandle};
-use sr_remote::{
-    Client, RemoteAuth, RemoteConfig, Secret, UploadRequest, UploadSource, UploadedFile,
-};
+use sr_remote::{Client, RemoteAuth, RemoteConfig, Secret, UploadRequest, UploadSource, UploadedFile};
 
 pub const PRIVATE_KEY: &str = "private_contract_key_5f2a";
 pub const PUBLIC_KEY: &str = "public_contract_key";
@@ -47,14 +45,8 @@ pub async fn env() -> Env {
 
 pub async fn env_with(tweak: impl FnOnce(EmulatorConfig) -> EmulatorConfig) -> Env {
     let dir = tempfile::tempdir().unwrap();
-    let cfg = tweak(EmulatorConfig::with_keys(
-        dir.path().join("emu"),
-        PRIVATE_KEY,
-        PUBLIC_KEY,
-    ));
-    let emu = sr_emulator::start(cfg, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let cfg = tweak(EmulatorConfig::with_keys(dir.path().join("emu"), PRIVATE_KEY, PUBLIC_KEY));
+    let emu = sr_emulator::start(cfg, "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let client = Client::new(RemoteConfig::new(
         emu.base_url(),
         emu.base_url(),
@@ -67,9 +59,7 @@ pub async fn env_with(tweak: impl FnOnce(EmulatorConfig) -> EmulatorConfig) -> E
 
 /// Deterministic pseudo-random bytes (not compressible, not all zero).
 pub fn bytes(len: usize, seed: u64) -> Vec<u8> {
-    let mut x = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
+    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
     (0..len)
         .map(|_| {
             x ^= x << 13;

@@ -30,31 +30,15 @@ async fn streams_a_file_with_progress_and_a_matching_hash() {
         .unwrap();
 
     // The remote sanitises the name and adds a unique suffix by default.
-    assert!(
-        up.name.starts_with("look_book_") && up.name.ends_with(".mp4"),
-        "{}",
-        up.name
-    );
+    assert!(up.name.starts_with("look_book_") && up.name.ends_with(".mp4"), "{}", up.name);
     assert_eq!(up.file_path, format!("/summer/{}", up.name));
     assert_eq!(up.size, data.len() as u64);
     assert_eq!(up.version_info.as_ref().unwrap().id, up.file_id);
-    assert_eq!(
-        up.content_hash,
-        Some(blake3::hash(&data).to_hex().to_string())
-    );
+    assert_eq!(up.content_hash, Some(blake3::hash(&data).to_hex().to_string()));
 
     let seen = seen.lock().unwrap().clone();
-    assert!(
-        seen.windows(2).all(|w| w[0].sent < w[1].sent),
-        "progress only grows"
-    );
-    assert_eq!(
-        seen.last().copied(),
-        Some(UploadProgress {
-            sent: data.len() as u64,
-            total: data.len() as u64
-        })
-    );
+    assert!(seen.windows(2).all(|w| w[0].sent < w[1].sent), "progress only grows");
+    assert_eq!(seen.last().copied(), Some(UploadProgress { sent: data.len() as u64, total: data.len() as u64 }));
 
     // What was stored is byte-for-byte what was on disk.
     let served = reqwest::get(&up.url).await.unwrap().bytes().await.unwrap();
@@ -97,13 +81,9 @@ async fn every_option_reaches_the_remote() {
                 ],
                 transformation: Some(UploadTransformation {
                     pre: None,
-                    post: vec![PostTransformation::Transformation {
-                        value: "h-300".into(),
-                    }],
+                    post: vec![PostTransformation::Transformation { value: "h-300".into() }],
                 }),
-                extensions: Some(
-                    json!([{"name": "google-auto-tagging", "maxTags": 5, "minConfidence": 95}]),
-                ),
+                extensions: Some(json!([{"name": "google-auto-tagging", "maxTags": 5, "minConfidence": 95}])),
                 ..UploadRequest::new(UploadSource::Path(image), "red dress.png")
             },
             |_| {},
@@ -113,10 +93,7 @@ async fn every_option_reaches_the_remote() {
         .unwrap();
     assert_eq!(up.name, "red_dress.png");
     assert_eq!(up.file_path, "/catalog/dresses/red_dress.png");
-    assert_eq!(
-        up.tags.as_deref(),
-        Some(&["red".to_owned(), "summer-sale".to_owned()][..])
-    );
+    assert_eq!(up.tags.as_deref(), Some(&["red".to_owned(), "summer-sale".to_owned()][..]));
     assert_eq!(up.custom_metadata.as_ref().unwrap()["brand"], "Nike");
     assert_eq!(up.is_private_file, Some(true));
     assert_eq!(up.is_published, Some(true));
@@ -124,10 +101,7 @@ async fn every_option_reaches_the_remote() {
     assert_eq!((up.width, up.height), (Some(64), Some(48)));
     assert_eq!(up.file_type.as_deref(), Some("image"));
     assert!(up.thumbnail_url.is_some());
-    assert_eq!(
-        up.extension_status.as_ref().unwrap()["google-auto-tagging"],
-        "success"
-    );
+    assert_eq!(up.extension_status.as_ref().unwrap()["google-auto-tagging"], "success");
 
     let file = env.client.get_file_details(&up.file_id).await.unwrap();
     assert_eq!(file.description.as_deref(), Some("Red dress, front"));
@@ -192,10 +166,7 @@ async fn invalid_transformation_is_reported_with_the_remote_message() {
         .client
         .upload(
             UploadRequest {
-                transformation: Some(UploadTransformation {
-                    pre: Some(String::new()),
-                    post: vec![],
-                }),
+                transformation: Some(UploadTransformation { pre: Some(String::new()), post: vec![] }),
                 ..UploadRequest::new(UploadSource::Bytes(b"x".to_vec().into()), "x.bin")
             },
             |_| {},
@@ -240,23 +211,13 @@ async fn cancelling_stops_the_upload_and_stores_nothing() {
     pre.cancel();
     let err = env
         .client
-        .upload(
-            UploadRequest::new(UploadSource::Bytes(b"x".to_vec().into()), "x.bin"),
-            |_| {},
-            Some(pre),
-        )
+        .upload(UploadRequest::new(UploadSource::Bytes(b"x".to_vec().into()), "x.bin"), |_| {}, Some(pre))
         .await
         .unwrap_err();
     assert!(matches!(err, RemoteError::Cancelled));
 
-    let listed = env
-        .client
-        .list_files(&ListQuery {
-            path: Some("/cancel/".into()),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let listed =
+        env.client.list_files(&ListQuery { path: Some("/cancel/".into()), ..Default::default() }).await.unwrap();
     assert!(listed.is_empty(), "{listed:?}");
     env.shutdown().await;
 }
@@ -267,11 +228,7 @@ async fn a_missing_local_file_is_a_local_file_error() {
     let missing = env.dir.path().join("gone.mp4");
     let err = env
         .client
-        .upload(
-            UploadRequest::new(UploadSource::Path(missing.clone()), "gone.mp4"),
-            |_| {},
-            None,
-        )
+        .upload(UploadRequest::new(UploadSource::Path(missing.clone()), "gone.mp4"), |_| {}, None)
         .await
         .unwrap_err();
     match &err {
@@ -288,51 +245,24 @@ async fn a_missing_local_file_is_a_local_file_error() {
 #[tokio::test]
 async fn a_reset_mid_body_is_a_network_error_that_was_not_delivered() {
     let env = env().await;
-    env.emu.faults().add(
-        FaultRule::new(
-            "upload",
-            FaultAction::ResetRequest {
-                after_bytes: 64 * 1024,
-            },
-        )
-        .times(1),
-    );
+    env.emu.faults().add(FaultRule::new("upload", FaultAction::ResetRequest { after_bytes: 64 * 1024 }).times(1));
     let data = bytes(24 * 1024 * 1024, 4);
     let path = env.write("cut.mp4", &data);
     let err = env
         .client
-        .upload(
-            UploadRequest::new(UploadSource::Path(path.clone()), "cut.mp4"),
-            |_| {},
-            None,
-        )
+        .upload(UploadRequest::new(UploadSource::Path(path.clone()), "cut.mp4"), |_| {}, None)
         .await
         .unwrap_err();
     match &err {
-        RemoteError::Network {
-            sent_bytes,
-            maybe_delivered,
-            ..
-        } => {
-            assert!(
-                !maybe_delivered,
-                "a body cut short cannot have been accepted"
-            );
+        RemoteError::Network { sent_bytes, maybe_delivered, .. } => {
+            assert!(!maybe_delivered, "a body cut short cannot have been accepted");
             assert!(*sent_bytes < data.len() as u64);
         }
         other => panic!("{other:?}"),
     }
     assert!(err.is_retryable());
     // The fault fired once; the caller's retry goes through.
-    let up = env
-        .client
-        .upload(
-            UploadRequest::new(UploadSource::Path(path), "cut.mp4"),
-            |_| {},
-            None,
-        )
-        .await
-        .unwrap();
+    let up = env.client.upload(UploadRequest::new(UploadSource::Path(path), "cut.mp4"), |_| {}, None).await.unwrap();
     assert_eq!(up.size, data.len() as u64);
     env.shutdown().await;
 }
@@ -344,24 +274,13 @@ async fn a_server_error_on_upload_is_retryable_and_not_retried_by_the_client() {
     faults.add(FaultRule::new("upload", FaultAction::Status { status: 503 }).times(1));
     let err = env
         .client
-        .upload(
-            UploadRequest::new(UploadSource::Bytes(b"x".to_vec().into()), "x.bin"),
-            |_| {},
-            None,
-        )
+        .upload(UploadRequest::new(UploadSource::Bytes(b"x".to_vec().into()), "x.bin"), |_| {}, None)
         .await
         .unwrap_err();
-    assert!(
-        matches!(err, RemoteError::Server { status: 503, .. }),
-        "{err:?}"
-    );
+    assert!(matches!(err, RemoteError::Server { status: 503, .. }), "{err:?}");
     assert!(err.is_retryable());
     assert!(err.to_string().contains("try again"), "{err}");
-    assert_eq!(
-        faults.list().len(),
-        0,
-        "the single fault was consumed by exactly one attempt"
-    );
+    assert_eq!(faults.list().len(), 0, "the single fault was consumed by exactly one attempt");
     env.shutdown().await;
 }
 
@@ -371,11 +290,7 @@ async fn a_wrong_key_is_an_authentication_error_that_never_shows_the_key() {
     let wrong = "private_WRONG_key_never_print_me";
     let client = env.client_with_key(wrong);
     let err = client
-        .upload(
-            UploadRequest::new(UploadSource::Bytes(b"x".to_vec().into()), "x.bin"),
-            |_| {},
-            None,
-        )
+        .upload(UploadRequest::new(UploadSource::Bytes(b"x".to_vec().into()), "x.bin"), |_| {}, None)
         .await
         .unwrap_err();
     assert!(matches!(err, RemoteError::Authentication { .. }), "{err:?}");
@@ -393,38 +308,22 @@ async fn a_wrong_key_is_an_authentication_error_that_never_shows_the_key() {
 #[tokio::test]
 async fn a_server_that_never_answers_after_the_body_is_a_timeout_that_may_have_been_delivered() {
     let env = env().await;
-    env.emu
-        .faults()
-        .add(FaultRule::new("upload", FaultAction::Stall { ms: 10_000 }).times(1));
+    env.emu.faults().add(FaultRule::new("upload", FaultAction::Stall { ms: 10_000 }).times(1));
     let client = Client::with_timeouts(
         env.config(RemoteAuth::PrivateKey(Secret::new(support::PRIVATE_KEY))),
-        Timeouts {
-            connect: std::time::Duration::from_secs(5),
-            read: std::time::Duration::from_millis(300),
-        },
+        Timeouts { connect: std::time::Duration::from_secs(5), read: std::time::Duration::from_millis(300) },
     )
     .unwrap();
     let data = bytes(8 * 1024, 9);
     let err = client
-        .upload(
-            UploadRequest::new(UploadSource::Bytes(data.clone().into()), "s.bin"),
-            |_| {},
-            None,
-        )
+        .upload(UploadRequest::new(UploadSource::Bytes(data.clone().into()), "s.bin"), |_| {}, None)
         .await
         .unwrap_err();
     match &err {
-        RemoteError::Network {
-            message,
-            sent_bytes,
-            maybe_delivered,
-        } => {
+        RemoteError::Network { message, sent_bytes, maybe_delivered } => {
             assert!(message.contains("timed out"), "{message}");
             assert_eq!(*sent_bytes, data.len() as u64);
-            assert!(
-                maybe_delivered,
-                "the whole body went out; the server may have stored it"
-            );
+            assert!(maybe_delivered, "the whole body went out; the server may have stored it");
         }
         other => panic!("{other:?}"),
     }

@@ -17,10 +17,7 @@ async fn overwrite_list_get_restore_and_delete_versions() {
 
     let versions = c.list_versions(&v1.file_id).await.unwrap();
     assert_eq!(versions.len(), 2);
-    let old = versions
-        .iter()
-        .find(|f| f.version_info.id == v1.file_id)
-        .unwrap();
+    let old = versions.iter().find(|f| f.version_info.id == v1.file_id).unwrap();
     assert_eq!(old.kind, FileKind::FileVersion);
     assert_eq!(old.size, 9);
 
@@ -32,35 +29,13 @@ async fn overwrite_list_get_restore_and_delete_versions() {
     assert_eq!(c.get_file_details(&v1.file_id).await.unwrap().size, 9);
 
     // The current version cannot be deleted; an old one can.
-    let current = c
-        .get_file_details(&v1.file_id)
-        .await
-        .unwrap()
-        .version_info
-        .id;
+    let current = c.get_file_details(&v1.file_id).await.unwrap().version_info.id;
     let err = c.delete_version(&v1.file_id, &current).await.unwrap_err();
-    assert!(
-        matches!(&err, RemoteError::Validation { message, .. } if message.contains("current version")),
-        "{err:?}"
-    );
-    let other = c
-        .list_versions(&v1.file_id)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|f| f.version_info.id != current)
-        .unwrap();
-    c.delete_version(&v1.file_id, &other.version_info.id)
-        .await
-        .unwrap();
+    assert!(matches!(&err, RemoteError::Validation { message, .. } if message.contains("current version")), "{err:?}");
+    let other = c.list_versions(&v1.file_id).await.unwrap().into_iter().find(|f| f.version_info.id != current).unwrap();
+    c.delete_version(&v1.file_id, &other.version_info.id).await.unwrap();
     assert_eq!(c.list_versions(&v1.file_id).await.unwrap().len(), 1);
-    assert!(matches!(
-        c.get_version(&v1.file_id, &other.version_info.id).await,
-        Err(RemoteError::NotFound { .. })
-    ));
-    assert!(matches!(
-        c.list_versions("0123456789abcdef01234567").await,
-        Err(RemoteError::NotFound { .. })
-    ));
+    assert!(matches!(c.get_version(&v1.file_id, &other.version_info.id).await, Err(RemoteError::NotFound { .. })));
+    assert!(matches!(c.list_versions("0123456789abcdef01234567").await, Err(RemoteError::NotFound { .. })));
     env.shutdown().await;
 }

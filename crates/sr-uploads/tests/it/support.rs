@@ -62,13 +62,8 @@ pub fn content(seed: u64, size: usize) -> Vec<u8> {
 }
 
 fn mtime_ns(path: &Path) -> i64 {
-    std::fs::metadata(path)
-        .unwrap()
-        .modified()
-        .unwrap()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as i64
+    std::fs::metadata(path).unwrap().modified().unwrap().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+        as i64
 }
 
 /// Writes `name` with `bytes` under the temp dir and records it as a library asset.
