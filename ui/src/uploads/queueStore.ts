@@ -262,6 +262,8 @@ export class UploadQueueStore extends Observable<QueueView> {
         this.update((v) => ({ ...v, offlineUntil: null }));
         break;
       case 'batch_finished': {
+        // A run that ends with nothing done (e.g. restarted for new settings) is not news.
+        if (!e.done && !e.failed && !e.cancelled) break;
         const parts = [`${e.done} published`];
         if (e.failed) parts.push(`${e.failed} failed`);
         if (e.cancelled) parts.push(`${e.cancelled} cancelled`);
