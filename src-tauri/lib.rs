@@ -14,11 +14,12 @@ use tauri::{Builder, Runtime};
 pub fn app<R: Runtime>(builder: Builder<R>, stockroom: Arc<Stockroom>) -> Builder<R> {
     builder
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(stockroom.clone())
         .manage(commands::uploads::UploadRunner::default())
         .setup(move |app| {
             use tauri::Manager;
-            app.state::<commands::uploads::UploadRunner>().restart(stockroom.clone());
+            app.state::<commands::uploads::UploadRunner>().restart(app.handle().clone(), stockroom.clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -13,20 +13,21 @@ pub async fn remote_info(api: Api<'_>) -> Result<RemoteInfo, ApiError> {
 }
 
 #[tauri::command]
-pub async fn use_sandbox(api: Api<'_>, runner: Runner<'_>) -> Result<RemoteInfo, ApiError> {
+pub async fn use_sandbox(app: tauri::AppHandle, api: Api<'_>, runner: Runner<'_>) -> Result<RemoteInfo, ApiError> {
     let info = api.use_sandbox().await?;
-    runner.restart(api.inner().clone());
+    runner.restart(app, api.inner().clone());
     Ok(info)
 }
 
 #[tauri::command]
 pub async fn use_imagekit(
+    app: tauri::AppHandle,
     api: Api<'_>,
     runner: Runner<'_>,
     input: ImagekitAccountInput,
 ) -> Result<RemoteInfo, ApiError> {
     let info = api.use_imagekit(input).await?;
-    runner.restart(api.inner().clone());
+    runner.restart(app, api.inner().clone());
     Ok(info)
 }
 

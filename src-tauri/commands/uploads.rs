@@ -19,7 +19,7 @@ pub struct UploadRunner {
 
 impl UploadRunner {
     /// (Re)starts the runner, e.g. after the account changed.
-    pub fn restart(&self, api: Arc<Stockroom>) {
+    pub fn restart<R: tauri::Runtime>(&self, app: tauri::AppHandle<R>, api: Arc<Stockroom>) {
         let token = CancellationToken::new();
         if let Some(old) = self.stop.lock().unwrap_or_else(|p| p.into_inner()).replace(token.clone()) {
             old.cancel();
@@ -27,6 +27,9 @@ impl UploadRunner {
         let watcher = self.watcher.clone();
         tauri::async_runtime::spawn(async move {
             let forward = move |e: d::UploadEvent| {
+                if let d::UploadEvent::BatchFinished { done, failed, .. } = &e {
+                    notify_batch(&app, *done, *failed);
+                }
                 if let Some(ch) = watcher.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
                     let _ = ch.send(e);
                 }
@@ -36,6 +39,21 @@ impl UploadRunner {
                 tracing::error!(error = %e.message, "the upload queue stopped");
             }
         });
+    }
+}
+
+/// A desktop notification when a batch finishes (people close the window and wait).
+fn notify_batch<R: tauri::Runtime>(app: &tauri::AppHandle<R>, done: u64, failed: u64) {
+    use tauri_plugin_notification::NotificationExt;
+    if done == 0 && failed == 0 {
+        return;
+    }
+    let body = match failed {
+        0 => format!("{done} published to the media library."),
+        f => format!("{done} published, {f} failed — open Uploads to see why."),
+    };
+    if let Err(e) = app.notification().builder().title("Stockroom uploads finished").body(body).show() {
+        tracing::debug!(error = %e, "no desktop notification service");
     }
 }
 
@@ -94,11 +112,12 @@ pub async fn upload_settings(api: Api<'_>) -> Result<d::UploadSettings, ApiError
 /// Settings take effect at once: the runner restarts with them (an upload in flight is re-sent).
 #[tauri::command]
 pub async fn set_upload_settings(
+    app: tauri::AppHandle,
     api: Api<'_>,
     runner: Runner<'_>,
     settings: d::UploadSettings,
 ) -> Result<d::UploadSettings, ApiError> {
     let saved = blocking(&api, move |s| s.set_upload_settings(settings)).await?;
-    runner.restart(api.inner().clone());
+    runner.restart(app, api.inner().clone());
     Ok(saved)
 }
