@@ -13,15 +13,19 @@ pub async fn remote_info(api: Api<'_>) -> Result<RemoteInfo, ApiError> {
 }
 
 #[tauri::command]
-pub async fn use_sandbox(app: tauri::AppHandle, api: Api<'_>, runner: Runner<'_>) -> Result<RemoteInfo, ApiError> {
+pub async fn use_sandbox<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    api: Api<'_>,
+    runner: Runner<'_>,
+) -> Result<RemoteInfo, ApiError> {
     let info = api.use_sandbox().await?;
     runner.restart(app, api.inner().clone());
     Ok(info)
 }
 
 #[tauri::command]
-pub async fn use_imagekit(
-    app: tauri::AppHandle,
+pub async fn use_imagekit<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
     api: Api<'_>,
     runner: Runner<'_>,
     input: ImagekitAccountInput,

@@ -111,8 +111,8 @@ pub async fn upload_settings(api: Api<'_>) -> Result<d::UploadSettings, ApiError
 
 /// Settings take effect at once: the runner restarts with them (an upload in flight is re-sent).
 #[tauri::command]
-pub async fn set_upload_settings(
-    app: tauri::AppHandle,
+pub async fn set_upload_settings<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
     api: Api<'_>,
     runner: Runner<'_>,
     settings: d::UploadSettings,
