@@ -95,8 +95,17 @@ async fn offline_jobs_wait_for_the_network_and_resume_when_it_returns() {
             break;
         }
     }
-    assert_eq!(job(&env, j.id).state, JobState::WaitingForNetwork);
-    assert!(job(&env, j.id).last_error.unwrap().contains("Could not reach the media library"));
+    // The Offline event and the job's recorded state are written by different tasks: wait for the row.
+    let mut waiting = job(&env, j.id);
+    for _ in 0..200 {
+        if waiting.state == JobState::WaitingForNetwork {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        waiting = job(&env, j.id);
+    }
+    assert_eq!(waiting.state, JobState::WaitingForNetwork);
+    assert!(waiting.last_error.unwrap().contains("Could not reach the media library"));
     // The network comes back: an emulator appears on that port.
     let emu2 = sr_emulator::start(
         sr_emulator::EmulatorConfig::with_keys(env.dir.path().join("emu2"), "private_test", "public_test"),
