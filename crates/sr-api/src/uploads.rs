@@ -214,22 +214,7 @@ impl Stockroom {
     pub async fn queue_list(&self) -> Result<dto::UploadQueue, ApiError> {
         let account = self.remote().await?.account;
         let jobs = self.library.upload_jobs(Some(&account))?;
-        let mut t = dto::UploadTotals::default();
-        for j in &jobs {
-            match j.state {
-                JobState::Queued => t.queued += 1,
-                JobState::WaitingForNetwork => t.waiting_for_network += 1,
-                JobState::Uploading => t.uploading += 1,
-                JobState::Verifying => t.verifying += 1,
-                JobState::Done => t.done += 1,
-                JobState::Failed => t.failed += 1,
-                JobState::Paused => t.paused += 1,
-                JobState::Cancelled => t.cancelled += 1,
-            }
-            if !j.state.is_terminal() && j.state != JobState::Paused {
-                t.bytes_remaining += j.expected_size;
-            }
-        }
+        let t = totals_dto(&sr_uploads::count_jobs(&jobs));
         Ok(dto::UploadQueue {
             account,
             jobs: jobs.iter().map(|j| self.job_dto(j)).collect(),

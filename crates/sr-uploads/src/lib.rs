@@ -70,7 +70,9 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use events::{JobProgress, Totals, UploadEvent};
 pub use preflight::{Preflight, PreflightError};
 pub use reconcile::{Reconciled, reconcile};
-pub use scheduler::{AccountLimits, RunSummary, Settings, UploadTarget, Uploader, UploaderHandle, parse_abs};
+pub use scheduler::{
+    AccountLimits, RunSummary, Settings, UploadTarget, Uploader, UploaderHandle, count_jobs, parse_abs,
+};
 pub use throttle::TokenBucket;
 
 /// Settings keys in the library's `upload_settings` table.

@@ -438,22 +438,7 @@ impl Ctx {
     }
 
     fn totals(&self, jobs: &[Job]) -> Totals {
-        let mut t = Totals::default();
-        for j in jobs {
-            match j.state {
-                JobState::Queued => t.queued += 1,
-                JobState::WaitingForNetwork => t.waiting_for_network += 1,
-                JobState::Uploading => t.uploading += 1,
-                JobState::Verifying => t.verifying += 1,
-                JobState::Done => t.done += 1,
-                JobState::Failed => t.failed += 1,
-                JobState::Paused => t.paused += 1,
-                JobState::Cancelled => t.cancelled += 1,
-            }
-            if !j.state.is_terminal() && j.state != JobState::Paused {
-                t.bytes_remaining += j.expected_size;
-            }
-        }
+        let mut t = count_jobs(jobs);
         let live = self.live.lock().unwrap_or_else(|p| p.into_inner());
         for (sent, _total, started) in live.values() {
             let s = sent.load(Ordering::Relaxed);
@@ -910,4 +895,25 @@ impl Ctx {
             ),
         }
     }
+}
+
+/// Jobs per state and the bytes still to send, from the recorded queue alone (no live progress).
+pub fn count_jobs(jobs: &[Job]) -> Totals {
+    let mut t = Totals::default();
+    for j in jobs {
+        match j.state {
+            JobState::Queued => t.queued += 1,
+            JobState::WaitingForNetwork => t.waiting_for_network += 1,
+            JobState::Uploading => t.uploading += 1,
+            JobState::Verifying => t.verifying += 1,
+            JobState::Done => t.done += 1,
+            JobState::Failed => t.failed += 1,
+            JobState::Paused => t.paused += 1,
+            JobState::Cancelled => t.cancelled += 1,
+        }
+        if !j.state.is_terminal() && j.state != JobState::Paused {
+            t.bytes_remaining += j.expected_size;
+        }
+    }
+    t
 }
