@@ -16,6 +16,8 @@ fn migrations() -> Migrations<'static> {
         M::up_with_hook(crate::organise::MIGRATION_2, crate::organise::migration_2_hook),
         // Upload queue (sr-uploads). Meant as index 3, after organisation's; appended here first.
         M::up(crate::jobs::MIGRATION_3),
+        // Channel presets (presets.rs): named transformations and the assets they were applied to.
+        M::up(crate::presets::MIGRATION_4),
     ])
 }
 

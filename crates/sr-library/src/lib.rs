@@ -14,6 +14,7 @@ mod import;
 pub mod jobs;
 mod metadata;
 mod organise;
+mod presets;
 mod search;
 mod tags;
 
@@ -27,6 +28,7 @@ pub use import::{ImportEvent, ImportOptions, ImportReport, Skipped};
 pub use jobs::{Job, JobSpec, JobState, NewJob, PostTransform, RemoteCopy};
 pub use metadata::{FieldSummary, SummaryValue};
 pub use organise::{EditSummary, FieldProblem, OrganiseError, SANDBOX_ACCOUNT};
+pub use presets::{MAX_PRESET_NAME, Preset, check_preset_tr};
 pub use search::{SearchFilters, SearchHit, SearchPage, SearchRequest, Sort, SortKey};
 pub use tags::TagCount;
 
