@@ -3,6 +3,8 @@
 //! * [`probe`] says what a file is (kind, container, codecs, display size, rotation, duration) without
 //!   decoding it.
 //! * [`thumbnail`] writes a small upright preview picture; [`frame_at`] returns one for scrubbing.
+//! * [`render`] previews the remote's transformations: files, fast HLS previews, and the
+//!   adaptive-bitrate ladders of `ik-master.m3u8` / `ik-master.mpd`.
 //!
 //! Thread-safety: every call opens and owns its own libav contexts and frees them on return (Drop
 //! wrappers), so all functions may be called from many threads in parallel. libav is initialised once

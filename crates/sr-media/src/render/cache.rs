@@ -1,10 +1,11 @@
-//! Finished renders kept on disk, keyed by (content hash, `tr` as written, fast flag), so asking for
-//! the same preview twice costs nothing.
+//! Finished renders kept on disk, keyed by (content hash, `tr` as written, mode: full file, fast
+//! preview, HLS or DASH ladder), so asking for the same preview twice costs nothing.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
+use super::ladder::{self, LadderOutput, LadderPlan};
 use super::{
     PREVIEW_COMPLETE, PlanKind, RenderError, RenderEvent, RenderMode, RenderOptions, RenderOutput, RenderPlan, render,
     render_preview,
@@ -112,5 +113,33 @@ impl RenderCache {
                 render_preview(input, plan, &path, opts, on_event, cancel)
             }
         }
+    }
+
+    /// The master playlist of the cached ladder for this key (`<key>.abr/ik-master.m3u8` or `.mpd`).
+    pub fn ladder_path_for(&self, content_hash: &str, plan: &LadderPlan) -> PathBuf {
+        let key =
+            blake3::hash(format!("v1\0{content_hash}\0{}\0abr\0{:?}", plan.base.tr, plan.format).as_bytes()).to_hex();
+        self.dir.join(format!("{}.abr", &key.as_str()[..32])).join(plan.format.master_name())
+    }
+
+    /// The cached ladder, or a new one written into the cache. A cache hit reports `Progress(1.0)`
+    /// at once.
+    pub fn get_or_render_ladder(
+        &self,
+        input: Source<'_>,
+        plan: &LadderPlan,
+        opts: &RenderOptions,
+        on_event: &mut dyn FnMut(RenderEvent),
+        cancel: &AtomicBool,
+    ) -> Result<LadderOutput, RenderError> {
+        let master = self.ladder_path_for(input.content_hash, plan);
+        if master.is_file()
+            && let Some(dir) = master.parent()
+            && let Ok(out) = ladder::describe(plan, dir, &master)
+        {
+            on_event(RenderEvent::Progress(1.0));
+            return Ok(out);
+        }
+        ladder::render_ladder(input.path, plan, &master, opts, on_event, cancel)
     }
 }

@@ -8,15 +8,25 @@
 //!    encoders, atomically (temporary file + rename). [`render_preview`] writes segmented fMP4 HLS at
 //!    preview size (≤ 540p, x264 ultrafast, 1 s segments, `event` playlist) so playback can start on
 //!    the first segment ([`RenderEvent::FirstSegmentReady`]).
-//! 3. [`spawn`] runs either on its own thread with throttled progress and cancellation;
-//!    [`RenderCache`] reuses results keyed by (content hash, `tr`, fast flag).
+//! 3. [`plan_ladder`] / [`render_ladder`] make the adaptive-bitrate ladder of
+//!    `…/ik-master.m3u8?tr=sr-…` (HLS) and `ik-master.mpd` (DASH) exactly as the remote delivers it:
+//!    one decode → the other transformations → `split` → one `scale` and one libx264 per rung (aligned
+//!    GOPs), AAC once, one `hls`/`dash` muxer (see `ladder.rs`).
+//! 4. [`spawn`] runs a file or fast render on its own thread with throttled progress and
+//!    cancellation; [`RenderCache`] reuses results keyed by (content hash, `tr`, mode).
+//!
+//! Video renders decode on a thread of their own (`source.rs`) and encode pictures on another, so
+//! decoding, filtering and encoding overlap (the ffmpeg CLI 5.1 runs them one after another on its
+//! main thread); the encoder settings are the CLI's (including libx264's closed GOPs).
 //!
 //! Thread-safety: every render owns its libav contexts; run as many in parallel as you like.
 
 mod cache;
 mod fonts;
 mod graph;
+mod ladder;
 mod plan;
+mod source;
 mod still;
 mod video;
 
@@ -28,6 +38,10 @@ use std::time::{Duration, Instant};
 
 pub use cache::{RenderCache, Source, content_hash};
 pub use fonts::Font;
+pub use ladder::{
+    LADDER_AUDIO_BITRATE, LadderFormat, LadderOutput, LadderPlan, REPRESENTATIONS, Rung, RungOutput, SEGMENT_S,
+    at_max_even, plan_ladder, render_ladder,
+};
 pub use plan::{
     DEFAULT_FONT_SIZE, ImageLayer, NotPreviewable, Op, OutAudio, OutVideo, OutputFormat, Place, PlanError, PlanKind,
     PlanOptions, RenderPlan, Resolver, Rgba, TextLayer, Trim, plan, plan_thumbnail, plan_with,

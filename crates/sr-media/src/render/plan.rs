@@ -281,6 +281,21 @@ pub enum PlanError {
 
     #[error("This {0} can't be previewed: {1}")]
     Input(&'static str, String),
+
+    /// A parameter the remote refuses on an adaptive-bitrate URL (`ik-master.m3u8` / `.mpd`, spec
+    /// §10.4): `w`, `h`, `ar`, `f`, `vc`, `ac`, `q`. `suggestion` is the `tr` text to use instead,
+    /// empty when the parameter should simply go.
+    #[error(
+        "Step {step}: `{param}` can't be used on an adaptive-bitrate URL (ik-master.m3u8 / ik-master.mpd): {why}; {}.",
+        if suggestion.is_empty() { "remove it".to_string() } else { format!("use {suggestion} instead") }
+    )]
+    NotInLadder { step: usize, param: String, why: &'static str, suggestion: String },
+
+    /// An adaptive-bitrate URL without `sr`: the remote needs the representations to build.
+    #[error(
+        "An adaptive-bitrate URL (ik-master.m3u8 / ik-master.mpd) needs the representations to build; add {suggestion} (any of 240, 360, 480, 720, 1080, 1440, 2160)."
+    )]
+    NoRepresentations { suggestion: String },
 }
 
 impl PlanError {
@@ -296,7 +311,9 @@ impl PlanError {
             | PlanError::FormatForKind { suggestion, .. }
             | PlanError::NothingLeft { suggestion }
             | PlanError::NoSound { suggestion }
-            | PlanError::Empty { suggestion, .. } => Some(suggestion),
+            | PlanError::Empty { suggestion, .. }
+            | PlanError::NotInLadder { suggestion, .. }
+            | PlanError::NoRepresentations { suggestion } => Some(suggestion),
             _ => None,
         }
     }
