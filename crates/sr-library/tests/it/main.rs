@@ -3,6 +3,7 @@
 mod folders;
 mod metadata;
 mod organise_support;
+mod presets;
 mod search;
 mod tags;
 mod undo;
