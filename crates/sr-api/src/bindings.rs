@@ -8,6 +8,7 @@ use ts_rs::{Config, TS};
 use crate::delivery::UrlRequest;
 use crate::dto::*;
 use crate::dto_organise as org;
+use crate::dto_presets as ps;
 use crate::dto_preview as pv;
 use crate::dto_uploads as up;
 use crate::error::{ApiError, ErrorCode};
@@ -73,6 +74,9 @@ pub fn typescript() -> String {
         pv::PreviewPlan::decl(&cfg),
         pv::PreviewResult::decl(&cfg),
         pv::PreviewEvent::decl(&cfg),
+        ps::Preset::decl(&cfg),
+        ps::PresetApplied::decl(&cfg),
+        ps::AssetUrl::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/sr-api/src/dto.rs by `UPDATE_BINDINGS=1 cargo test -p sr-api bindings`.\n// Do not edit by hand.\n\n",

@@ -9,12 +9,15 @@ pub mod bindings;
 mod delivery;
 pub mod dto;
 pub mod dto_organise;
+pub mod dto_presets;
 pub mod dto_preview;
 pub mod dto_uploads;
 mod error;
 mod media_server;
 mod organise;
+mod presets;
 mod preview;
+mod preview_jobs;
 mod remote;
 mod uploads;
 
@@ -26,6 +29,7 @@ use sr_library::{ImportOptions, Library};
 pub use delivery::{UrlRequest, parse_transformation};
 pub use error::{ApiError, ErrorCode};
 pub use media_server::MediaServer;
+pub use preview_jobs::{PreviewJobs, PreviewTicket};
 pub use remote::{
     AccountLimits, EmulatorOptions, ImagekitAccountInput, KeyStorage, RemoteHandle, RemoteInfo, serve_emulator,
 };

@@ -132,6 +132,9 @@ async fn rendered(State(ctx): State<Ctx>, Path((secret, file)): Path<(String, St
             let mut resp = resp.into_response();
             // Playlists grow while a fast preview renders.
             resp.headers_mut().insert("cache-control", "no-store".parse().expect("static header"));
+            // hls.js fetches playlists and segments with XHR from the webview's own origin
+            // (tauri://localhost), so they need CORS; the per-launch secret is the access check.
+            resp.headers_mut().insert("access-control-allow-origin", "*".parse().expect("static header"));
             resp
         }
         Err(never) => match never {},

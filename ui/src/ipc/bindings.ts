@@ -473,3 +473,38 @@ path: string,
 cached: boolean, };
 
 export type PreviewEvent = { "event": "progress", "data": { fraction: number, } } | { "event": "first_segment_ready", "data": { url: string | null, path: string, } } | { "event": "finished", "data": { result: PreviewResult, } };
+
+export type Preset = { name: string, 
+/**
+ * The `tr` as saved (already checked by the transformation parser).
+ */
+tr: string, 
+/**
+ * Assets it is applied to.
+ */
+asset_count: number, 
+/**
+ * Unix seconds of the last save.
+ */
+updated_at: number, };
+
+export type PresetApplied = { preset: Preset, 
+/**
+ * Assets in the selection.
+ */
+assets: number, 
+/**
+ * Of those, how many did not have it yet.
+ */
+added: number, };
+
+export type AssetUrl = { asset_id: number, asset_name: string, 
+/**
+ * The file's path in the media library: where it was published, else its remote folder and
+ * (remote-safe) name.
+ */
+path: string, 
+/**
+ * The preset the URL is for (`None` for an ad-hoc transformation).
+ */
+preset: string | null, tr: string, url: string, };

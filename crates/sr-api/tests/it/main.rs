@@ -2,5 +2,6 @@
 
 mod media_server;
 mod organise;
+mod presets;
 
 mod preview;

@@ -50,3 +50,23 @@ async fn originals_stream_with_range_and_only_with_the_secret() {
     // Loopback only.
     assert!(base.contains("127.0.0.1"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn renders_allow_cross_origin_reads_so_hls_js_can_fetch_them_from_the_webview() {
+    let work = tempfile::tempdir().unwrap();
+    let lib = work.path().join("lib");
+    let app = Stockroom::open(OpenOptions { library_dir: Some(lib.clone()) }).unwrap();
+    let base = app.start_media_server().await.unwrap();
+    let dir = lib.join("renders").join("abc");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("master.m3u8"), "#EXTM3U\n").unwrap();
+    let r = reqwest::Client::new()
+        .get(format!("{base}/render/abc/master.m3u8"))
+        .header("origin", "tauri://localhost")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["access-control-allow-origin"], "*");
+    assert_eq!(r.text().await.unwrap(), "#EXTM3U\n");
+}
