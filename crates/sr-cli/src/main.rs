@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 the operation failed (the message says why), 2 bad arguments.
 
 mod organise;
+mod presets;
 mod preview;
 mod remote;
 mod uploads;
@@ -61,6 +62,11 @@ enum Command {
     Folder {
         #[command(subcommand)]
         command: organise::FolderCommand,
+    },
+    /// Channel presets: named transformations applied to assets, and their delivery URLs.
+    Preset {
+        #[command(subcommand)]
+        command: presets::PresetCommand,
     },
     /// Search by words, filters and the remote's searchQuery syntax.
     Search(organise::SearchArgs),
@@ -227,6 +233,7 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Folder { command } => organise::folder(&app, command, cli.json)?,
         Command::Search(args) => organise::search(&app, args, cli.json)?,
         Command::Undo => organise::undo(&app, cli.json)?,
+        Command::Preset { command } => presets::preset(&app, command, cli.json)?,
         Command::Queue { command } => uploads::queue(&app, command, cli.json)?,
         Command::Upload(args) => uploads::upload(&app, args, cli.json)?,
     }

@@ -2,6 +2,7 @@
 
 mod common;
 mod import;
+mod presets;
 mod remote;
 
 mod chaos;
