@@ -50,6 +50,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, stockroom: Arc<Stockroom>) -> Builde
             commands::remote::remote_info,
             commands::remote::use_sandbox,
             commands::remote::use_imagekit,
+            commands::remote::refresh_catalogue,
             commands::remote::delivery_url,
             commands::uploads::watch_uploads,
             commands::uploads::queue_add,

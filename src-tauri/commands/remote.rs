@@ -35,6 +35,12 @@ pub async fn use_imagekit<R: tauri::Runtime>(
     Ok(info)
 }
 
+/// Fetches the account's custom metadata fields and folder tree so they are there offline.
+#[tauri::command]
+pub async fn refresh_catalogue(api: Api<'_>) -> Result<sr_api::dto_organise::CatalogueRefresh, ApiError> {
+    api.refresh_catalogue().await
+}
+
 #[tauri::command]
 pub async fn delivery_url(api: Api<'_>, request: UrlRequest) -> Result<String, ApiError> {
     api.delivery_url(request).await

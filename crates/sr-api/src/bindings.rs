@@ -50,6 +50,7 @@ pub fn typescript() -> String {
         org::SearchPage::decl(&cfg),
         org::SavedSearch::decl(&cfg),
         org::UndoResult::decl(&cfg),
+        org::CatalogueRefresh::decl(&cfg),
         AccountLimits::decl(&cfg),
         KeyStorage::decl(&cfg),
         RemoteInfo::decl(&cfg),

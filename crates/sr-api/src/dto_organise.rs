@@ -249,3 +249,14 @@ pub struct SavedSearch {
 pub struct UndoResult {
     pub description: String,
 }
+
+/// What a refresh of the remote's catalogue (custom metadata fields and folder tree) fetched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CatalogueRefresh {
+    /// The account it was fetched for, e.g. `sandbox` or `imagekit:public_abc`.
+    pub account: String,
+    /// Custom metadata fields now kept offline.
+    pub fields: u64,
+    /// Remote folders now mirrored (every depth).
+    pub folders: u64,
+}

@@ -17,6 +17,10 @@ pub enum ErrorCode {
     Media,
     /// A local file or folder could not be read or written.
     Io,
+    /// The media library could not be reached; what is saved in the library stays in use.
+    Offline,
+    /// The media library refused or failed the request; the message says why and what to do.
+    Remote,
     /// Something unexpected; the message says what.
     Internal,
 }

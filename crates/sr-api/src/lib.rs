@@ -6,6 +6,7 @@
 //! Invariant: every user-visible operation exists here first; the shell and the CLI only adapt it.
 
 pub mod bindings;
+mod catalogue;
 mod delivery;
 pub mod dto;
 pub mod dto_organise;

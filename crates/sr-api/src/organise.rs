@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 use sr_imagekit::metadata::FieldDef;
-use sr_library::{OrganiseError, SANDBOX_ACCOUNT};
+use sr_library::OrganiseError;
 
 use crate::dto_organise as d;
 use crate::{ApiError, ErrorCode, Stockroom, now_unix};
@@ -115,11 +115,10 @@ fn to_library_request(req: &d::SearchRequest, account: &str) -> sr_library::Sear
 }
 
 impl Stockroom {
-    /// The account whose metadata fields and folder tree organisation works against.
-    // FIXME(issue 5): follow the active remote account once remote.rs exposes its key without
-    // starting the sandbox; until then edits validate against the sandbox's fields.
-    fn organisation_account(&self) -> &'static str {
-        SANDBOX_ACCOUNT
+    /// The account whose metadata fields and folder tree organisation works against: the active
+    /// remote account (read from its settings, without starting the sandbox or going online).
+    fn organisation_account(&self) -> Result<String, ApiError> {
+        self.active_account()
     }
 
     /// An asset's tags, custom metadata and folder.
@@ -165,33 +164,33 @@ impl Stockroom {
     // ----- custom metadata -----
 
     pub fn metadata_fields(&self) -> Result<Vec<d::MetadataField>, ApiError> {
-        Ok(self.library.metadata_fields(self.organisation_account())?.iter().map(field_dto).collect())
+        Ok(self.library.metadata_fields(&self.organisation_account()?)?.iter().map(field_dto).collect())
     }
 
     /// Stores the field definitions fetched from the remote (sync calls this when online).
     pub fn replace_metadata_fields(&self, fields: &[FieldDef]) -> Result<(), ApiError> {
-        Ok(self.library.replace_metadata_fields(self.organisation_account(), fields)?)
+        Ok(self.library.replace_metadata_fields(&self.organisation_account()?, fields)?)
     }
 
     /// Sets custom metadata on every selected asset; refused with the field's label and rule.
     pub fn set_metadata(&self, ids: &[i64], values: &Map<String, Value>) -> Result<d::EditResult, ApiError> {
-        Ok(edit(self.library.set_metadata(self.organisation_account(), ids, values, now_unix())?))
+        Ok(edit(self.library.set_metadata(&self.organisation_account()?, ids, values, now_unix())?))
     }
 
     pub fn unset_metadata(&self, ids: &[i64], keys: &[String]) -> Result<d::EditResult, ApiError> {
-        Ok(edit(self.library.unset_metadata(self.organisation_account(), ids, keys, now_unix())?))
+        Ok(edit(self.library.unset_metadata(&self.organisation_account()?, ids, keys, now_unix())?))
     }
 
     /// What `set_metadata` would refuse, per field, without saving (for inline messages).
     pub fn check_metadata(&self, ids: &[i64], values: &Map<String, Value>) -> Result<Vec<d::FieldProblem>, ApiError> {
-        Ok(self.library.check_metadata(self.organisation_account(), ids, values)?.into_iter().map(problem).collect())
+        Ok(self.library.check_metadata(&self.organisation_account()?, ids, values)?.into_iter().map(problem).collect())
     }
 
     /// Each field's value across a selection, or "mixed".
     pub fn metadata_summary(&self, ids: &[i64]) -> Result<Vec<d::FieldSummary>, ApiError> {
         Ok(self
             .library
-            .metadata_summary(self.organisation_account(), ids)?
+            .metadata_summary(&self.organisation_account()?, ids)?
             .into_iter()
             .map(|s| d::FieldSummary {
                 field: field_dto(&s.field),
@@ -210,7 +209,7 @@ impl Stockroom {
     pub fn folders(&self) -> Result<Vec<d::Folder>, ApiError> {
         Ok(self
             .library
-            .folders(self.organisation_account())?
+            .folders(&self.organisation_account()?)?
             .into_iter()
             .map(|f| d::Folder { path: f.path, on_remote: f.on_remote, asset_count: f.asset_count })
             .collect())
@@ -218,7 +217,7 @@ impl Stockroom {
 
     /// Mirrors the remote folder tree (sync calls this with what it fetched).
     pub fn replace_remote_folders(&self, paths: &[String]) -> Result<(), ApiError> {
-        Ok(self.library.replace_remote_folders(self.organisation_account(), paths)?)
+        Ok(self.library.replace_remote_folders(&self.organisation_account()?, paths)?)
     }
 
     /// Places assets in a remote folder (normalised as the remote would).
@@ -227,17 +226,17 @@ impl Stockroom {
     }
 
     pub fn create_folder(&self, parent: &str, name: &str) -> Result<d::FolderChange, ApiError> {
-        let (path, s) = self.library.create_folder(self.organisation_account(), parent, name, now_unix())?;
+        let (path, s) = self.library.create_folder(&self.organisation_account()?, parent, name, now_unix())?;
         Ok(d::FolderChange { path, edit: edit(s) })
     }
 
     pub fn rename_folder(&self, path: &str, new_name: &str) -> Result<d::FolderChange, ApiError> {
-        let (path, s) = self.library.rename_folder(self.organisation_account(), path, new_name, now_unix())?;
+        let (path, s) = self.library.rename_folder(&self.organisation_account()?, path, new_name, now_unix())?;
         Ok(d::FolderChange { path, edit: edit(s) })
     }
 
     pub fn move_folder(&self, source: &str, destination: &str) -> Result<d::FolderChange, ApiError> {
-        let (path, s) = self.library.move_folder(self.organisation_account(), source, destination, now_unix())?;
+        let (path, s) = self.library.move_folder(&self.organisation_account()?, source, destination, now_unix())?;
         Ok(d::FolderChange { path, edit: edit(s) })
     }
 
@@ -245,7 +244,7 @@ impl Stockroom {
     pub fn pending_remote_ops(&self) -> Result<Vec<d::RemoteOp>, ApiError> {
         Ok(self
             .library
-            .remote_ops(self.organisation_account(), true)?
+            .remote_ops(&self.organisation_account()?, true)?
             .into_iter()
             .map(|o| d::RemoteOp {
                 id: o.id,
@@ -271,7 +270,7 @@ impl Stockroom {
 
     /// Free text, filters and the remote's `searchQuery`, sorted and paged, with the total.
     pub fn search(&self, req: &d::SearchRequest) -> Result<d::SearchPage, ApiError> {
-        let page = self.library.search(&to_library_request(req, self.organisation_account()))?;
+        let page = self.library.search(&to_library_request(req, &self.organisation_account()?))?;
         Ok(d::SearchPage {
             total: page.total,
             offset: req.offset,

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use sr_library::SANDBOX_ACCOUNT;
 use sr_remote::{Client, RemoteAuth, RemoteConfig, Secret};
 use ts_rs::TS;
 
@@ -247,6 +248,15 @@ fn sandbox_keys(dir: &Path) -> Result<(String, String), ApiError> {
 }
 
 impl Stockroom {
+    /// The key remote state is filed under for the active account (`sandbox`,
+    /// `imagekit:<public key>`), read from the settings alone: no network, no sandbox start.
+    pub(crate) fn active_account(&self) -> Result<String, ApiError> {
+        Ok(read_accounts(self.library_dir())?
+            .imagekit
+            .map(|a| account_key(&a.public_key))
+            .unwrap_or_else(|| SANDBOX_ACCOUNT.to_owned()))
+    }
+
     async fn sandbox(&self) -> Result<&Sandbox, ApiError> {
         if let Some(s) = self.sandbox.get() {
             return Ok(s);
@@ -281,7 +291,7 @@ impl Stockroom {
                     sb.handle.url_endpoint(),
                     RemoteAuth::PrivateKey(Secret::new(sb.private_key.clone())),
                 );
-                ("sandbox".to_owned(), config, AccountLimits::default())
+                (SANDBOX_ACCOUNT.to_owned(), config, AccountLimits::default())
             }
             Some(acc) => {
                 let key = account_key(&acc.public_key);

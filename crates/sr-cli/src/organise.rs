@@ -57,8 +57,10 @@ pub enum MetaCommand {
 
 #[derive(Subcommand)]
 pub enum FieldsCommand {
-    /// List the custom metadata fields and their rules.
+    /// List the custom metadata fields and their rules (as last fetched; works offline).
     List,
+    /// Fetch the account's custom metadata fields and folder tree from the media library now.
+    Refresh,
 }
 
 #[derive(Subcommand)]
@@ -203,7 +205,15 @@ pub fn meta(app: &Stockroom, cmd: MetaCommand, json: bool) -> Result<(), ApiErro
     }
 }
 
-pub fn fields(app: &Stockroom, _cmd: FieldsCommand, json: bool) -> Result<(), ApiError> {
+pub fn fields(app: &Stockroom, cmd: FieldsCommand, json: bool) -> Result<(), ApiError> {
+    if let FieldsCommand::Refresh = cmd {
+        let r = crate::remote::runtime()?.block_on(app.refresh_catalogue())?;
+        if json {
+            return print_json(&r);
+        }
+        println!("Fetched {} custom metadata fields and {} folders for {}.", r.fields, r.folders, r.account);
+        return Ok(());
+    }
     let fields = app.metadata_fields()?;
     if json {
         return print_json(&fields);

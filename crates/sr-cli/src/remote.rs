@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand, ValueEnum};
 use sr_api::{ApiError, ErrorCode, ImagekitAccountInput, RemoteInfo, Stockroom, UrlRequest};
 
-fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

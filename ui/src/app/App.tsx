@@ -9,7 +9,7 @@ import { DropOverlay } from '@/app/DropOverlay';
 import { StatusBar } from '@/app/StatusBar';
 import { ToastStack } from '@/app/ToastStack';
 import { TopBar } from '@/app/TopBar';
-import { libraryInfo, onDragDrop, pickPaths } from '@/ipc/api';
+import { libraryInfo, onDragDrop, pickPaths, refreshCatalogue } from '@/ipc/api';
 import type { ApiError, ImportReport, LibraryInfo } from '@/ipc/bindings';
 import { AssetGrid } from '@/library/AssetGrid';
 import { DetailPanel } from '@/library/DetailPanel';
@@ -67,6 +67,8 @@ export function App() {
   useEffect(() => {
     libraryInfo().then(setInfo, (e: ApiError) => toasts.error(e.message));
     void assets.refresh();
+    // The account's fields and folders, fetched when online; offline the saved copy is used.
+    refreshCatalogue().catch(() => {});
   }, [assets, toasts]);
 
   useEffect(() => {

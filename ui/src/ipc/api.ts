@@ -18,6 +18,7 @@ import type {
 
 import type {
   AssetOrganisation,
+  CatalogueRefresh,
   EditResult,
   FieldProblem,
   FieldSummary,
@@ -48,6 +49,8 @@ const ERROR_CODES: readonly ErrorCode[] = [
   'library',
   'media',
   'io',
+  'offline',
+  'remote',
   'internal',
 ];
 
@@ -198,6 +201,14 @@ export function remoteInfo(): Promise<RemoteInfo> {
 
 export function switchToSandbox(): Promise<RemoteInfo> {
   return call<RemoteInfo>('use_sandbox');
+}
+
+/**
+ * Fetches the account's custom metadata fields and folder tree into the library so they are there
+ * offline. Rejects with `offline` when the media library cannot be reached (the saved copy stays).
+ */
+export function refreshCatalogue(): Promise<CatalogueRefresh> {
+  return call<CatalogueRefresh>('refresh_catalogue');
 }
 
 /** The private key (if any) goes straight to the backend's keychain; nothing here keeps it. */

@@ -1,7 +1,7 @@
 // Generated from crates/sr-api/src/dto.rs by `UPDATE_BINDINGS=1 cargo test -p sr-api bindings`.
 // Do not edit by hand.
 
-export type ErrorCode = "not_found" | "invalid_input" | "library" | "media" | "io" | "internal";
+export type ErrorCode = "not_found" | "invalid_input" | "library" | "media" | "io" | "offline" | "remote" | "internal";
 
 export type ApiError = { code: ErrorCode, message: string, };
 
@@ -196,6 +196,20 @@ total: number, offset: number, hits: Array<SearchHit>, };
 export type SavedSearch = { name: string, request: SearchRequest, };
 
 export type UndoResult = { description: string, };
+
+export type CatalogueRefresh = { 
+/**
+ * The account it was fetched for, e.g. `sandbox` or `imagekit:public_abc`.
+ */
+account: string, 
+/**
+ * Custom metadata fields now kept offline.
+ */
+fields: number, 
+/**
+ * Remote folders now mirrored (every depth).
+ */
+folders: number, };
 
 export type AccountLimits = { max_file_bytes: number, max_video_bytes: number, };
 

@@ -5,6 +5,7 @@
 export type {
   AccountLimits,
   AssetOrganisation,
+  CatalogueRefresh,
   EditResult,
   FieldProblem,
   FieldSummary,

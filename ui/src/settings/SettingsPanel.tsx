@@ -8,7 +8,15 @@ import { useEffect, useRef, useState } from 'react';
 
 import { useServices } from '@/app/context';
 import { CloseIcon } from '@/app/icons';
-import { connectImagekit, remoteInfo, setUploadSettings, switchToSandbox, toApiError, uploadSettings } from '@/ipc/api';
+import {
+  connectImagekit,
+  refreshCatalogue,
+  remoteInfo,
+  setUploadSettings,
+  switchToSandbox,
+  toApiError,
+  uploadSettings,
+} from '@/ipc/api';
 import type { KeyStorage, RemoteInfo, UploadSettings } from '@/ipc/dto';
 import { formatSize } from '@/library/format';
 
@@ -61,16 +69,39 @@ function AccountSection() {
   const [info, setInfo] = useState<RemoteInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [connecting, setConnecting] = useState(false);
+  const [catalogue, setCatalogue] = useState<string | null>(null);
+  const [refreshing, setRefreshing] = useState(false);
 
   useEffect(() => {
     remoteInfo().then(setInfo, (e) => setError(toApiError(e).message));
   }, []);
+
+  // The account's custom metadata fields and folders, kept in the library for offline edits.
+  const refresh = async () => {
+    setRefreshing(true);
+    try {
+      const r = await refreshCatalogue();
+      setCatalogue(
+        `Fetched ${r.fields} metadata field${r.fields === 1 ? '' : 's'} and ${r.folders} folder${r.folders === 1 ? '' : 's'}.`,
+      );
+    } catch (e) {
+      const err = toApiError(e);
+      setCatalogue(
+        err.code === 'offline'
+          ? 'The media library cannot be reached: the fields and folders saved earlier stay in use.'
+          : err.message,
+      );
+    } finally {
+      setRefreshing(false);
+    }
+  };
 
   const sandbox = async () => {
     try {
       setInfo(await switchToSandbox());
       setConnecting(false);
       toasts.success('Now publishing to the Sandbox on this computer.');
+      void refresh();
     } catch (e) {
       setError(toApiError(e).message);
     }
@@ -93,12 +124,28 @@ function AccountSection() {
             Switch to the Sandbox
           </button>
         )}
+        {info && (
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid="settings-refresh-catalogue"
+            disabled={refreshing}
+            onClick={() => void refresh()}
+          >
+            {refreshing ? 'Fetching fields and folders…' : 'Refresh fields and folders'}
+          </button>
+        )}
         {!connecting && (
           <button type="button" className="btn btn-small" data-testid="settings-connect-open" onClick={() => setConnecting(true)}>
             {info?.kind === 'imagekit' ? 'Connect a different ImageKit account…' : 'Connect an ImageKit account…'}
           </button>
         )}
       </div>
+      {catalogue && (
+        <p className="settings-note" role="status" data-testid="settings-catalogue">
+          {catalogue}
+        </p>
+      )}
       {connecting && (
         <ImagekitForm
           onCancel={() => setConnecting(false)}
@@ -107,6 +154,7 @@ function AccountSection() {
             setConnecting(false);
             setError(null);
             toasts.success(`Connected to ${i.url_endpoint}.`);
+            void refresh();
           }}
         />
       )}

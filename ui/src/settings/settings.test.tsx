@@ -102,6 +102,32 @@ describe('settings', () => {
     expect(await screen.findByTestId('settings-account')).toHaveTextContent('signed by your authentication endpoint');
   });
 
+  it('refreshes the fields and folders, and says so when the media library cannot be reached', async () => {
+    let offline = false;
+    const backend = installBackend({
+      count: 1,
+      handlers: {
+        refresh_catalogue: () => {
+          if (offline) throw { code: 'offline', message: 'Could not reach the media library: timed out.' };
+          return { account: 'sandbox', fields: 7, folders: 1 };
+        },
+      },
+    });
+    renderApp();
+    const user = await openSettings();
+    const before = backend.callsOf('refresh_catalogue').length; // the app also refreshes at start
+    await user.click(screen.getByTestId('settings-refresh-catalogue'));
+    expect(await screen.findByTestId('settings-catalogue')).toHaveTextContent('Fetched 7 metadata fields and 1 folder.');
+    expect(backend.callsOf('refresh_catalogue')).toHaveLength(before + 1);
+    offline = true;
+    await user.click(screen.getByTestId('settings-refresh-catalogue'));
+    await waitFor(() =>
+      expect(screen.getByTestId('settings-catalogue')).toHaveTextContent(
+        'The media library cannot be reached: the fields and folders saved earlier stay in use.',
+      ),
+    );
+  });
+
   it('saves upload concurrency and bandwidth limit', async () => {
     const backend = installBackend({ count: 1 });
     renderApp();

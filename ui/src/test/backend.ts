@@ -392,6 +392,8 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
         case 'use_sandbox':
           remote = SANDBOX_INFO;
           return remote;
+        case 'refresh_catalogue':
+          return { account: remote.account, fields: 7, folders: folderList.length };
         case 'use_imagekit': {
           const input = args.input as { url_endpoint: string; public_key: string; private_key: string | null; auth_endpoint: string | null };
           if (!input.url_endpoint.startsWith('https://'))
@@ -437,6 +439,10 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
         case 'uploads_set_paused':
           paused = args.paused as boolean;
           return null;
+        // Channel presets: none saved unless a test scripts them.
+        case 'presets':
+        case 'preset_urls':
+          return [];
         case 'get_asset': {
           const id = args.id as number;
           const a = added.find((x) => x.id === id) ?? (id >= 1 && id <= count ? makeAsset(id) : null);

@@ -1,0 +1,69 @@
+//! The remote's catalogue kept offline: the active account's custom metadata field definitions and
+//! its folder tree, fetched when online and on demand and stored in the library, so tagging,
+//! metadata edits and folder placement on a train obey the same rules the remote will apply.
+//!
+//! A failed refresh changes nothing: the last fetched catalogue stays in use. Folders made offline
+//! (pending remote operations) are never touched by a refresh.
+
+use sr_imagekit::metadata::FieldDef;
+use sr_remote::{ItemTypeFilter, ListQuery, RemoteError};
+
+use crate::dto_organise::CatalogueRefresh;
+use crate::{ApiError, ErrorCode, Stockroom};
+
+/// `RemoteError` for a person: offline is its own code so the UI can say "using the saved fields".
+pub(crate) fn remote_error(e: RemoteError) -> ApiError {
+    let code = match e {
+        RemoteError::Network { .. } => ErrorCode::Offline,
+        _ => ErrorCode::Remote,
+    };
+    ApiError::new(code, e.to_string())
+}
+
+/// The remote's field object and the offline validator's share the spec's JSON shape.
+fn field_def(f: sr_remote::CustomMetadataField) -> Result<FieldDef, ApiError> {
+    let name = f.name.clone();
+    serde_json::to_value(f).and_then(serde_json::from_value).map_err(|e| {
+        ApiError::new(
+            ErrorCode::Remote,
+            format!("The media library sent a custom metadata field (\"{name}\") Stockroom cannot read: {e}"),
+        )
+    })
+}
+
+impl Stockroom {
+    /// Fetches the active account's custom metadata fields and folder tree and keeps them in the
+    /// library (replacing the previous copy). Offline: `ErrorCode::Offline`, nothing changed.
+    pub async fn refresh_catalogue(&self) -> Result<CatalogueRefresh, ApiError> {
+        let remote = self.remote().await?;
+        let fields = remote.client.list_custom_metadata_fields(false).await.map_err(remote_error)?;
+        let defs: Vec<FieldDef> = fields.into_iter().map(field_def).collect::<Result<_, _>>()?;
+        // Every folder at every depth: `path` would restrict the listing to one level.
+        let query = ListQuery {
+            type_: Some(ItemTypeFilter::Folder),
+            search_query: Some(r#"type = "folder""#.to_owned()),
+            ..Default::default()
+        };
+        let items = remote.client.list_all(&query).await.map_err(remote_error)?;
+        let mut folders: Vec<String> = items.iter().filter_map(|i| i.as_folder()).map(folder_path).collect();
+        folders.sort();
+        folders.dedup();
+
+        let library = self.library.clone();
+        let account = remote.account.clone();
+        let (nf, nd) = (defs.len() as u64, folders.len() as u64);
+        tokio::task::spawn_blocking(move || -> Result<(), ApiError> {
+            library.replace_metadata_fields(&account, &defs)?;
+            library.replace_remote_folders(&account, &folders)?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("Saving the fetched fields stopped: {e}")))??;
+        Ok(CatalogueRefresh { account: remote.account, fields: nf, folders: nd })
+    }
+}
+
+/// `/a/b/`: the remote's `folderPath` is the folder's own path, with or without a trailing slash.
+fn folder_path(f: &sr_remote::Folder) -> String {
+    format!("/{}/", f.folder_path.trim_matches('/'))
+}
