@@ -107,3 +107,82 @@ pub enum PreviewEvent {
         result: PreviewResult,
     },
 }
+
+/// Which adaptive-bitrate manifest (spec §10.4): `hls` is `…/video.mp4/ik-master.m3u8?tr=sr-…`,
+/// `dash` is `…/video.mp4/ik-master.mpd?tr=sr-…`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum LadderFormat {
+    Hls,
+    Dash,
+}
+
+/// One representation of a ladder: H.264 at the remote's bit rate, fitted into the rung's box
+/// with `c-at_max` (never enlarged), plus the shared AAC sound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LadderRung {
+    /// The `sr` value: 240, 360, 480, 720, 1080, 1440 or 2160.
+    pub resolution: u32,
+    pub width: u32,
+    pub height: u32,
+    /// Video bits per second (240: 200000 … 2160: 18000000).
+    pub bitrate: u32,
+}
+
+/// What the ladder of `tr` will be, decided before anything is decoded. `w`, `h`, `ar`, `f`, `vc`,
+/// `ac` and `q` are refused (`invalid_input`, the message names the nearest valid setting), as the
+/// remote refuses them on these URLs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct LadderPlan {
+    pub format: LadderFormat,
+    /// The transformation in its canonical spelling (the cache key and the URL's `tr`).
+    pub tr: String,
+    /// What the remote serves it as after the video's path: `ik-master.m3u8` or `ik-master.mpd`,
+    /// so the delivery URL is `<video URL>/<master_name>?tr=<tr>`.
+    pub master_name: String,
+    /// Ascending.
+    pub rungs: Vec<LadderRung>,
+    /// Segment length in seconds (every rung's segments start together, each with an IDR frame).
+    pub segment_s: u32,
+    pub duration_s: Option<f64>,
+    /// `aac`, or `None` when the video has no sound.
+    pub audio_codec: Option<String>,
+    pub not_previewable: Vec<NotPreviewable>,
+    /// Choices worth telling the user (a rung above the picture's size is delivered at that size, ...).
+    pub notes: Vec<String>,
+}
+
+/// A finished ladder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct LadderResult {
+    pub format: LadderFormat,
+    pub rungs: Vec<LadderRung>,
+    /// Segments per rung.
+    pub segments: u32,
+    pub segment_s: u32,
+    pub duration_s: Option<f64>,
+    pub audio_codec: Option<String>,
+    /// Bytes of all its files.
+    pub size: u64,
+    /// Loopback media-server URL of the master playlist / MPD (hls.js or dash.js play it; the rungs'
+    /// files sit beside it); `None` while the media server is not running (the CLI) or when the
+    /// ladder lies outside the render cache.
+    pub url: Option<String>,
+    /// The master playlist / MPD on disk.
+    pub path: String,
+    /// `true` when an earlier identical ladder was reused.
+    pub cached: bool,
+}
+
+/// Something a running ladder reports, in order; `finished` comes last on success.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "event", content = "data", rename_all = "snake_case")]
+pub enum LadderEvent {
+    /// Share done, 0..=1.
+    Progress {
+        fraction: f32,
+    },
+    Finished {
+        result: LadderResult,
+    },
+}

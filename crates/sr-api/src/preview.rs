@@ -1,5 +1,6 @@
 //! Local previews of ImageKit transformations (spec §10) behind the façade: plan, render (fast HLS
-//! or full file), video thumbnails.
+//! or full file), video thumbnails, and adaptive-bitrate ladders (`ik-master.m3u8` / `.mpd`,
+//! §10.4: [`Stockroom::plan_ladder`], [`Stockroom::render_ladder`], [`Stockroom::render_ladder_to`]).
 //!
 //! Renders for the UI are kept in `<library>/renders/` by (content hash, canonical `tr`, mode) via
 //! [`sr_media::render::RenderCache`] and served by the loopback media server under
@@ -21,7 +22,8 @@ use sr_media::render::{
 };
 
 use crate::dto_preview::{
-    NotPreviewable, PreviewEvent, PreviewKind, PreviewMode, PreviewPlan, PreviewResult, PreviewSource,
+    LadderEvent, LadderFormat, LadderPlan, LadderResult, LadderRung, NotPreviewable, PreviewEvent, PreviewKind,
+    PreviewMode, PreviewPlan, PreviewResult, PreviewSource,
 };
 use crate::{ApiError, ErrorCode, Stockroom};
 
@@ -91,6 +93,51 @@ fn plan_dto(p: &RenderPlan) -> PreviewPlan {
             })
             .collect(),
         notes: p.notes.clone(),
+    }
+}
+
+fn ladder_format(f: LadderFormat) -> render::LadderFormat {
+    match f {
+        LadderFormat::Hls => render::LadderFormat::Hls,
+        LadderFormat::Dash => render::LadderFormat::Dash,
+    }
+}
+
+fn rungs_dto(rungs: impl Iterator<Item = render::Rung>) -> Vec<LadderRung> {
+    rungs
+        .map(|r| LadderRung { resolution: r.resolution, width: r.width, height: r.height, bitrate: r.bitrate })
+        .collect()
+}
+
+fn ladder_plan_dto(p: &render::LadderPlan, format: LadderFormat) -> LadderPlan {
+    let base = plan_dto(&p.base);
+    let mut notes = base.notes;
+    notes.extend(p.notes.iter().cloned());
+    LadderPlan {
+        format,
+        tr: p.base.tr.clone(),
+        master_name: p.format.master_name().to_owned(),
+        rungs: rungs_dto(p.rungs.iter().copied()),
+        segment_s: p.segment_s,
+        duration_s: p.base.duration_s,
+        audio_codec: base.audio_codec,
+        not_previewable: base.not_previewable,
+        notes,
+    }
+}
+
+fn ladder_result(urls: &RenderUrls, out: &render::LadderOutput, format: LadderFormat, cached: bool) -> LadderResult {
+    LadderResult {
+        format,
+        rungs: rungs_dto(out.rungs.iter().map(|r| r.rung)),
+        segments: out.rungs.first().map_or(0, |r| u32::try_from(r.segments).unwrap_or(u32::MAX)),
+        segment_s: out.segment_s,
+        duration_s: out.duration_s,
+        audio_codec: out.audio.then(|| "aac".to_owned()),
+        size: out.size,
+        url: urls.url(&out.master),
+        path: out.master.to_string_lossy().into_owned(),
+        cached,
     }
 }
 
@@ -382,6 +429,125 @@ impl Stockroom {
                 render::render(&path, &plan, &out, &RenderOptions::default(), &mut |_| {}, &AtomicBool::new(false))
                     .map_err(render_error)?;
             Ok(urls.result(&done, false))
+        })?;
+        Ok((plan_out, result))
+    }
+
+    fn make_ladder(&self, input: &Input, tr: &str, format: LadderFormat) -> Result<render::LadderPlan, ApiError> {
+        let tr = Transformation::parse(&canonical_tr(tr));
+        let resolver = |p: &str| self.resolve_layer(p);
+        let opts = PlanOptions { resolver: Some(&resolver), default_format: None };
+        render::plan_ladder(&input.info, &tr, ladder_format(format), &opts).map_err(plan_error)
+    }
+
+    /// What the adaptive-bitrate ladder of `tr` (which lists its representations with `sr-…`) will
+    /// be, as `…/video.mp4/ik-master.m3u8?tr=…` (`hls`) or `ik-master.mpd` (`dash`) delivers it:
+    /// the rungs with their sizes and bit rates, segment length, and what is left out. `w`, `h`,
+    /// `ar`, `f`, `vc`, `ac`, `q` or a missing `sr` are `invalid_input` naming the nearest valid
+    /// setting.
+    pub fn plan_ladder(&self, source: PreviewSource, tr: &str, format: LadderFormat) -> Result<LadderPlan, ApiError> {
+        let input = self.preview_input(&source)?;
+        Ok(ladder_plan_dto(&self.make_ladder(&input, tr, format)?, format))
+    }
+
+    /// Renders the ladder of `tr` into the library's render cache (keyed by content, canonical `tr`
+    /// and format; an identical earlier request is reused, `cached: true`) and returns the master
+    /// playlist's media-server URL: the rungs' playlists and segments are served beside it. Blocking
+    /// like [`Stockroom::render_preview`]; `cancel` stops it and deletes what it wrote; `finished`
+    /// comes last on success.
+    pub fn render_ladder(
+        &self,
+        source: PreviewSource,
+        tr: &str,
+        format: LadderFormat,
+        on_event: impl Fn(LadderEvent) + Send + 'static,
+        cancel: Arc<AtomicBool>,
+    ) -> Result<LadderResult, ApiError> {
+        let input = self.preview_input(&source)?;
+        let plan = self.make_ladder(&input, tr, format)?;
+        let hash = match input.hash {
+            Some(h) => h,
+            None => render::content_hash(&input.path)
+                .map_err(|e| ApiError::new(ErrorCode::Io, format!("Could not read {}: {e}", input.path.display())))?,
+        };
+        let cache = RenderCache::new(self.renders_dir()).map_err(|e| {
+            ApiError::new(
+                ErrorCode::Io,
+                format!(
+                    "Could not create the preview folder in the library ({e}). Check free disk space and permissions."
+                ),
+            )
+        })?;
+        let master = cache.ladder_path_for(&hash, &plan);
+        let lock = entry_lock(&master);
+        let urls = self.render_urls();
+        let path = input.path;
+        on_worker(move || {
+            let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
+            let cached = master.is_file();
+            let out = cache
+                .get_or_render_ladder(
+                    Source { path: &path, content_hash: &hash },
+                    &plan,
+                    &RenderOptions::default(),
+                    &mut |e| {
+                        if let RenderEvent::Progress(fraction) = e {
+                            on_event(LadderEvent::Progress { fraction })
+                        }
+                    },
+                    &cancel,
+                )
+                .map_err(render_error)?;
+            let result = ladder_result(&urls, &out, format, cached);
+            on_event(LadderEvent::Finished { result: result.clone() });
+            Ok(result)
+        })
+    }
+
+    /// Renders the ladder of `tr` to `out`, a playlist path (what `stockroom preview -o
+    /// DIR/ik-master.m3u8` does): `.m3u8` writes HLS, `.mpd` DASH; the rungs' files go beside it
+    /// (the folder is created; files of the same names are replaced). Blocking, like
+    /// [`Stockroom::render_ladder`].
+    pub fn render_ladder_to(
+        &self,
+        source: PreviewSource,
+        tr: &str,
+        out: &Path,
+        on_event: impl Fn(LadderEvent) + Send + 'static,
+        cancel: Arc<AtomicBool>,
+    ) -> Result<(LadderPlan, LadderResult), ApiError> {
+        let format = match render::LadderFormat::from_path(out) {
+            Some(render::LadderFormat::Hls) => LadderFormat::Hls,
+            Some(render::LadderFormat::Dash) => LadderFormat::Dash,
+            None => {
+                return Err(ApiError::invalid(format!(
+                    "{} is not a ladder playlist: name it ….m3u8 for HLS or ….mpd for DASH (e.g. ik-master.m3u8).",
+                    out.display()
+                )));
+            }
+        };
+        let input = self.preview_input(&source)?;
+        let plan = self.make_ladder(&input, tr, format)?;
+        let plan_out = ladder_plan_dto(&plan, format);
+        let urls = self.render_urls();
+        let (path, out) = (input.path, out.to_path_buf());
+        let result = on_worker(move || {
+            let done = render::render_ladder(
+                &path,
+                &plan,
+                &out,
+                &RenderOptions::default(),
+                &mut |e| {
+                    if let RenderEvent::Progress(fraction) = e {
+                        on_event(LadderEvent::Progress { fraction })
+                    }
+                },
+                &cancel,
+            )
+            .map_err(render_error)?;
+            let result = ladder_result(&urls, &done, format, false);
+            on_event(LadderEvent::Finished { result: result.clone() });
+            Ok(result)
         })?;
         Ok((plan_out, result))
     }

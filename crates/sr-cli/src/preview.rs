@@ -1,6 +1,11 @@
 //! `stockroom preview` and `stockroom thumbnail`: render a transformation (`tr`) locally, exactly as
 //! the shop's delivery URL would show it, and print what was written.
 //!
+//! `-o DIR/ik-master.m3u8` (HLS) or `-o DIR/ik-master.mpd` (DASH) writes the adaptive-bitrate
+//! ladder the remote delivers from `…/video.mp4/ik-master.m3u8?tr=sr-240_360_720` (the `tr` needs
+//! `sr`); the JSON then lists the rungs (resolution, width, height, bitrate), segments per rung,
+//! segment length and duration.
+//!
 //! A thin adapter: everything goes through the façade (`Stockroom::render_preview_to`,
 //! `Stockroom::thumbnail_at`), the same path the desktop app uses.
 //!
@@ -20,8 +25,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use sr_api::dto_preview::{PreviewEvent, PreviewMode, PreviewPlan, PreviewResult, PreviewSource};
+use sr_api::dto_preview::{
+    LadderPlan, LadderResult, NotPreviewable, PreviewEvent, PreviewMode, PreviewPlan, PreviewResult, PreviewSource,
+};
 use sr_api::{ApiError, ErrorCode, OpenOptions, Stockroom};
+use sr_imagekit::transform::Transformation;
 
 /// `stockroom preview (INPUT|ASSET_ID) --tr STR -o OUT [--fast]`
 #[derive(clap::Args, Debug)]
@@ -31,7 +39,8 @@ pub struct PreviewArgs {
     /// The transformation, as in the delivery URL's `tr=` (e.g. `w-1080,h-1080:rt-90`).
     #[arg(long, default_value = "")]
     pub tr: String,
-    /// Output file (mp4, webm, jpg, png, webp); with --fast, a folder for the HLS preview.
+    /// Output file (mp4, webm, jpg, png, webp); with --fast, a folder for the HLS preview;
+    /// DIR/ik-master.m3u8 or DIR/ik-master.mpd: the adaptive-bitrate ladder of an sr-… tr.
     #[arg(short = 'o', long = "out", value_name = "OUT")]
     pub out: PathBuf,
     /// Write a fast segmented preview (HLS, at most 540p) that can play while it renders.
@@ -71,14 +80,59 @@ fn open(library: Option<PathBuf>) -> Result<Stockroom, ApiError> {
 
 /// Plan notes and parameters the local preview leaves out, on stderr (stdout is the JSON).
 fn explain(plan: &PreviewPlan) {
+    explain_parts(&plan.not_previewable, &plan.notes);
+}
+
+fn explain_parts(not_previewable: &[NotPreviewable], notes: &[String]) {
     let mut err = std::io::stderr().lock();
-    for n in &plan.not_previewable {
+    for n in not_previewable {
         let step = if n.step > 0 { format!("step {}: ", n.step) } else { String::new() };
         let _ = writeln!(err, "not previewable locally: {step}{} ({})", n.param, n.reason);
     }
-    for note in &plan.notes {
+    for note in notes {
         let _ = writeln!(err, "note: {note}");
     }
+}
+
+/// Whether `out` names a ladder playlist (`.m3u8` or `.mpd`).
+fn is_ladder(out: &Path) -> bool {
+    out.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("m3u8") || e.eq_ignore_ascii_case("mpd"))
+}
+
+fn print_ladder(plan: &LadderPlan, out: &LadderResult) -> Result<(), ApiError> {
+    let v = serde_json::json!({
+        "format": out.format,
+        "master": out.path,
+        "tr": plan.tr,
+        "rungs": out.rungs.iter().map(|r| serde_json::json!({
+            "resolution": r.resolution,
+            "width": r.width,
+            "height": r.height,
+            "bitrate": r.bitrate,
+        })).collect::<Vec<_>>(),
+        "audio_codec": out.audio_codec,
+        "segments": out.segments,
+        "segment_s": out.segment_s,
+        "duration_s": out.duration_s,
+        "size": out.size,
+    });
+    let text = serde_json::to_string_pretty(&v).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}
+
+/// `stockroom preview … -o DIR/ik-master.m3u8|.mpd`.
+fn ladder(app: &Stockroom, src: PreviewSource, args: &PreviewArgs) -> Result<(), ApiError> {
+    if args.fast {
+        return Err(ApiError::invalid(
+            "--fast makes a single quick preview; a ladder (-o ….m3u8 / ….mpd) is always rendered in full. Drop --fast.",
+        ));
+    }
+    let (plan, out) = app.render_ladder_to(src, &args.tr, &args.out, |_| {}, Arc::new(AtomicBool::new(false)))?;
+    explain_parts(&plan.not_previewable, &plan.notes);
+    print_ladder(&plan, &out)
 }
 
 fn print(out: &PreviewResult) -> Result<(), ApiError> {
@@ -99,6 +153,15 @@ fn print(out: &PreviewResult) -> Result<(), ApiError> {
 pub fn preview(library: Option<PathBuf>, args: PreviewArgs) -> Result<(), ApiError> {
     let src = source(&args.input)?;
     let app = open(library)?;
+    if is_ladder(&args.out) {
+        return ladder(&app, src, &args);
+    }
+    if Transformation::parse(args.tr.trim()).steps().iter().any(|s| s.has("sr")) {
+        eprintln!(
+            "note: sr-… lists the representations of an adaptive-bitrate ladder (ik-master.m3u8 / ik-master.mpd); write the ladder with -o {}/ik-master.m3u8",
+            args.out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).display()
+        );
+    }
     let mode = if args.fast { PreviewMode::Fast } else { PreviewMode::Full };
     let (plan, out) = app.render_preview_to(
         src,

@@ -488,6 +488,71 @@ cached: boolean, };
 
 export type PreviewEvent = { "event": "progress", "data": { fraction: number, } } | { "event": "first_segment_ready", "data": { url: string | null, path: string, } } | { "event": "finished", "data": { result: PreviewResult, } };
 
+export type LadderFormat = "hls" | "dash";
+
+export type LadderRung = { 
+/**
+ * The `sr` value: 240, 360, 480, 720, 1080, 1440 or 2160.
+ */
+resolution: number, width: number, height: number, 
+/**
+ * Video bits per second (240: 200000 … 2160: 18000000).
+ */
+bitrate: number, };
+
+export type LadderPlan = { format: LadderFormat, 
+/**
+ * The transformation in its canonical spelling (the cache key and the URL's `tr`).
+ */
+tr: string, 
+/**
+ * What the remote serves it as after the video's path: `ik-master.m3u8` or `ik-master.mpd`,
+ * so the delivery URL is `<video URL>/<master_name>?tr=<tr>`.
+ */
+master_name: string, 
+/**
+ * Ascending.
+ */
+rungs: Array<LadderRung>, 
+/**
+ * Segment length in seconds (every rung's segments start together, each with an IDR frame).
+ */
+segment_s: number, duration_s: number | null, 
+/**
+ * `aac`, or `None` when the video has no sound.
+ */
+audio_codec: string | null, not_previewable: Array<NotPreviewable>, 
+/**
+ * Choices worth telling the user (a rung above the picture's size is delivered at that size, ...).
+ */
+notes: Array<string>, };
+
+export type LadderResult = { format: LadderFormat, rungs: Array<LadderRung>, 
+/**
+ * Segments per rung.
+ */
+segments: number, segment_s: number, duration_s: number | null, audio_codec: string | null, 
+/**
+ * Bytes of all its files.
+ */
+size: number, 
+/**
+ * Loopback media-server URL of the master playlist / MPD (hls.js or dash.js play it; the rungs'
+ * files sit beside it); `None` while the media server is not running (the CLI) or when the
+ * ladder lies outside the render cache.
+ */
+url: string | null, 
+/**
+ * The master playlist / MPD on disk.
+ */
+path: string, 
+/**
+ * `true` when an earlier identical ladder was reused.
+ */
+cached: boolean, };
+
+export type LadderEvent = { "event": "progress", "data": { fraction: number, } } | { "event": "finished", "data": { result: LadderResult, } };
+
 export type Preset = { name: string, 
 /**
  * The `tr` as saved (already checked by the transformation parser).

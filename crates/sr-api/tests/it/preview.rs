@@ -235,3 +235,111 @@ fn thumbnails_and_file_previews_go_where_asked() {
     assert_eq!(r.video_codec.as_deref(), Some("vp9"), "format from the file's extension");
     assert_eq!(std::fs::metadata(&webm).unwrap().len(), r.size);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn abr_ladders_play_over_the_media_server_from_the_master_playlist() {
+    use sr_api::dto_preview::{LadderEvent, LadderFormat};
+    let work = tempfile::tempdir().unwrap();
+    let media = work.path().join("media");
+    std::fs::create_dir_all(&media).unwrap();
+    fixtures::video(
+        &media,
+        "clip.mp4",
+        FixtureVideo { width: 640, height: 360, seconds: 3.0, with_audio: true, ..Default::default() },
+    );
+    let app = Stockroom::open(OpenOptions { library_dir: Some(work.path().join("lib")) }).unwrap();
+    let base = app.start_media_server().await.unwrap();
+    let report =
+        tokio::task::block_in_place(|| app.import(std::slice::from_ref(&media), false, &|_: dto::ImportEvent| {}))
+            .unwrap();
+    let id = report.imported[0].id;
+
+    let plan = app.plan_ladder(PreviewSource::AssetId(id), "sr-360_240", LadderFormat::Hls).unwrap();
+    assert_eq!(plan.tr, "sr-360_240");
+    assert_eq!(plan.master_name, "ik-master.m3u8");
+    let rungs: Vec<(u32, u32, u32, u32)> =
+        plan.rungs.iter().map(|r| (r.resolution, r.width, r.height, r.bitrate)).collect();
+    assert_eq!(rungs, vec![(240, 426, 240, 200_000), (360, 640, 360, 400_000)]);
+    assert_eq!(plan.audio_codec.as_deref(), Some("aac"));
+    let e = app.plan_ladder(PreviewSource::AssetId(id), "w-600,sr-240", LadderFormat::Dash).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+    assert!(e.message.contains("use sr-240_360 instead"), "{}", e.message);
+    let e = app.plan_ladder(PreviewSource::AssetId(id), "rt-90", LadderFormat::Hls).unwrap_err();
+    assert!(e.message.contains("sr-240_360_480_720_1080"), "{}", e.message);
+
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = events.clone();
+    let hls = tokio::task::block_in_place(|| {
+        app.render_ladder(
+            PreviewSource::AssetId(id),
+            "sr-360_240",
+            LadderFormat::Hls,
+            move |e| sink.lock().unwrap().push(e),
+            Arc::new(AtomicBool::new(false)),
+        )
+    })
+    .unwrap();
+    assert!(!hls.cached);
+    assert_eq!(hls.segments, 2, "3 s in 2 s segments");
+    assert!(matches!(events.lock().unwrap().last(), Some(LadderEvent::Finished { result }) if *result == hls));
+    let url = hls.url.clone().expect("a media-server URL");
+    assert!(url.starts_with(&format!("{base}/render/")) && url.ends_with("/ik-master.m3u8"), "{url}");
+
+    // The player's view: master → each rung's playlist (in its own folder) → init + segments.
+    let http = reqwest::Client::new();
+    let get = |url: String| {
+        let http = http.clone();
+        async move {
+            let r = http.get(&url).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{url}");
+            r.bytes().await.unwrap()
+        }
+    };
+    let dir_url = url.rsplit_once('/').unwrap().0.to_owned();
+    let master = String::from_utf8(get(url.clone()).await.to_vec()).unwrap();
+    assert!(master.contains("RESOLUTION=426x240") && master.contains("RESOLUTION=640x360"), "{master}");
+    let playlists = body_of(&master);
+    assert!(playlists.contains(&"r240/index.m3u8".to_owned()), "{master}");
+    for pl in playlists {
+        let pl_url = format!("{dir_url}/{pl}");
+        let index = String::from_utf8(get(pl_url.clone()).await.to_vec()).unwrap();
+        assert!(index.contains("#EXT-X-ENDLIST"), "{index}");
+        let folder = pl_url.rsplit_once('/').unwrap().0.to_owned();
+        let init = index
+            .lines()
+            .find_map(|l| l.strip_prefix("#EXT-X-MAP:URI=\""))
+            .map(|u| u.trim_end_matches('"').to_owned())
+            .expect("an fMP4 init segment");
+        assert_eq!(&get(format!("{folder}/{init}")).await[4..8], b"ftyp");
+        for seg in body_of(&index) {
+            assert!(get(format!("{folder}/{seg}")).await.len() > 100, "{seg}");
+        }
+    }
+
+    // Asked again: the cache answers; DASH is its own entry.
+    let again = tokio::task::block_in_place(|| {
+        app.render_ladder(
+            PreviewSource::AssetId(id),
+            "sr-360_240",
+            LadderFormat::Hls,
+            |_| {},
+            Arc::new(AtomicBool::new(false)),
+        )
+    })
+    .unwrap();
+    assert!(again.cached);
+    assert_eq!((again.path.as_str(), again.url.as_deref()), (hls.path.as_str(), Some(url.as_str())));
+    let dash = tokio::task::block_in_place(|| {
+        app.render_ladder(
+            PreviewSource::AssetId(id),
+            "sr-360_240",
+            LadderFormat::Dash,
+            |_| {},
+            Arc::new(AtomicBool::new(false)),
+        )
+    })
+    .unwrap();
+    assert!(!dash.cached && dash.path.ends_with("ik-master.mpd"), "{}", dash.path);
+    let mpd = String::from_utf8(get(dash.url.clone().unwrap()).await.to_vec()).unwrap();
+    assert!(mpd.contains("<MPD") && mpd.contains("bandwidth=\"400000\""), "{mpd}");
+}

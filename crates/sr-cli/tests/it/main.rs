@@ -3,6 +3,7 @@
 mod common;
 mod import;
 mod presets;
+mod preview;
 mod remote;
 
 mod chaos;
