@@ -71,7 +71,7 @@ fn main() {
     let library = Library::open(&lib_dir).unwrap();
     let opts = ImportOptions { thumbnails: false, now: 1_700_000_000, ..ImportOptions::default() };
     let t = Instant::now();
-    let report = library.import(&[files_dir.clone()], &opts, &|_| {}, None).unwrap();
+    let report = library.import(std::slice::from_ref(&files_dir), &opts, &|_| {}, None).unwrap();
     let secs = t.elapsed().as_secs_f64();
     assert_eq!(report.imported.len(), n, "every file is distinct media: {:?}", report.skipped.first());
     let ours = n as f64 / secs;

@@ -141,12 +141,9 @@ impl Library {
                 sink(ImportEvent::Progress { done: *done, total });
                 Ok::<(), LibraryError>(())
             };
-            loop {
-                // Block for the first item, then take whatever else is ready (up to a batch).
-                match rx.recv() {
-                    Ok(item) => batch.push(item),
-                    Err(_) => break,
-                }
+            // Block for the first item, then take whatever else is ready (up to a batch).
+            while let Ok(item) = rx.recv() {
+                batch.push(item);
                 while batch.len() < 256 {
                     match rx.try_recv() {
                         Ok(item) => batch.push(item),
