@@ -18,6 +18,10 @@ fn migrations() -> Migrations<'static> {
         M::up(crate::jobs::MIGRATION_3),
         // Channel presets (presets.rs): named transformations and the assets they were applied to.
         M::up(crate::presets::MIGRATION_4),
+        // Search probes one asset's metadata values by key (metadata.rs).
+        M::up(crate::metadata::MIGRATION_5),
+        // Search counts a folder's assets by type from an index alone (assets.rs).
+        M::up(crate::assets::MIGRATION_6),
     ])
 }
 
@@ -29,6 +33,8 @@ pub(crate) fn open(path: &Path) -> Result<Connection, LibraryError> {
     .map_err(|e| LibraryError::Open { path: path.to_owned(), source: e })?;
     configure(&mut conn)?;
     migrations().to_latest(&mut conn).map_err(|e| LibraryError::Migration(e.to_string()))?;
+    // A library upgraded or filled by an older version may never have been measured.
+    refresh_stats(&conn)?;
     Ok(conn)
 }
 
@@ -37,7 +43,63 @@ pub(crate) fn open_reader(path: &Path) -> Result<Connection, LibraryError> {
         .map_err(|e| LibraryError::Open { path: path.to_owned(), source: e })?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    tune(&conn, READER_CACHE_KIB)?;
     Ok(conn)
+}
+
+/// Page cache per connection, in KiB. Reads of the main file come through the memory map, so a
+/// reader's cache mostly holds pages still in the WAL; the writer keeps the indexes it updates.
+const READER_CACHE_KIB: i64 = 16 * 1024;
+const WRITER_CACHE_KIB: i64 = 64 * 1024;
+/// How much of the database file is memory-mapped (address space, not memory): a 100,000-asset
+/// library is ~150 MB. Without it every page a query touches beyond the 2 MB default cache is a
+/// read() system call, which made an indexed search slower than a full scan.
+const MMAP_BYTES: i64 = 1 << 30;
+/// Prepared statements kept per connection: search builds its SQL per query shape.
+const STATEMENT_CACHE: usize = 64;
+
+fn tune(conn: &Connection, cache_kib: i64) -> Result<(), LibraryError> {
+    conn.pragma_update(None, "cache_size", -cache_kib)?;
+    conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    Ok(())
+}
+
+/// Re-measures the tables the query planner's statistics no longer describe: never measured, or
+/// grown or shrunk ten-fold since (SQLite's `PRAGMA optimize` rule), with a full `ANALYZE` so
+/// range estimates (sqlite_stat4) are there too — without them the planner guesses every range
+/// equally selective and can pick an index that visits half the library. Cheap when nothing is
+/// due (one pass over the schema). Returns whether the statistics changed; connections opened
+/// before only see new statistics once reopened.
+pub(crate) fn refresh_stats(conn: &Connection) -> Result<bool, LibraryError> {
+    // 0x10003: every table (0x10000), analysis (0x02), only list the statements (0x01), no row
+    // limit (0x10 unset, which would also skip sqlite_stat4).
+    let due: Vec<String> =
+        conn.prepare("PRAGMA optimize(0x10003)")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    if due.is_empty() {
+        return Ok(false);
+    }
+    let before = stats_fingerprint(conn)?;
+    for sql in &due {
+        conn.execute_batch(sql)?;
+    }
+    Ok(stats_fingerprint(conn)? != before)
+}
+
+/// The statistics as text (tens of rows), to tell whether an ANALYZE changed anything: empty
+/// tables are listed as due every time and measuring them changes nothing.
+fn stats_fingerprint(conn: &Connection) -> Result<String, LibraryError> {
+    let exists: bool =
+        conn.query_row("SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1')", [], |r| r.get(0))?;
+    if !exists {
+        return Ok(String::new());
+    }
+    Ok(conn.query_row(
+        "SELECT ifnull(group_concat(tbl || ' ' || ifnull(idx, '') || ' ' || stat, char(10)), '') FROM sqlite_stat1",
+        [],
+        |r| r.get(0),
+    )?)
 }
 
 fn configure(conn: &mut Connection) -> Result<(), LibraryError> {
@@ -47,13 +109,159 @@ fn configure(conn: &mut Connection) -> Result<(), LibraryError> {
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
-    Ok(())
+    tune(conn, WRITER_CACHE_KIB)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
+    use rusqlite::Connection;
+
+    use crate::search::{Indexed, refresh_fts, search_on};
+    use crate::{Asset, AssetKind, AssetStatus, Library, SANDBOX_ACCOUNT, SearchFilters, SearchRequest, Sort, SortKey};
+
     #[test]
     fn migrations_are_valid() {
         super::migrations().validate().unwrap();
+    }
+
+    fn asset(i: usize) -> Asset {
+        let video = i.is_multiple_of(3);
+        Asset {
+            id: 0,
+            path: PathBuf::from(format!("/shoot/{i}.{}", if video { "mp4" } else { "jpg" })),
+            name: format!(
+                "{}-{}-{i}.{}",
+                ["dress", "shirt", "bag"][i % 3],
+                ["red", "navy"][i % 2],
+                if video { "mp4" } else { "jpg" }
+            ),
+            size: 100_000 + (i as u64 * 7_919) % 9_000_000,
+            mtime_ns: 0,
+            sample_hash: format!("s{i}"),
+            full_hash: format!("{i:064x}"),
+            kind: if video { AssetKind::Video } else { AssetKind::Image },
+            container: None,
+            video_codec: None,
+            audio_codec: None,
+            width: Some(if i.is_multiple_of(4) { 1920 } else { 800 }),
+            height: Some(1080),
+            rotation: 0,
+            duration_s: video.then_some((i % 50) as f64),
+            frame_rate: None,
+            bit_rate: None,
+            thumb_path: None,
+            status: AssetStatus::Local,
+            status_detail: None,
+            remote_folder: format!("/products/{}/", ["dress", "shirt", "bag"][(i / 3) % 3]),
+            imported_at: 1_767_225_600 - (i as i64 * 3_571) % 5_000_000,
+            updated_at: 1_767_225_600,
+        }
+    }
+
+    /// A library written by the schema before migrations 5 and 6 (with assets, tags, metadata
+    /// and folders) opens, upgrades, and every search returns what it returned before.
+    #[test]
+    fn search_index_migrations_upgrade_a_library_with_data_and_keep_every_result() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("library.db");
+        let mut conn = Connection::open(&path).unwrap();
+        super::configure(&mut conn).unwrap();
+        super::migrations().to_version(&mut conn, 4).unwrap();
+        {
+            let tx = conn.transaction().unwrap();
+            let mut ids = Vec::new();
+            for i in 0..1200 {
+                let id = crate::assets::upsert(&tx, &asset(i)).unwrap();
+                let tags: Vec<String> =
+                    [["sale", "summer", "new-in"][i % 3], ["dress", "bag"][i % 2]].map(Into::into).into();
+                crate::tags::write_asset_tags(&tx, id, &tags[..1 + i % 2]).unwrap();
+                if i % 5 != 0 {
+                    let (colour, season) = (["red", "navy"][i % 2], ["SS26", "AW26", "SS27"][i % 3]);
+                    let meta =
+                        serde_json::json!({"price": (i % 40) as f64 * 5.0 + 9.99, "colour": colour, "season": season});
+                    crate::metadata::write_asset_metadata(&tx, id, Some(&meta.to_string())).unwrap();
+                }
+                ids.push(id);
+            }
+            refresh_fts(&tx, &ids, Indexed::Tags).unwrap();
+            refresh_fts(&tx, &ids, Indexed::Metadata).unwrap();
+            tx.commit().unwrap();
+        }
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, 4);
+
+        let base =
+            SearchRequest { account: SANDBOX_ACCOUNT.into(), now: 1_767_225_600, limit: 25, ..Default::default() };
+        let folder = SearchFilters {
+            folder: Some("/products/dress/".into()),
+            kinds: vec![AssetKind::Video],
+            ..Default::default()
+        };
+        let requests = [
+            base.clone(),
+            SearchRequest { text: Some("dress red".into()), ..base.clone() },
+            SearchRequest {
+                text: Some("sum".into()),
+                sort: Sort { key: SortKey::Relevance, descending: false },
+                ..base.clone()
+            },
+            SearchRequest {
+                filters: SearchFilters { tags: vec!["sale".into()], ..Default::default() },
+                ..base.clone()
+            },
+            SearchRequest { filters: folder, offset: 10, ..base.clone() },
+            SearchRequest {
+                remote_query: Some(r#""customMetadata.price" > 100 AND "customMetadata.colour" = "red""#.into()),
+                ..base.clone()
+            },
+            SearchRequest {
+                remote_query: Some(r#""customMetadata.season" IN ["SS26", "AW26"] AND format = "mp4""#.into()),
+                ..base.clone()
+            },
+            SearchRequest {
+                remote_query: Some(r#"tags IN ["summer"] AND path : "/products/bag""#.into()),
+                sort: Sort { key: SortKey::Size, descending: true },
+                ..base.clone()
+            },
+        ];
+        let ids =
+            |p: crate::SearchPage| (p.total, p.hits.into_iter().map(|h| (h.asset.id, h.tags)).collect::<Vec<_>>());
+        let before: Vec<_> = requests.iter().map(|r| ids(search_on(&conn, r, false).unwrap())).collect();
+        assert!(before.iter().all(|(total, _)| *total > 0), "{before:?}");
+        drop(conn);
+
+        let lib = Library::open(dir.path()).unwrap();
+        for (req, before) in requests.iter().zip(&before) {
+            assert_eq!(&ids(lib.search(req).unwrap()), before, "{req:?}");
+        }
+        let conn = Connection::open(&path).unwrap();
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(
+            version,
+            super::migrations()
+                .current_version(&conn)
+                .map(|v| match v {
+                    rusqlite_migration::SchemaVersion::Inside(n) => n.get() as i64,
+                    _ => 0,
+                })
+                .unwrap()
+        );
+        let index = |name: &str| -> bool {
+            conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?1)",
+                [name],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        assert!(index("asset_metadata_values_asset_key") && index("assets_folder_kind"));
+        assert!(!index("asset_metadata_values_asset") && !index("assets_folder"));
+        // The upgraded library was measured for the query planner.
+        let measured: bool = conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM sqlite_stat1 WHERE idx = 'assets_folder_kind')", [], |r| r.get(0))
+            .unwrap();
+        assert!(measured);
     }
 }

@@ -13,6 +13,7 @@ use sr_imagekit::names::{normalize_folder_path, sanitize_folder_name, sanitize_r
 use crate::Library;
 use crate::history::{self, Inverse};
 use crate::organise::{EditSummary, OrganiseError, distinct_ids, touch};
+use crate::search::Indexed;
 use crate::tags::finish;
 
 /// A folder as the library knows it.
@@ -300,7 +301,8 @@ impl Library {
             let n = changed.len();
             let description =
                 format!("Moved {} to {target}", if n == 1 { "1 asset".to_owned() } else { format!("{n} assets") });
-            finish(tx, changed, inverse, description, now)
+            // The folder column of the search index follows assets.remote_folder by trigger.
+            finish(tx, changed, inverse, description, now, Indexed::Nothing)
         })
     }
 

@@ -5,6 +5,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use crate::organise::OrganiseError;
+use crate::search::Indexed;
 use crate::{Library, folders, metadata, search, tags};
 
 /// How many batches are kept; older ones can no longer be undone.
@@ -62,19 +63,17 @@ impl Library {
             let steps: Vec<Inverse> = serde_json::from_str(&json).map_err(|e| {
                 OrganiseError::invalid(format!("The last edit cannot be undone (its record is unreadable: {e})."))
             })?;
-            let mut touched = Vec::new();
+            // Tag lists are put back together after the loop (one pass over the batch's assets);
+            // no other step reads or writes tags, so the order of application is kept.
+            let mut tag_lists = Vec::new();
+            let mut metadata_touched = Vec::new();
             for step in steps.into_iter().rev() {
                 match step {
-                    Inverse::SetTags { asset_id, tags: list } => {
-                        if asset_exists(tx, asset_id)? {
-                            tags::write_asset_tags(tx, asset_id, &list)?;
-                            touched.push(asset_id);
-                        }
-                    }
+                    Inverse::SetTags { asset_id, tags: list } => tag_lists.push((asset_id, list)),
                     Inverse::SetMetadata { asset_id, json } => {
                         if asset_exists(tx, asset_id)? {
                             metadata::write_asset_metadata(tx, asset_id, json.as_deref())?;
-                            touched.push(asset_id);
+                            metadata_touched.push(asset_id);
                         }
                     }
                     Inverse::SetFolder { asset_id, folder } => {
@@ -86,10 +85,13 @@ impl Library {
                     Inverse::CancelRemoteOp { id } => folders::cancel_op(tx, id)?,
                 }
             }
+            let tags_touched = tags::restore_tag_lists(tx, tag_lists)?;
+            let mut touched: Vec<i64> = tags_touched.iter().chain(&metadata_touched).copied().collect();
             touched.sort_unstable();
             touched.dedup();
             crate::organise::touch(tx, &touched, now)?;
-            search::refresh_fts(tx, &touched)?;
+            search::refresh_fts(tx, &tags_touched, Indexed::Tags)?;
+            search::refresh_fts(tx, &metadata_touched, Indexed::Metadata)?;
             tx.execute("DELETE FROM history WHERE batch_id = ?1", [batch_id])?;
             Ok(description)
         })

@@ -20,6 +20,7 @@ mod tags;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rusqlite::Connection;
 
@@ -132,8 +133,17 @@ pub struct Library {
     dir: PathBuf,
     db_path: PathBuf,
     writer: Mutex<Connection>,
-    readers: Mutex<Vec<Connection>>,
+    /// Idle readers, each with the statistics generation it was opened in.
+    readers: Mutex<Vec<(u64, Connection)>>,
+    /// Bumped when the writer re-measures the tables: SQLite reads the planner's statistics when
+    /// a connection loads the schema, so readers opened before are replaced.
+    stats_generation: AtomicU64,
+    /// Rows written since the statistics were last checked.
+    unmeasured_changes: AtomicU64,
 }
+
+/// How many written rows between checks that the planner's statistics still fit the tables.
+const STATS_CHECK_EVERY: u64 = 1000;
 
 impl Library {
     /// Opens (creating if needed) the library in `dir`, migrating it to the latest schema.
@@ -142,7 +152,14 @@ impl Library {
         std::fs::create_dir_all(dir.join("thumbs")).map_err(io)?;
         let db_path = dir.join("library.db");
         let writer = db::open(&db_path)?;
-        Ok(Library { dir: dir.to_owned(), db_path, writer: Mutex::new(writer), readers: Mutex::new(Vec::new()) })
+        Ok(Library {
+            dir: dir.to_owned(),
+            db_path,
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+            stats_generation: AtomicU64::new(0),
+            unmeasured_changes: AtomicU64::new(0),
+        })
     }
 
     pub fn dir(&self) -> &Path {
@@ -158,22 +175,47 @@ impl Library {
         &self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, LibraryError>,
     ) -> Result<T, LibraryError> {
+        self.transaction(f)
+    }
+
+    /// One IMMEDIATE transaction on the writer; after a commit that brings the rows written since
+    /// the last check over [`STATS_CHECK_EVERY`], re-measures tables whose size changed ten-fold.
+    pub(crate) fn transaction<T, E: From<rusqlite::Error>>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
         let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let before = conn.total_changes();
         let tx = conn.transaction()?;
         let out = f(&tx)?;
         tx.commit()?;
+        let written = conn.total_changes().saturating_sub(before);
+        if self.unmeasured_changes.fetch_add(written, Ordering::Relaxed) + written >= STATS_CHECK_EVERY {
+            self.unmeasured_changes.store(0, Ordering::Relaxed);
+            // Statistics only steer the query planner: if measuring fails, the edit still stands
+            // and the old statistics stay.
+            if let Ok(true) = db::refresh_stats(&conn) {
+                self.stats_generation.fetch_add(1, Ordering::Relaxed);
+            }
+        }
         Ok(out)
     }
 
     /// Runs `f` on a pooled read-only connection (WAL lets reads run beside the writer).
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, LibraryError>) -> Result<T, LibraryError> {
-        let conn = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        let conn = match conn {
-            Some(c) => c,
+        let generation = self.stats_generation.load(Ordering::Relaxed);
+        let pooled = {
+            let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+            // Readers from before the last re-measure are dropped (closed) here.
+            pool.retain(|(g, _)| *g == generation);
+            pool.pop()
+        };
+        let conn = match pooled {
+            Some((_, c)) => c,
             None => db::open_reader(&self.db_path)?,
         };
         let out = f(&conn);
-        self.readers.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
+        self.readers.lock().unwrap_or_else(|p| p.into_inner()).push((generation, conn));
         out
     }
 

@@ -13,7 +13,16 @@ use sr_imagekit::metadata::{ApplyMode, FieldDef, MetadataError, apply_metadata, 
 use crate::Library;
 use crate::history::Inverse;
 use crate::organise::{EditSummary, FieldProblem, OrganiseError, SANDBOX_ACCOUNT, asset_names, distinct_ids};
+use crate::search::Indexed;
 use crate::tags::finish;
+
+/// Migration 5: search tests one asset's values of one field (`EXISTS (… WHERE asset_id = ? AND
+/// key = ? AND value …)`, search.rs); `(asset_id, key, value)` answers that with one seek and still
+/// serves the per-asset lookups of the single-column index, which it replaces.
+pub(crate) const MIGRATION_5: &str = r#"
+CREATE INDEX asset_metadata_values_asset_key ON asset_metadata_values(asset_id, key, value);
+DROP INDEX asset_metadata_values_asset;
+"#;
 
 /// What a selection holds for one field, for the bulk editor.
 #[derive(Debug, Clone, PartialEq)]
@@ -331,5 +340,5 @@ fn apply(tx: &Transaction<'_>, planned: Planned, what: String, now: i64) -> Resu
     }
     let n = changed.len();
     let description = format!("{what} on {}", if n == 1 { "1 asset".to_owned() } else { format!("{n} assets") });
-    finish(tx, changed, inverse, description, now)
+    finish(tx, changed, inverse, description, now, Indexed::Metadata)
 }

@@ -180,11 +180,7 @@ impl Library {
         &self,
         f: impl FnOnce(&Transaction<'_>) -> Result<T, OrganiseError>,
     ) -> Result<T, OrganiseError> {
-        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let tx = conn.transaction()?;
-        let out = f(&tx)?;
-        tx.commit()?;
-        Ok(out)
+        self.transaction(f)
     }
 
     /// Inserts assets directly, in one transaction, for tests and benchmarks where real media does
@@ -217,19 +213,25 @@ pub(crate) fn distinct_ids(ids: &[i64]) -> Result<Vec<i64>, OrganiseError> {
     Ok(ids.iter().copied().filter(|id| seen.insert(*id)).collect())
 }
 
+/// Ids as a JSON array, for `json_each`: a batch is one statement however many assets it has.
+pub(crate) fn ids_json(ids: &[i64]) -> String {
+    serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned())
+}
+
 /// Checks that every id is an asset; returns `(id, name)` in the given order.
 pub(crate) fn asset_names(tx: &rusqlite::Connection, ids: &[i64]) -> Result<Vec<(i64, String)>, OrganiseError> {
-    let mut stmt = tx.prepare_cached("SELECT name FROM assets WHERE id = ?1")?;
+    let mut stmt = tx.prepare_cached("SELECT id, name FROM assets WHERE id IN (SELECT value FROM json_each(?1))")?;
+    let names: std::collections::HashMap<i64, String> =
+        stmt.query_map([ids_json(ids)], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
     let mut out = Vec::with_capacity(ids.len());
     for &id in ids {
-        match stmt.query_row([id], |r| r.get::<_, String>(0)) {
-            Ok(name) => out.push((id, name)),
-            Err(rusqlite::Error::QueryReturnedNoRows) => {
+        match names.get(&id) {
+            Some(name) => out.push((id, name.clone())),
+            None => {
                 return Err(OrganiseError::NotFound(format!(
                     "There is no asset #{id} in this library; it may have been removed. Refresh and try again."
                 )));
             }
-            Err(e) => return Err(e.into()),
         }
     }
     Ok(out)
@@ -237,9 +239,10 @@ pub(crate) fn asset_names(tx: &rusqlite::Connection, ids: &[i64]) -> Result<Vec<
 
 /// Marks assets as changed (the remote's `updatedAt`).
 pub(crate) fn touch(tx: &rusqlite::Connection, ids: &[i64], now: i64) -> Result<(), OrganiseError> {
-    let mut stmt = tx.prepare_cached("UPDATE assets SET updated_at = ?1 WHERE id = ?2")?;
-    for &id in ids {
-        stmt.execute([now, id])?;
+    if ids.is_empty() {
+        return Ok(());
     }
+    tx.prepare_cached("UPDATE assets SET updated_at = ?1 WHERE id IN (SELECT value FROM json_each(?2))")?
+        .execute(rusqlite::params![now, ids_json(ids)])?;
     Ok(())
 }

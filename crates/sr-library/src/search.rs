@@ -15,8 +15,8 @@ use sr_imagekit::search::{
 };
 
 use crate::metadata::{asset_metadata, fields, searchable_text};
-use crate::organise::OrganiseError;
-use crate::tags::asset_tags;
+use crate::organise::{OrganiseError, ids_json};
+use crate::tags::tags_of_many;
 use crate::{Asset, AssetKind, AssetStatus, Library, assets};
 
 /// What to sort by.
@@ -100,13 +100,36 @@ pub struct SearchPage {
     pub hits: Vec<SearchHit>,
 }
 
-/// Keeps the tags and metadata columns of the search index in step with the tables.
-pub(crate) fn refresh_fts(tx: &Connection, ids: &[i64]) -> Result<(), OrganiseError> {
-    let mut upd = tx.prepare_cached("UPDATE asset_fts SET tags = ?1, meta = ?2 WHERE rowid = ?3")?;
-    for &id in ids {
-        let tags = asset_tags(tx, id)?.join(" ");
-        let meta = searchable_text(&asset_metadata(tx, id)?);
-        upd.execute(params![tags, meta, id])?;
+/// Which column of the search index an edit changed (name and folder follow `assets` by trigger).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Indexed {
+    Tags,
+    Metadata,
+    Nothing,
+}
+
+/// Keeps the tags or metadata column of the search index in step with the tables.
+pub(crate) fn refresh_fts(tx: &Connection, ids: &[i64], what: Indexed) -> Result<(), OrganiseError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    match what {
+        Indexed::Nothing => {}
+        // One statement for the whole batch: the lists are assembled in SQL, in tag order.
+        Indexed::Tags => {
+            tx.prepare_cached(
+                "UPDATE asset_fts SET tags = ifnull((SELECT group_concat(t.name, ' ' ORDER BY at.position)
+                     FROM asset_tags at JOIN tags t ON t.id = at.tag_id WHERE at.asset_id = asset_fts.rowid), '')
+                 WHERE rowid IN (SELECT value FROM json_each(?1))",
+            )?
+            .execute([ids_json(ids)])?;
+        }
+        Indexed::Metadata => {
+            let mut upd = tx.prepare_cached("UPDATE asset_fts SET meta = ?1 WHERE rowid = ?2")?;
+            for &id in ids {
+                upd.execute(params![searchable_text(&asset_metadata(tx, id)?), id])?;
+            }
+        }
     }
     Ok(())
 }
@@ -213,13 +236,87 @@ fn iso_cond(b: &mut Builder, col: &str, op: Op, span: TimeSpan) -> String {
     format!("(typeof({col}) = 'text' AND {c})")
 }
 
-fn fts_in(b: &mut Builder, column: &str, q: &str) -> String {
-    match fts_words(q) {
-        Some(words) => format!(
-            "a.id IN (SELECT rowid FROM asset_fts WHERE asset_fts MATCH {})",
-            b.text(&format!("{column} : ({words})"))
+/// Where an asset id goes in a probe (`IdSet::probe`); an unbound parameter if ever left in.
+const ID: &str = "@id";
+
+/// A condition every result meets, as the planner sees it.
+enum Term {
+    /// SQL over the asset row `a`.
+    Row(String),
+    /// The asset is one of a set of ids.
+    Set(IdSet),
+}
+
+/// A set of asset ids: carrying a tag, a custom metadata condition, words in the search index.
+/// The planner lists the smallest and tests the others per asset (`probe`) or as lists.
+struct IdSet {
+    /// `SELECT … AS id …`: the ids, repeated unless `distinct` (a list field has several values).
+    ids: String,
+    distinct: bool,
+    /// `EXISTS (…)` testing one asset, whose id is written [`ID`]; `None` when testing one asset
+    /// costs about as much as listing them all (full text).
+    probe: Option<String>,
+    /// Whether counting it is cheap (not a custom `HAS`, which runs Rust for every value).
+    countable: bool,
+    /// For the request's own text: the MATCH parameter, to sort by relevance.
+    text_match: Option<String>,
+}
+
+impl IdSet {
+    fn member(&self, id: &str) -> String {
+        format!("{id} IN ({})", self.ids)
+    }
+
+    /// The set as a test on rows the plan visits one by one (`visited` of them, roughly): a probe
+    /// per row, or the list built once — whichever does less work (`size` is `None` when only
+    /// known to be large). The unary `+` keeps SQLite from driving the query from the list, which
+    /// it would otherwise always do (it takes every `IN (SELECT …)` to hold 25 rows).
+    fn filter(&self, id: &str, visited: u64, size: Option<u64>) -> String {
+        match &self.probe {
+            // A probe is one index seek (~0.25 µs); listing costs ~0.1 µs per id.
+            Some(probe) if size.is_none_or(|size| visited.saturating_mul(5) < size.saturating_mul(2)) => {
+                probe.replace(ID, id)
+            }
+            _ => format!("+{}", self.member(id)),
+        }
+    }
+}
+
+/// A condition the compiler produced.
+enum Compiled {
+    Set(IdSet),
+    Row(String),
+}
+
+fn fts_set(b: &mut Builder, column: Option<&str>, q: &str, own_text: bool) -> Compiled {
+    let Some(words) = fts_words(q) else { return Compiled::Row("0".to_owned()) };
+    let query = match column {
+        Some(col) => format!("{col} : ({words})"),
+        None => words,
+    };
+    let p = b.text(&query);
+    Compiled::Set(IdSet {
+        ids: format!("SELECT rowid AS id FROM asset_fts WHERE asset_fts MATCH {p}"),
+        distinct: true,
+        probe: None,
+        countable: true,
+        text_match: own_text.then_some(p),
+    })
+}
+
+fn tag_set(b: &mut Builder, vals: &[QValue]) -> IdSet {
+    let list: Vec<String> = vals.iter().map(|v| b.p(qvalue(v))).collect();
+    let list = list.join(", ");
+    IdSet {
+        ids: format!(
+            "SELECT at.asset_id AS id FROM asset_tags at JOIN tags t ON t.id = at.tag_id WHERE t.name IN ({list})"
         ),
-        None => "0".to_owned(),
+        distinct: vals.len() == 1,
+        probe: Some(format!(
+            "EXISTS (SELECT 1 FROM asset_tags at JOIN tags t ON t.id = at.tag_id WHERE at.asset_id = {ID} AND t.name IN ({list}))"
+        )),
+        countable: true,
+        text_match: None,
     }
 }
 
@@ -238,6 +335,90 @@ struct Compiler<'a> {
 }
 
 impl Compiler<'_> {
+    /// The top-level conditions (an AND is split into its parts), for the planner.
+    fn terms(&mut self, e: &Expr, out: &mut Vec<Term>) -> Result<(), OrganiseError> {
+        match e {
+            Expr::And(items) => {
+                for i in items {
+                    self.terms(i, out)?;
+                }
+            }
+            Expr::Cond(c) if !matches!(c.op, Op::NotEq | Op::NotIn | Op::NotExists) => {
+                out.push(match self.set(&c.field, c.op, values(&c.operand))? {
+                    Some(Compiled::Set(set)) => Term::Set(set),
+                    Some(Compiled::Row(sql)) => Term::Row(sql),
+                    None => Term::Row(self.cond(c)?),
+                });
+            }
+            other => out.push(Term::Row(self.expr(other)?)),
+        }
+        Ok(())
+    }
+
+    /// Conditions that select a set of ids: words (`HAS`) in names and tags, tag lists, custom
+    /// metadata. `None` for the rest, before any parameter is added.
+    fn set(&mut self, field: &FieldRef, op: Op, vals: &[QValue]) -> Result<Option<Compiled>, OrganiseError> {
+        let b = &mut *self.b;
+        Ok(Some(match (field, op) {
+            (FieldRef::Name, Op::Has) => fts_set(b, Some("name"), &text_of(vals), false),
+            (FieldRef::Tags, Op::Has) => fts_set(b, Some("tags"), &text_of(vals), false),
+            (FieldRef::Tags, Op::Exists) => return Ok(None),
+            (FieldRef::Tags, _) => Compiled::Set(tag_set(b, vals)),
+            (FieldRef::Custom(key), _) => {
+                let k = b.text(key);
+                let mut uses_has = false;
+                let value_cond = match op {
+                    Op::Exists => "1".to_owned(),
+                    Op::Has => {
+                        uses_has = true;
+                        format!("sr_has(key, value, {})", b.text(&text_of(vals)))
+                    }
+                    Op::Prefix => {
+                        let s = text_of(vals);
+                        format!("(value >= {} AND value < {})", b.text(&s), b.text(&prefix_hi(&s)))
+                    }
+                    Op::Lt | Op::Le | Op::Gt | Op::Ge => match &vals[0] {
+                        QValue::Time(t) => iso_cond(b, "value", op, t.resolve(self.now)),
+                        QValue::Num(_) => format!(
+                            "(typeof(value) IN ('integer', 'real') AND value {} {})",
+                            op.as_str(),
+                            b.p(qvalue(&vals[0]))
+                        ),
+                        v => format!("(typeof(value) = 'text' AND value {} {})", op.as_str(), b.p(qvalue(v))),
+                    },
+                    // `value IN (…)` is the same test as `value = … OR value = …` (the column has
+                    // no affinity, so nothing is converted either way), but SQLite reads the index
+                    // alone for IN, where for OR it collects rowids and looks every row up.
+                    _ if !vals.is_empty() && !vals.iter().any(|v| matches!(v, QValue::Time(_))) => {
+                        let list: Vec<String> = vals.iter().map(|v| b.p(qvalue(v))).collect();
+                        format!("value IN ({})", list.join(", "))
+                    }
+                    _ => {
+                        let parts: Vec<String> = vals
+                            .iter()
+                            .map(|v| match v {
+                                QValue::Time(t) => iso_cond(b, "value", Op::Eq, t.resolve(self.now)),
+                                other => format!("value = {}", b.p(qvalue(other))),
+                            })
+                            .collect();
+                        any_of(parts)
+                    }
+                };
+                self.uses_has |= uses_has;
+                Compiled::Set(IdSet {
+                    ids: format!("SELECT asset_id AS id FROM asset_metadata_values WHERE key = {k} AND {value_cond}"),
+                    distinct: false,
+                    probe: Some(format!(
+                        "EXISTS (SELECT 1 FROM asset_metadata_values WHERE asset_id = {ID} AND key = {k} AND {value_cond})"
+                    )),
+                    countable: !uses_has,
+                    text_match: None,
+                })
+            }
+            _ => return Ok(None),
+        }))
+    }
+
     fn expr(&mut self, e: &Expr) -> Result<String, OrganiseError> {
         Ok(match e {
             Expr::Or(items) => {
@@ -261,6 +442,13 @@ impl Compiler<'_> {
             o => o,
         };
         let vals = values(&c.operand);
+        if let Some(compiled) = self.set(&c.field, op, vals)? {
+            let positive = match compiled {
+                Compiled::Set(set) => set.member("a.id"),
+                Compiled::Row(sql) => sql,
+            };
+            return Ok(if negated { negate(positive) } else { positive });
+        }
         let b = &mut *self.b;
         let positive = match &c.field {
             FieldRef::Name => match op {
@@ -268,23 +456,13 @@ impl Compiler<'_> {
                     let s = text_of(vals);
                     format!("(a.name >= {} AND a.name < {})", b.text(&s), b.text(&prefix_hi(&s)))
                 }
-                Op::Has => fts_in(b, "name", &text_of(vals)),
                 _ => {
                     let list: Vec<String> = vals.iter().map(|v| b.p(qvalue(v))).collect();
                     format!("a.name IN ({})", list.join(", "))
                 }
             },
-            FieldRef::Tags => match op {
-                Op::Has => fts_in(b, "tags", &text_of(vals)),
-                Op::Exists => "a.id IN (SELECT asset_id FROM asset_tags)".to_owned(),
-                _ => {
-                    let list: Vec<String> = vals.iter().map(|v| b.p(qvalue(v))).collect();
-                    format!(
-                        "a.id IN (SELECT at.asset_id FROM asset_tags at JOIN tags t ON t.id = at.tag_id WHERE t.name IN ({}))",
-                        list.join(", ")
-                    )
-                }
-            },
+            // The other tag conditions are sets (above).
+            FieldRef::Tags => "a.id IN (SELECT asset_id FROM asset_tags)".to_owned(),
             // Everything in the library is a file; versions and folders exist only remotely.
             FieldRef::Type => {
                 if vals.iter().any(|v| matches!(v, QValue::Str(s) if s == "file")) { "1" } else { "0" }.to_owned()
@@ -327,8 +505,11 @@ impl Compiler<'_> {
                         exts.push("jpeg".into());
                     }
                     // The file's extension: the probed container names families (mov,mp4,m4a...).
+                    // LIKE folds ASCII case as lower() does, and the extension is ASCII letters
+                    // and digits only, so no wildcard but the leading one; it spares lower() its
+                    // copy of every name.
                     for e in &exts {
-                        parts.push(format!("lower(a.name) GLOB {}", b.text(&format!("*.{e}"))));
+                        parts.push(format!("a.name LIKE {}", b.text(&format!("%.{e}"))));
                     }
                 }
                 any_of(parts)
@@ -349,40 +530,7 @@ impl Compiler<'_> {
                     format!("a.remote_folder IN ({})", list.join(", "))
                 }
             },
-            FieldRef::Custom(key) => {
-                let k = b.text(key);
-                let value_cond = match op {
-                    Op::Exists => "1".to_owned(),
-                    Op::Has => {
-                        self.uses_has = true;
-                        format!("sr_has(key, value, {})", b.text(&text_of(vals)))
-                    }
-                    Op::Prefix => {
-                        let s = text_of(vals);
-                        format!("(value >= {} AND value < {})", b.text(&s), b.text(&prefix_hi(&s)))
-                    }
-                    Op::Lt | Op::Le | Op::Gt | Op::Ge => match &vals[0] {
-                        QValue::Time(t) => iso_cond(b, "value", op, t.resolve(self.now)),
-                        QValue::Num(_) => format!(
-                            "(typeof(value) IN ('integer', 'real') AND value {} {})",
-                            op.as_str(),
-                            b.p(qvalue(&vals[0]))
-                        ),
-                        v => format!("(typeof(value) = 'text' AND value {} {})", op.as_str(), b.p(qvalue(v))),
-                    },
-                    _ => {
-                        let parts: Vec<String> = vals
-                            .iter()
-                            .map(|v| match v {
-                                QValue::Time(t) => iso_cond(b, "value", Op::Eq, t.resolve(self.now)),
-                                other => format!("value = {}", b.p(qvalue(other))),
-                            })
-                            .collect();
-                        any_of(parts)
-                    }
-                };
-                format!("a.id IN (SELECT asset_id FROM asset_metadata_values WHERE key = {k} AND {value_cond})")
-            }
+            FieldRef::Custom(_) => unreachable!("custom metadata conditions are sets"),
             f @ (FieldRef::Id
             | FieldRef::Private
             | FieldRef::Published
@@ -434,51 +582,53 @@ fn kind_str(k: AssetKind) -> &'static str {
     k.as_str()
 }
 
-/// Builds `FROM ... WHERE ...` for a request.
-fn plan(c: &Connection, req: &SearchRequest, b: &mut Builder) -> Result<(String, String, bool), OrganiseError> {
-    let mut wheres: Vec<String> = Vec::new();
-    let text = req.text.as_deref().and_then(fts_words);
-    let from = if let Some(words) = &text {
-        wheres.push(format!("asset_fts MATCH {}", b.text(words)));
-        "asset_fts JOIN assets a ON a.id = asset_fts.rowid"
-    } else {
-        "assets a"
-    };
+/// The request's conditions, every one of which must hold.
+fn terms(c: &Connection, req: &SearchRequest, b: &mut Builder) -> Result<(Vec<Term>, bool), OrganiseError> {
+    let mut terms: Vec<Term> = Vec::new();
+    if let Some(text) = req.text.as_deref().filter(|t| fts_words(t).is_some())
+        && let Compiled::Set(set) = fts_set(b, None, text, true)
+    {
+        terms.push(Term::Set(set));
+    }
     let f = &req.filters;
     if !f.kinds.is_empty() {
         let list: Vec<String> = f.kinds.iter().map(|k| b.text(kind_str(*k))).collect();
-        wheres.push(format!("a.kind IN ({})", list.join(", ")));
+        terms.push(Term::Row(format!("a.kind IN ({})", list.join(", "))));
     }
     if !f.statuses.is_empty() {
         let list: Vec<String> = f.statuses.iter().map(|s| b.text(s.as_str())).collect();
-        wheres.push(format!("a.status IN ({})", list.join(", ")));
+        terms.push(Term::Row(format!("a.status IN ({})", list.join(", "))));
     }
     for t in &f.tags {
-        wheres.push(format!(
-            "a.id IN (SELECT at.asset_id FROM asset_tags at WHERE at.tag_id = (SELECT id FROM tags WHERE name = {}))",
-            b.text(t.trim())
-        ));
+        let tag = format!("(SELECT id FROM tags WHERE name = {})", b.text(t.trim()));
+        terms.push(Term::Set(IdSet {
+            ids: format!("SELECT asset_id AS id FROM asset_tags WHERE tag_id = {tag}"),
+            distinct: true,
+            probe: Some(format!("EXISTS (SELECT 1 FROM asset_tags WHERE asset_id = {ID} AND tag_id = {tag})")),
+            countable: true,
+            text_match: None,
+        }));
     }
     if let Some(folder) = &f.folder {
         let folder = canonical_folder(folder);
         if f.include_subfolders {
             if folder != "/" {
-                wheres.push(format!(
+                terms.push(Term::Row(format!(
                     "a.remote_folder >= {} AND a.remote_folder < {}",
                     b.text(&folder),
                     b.text(&prefix_hi(&folder))
-                ));
+                )));
             }
         } else {
-            wheres.push(format!("a.remote_folder = {}", b.text(&folder)));
+            terms.push(Term::Row(format!("a.remote_folder = {}", b.text(&folder))));
         }
     }
     let mut range = |col: &str, lo: Option<Sql>, hi: Option<Sql>| {
         if let Some(lo) = lo {
-            wheres.push(format!("{col} >= {}", b.p(lo)));
+            terms.push(Term::Row(format!("{col} >= {}", b.p(lo))));
         }
         if let Some(hi) = hi {
-            wheres.push(format!("{col} <= {}", b.p(hi)));
+            terms.push(Term::Row(format!("{col} <= {}", b.p(hi))));
         }
     };
     range("a.duration_s", f.min_duration_s.map(Sql::Real), f.max_duration_s.map(Sql::Real));
@@ -491,11 +641,10 @@ fn plan(c: &Connection, req: &SearchRequest, b: &mut Builder) -> Result<(String,
         let defs = fields(c, &req.account)?;
         let query = Query::parse_with_fields(q, &defs).map_err(|e| OrganiseError::invalid(e.to_string()))?;
         let mut comp = Compiler { b, now: req.now, uses_has: false };
-        wheres.push(comp.expr(&query.expr)?);
+        comp.terms(&query.expr, &mut terms)?;
         uses_has = comp.uses_has;
     }
-    let where_sql = if wheres.is_empty() { "1".to_owned() } else { wheres.join(" AND ") };
-    Ok((from.to_owned(), where_sql, uses_has))
+    Ok((terms, uses_has))
 }
 
 fn order_by(req: &SearchRequest, has_text: bool) -> String {
@@ -514,39 +663,375 @@ fn order_by(req: &SearchRequest, has_text: bool) -> String {
     format!("{col} {dir}, a.id {dir}")
 }
 
+/// The index that returns assets in the order `order_by` asks for (the rowid is its last column).
+fn sort_index(req: &SearchRequest, has_text: bool) -> Option<&'static str> {
+    Some(match req.sort.key {
+        SortKey::Relevance if has_text => return None,
+        SortKey::Relevance | SortKey::ImportedAt => "assets_imported",
+        SortKey::UpdatedAt => "assets_updated",
+        SortKey::Size => "assets_size",
+        SortKey::Duration => "assets_duration",
+        SortKey::Name => "assets_name",
+        SortKey::Width | SortKey::Height => return None,
+    })
+}
+
+/// Sets are counted up to this many ids: beyond it they are "large" and their exact size does
+/// not change the plan (counting from an index costs ~0.05 µs an id).
+const SET_COUNT_CAP: u64 = 32_000;
+/// The first cap sets are counted to (then four times more each round).
+const FIRST_SET_COUNT_CAP: u64 = 500;
+/// Row conditions are counted up to this many assets when deciding whether they, not the
+/// smallest set, should drive the query (a row costs ~0.25 µs: a table lookup).
+const ROW_COUNT_CAP: u64 = 5_000;
+
+/// Runs a statement returning one integer, binding as many parameters as it uses.
+fn one(c: &Connection, sql: &str, b: &Builder) -> Result<u64, OrganiseError> {
+    let mut stmt = c.prepare_cached(sql)?;
+    let n = stmt.parameter_count();
+    Ok(stmt.query_row(params_from_iter(b.params[..n].iter()), |r| r.get::<_, i64>(0))?.max(0) as u64)
+}
+
+fn id_list(c: &Connection, sql: &str, b: &Builder) -> Result<Vec<i64>, OrganiseError> {
+    let mut stmt = c.prepare_cached(sql)?;
+    let n = stmt.parameter_count();
+    let rows = stmt.query_map(params_from_iter(b.params[..n].iter()), |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Whether SQLite would narrow `rows` with an index (rather than read every asset).
+fn rows_use_index(c: &Connection, rows: &str, b: &Builder) -> Result<bool, OrganiseError> {
+    let mut stmt = c.prepare_cached(&format!("EXPLAIN QUERY PLAN SELECT 1 FROM assets a WHERE {rows}"))?;
+    let n = stmt.parameter_count();
+    let details = stmt.query_map(params_from_iter(b.params[..n].iter()), |r| r.get::<_, String>(3))?;
+    for d in details {
+        if d?.starts_with("SEARCH a ") {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Whether SQLite sorts the result of `sql` (rather than reading it in order from an index).
+fn plan_sorts(c: &Connection, sql: &str, b: &Builder) -> Result<bool, OrganiseError> {
+    let mut stmt = c.prepare_cached(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+    let n = stmt.parameter_count();
+    let details = stmt.query_map(params_from_iter(b.params[..n].iter()), |r| r.get::<_, String>(3))?;
+    for d in details {
+        let d = d?;
+        if d.starts_with("USE TEMP B-TREE FOR") && d.ends_with("ORDER BY") {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// SQLite's order for values of one column: NULL, then numbers, then text (bytewise, the BINARY
+/// collation), then blobs.
+fn sql_order(a: &Sql, b: &Sql) -> std::cmp::Ordering {
+    use std::cmp::Ordering::Equal;
+    let class = |v: &Sql| match v {
+        Sql::Null => 0,
+        Sql::Integer(_) | Sql::Real(_) => 1,
+        Sql::Text(_) => 2,
+        Sql::Blob(_) => 3,
+    };
+    match (a, b) {
+        (Sql::Integer(x), Sql::Integer(y)) => x.cmp(y),
+        (Sql::Integer(x), Sql::Real(y)) => (*x as f64).partial_cmp(y).unwrap_or(Equal),
+        (Sql::Real(x), Sql::Integer(y)) => x.partial_cmp(&(*y as f64)).unwrap_or(Equal),
+        (Sql::Real(x), Sql::Real(y)) => x.partial_cmp(y).unwrap_or(Equal),
+        (Sql::Text(x), Sql::Text(y)) => x.as_bytes().cmp(y.as_bytes()),
+        (Sql::Blob(x), Sql::Blob(y)) => x.cmp(y),
+        _ => class(a).cmp(&class(b)),
+    }
+}
+
+/// The sort key of `order_by` as one expression, and whether key and id are descending.
+fn sort_key(req: &SearchRequest, relevance: bool) -> (&'static str, bool, bool) {
+    let desc = req.sort.descending;
+    match req.sort.key {
+        SortKey::Relevance if relevance => ("asset_fts.rank", false, true),
+        SortKey::Relevance => ("a.imported_at", true, true),
+        SortKey::Name => ("a.name", desc, desc),
+        SortKey::ImportedAt => ("a.imported_at", desc, desc),
+        SortKey::UpdatedAt => ("a.updated_at", desc, desc),
+        SortKey::Size => ("a.size", desc, desc),
+        SortKey::Duration => ("a.duration_s", desc, desc),
+        SortKey::Width => ("a.width", desc, desc),
+        SortKey::Height => ("a.height", desc, desc),
+    }
+}
+
+/// Every match of `from`/`wh` in one pass: the total, and the page sorted here exactly as
+/// `ORDER BY <key>, a.id` would sort it. For plans that visit every match anyway (to sort them),
+/// this replaces a COUNT and a sorted page query, which visited them twice.
+fn collect(
+    c: &Connection,
+    req: &SearchRequest,
+    relevance: bool,
+    from: &str,
+    wh: &str,
+    b: &Builder,
+) -> Result<(u64, Vec<i64>), OrganiseError> {
+    let (key, key_desc, id_desc) = sort_key(req, relevance);
+    let sql = format!("SELECT a.id, {key} FROM {from}{}", where_sql(wh));
+    let mut stmt = c.prepare_cached(&sql)?;
+    let n = stmt.parameter_count();
+    let mut rows: Vec<(i64, Sql)> = stmt
+        .query_map(params_from_iter(b.params[..n].iter()), |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let total = rows.len() as u64;
+    let cmp = |x: &(i64, Sql), y: &(i64, Sql)| {
+        let k = sql_order(&x.1, &y.1);
+        let i = x.0.cmp(&y.0);
+        (if key_desc { k.reverse() } else { k }).then(if id_desc { i.reverse() } else { i })
+    };
+    let offset = req.offset.min(rows.len() as u64) as usize;
+    let end = offset.saturating_add(req.limit.clamp(1, 10_000) as usize).min(rows.len());
+    if offset == end {
+        return Ok((total, Vec::new()));
+    }
+    if end < rows.len() {
+        rows.select_nth_unstable_by(end, cmp);
+        rows.truncate(end);
+    }
+    // Ids are unique, so the order is total and an unstable sort is exact.
+    rows.sort_unstable_by(cmp);
+    Ok((total, rows.drain(offset..).map(|(id, _)| id).collect()))
+}
+
+fn where_sql(wh: &str) -> String {
+    if wh.is_empty() { String::new() } else { format!(" WHERE {wh}") }
+}
+
+fn all_of(parts: impl IntoIterator<Item = String>) -> String {
+    parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" AND ")
+}
+
+/// Which condition a pass over the matches starts from.
+enum Driver {
+    /// The `n`th set, listed.
+    Set(usize),
+    /// The row conditions, through whatever index SQLite picks for them.
+    Rows,
+}
+
+/// How many assets match and the ids of the requested page, in order.
+///
+/// SQLite plans row conditions well once the tables are measured, but it takes every
+/// `IN (SELECT …)` to hold 25 ids, so left alone it lists a set of 45,000 metadata values to test
+/// 300 assets. So sets are sized first (capped counts from their indexes), the pass over the
+/// matches starts from the smallest set, or from the row conditions when those are smaller, and
+/// every other set becomes a per-asset probe or a list, by cost. A pass that has to visit every
+/// match to sort them collects the total and the page at once. When sets alone are asked for,
+/// they are counted without looking assets up, and the page is read in sort order through the
+/// sort column's index if matches are dense enough for a few hundred index entries to fill it.
+/// Only the plan changes: every statement has the same conditions and the same order (ending in
+/// the id), so the results are the same (`planned_search_returns_exactly_what_one_plain_query_
+/// returns` checks it against [`run_unplanned`]).
+fn run(
+    c: &Connection,
+    req: &SearchRequest,
+    terms: Vec<Term>,
+    b: &mut Builder,
+) -> Result<(u64, Vec<i64>), OrganiseError> {
+    let (mut rows, mut sets) = (Vec::new(), Vec::new());
+    for t in terms {
+        match t {
+            Term::Row(sql) => rows.push(sql),
+            Term::Set(set) => sets.push(set),
+        }
+    }
+    let text_set = sets.iter().position(|s| s.text_match.is_some());
+    let relevance = req.sort.key == SortKey::Relevance && text_set.is_some();
+    let limit = req.limit.clamp(1, 10_000);
+    let offset = req.offset.min(i64::MAX as u64);
+    let lim = b.int(limit as i64);
+    let off = b.int(offset as i64);
+    let page = format!("ORDER BY {} LIMIT {lim} OFFSET {off}", order_by(req, relevance));
+    let row_sql = all_of(rows.iter().cloned());
+
+    if sets.is_empty() {
+        let wh = where_sql(&row_sql);
+        let page_sql = format!("SELECT a.id FROM assets a{wh} {page}");
+        if !row_sql.is_empty() && plan_sorts(c, &page_sql, b)? {
+            return collect(c, req, false, "assets a", &row_sql, b);
+        }
+        let total = one(c, &format!("SELECT COUNT(*) FROM assets a{wh}"), b)?;
+        if total <= offset {
+            return Ok((total, Vec::new()));
+        }
+        return Ok((total, id_list(c, &page_sql, b)?));
+    }
+
+    let library = one(c, "SELECT COUNT(*) FROM assets", b)?;
+    // The row conditions first, when an index narrows them: if they hold for fewer than
+    // ROW_COUNT_CAP assets, no set needs counting beyond that.
+    let mut rows_size = None;
+    if !rows.is_empty() && rows_use_index(c, &row_sql, b)? {
+        let n =
+            one(c, &format!("SELECT count(*) FROM (SELECT 1 FROM assets a WHERE {row_sql} LIMIT {ROW_COUNT_CAP})"), b)?;
+        rows_size = (n < ROW_COUNT_CAP).then_some(n);
+    }
+    // Set sizes. Full text costs mostly its setup, so it is counted once; the others are counted
+    // to a small cap, then a cap four times larger, until one is below it (or the rows are
+    // smaller), so the work is about the smallest size whatever the others hold. A set that
+    // reached its cap is "at least the cap": large enough to be tested rather than listed.
+    let mut sizes = vec![(library, false); sets.len()];
+    for (i, set) in sets.iter().enumerate().filter(|(_, s)| s.countable && s.probe.is_none()) {
+        let n = one(c, &format!("SELECT count(*) FROM ({} LIMIT {SET_COUNT_CAP})", set.ids), b)?;
+        sizes[i] = (n, n < SET_COUNT_CAP);
+    }
+    let mut cap = FIRST_SET_COUNT_CAP;
+    loop {
+        let bound = sizes.iter().filter(|s| s.1).map(|s| s.0).chain(rows_size).min().unwrap_or(u64::MAX);
+        if cap > bound.saturating_mul(2) {
+            break;
+        }
+        let mut counted = false;
+        // Once a set's size is known, the rest of the round only asks whether another is smaller.
+        let mut round_cap = cap;
+        for (i, set) in sets.iter().enumerate().filter(|(_, s)| s.countable && s.probe.is_some()) {
+            if !sizes[i].1 {
+                let n = one(c, &format!("SELECT count(*) FROM ({} LIMIT {round_cap})", set.ids), b)?;
+                sizes[i] = (n, n < round_cap);
+                counted = true;
+                if sizes[i].1 {
+                    round_cap = n + 1;
+                }
+            }
+        }
+        if !counted || sizes.iter().any(|s| s.1) || cap >= SET_COUNT_CAP {
+            break;
+        }
+        cap = cap.saturating_mul(4).min(SET_COUNT_CAP);
+    }
+    // The smallest known size drives; a set still "at least its cap" only when nothing is known.
+    let first = (0..sets.len()).min_by_key(|&i| (!sizes[i].1, sizes[i].0)).unwrap_or(0);
+    let (driver, driven) = match rows_size {
+        Some(n) if !sizes[first].1 || n < sizes[first].0 => (Driver::Rows, n),
+        _ => (Driver::Set(first), sizes[first].0),
+    };
+    let filters = |id: &str, visited: u64, skip: Option<usize>| -> Vec<String> {
+        let size = |i: usize| sizes[i].1.then_some(sizes[i].0);
+        (0..sets.len()).filter(|&i| Some(i) != skip).map(|i| sets[i].filter(id, visited, size(i))).collect()
+    };
+
+    if relevance {
+        // Relevance needs the full-text row of every match, so full text drives.
+        let t = text_set.unwrap_or(0);
+        let m = sets[t].text_match.clone().unwrap_or_default();
+        let wh =
+            all_of([format!("asset_fts MATCH {m}"), row_sql].into_iter().chain(filters("a.id", sizes[t].0, Some(t))));
+        return collect(c, req, true, "asset_fts CROSS JOIN assets a ON a.id = asset_fts.rowid", &wh, b);
+    }
+    let (from, wh) = match driver {
+        Driver::Set(i) => {
+            // The other sets test the driving ids inside the subquery, so an asset they reject is
+            // never looked up (SQLite would otherwise look every asset up before testing).
+            let set = &sets[i];
+            let distinct = if set.distinct { "" } else { "DISTINCT " };
+            let tests = where_sql(&all_of(filters("s.id", driven, Some(i))));
+            (
+                format!("(SELECT {distinct}s.id FROM ({}) s{tests}) d CROSS JOIN assets a ON a.id = d.id", set.ids),
+                row_sql,
+            )
+        }
+        Driver::Rows => ("assets a".to_owned(), all_of([row_sql].into_iter().chain(filters("a.id", driven, None)))),
+    };
+    // Sets alone: counted without looking any asset up (their ids are assets: tags and metadata
+    // cascade from assets, the search index follows them by trigger); one set's size is its count.
+    // Then, if matches are dense enough, the page is read in sort order through the sort column's
+    // index, testing each asset against every set, rather than looking every match up to sort.
+    if let Driver::Set(i) = driver
+        && rows.is_empty()
+    {
+        let set = &sets[i];
+        let total = if sets.len() == 1 && sizes[i].1 && set.distinct {
+            sizes[i].0
+        } else {
+            let distinct = if set.distinct { "" } else { "DISTINCT " };
+            let tests = where_sql(&all_of(filters("s.id", driven, Some(i))));
+            one(c, &format!("SELECT COUNT(*) FROM (SELECT {distinct}s.id FROM ({}) s{tests})", set.ids), b)?
+        };
+        if total <= offset {
+            return Ok((total, Vec::new()));
+        }
+        // Index entries read until the page is full, if matches are spread evenly.
+        let visited = (offset + limit).saturating_mul(library) / total.max(1) + 1;
+        let tests = visited.saturating_mul(sets.len() as u64);
+        if let Some(index) = sort_index(req, false).filter(|_| tests < driven.saturating_add(total)) {
+            let wh = all_of(filters("a.id", visited, None));
+            return Ok((
+                total,
+                id_list(c, &format!("SELECT a.id FROM assets a INDEXED BY {index} WHERE {wh} {page}"), b)?,
+            ));
+        }
+    }
+    collect(c, req, false, &from, &wh, b)
+}
+
+/// The request run the plain way: every condition in one WHERE, one COUNT and one sorted page,
+/// planned by SQLite alone (as search ran before `run`).
+fn run_unplanned(
+    c: &Connection,
+    req: &SearchRequest,
+    terms: Vec<Term>,
+    b: &mut Builder,
+) -> Result<(u64, Vec<i64>), OrganiseError> {
+    let mut text = None;
+    let mut wheres = Vec::new();
+    for t in terms {
+        match t {
+            Term::Row(sql) => wheres.push(sql),
+            Term::Set(set) => match &set.text_match {
+                Some(m) if text.is_none() => {
+                    wheres.push(format!("asset_fts MATCH {m}"));
+                    text = Some(m.clone());
+                }
+                _ => wheres.push(set.member("a.id")),
+            },
+        }
+    }
+    let from = if text.is_some() { "asset_fts JOIN assets a ON a.id = asset_fts.rowid" } else { "assets a" };
+    let wh = where_sql(&all_of(wheres));
+    let total = one(c, &format!("SELECT COUNT(*) FROM {from}{wh}"), b)?;
+    let lim = b.int(req.limit.clamp(1, 10_000) as i64);
+    let off = b.int(req.offset.min(i64::MAX as u64) as i64);
+    let order = order_by(req, text.is_some());
+    Ok((total, id_list(c, &format!("SELECT a.id FROM {from}{wh} ORDER BY {order} LIMIT {lim} OFFSET {off}"), b)?))
+}
+
+/// A search on one connection, planned (`run`) or the plain way (`run_unplanned`).
+pub(crate) fn search_on(c: &Connection, req: &SearchRequest, planned: bool) -> Result<SearchPage, OrganiseError> {
+    let mut b = Builder::default();
+    let (terms, uses_has) = terms(c, req, &mut b)?;
+    if uses_has {
+        register_has(c)?;
+    }
+    let (total, ids) = if planned { run(c, req, terms, &mut b)? } else { run_unplanned(c, req, terms, &mut b)? };
+    let mut assets = assets::get_many(c, &ids)?;
+    let mut tags = tags_of_many(c, &ids)?;
+    let hits = ids
+        .iter()
+        .filter_map(|id| assets.remove(id).map(|asset| SearchHit { tags: tags.remove(id).unwrap_or_default(), asset }))
+        .collect();
+    Ok(SearchPage { total, hits })
+}
+
 impl Library {
+    /// [`Library::search`] without the planner: the same conditions in one statement as SQLite
+    /// plans it. For tests that check the planner changes no result.
+    #[doc(hidden)]
+    pub fn search_unplanned(&self, req: &SearchRequest) -> Result<SearchPage, OrganiseError> {
+        self.look(|c| search_on(c, req, false))
+    }
+
     /// Finds assets: free text, filters and a `searchQuery`, all of which must hold; sorted and
     /// paged, with the total count. A query the remote would refuse is refused with its message.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchPage, OrganiseError> {
-        self.look(|c| {
-            let mut b = Builder::default();
-            let (from, where_sql, uses_has) = plan(c, req, &mut b)?;
-            if uses_has {
-                register_has(c)?;
-            }
-            let has_text = req.text.as_deref().and_then(fts_words).is_some();
-            let total: i64 = c
-                .prepare_cached(&format!("SELECT COUNT(*) FROM {from} WHERE {where_sql}"))?
-                .query_row(params_from_iter(b.params.iter()), |r| r.get(0))?;
-            let limit = req.limit.clamp(1, 10_000) as i64;
-            let lim = b.int(limit);
-            let off = b.int(req.offset.min(i64::MAX as u64) as i64);
-            let sql = format!(
-                "SELECT a.id FROM {from} WHERE {where_sql} ORDER BY {} LIMIT {lim} OFFSET {off}",
-                order_by(req, has_text)
-            );
-            let ids: Vec<i64> = {
-                let mut stmt = c.prepare_cached(&sql)?;
-                stmt.query_map(params_from_iter(b.params.iter()), |r| r.get(0))?.collect::<Result<_, _>>()?
-            };
-            let mut hits = Vec::with_capacity(ids.len());
-            for id in ids {
-                if let Some(asset) = assets::get(c, id)? {
-                    hits.push(SearchHit { tags: asset_tags(c, id)?, asset });
-                }
-            }
-            Ok(SearchPage { total: total as u64, hits })
-        })
+        self.look(|c| search_on(c, req, true))
     }
 
     /// Saves (or replaces) a named search; `query` is the caller's JSON form of the request.
@@ -590,5 +1075,73 @@ impl Library {
             }
             Ok(())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+
+    /// `format` became `name LIKE '%.ext'` (it was `lower(name) GLOB '*.ext'`): the same assets.
+    #[test]
+    fn format_as_like_matches_what_lower_glob_matched() {
+        let c = Connection::open_in_memory().unwrap();
+        let names = [
+            "a.mp4",
+            "A.MP4",
+            "x.Mp4",
+            "mp4",
+            ".mp4",
+            "a.mp4.jpg",
+            "a_mp4",
+            "a%mp4",
+            "b.mp44",
+            "ü.MP4",
+            "É.Jpeg",
+            "dress.jpeg",
+            "x.JPG",
+            "a.mp4 ",
+            "a..mp4",
+            "a\\.mp4",
+            "",
+        ];
+        for ext in ["mp4", "jpg", "jpeg", "mov", "m4a"] {
+            for name in names {
+                let (glob, like): (bool, bool) = c
+                    .query_row(
+                        "SELECT lower(?1) GLOB ?2, ?1 LIKE ?3",
+                        rusqlite::params![name, format!("*.{ext}"), format!("%.{ext}")],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .unwrap();
+                assert_eq!(glob, like, "{name} / {ext}");
+            }
+        }
+    }
+
+    /// Metadata value lists became `value IN (…)` (they were `value = … OR value = …`): the same
+    /// rows, whatever the stored and wanted types.
+    #[test]
+    fn value_lists_as_in_match_what_or_matched() {
+        let c = Connection::open_in_memory().unwrap();
+        c.execute_batch(
+            "CREATE TABLE v (value);
+             INSERT INTO v VALUES (1), (1.0), ('1'), ('red'), ('Red'), (NULL), (0), (x'00'), (2.5), ('2.5'), (1e20);",
+        )
+        .unwrap();
+        let lists: [&[&str]; 6] =
+            [&["1"], &["'1'"], &["'red'", "1"], &["1.0", "'Red'"], &["2.5", "'2.5'", "NULL"], &["1e20"]];
+        for list in lists {
+            let ors: Vec<String> = list.iter().map(|x| format!("value = {x}")).collect();
+            let q = |cond: &str| -> Vec<i64> {
+                let mut stmt = c.prepare(&format!("SELECT rowid FROM v WHERE {cond} ORDER BY rowid")).unwrap();
+                stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+            };
+            assert_eq!(
+                q(&format!("value IN ({})", list.join(", "))),
+                q(&format!("({})", ors.join(" OR "))),
+                "{list:?}"
+            );
+        }
     }
 }

@@ -10,8 +10,8 @@ use sr_imagekit::names::{TagError, validate_tags};
 
 use crate::Library;
 use crate::history::{self, Inverse};
-use crate::organise::{EditSummary, OrganiseError, asset_names, distinct_ids, touch};
-use crate::search::refresh_fts;
+use crate::organise::{EditSummary, OrganiseError, asset_names, distinct_ids, ids_json, touch};
+use crate::search::{Indexed, refresh_fts};
 
 /// A tag and how many assets carry it, for autocomplete.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +27,33 @@ pub(crate) fn asset_tags(c: &Connection, id: i64) -> Result<Vec<String>, Organis
     )?;
     let rows = stmt.query_map([id], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The tag rows of many assets at once: per asset, `(position, name)` in order (assets without
+/// tags are left out).
+fn tag_rows_of_many(c: &Connection, ids: &[i64]) -> Result<HashMap<i64, Vec<(i64, String)>>, OrganiseError> {
+    let mut stmt = c.prepare_cached(
+        "SELECT at.asset_id, at.position, t.name FROM asset_tags at JOIN tags t ON t.id = at.tag_id
+         WHERE at.asset_id IN (SELECT value FROM json_each(?1))",
+    )?;
+    let mut lists: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
+    let rows = stmt.query_map([ids_json(ids)], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get(2)?)))?;
+    for row in rows {
+        let (id, position, name) = row?;
+        lists.entry(id).or_default().push((position, name));
+    }
+    for tags in lists.values_mut() {
+        tags.sort_by_key(|(position, _)| *position);
+    }
+    Ok(lists)
+}
+
+/// The tags of many assets at once, each list in order (assets without tags are left out).
+pub(crate) fn tags_of_many(c: &Connection, ids: &[i64]) -> Result<HashMap<i64, Vec<String>>, OrganiseError> {
+    Ok(tag_rows_of_many(c, ids)?
+        .into_iter()
+        .map(|(id, rows)| (id, rows.into_iter().map(|(_, name)| name).collect()))
+        .collect())
 }
 
 fn tag_id(tx: &Connection, name: &str, cache: &mut HashMap<String, i64>) -> Result<i64, OrganiseError> {
@@ -46,6 +73,41 @@ pub(crate) fn write_asset_tags(tx: &Connection, id: i64, list: &[String]) -> Res
     tx.prepare_cached("DELETE FROM asset_tags WHERE asset_id = ?1")?.execute([id])?;
     let mut cache = HashMap::new();
     insert_tags(tx, id, list, 0, &mut cache)
+}
+
+/// Undo: gives assets back their tag lists; `lists` in the order they are applied (a later entry
+/// for the same asset wins). Assets no longer in the library are skipped; returns those restored.
+/// When an asset's list is what it has now minus tags added at the end (undoing an add), only those
+/// rows are deleted, so undoing a 10,000-asset tag batch does not rewrite every list.
+pub(crate) fn restore_tag_lists(tx: &Connection, lists: Vec<(i64, Vec<String>)>) -> Result<Vec<i64>, OrganiseError> {
+    let mut wanted: HashMap<i64, Vec<String>> = HashMap::with_capacity(lists.len());
+    let mut order = Vec::with_capacity(lists.len());
+    for (id, list) in lists {
+        if wanted.insert(id, list).is_none() {
+            order.push(id);
+        }
+    }
+    let existing: std::collections::HashSet<i64> = tx
+        .prepare_cached("SELECT id FROM assets WHERE id IN (SELECT value FROM json_each(?1))")?
+        .query_map([ids_json(&order)], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    order.retain(|id| existing.contains(id));
+    let mut current = tags_of_many(tx, &order)?;
+    let mut delete = tx.prepare_cached(
+        "DELETE FROM asset_tags WHERE asset_id = ?1 AND tag_id = (SELECT id FROM tags WHERE name = ?2)",
+    )?;
+    for &id in &order {
+        let want = &wanted[&id];
+        let have = current.remove(&id).unwrap_or_default();
+        if have.len() >= want.len() && have[..want.len()] == want[..] {
+            for t in &have[want.len()..] {
+                delete.execute(params![id, t])?;
+            }
+        } else {
+            write_asset_tags(tx, id, want)?;
+        }
+    }
+    Ok(order)
 }
 
 fn insert_tags(
@@ -117,12 +179,17 @@ impl Library {
         let tags = clean_tags(tags)?;
         self.edit(|tx| {
             let names = asset_names(tx, &ids)?;
+            let mut rows = tag_rows_of_many(tx, &ids)?;
             let mut inverse = Vec::new();
             let mut changed = Vec::new();
             let mut failures = Vec::new();
             let mut cache = HashMap::new();
+            let mut new_rows = Vec::new();
             for (id, name) in names {
-                let current = asset_tags(tx, id)?;
+                let current_rows = rows.remove(&id).unwrap_or_default();
+                // After the last tag, even if a removal left a gap, so the order added is kept.
+                let next_position = current_rows.iter().map(|(p, _)| p + 1).max().unwrap_or(0);
+                let current: Vec<String> = current_rows.into_iter().map(|(_, t)| t).collect();
                 let added: Vec<String> = tags.iter().filter(|t| !current.contains(t)).cloned().collect();
                 if added.is_empty() {
                     continue;
@@ -134,7 +201,9 @@ impl Library {
                     continue;
                 }
                 if failures.is_empty() {
-                    insert_tags(tx, id, &added, current.len(), &mut cache)?;
+                    for (i, t) in added.iter().enumerate() {
+                        new_rows.push([id, tag_id(tx, t, &mut cache)?, next_position + i as i64]);
+                    }
                     inverse.push(Inverse::SetTags { asset_id: id, tags: current });
                     changed.push(id);
                 }
@@ -142,13 +211,21 @@ impl Library {
             if !failures.is_empty() {
                 return Err(too_long(&failures, &format!("adding {} to", quote_list(&tags))));
             }
+            // One statement for the batch's rows (`[asset, tag, position]` each).
+            if !new_rows.is_empty() {
+                tx.prepare_cached(
+                    "INSERT INTO asset_tags (asset_id, tag_id, position)
+                     SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)",
+                )?
+                .execute([serde_json::to_string(&new_rows).unwrap_or_default()])?;
+            }
             let description = format!(
                 "Added {} {} to {}",
                 if tags.len() == 1 { "tag" } else { "tags" },
                 quote_list(&tags),
                 plural(changed.len(), "asset", "assets")
             );
-            finish(tx, changed, inverse, description, now)
+            finish(tx, changed, inverse, description, now, Indexed::Tags)
         })
     }
 
@@ -166,8 +243,9 @@ impl Library {
             let mut del = tx.prepare_cached(
                 "DELETE FROM asset_tags WHERE asset_id = ?1 AND tag_id = (SELECT id FROM tags WHERE name = ?2)",
             )?;
+            let mut lists = tags_of_many(tx, &ids)?;
             for &id in &ids {
-                let current = asset_tags(tx, id)?;
+                let current = lists.remove(&id).unwrap_or_default();
                 if !current.iter().any(|t| tags.contains(t)) {
                     continue;
                 }
@@ -183,7 +261,7 @@ impl Library {
                 quote_list(&tags),
                 plural(changed.len(), "asset", "assets")
             );
-            finish(tx, changed, inverse, description, now)
+            finish(tx, changed, inverse, description, now, Indexed::Tags)
         })
     }
 
@@ -226,10 +304,11 @@ impl Library {
                 |r| r.get(0),
             )?;
             let names = asset_names(tx, &ids)?;
+            let mut lists = tags_of_many(tx, &ids)?;
             let mut inverse = Vec::new();
             let mut failures = Vec::new();
             for (id, name) in names {
-                let current = asset_tags(tx, id)?;
+                let current = lists.remove(&id).unwrap_or_default();
                 let mut next: Vec<String> = Vec::with_capacity(current.len());
                 for t in &current {
                     let t = if *t == from { to.clone() } else { t.clone() };
@@ -252,24 +331,25 @@ impl Library {
             } else {
                 format!("Renamed tag \"{from}\" to \"{to}\" on {}", plural(ids.len(), "asset", "assets"))
             };
-            finish(tx, ids, inverse, description, now)
+            finish(tx, ids, inverse, description, now, Indexed::Tags)
         })
     }
 }
 
-/// Records the batch for undo and refreshes what search sees.
+/// Records the batch for undo and refreshes what search sees of what the batch changed.
 pub(crate) fn finish(
     tx: &Transaction<'_>,
     changed: Vec<i64>,
     inverse: Vec<Inverse>,
     description: String,
     now: i64,
+    indexed: Indexed,
 ) -> Result<EditSummary, OrganiseError> {
     if changed.is_empty() {
         return Ok(EditSummary { batch_id: None, assets: 0, description: "Nothing needed changing".into() });
     }
     touch(tx, &changed, now)?;
-    refresh_fts(tx, &changed)?;
+    refresh_fts(tx, &changed, indexed)?;
     let batch_id = history::record(tx, &description, &inverse, now)?;
     Ok(EditSummary { batch_id: Some(batch_id), assets: changed.len() as u64, description })
 }

@@ -285,3 +285,207 @@ fn saved_searches_round_trip() {
     assert!(matches!(lib.saved_search("Big").unwrap_err(), sr_library::OrganiseError::NotFound(_)));
     assert!(invalid(lib.save_search("  ", "{}", T0).unwrap_err()).contains("name"));
 }
+
+/// A deterministic generator (xorshift64*), so every run builds the same library.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
+        v[self.below(v.len())]
+    }
+}
+
+const PRODUCTS: &[&str] = &["dress", "shirt", "jeans", "skirt", "jacket", "sneaker", "boot", "scarf", "hat", "bag"];
+const COLOURS: &[&str] = &["black", "white", "red", "navy", "green", "beige", "multi"];
+const CAMPAIGNS: &[&str] = &["summer", "winter", "sale", "new-in", "bestseller", "editorial"];
+const SEASONS: &[&str] = &["SS25", "AW25", "SS26", "AW26", "SS27"];
+const CHANNELS: &[&str] = &["shop", "app", "social"];
+
+/// 3,000 assets with tags, metadata (a list field among them) and folders: enough for every plan
+/// the search planner chooses between (sets listed or tested per asset, row conditions driving,
+/// pages read in index order or collected and sorted).
+fn planner_library() -> (tempfile::TempDir, Library) {
+    let (d, lib) = open();
+    let mut defs = lib.metadata_fields(SANDBOX_ACCOUNT).unwrap();
+    let mut channels = serde_json::to_value(&defs[3]).unwrap();
+    channels["id"] = "planner-channels".into();
+    channels["name"] = "channels".into();
+    channels["label"] = "Channels".into();
+    channels["schema"]["type"] = "MultiSelect".into();
+    channels["schema"]["selectOptions"] = json!(CHANNELS);
+    defs.push(serde_json::from_value(channels).unwrap());
+    lib.replace_metadata_fields("planner", &defs).unwrap();
+
+    let mut rng = Rng(7);
+    let mut assets = Vec::new();
+    for i in 0..3000usize {
+        let product = rng.pick(PRODUCTS);
+        let colour = rng.pick(COLOURS);
+        let video = rng.below(3) == 0;
+        let ext = if video { ["mp4", "MOV"][rng.below(2)] } else { ["jpg", "PNG", "jpeg"][rng.below(3)] };
+        let mut a = Spec {
+            name: "x",
+            kind: if video { AssetKind::Video } else { AssetKind::Image },
+            folder: "/",
+            size: if video { 2_000_000 + rng.next() % 200_000_000 } else { 100_000 + rng.next() % 8_000_000 },
+            dims: [Some((1920, 1080)), Some((1080, 1920)), Some((800, 1200)), None][rng.below(4)],
+            duration_s: (video && rng.below(5) > 0).then(|| 3.0 + (rng.next() % 1200) as f64 / 10.0),
+            imported_at: T0 - (rng.next() % (400 * DAY as u64)) as i64,
+            container: None,
+        }
+        .asset(i);
+        a.name = format!("{product}-{colour}-{:04}.{ext}", i % 700);
+        a.remote_folder = format!("/products/{product}/{}/", rng.pick(SEASONS));
+        assets.push(a);
+    }
+    let ids = lib.insert_assets_for_tests(&assets).unwrap();
+    let mut by_tags: std::collections::BTreeMap<Vec<String>, Vec<i64>> = Default::default();
+    let mut by_meta: std::collections::BTreeMap<String, Vec<i64>> = Default::default();
+    for (a, &id) in assets.iter().zip(&ids) {
+        let product = a.name.split('-').next().unwrap().to_owned();
+        let mut tags = vec![rng.pick(CAMPAIGNS).to_owned()];
+        if rng.below(3) > 0 {
+            tags.push(product.clone());
+        }
+        if rng.below(4) == 0 {
+            tags.push(rng.pick(CAMPAIGNS).to_owned());
+        }
+        tags.dedup();
+        by_tags.entry(tags).or_default().push(id);
+        if rng.below(10) < 8 {
+            let mut meta = json!({
+                "price": (rng.below(40) * 5 + 9) as f64 + 0.99,
+                "colour": a.name.split('-').nth(1).unwrap(),
+                "season": rng.pick(SEASONS),
+            });
+            if rng.below(2) == 0 {
+                let n = 1 + rng.below(3);
+                meta["channels"] = json!(CHANNELS[..n]);
+            }
+            if rng.below(4) == 0 {
+                meta["description"] = json!(format!("Crisp {product} in organic cotton"));
+            }
+            by_meta.entry(meta.to_string()).or_default().push(id);
+        }
+    }
+    for (tags, ids) in by_tags {
+        lib.add_tags(&ids, &tags, T0).unwrap();
+    }
+    for (meta, ids) in by_meta {
+        let m: serde_json::Map<String, Value> = serde_json::from_str(&meta).unwrap();
+        lib.set_metadata("planner", &ids, &m, T0).unwrap();
+    }
+    (d, lib)
+}
+
+#[test]
+fn planned_search_returns_exactly_what_one_plain_query_returns() {
+    let (_d, lib) = planner_library();
+    let base = SearchRequest { account: "planner".into(), now: NOW, limit: 20, ..Default::default() };
+    let tags = |t: &[&str]| SearchFilters { tags: strings(t), ..Default::default() };
+    let mut requests: Vec<SearchRequest> = vec![
+        SearchRequest { ..base.clone() },
+        SearchRequest { text: Some("dress".into()), ..base.clone() },
+        SearchRequest { text: Some("dre".into()), ..base.clone() },
+        SearchRequest { text: Some("red dress".into()), ..base.clone() },
+        SearchRequest { text: Some("navy".into()), filters: tags(&["sale"]), ..base.clone() },
+        SearchRequest { text: Some("cotton".into()), remote_query: Some("width >= 1000".into()), ..base.clone() },
+        SearchRequest { filters: tags(&["sale"]), ..base.clone() },
+        SearchRequest { filters: tags(&["summer", "dress"]), ..base.clone() },
+        SearchRequest { filters: tags(&["no-such-tag"]), ..base.clone() },
+        SearchRequest {
+            filters: SearchFilters {
+                folder: Some("/products/dress".into()),
+                include_subfolders: true,
+                kinds: vec![AssetKind::Video],
+                ..Default::default()
+            },
+            ..base.clone()
+        },
+        SearchRequest {
+            filters: SearchFilters {
+                folder: Some("/products/hat/SS26".into()),
+                tags: strings(&["winter"]),
+                ..Default::default()
+            },
+            ..base.clone()
+        },
+        SearchRequest {
+            filters: SearchFilters {
+                min_duration_s: Some(10.0),
+                max_duration_s: Some(60.0),
+                min_size: Some(5_000_000),
+                tags: strings(&["bestseller"]),
+                ..Default::default()
+            },
+            ..base.clone()
+        },
+    ];
+    let queries = [
+        r#"tags IN ["sale"] AND format = "mp4""#,
+        r#"tags IN ["sale", "summer"]"#,
+        r#"tags IN ["sale", "summer"] AND tags IN ["dress"]"#,
+        r#"tags NOT IN ["sale"] AND "customMetadata.colour" = "red""#,
+        r#""customMetadata.price" > 60 AND "customMetadata.colour" = "navy""#,
+        r#""customMetadata.price" > 150"#,
+        r#""customMetadata.price" <= 20 AND width >= 1920"#,
+        r#""customMetadata.season" IN ["SS26", "AW26"] AND path : "/products/dress""#,
+        r#""customMetadata.season" IN ["SS26", "AW26"] AND "customMetadata.channels" IN ["app", "social"]"#,
+        r#""customMetadata.channels" IN ["social"]"#,
+        r#""customMetadata.channels" IN ["shop"] AND tags IN ["editorial"]"#,
+        r#""customMetadata.description" HAS "cott" AND tags IN ["sale"]"#,
+        r#""customMetadata.channels" EXISTS AND "customMetadata.price" < 100"#,
+        r#"("customMetadata.colour" = "red" OR tags IN ["winter"]) AND size > "5mb""#,
+        r#"createdAt >= "60d" AND size > "5mb""#,
+        r#"name : "dress-red" AND width >= 1920"#,
+        r#"name HAS "jacket" AND tags IN ["sale"]"#,
+        r#"tags HAS "best" AND format IN ["jpg", "png"]"#,
+        r#"tags EXISTS AND height < 1500"#,
+    ];
+    for q in queries {
+        requests.push(SearchRequest { remote_query: Some(q.into()), ..base.clone() });
+        requests.push(SearchRequest { remote_query: Some(q.into()), text: Some("black".into()), ..base.clone() });
+    }
+    let sorts = [
+        Sort::default(),
+        Sort { key: SortKey::Relevance, descending: false },
+        Sort { key: SortKey::Name, descending: false },
+        Sort { key: SortKey::Size, descending: true },
+        Sort { key: SortKey::Duration, descending: false },
+        Sort { key: SortKey::Duration, descending: true },
+        Sort { key: SortKey::Width, descending: true },
+        Sort { key: SortKey::UpdatedAt, descending: false },
+    ];
+    let mut checked = 0;
+    let mut seen_totals = std::collections::BTreeSet::new();
+    for req in &requests {
+        for (i, sort) in sorts.iter().enumerate() {
+            for (offset, limit) in [(0, 20), (35, 7), (0, 1), (400, 100), (5000, 10)] {
+                if i > 1 && offset != 0 && limit != 7 {
+                    continue;
+                }
+                let req = SearchRequest { sort: *sort, offset, limit, ..req.clone() };
+                let planned = lib.search(&req).unwrap();
+                let plain = lib.search_unplanned(&req).unwrap();
+                assert_eq!(planned.total, plain.total, "{req:?}");
+                let ids = |p: &sr_library::SearchPage| {
+                    p.hits.iter().map(|h| (h.asset.id, h.tags.clone())).collect::<Vec<_>>()
+                };
+                assert_eq!(ids(&planned), ids(&plain), "{req:?}");
+                seen_totals.insert(planned.total);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 500, "{checked}");
+    // The library exercises small, middling and large results.
+    assert!(seen_totals.iter().any(|&t| t == 0) && seen_totals.iter().any(|&t| t > 1000), "{seen_totals:?}");
+}
