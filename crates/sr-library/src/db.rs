@@ -87,8 +87,9 @@ pub(crate) fn refresh_stats(conn: &Connection) -> Result<bool, LibraryError> {
     Ok(stats_fingerprint(conn)? != before)
 }
 
-/// The statistics as text (tens of rows), to tell whether an ANALYZE changed anything: empty
-/// tables are listed as due every time and measuring them changes nothing.
+/// The statistics of tables with a thousand rows or more, as text, to tell whether an ANALYZE
+/// changed anything worth reopening readers for: empty tables are listed as due every time, and
+/// small ones (history, saved searches) are planned the same whatever their statistics say.
 fn stats_fingerprint(conn: &Connection) -> Result<String, LibraryError> {
     let exists: bool =
         conn.query_row("SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1')", [], |r| r.get(0))?;
@@ -96,7 +97,8 @@ fn stats_fingerprint(conn: &Connection) -> Result<String, LibraryError> {
         return Ok(String::new());
     }
     Ok(conn.query_row(
-        "SELECT ifnull(group_concat(tbl || ' ' || ifnull(idx, '') || ' ' || stat, char(10)), '') FROM sqlite_stat1",
+        "SELECT ifnull(group_concat(tbl || ' ' || ifnull(idx, '') || ' ' || stat, char(10)), '') FROM sqlite_stat1
+         WHERE CAST(stat AS INTEGER) >= 1000",
         [],
         |r| r.get(0),
     )?)

@@ -258,6 +258,8 @@ struct IdSet {
     probe: Option<String>,
     /// Whether counting it is cheap (not a custom `HAS`, which runs Rust for every value).
     countable: bool,
+    /// SQL for about how many assets it holds without reading it (a tag's `asset_count`).
+    size_hint: Option<String>,
     /// For the request's own text: the MATCH parameter, to sort by relevance.
     text_match: Option<String>,
 }
@@ -268,15 +270,13 @@ impl IdSet {
     }
 
     /// The set as a test on rows the plan visits one by one (`visited` of them, roughly): a probe
-    /// per row, or the list built once — whichever does less work (`size` is `None` when only
-    /// known to be large). The unary `+` keeps SQLite from driving the query from the list, which
-    /// it would otherwise always do (it takes every `IN (SELECT …)` to hold 25 rows).
-    fn filter(&self, id: &str, visited: u64, size: Option<u64>) -> String {
+    /// per row, or the list (of about `size` ids) built once — whichever does less work. The unary
+    /// `+` keeps SQLite from driving the query from the list, which it would otherwise always do
+    /// (it takes every `IN (SELECT …)` to hold 25 rows).
+    fn filter(&self, id: &str, visited: u64, size: u64) -> String {
         match &self.probe {
             // A probe is one index seek (~0.25 µs); listing costs ~0.1 µs per id.
-            Some(probe) if size.is_none_or(|size| visited.saturating_mul(5) < size.saturating_mul(2)) => {
-                probe.replace(ID, id)
-            }
+            Some(probe) if visited.saturating_mul(5) < size.saturating_mul(2) => probe.replace(ID, id),
             _ => format!("+{}", self.member(id)),
         }
     }
@@ -300,6 +300,7 @@ fn fts_set(b: &mut Builder, column: Option<&str>, q: &str, own_text: bool) -> Co
         distinct: true,
         probe: None,
         countable: true,
+        size_hint: None,
         text_match: own_text.then_some(p),
     })
 }
@@ -316,6 +317,7 @@ fn tag_set(b: &mut Builder, vals: &[QValue]) -> IdSet {
             "EXISTS (SELECT 1 FROM asset_tags at JOIN tags t ON t.id = at.tag_id WHERE at.asset_id = {ID} AND t.name IN ({list}))"
         )),
         countable: true,
+        size_hint: Some(format!("SELECT ifnull(sum(asset_count), 0) FROM tags WHERE name IN ({list})")),
         text_match: None,
     }
 }
@@ -412,6 +414,7 @@ impl Compiler<'_> {
                         "EXISTS (SELECT 1 FROM asset_metadata_values WHERE asset_id = {ID} AND key = {k} AND {value_cond})"
                     )),
                     countable: !uses_has,
+                    size_hint: None,
                     text_match: None,
                 })
             }
@@ -606,6 +609,7 @@ fn terms(c: &Connection, req: &SearchRequest, b: &mut Builder) -> Result<(Vec<Te
             distinct: true,
             probe: Some(format!("EXISTS (SELECT 1 FROM asset_tags WHERE asset_id = {ID} AND tag_id = {tag})")),
             countable: true,
+            size_hint: Some(format!("SELECT ifnull((SELECT asset_count FROM tags WHERE id = {tag}), 0)")),
             text_match: None,
         }));
     }
@@ -676,11 +680,37 @@ fn sort_index(req: &SearchRequest, has_text: bool) -> Option<&'static str> {
     })
 }
 
-/// Sets are counted up to this many ids: beyond it they are "large" and their exact size does
-/// not change the plan (counting from an index costs ~0.05 µs an id).
+/// Full text is counted up to this many ids: beyond it a set is "large" and its exact size does
+/// not change the plan (counting from the index costs ~0.05 µs an id).
 const SET_COUNT_CAP: u64 = 32_000;
-/// The first cap sets are counted to (then four times more each round).
-const FIRST_SET_COUNT_CAP: u64 = 500;
+/// Sets that can be tested per asset are counted exactly up to this; beyond it they are estimated.
+const SMALL_SET: u64 = 500;
+/// How many assets, in windows spread over the library, estimate a set's size.
+const SAMPLE: u64 = 1024;
+const SAMPLE_WINDOWS: u64 = 8;
+
+/// A set's size: counted, or estimated (from a sample, or a tag's count).
+#[derive(Debug, Clone, Copy)]
+struct Size {
+    n: u64,
+    exact: bool,
+}
+
+/// `a.id` ranges covering about [`SAMPLE`] assets spread evenly over the ids in use.
+fn sample_windows(c: &Connection) -> Result<String, OrganiseError> {
+    let (lo, hi): (Option<i64>, Option<i64>) =
+        c.query_row("SELECT min(id), max(id) FROM assets", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let (lo, hi) = (lo.unwrap_or(0), hi.unwrap_or(0));
+    let span = (hi - lo + 1).max(1) as u64;
+    let width = (SAMPLE / SAMPLE_WINDOWS).max(1);
+    let step = (span / SAMPLE_WINDOWS).max(width);
+    let ranges: Vec<String> = (0..SAMPLE_WINDOWS)
+        .map(|w| lo + (w * step) as i64)
+        .filter(|start| *start <= hi)
+        .map(|start| format!("a.id BETWEEN {start} AND {}", start + width as i64 - 1))
+        .collect();
+    Ok(format!("({})", ranges.join(" OR ")))
+}
 /// Row conditions are counted up to this many assets when deciding whether they, not the
 /// smallest set, should drive the query (a row costs ~0.25 µs: a table lookup).
 const ROW_COUNT_CAP: u64 = 5_000;
@@ -874,48 +904,45 @@ fn run(
             one(c, &format!("SELECT count(*) FROM (SELECT 1 FROM assets a WHERE {row_sql} LIMIT {ROW_COUNT_CAP})"), b)?;
         rows_size = (n < ROW_COUNT_CAP).then_some(n);
     }
-    // Set sizes. Full text costs mostly its setup, so it is counted once; the others are counted
-    // to a small cap, then a cap four times larger, until one is below it (or the rows are
-    // smaller), so the work is about the smallest size whatever the others hold. A set that
-    // reached its cap is "at least the cap": large enough to be tested rather than listed.
-    let mut sizes = vec![(library, false); sets.len()];
-    for (i, set) in sets.iter().enumerate().filter(|(_, s)| s.countable && s.probe.is_none()) {
-        let n = one(c, &format!("SELECT count(*) FROM ({} LIMIT {SET_COUNT_CAP})", set.ids), b)?;
-        sizes[i] = (n, n < SET_COUNT_CAP);
-    }
-    let mut cap = FIRST_SET_COUNT_CAP;
-    loop {
-        let bound = sizes.iter().filter(|s| s.1).map(|s| s.0).chain(rows_size).min().unwrap_or(u64::MAX);
-        if cap > bound.saturating_mul(2) {
-            break;
+    // Set sizes, as cheaply as they can be had; they only choose the plan. Full text costs mostly
+    // its setup, so it is counted (to a cap). A set that can be tested per asset is counted to a
+    // small cap; beyond it, a tag's size is its `asset_count`, and any other is estimated from
+    // about a thousand assets spread over the library, each tested — a fixed cost however large
+    // the set, where counting a set of 45,000 metadata values cost more than the search.
+    let mut sizes = vec![Size { n: library, exact: false }; sets.len()];
+    let mut windows: Option<String> = None;
+    for (i, set) in sets.iter().enumerate().filter(|(_, s)| s.countable) {
+        let cap = if set.probe.is_none() { SET_COUNT_CAP } else { SMALL_SET };
+        let n = one(c, &format!("SELECT count(*) FROM ({} LIMIT {cap})", set.ids), b)?;
+        sizes[i] = Size { n, exact: n < cap };
+        if n < cap {
+            continue;
         }
-        let mut counted = false;
-        // Once a set's size is known, the rest of the round only asks whether another is smaller.
-        let mut round_cap = cap;
-        for (i, set) in sets.iter().enumerate().filter(|(_, s)| s.countable && s.probe.is_some()) {
-            if !sizes[i].1 {
-                let n = one(c, &format!("SELECT count(*) FROM ({} LIMIT {round_cap})", set.ids), b)?;
-                sizes[i] = (n, n < round_cap);
-                counted = true;
-                if sizes[i].1 {
-                    round_cap = n + 1;
-                }
+        if let Some(hint) = &set.size_hint {
+            sizes[i].n = one(c, hint, b)?.max(n);
+        } else if let Some(probe) = &set.probe {
+            if windows.is_none() {
+                windows = Some(sample_windows(c)?);
             }
+            let windows = windows.as_deref().unwrap_or("0");
+            let sql =
+                format!("SELECT count(*), ifnull(sum({}), 0) FROM assets a WHERE {windows}", probe.replace(ID, "a.id"));
+            let mut stmt = c.prepare_cached(&sql)?;
+            let p = stmt.parameter_count();
+            let (seen, hits): (i64, i64) =
+                stmt.query_row(params_from_iter(b.params[..p].iter()), |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let estimate = (hits.max(0) as u64).saturating_mul(library) / (seen.max(1) as u64);
+            sizes[i].n = estimate.max(n);
         }
-        if !counted || sizes.iter().any(|s| s.1) || cap >= SET_COUNT_CAP {
-            break;
-        }
-        cap = cap.saturating_mul(4).min(SET_COUNT_CAP);
     }
-    // The smallest known size drives; a set still "at least its cap" only when nothing is known.
-    let first = (0..sets.len()).min_by_key(|&i| (!sizes[i].1, sizes[i].0)).unwrap_or(0);
+    // The smallest drives.
+    let first = (0..sets.len()).min_by_key(|&i| sizes[i].n).unwrap_or(0);
     let (driver, driven) = match rows_size {
-        Some(n) if !sizes[first].1 || n < sizes[first].0 => (Driver::Rows, n),
-        _ => (Driver::Set(first), sizes[first].0),
+        Some(n) if n < sizes[first].n => (Driver::Rows, n),
+        _ => (Driver::Set(first), sizes[first].n),
     };
     let filters = |id: &str, visited: u64, skip: Option<usize>| -> Vec<String> {
-        let size = |i: usize| sizes[i].1.then_some(sizes[i].0);
-        (0..sets.len()).filter(|&i| Some(i) != skip).map(|i| sets[i].filter(id, visited, size(i))).collect()
+        (0..sets.len()).filter(|&i| Some(i) != skip).map(|i| sets[i].filter(id, visited, sizes[i].n)).collect()
     };
 
     if relevance {
@@ -923,7 +950,7 @@ fn run(
         let t = text_set.unwrap_or(0);
         let m = sets[t].text_match.clone().unwrap_or_default();
         let wh =
-            all_of([format!("asset_fts MATCH {m}"), row_sql].into_iter().chain(filters("a.id", sizes[t].0, Some(t))));
+            all_of([format!("asset_fts MATCH {m}"), row_sql].into_iter().chain(filters("a.id", sizes[t].n, Some(t))));
         return collect(c, req, true, "asset_fts CROSS JOIN assets a ON a.id = asset_fts.rowid", &wh, b);
     }
     let (from, wh) = match driver {
@@ -948,8 +975,8 @@ fn run(
         && rows.is_empty()
     {
         let set = &sets[i];
-        let total = if sets.len() == 1 && sizes[i].1 && set.distinct {
-            sizes[i].0
+        let total = if sets.len() == 1 && sizes[i].exact && set.distinct {
+            sizes[i].n
         } else {
             let distinct = if set.distinct { "" } else { "DISTINCT " };
             let tests = where_sql(&all_of(filters("s.id", driven, Some(i))));
