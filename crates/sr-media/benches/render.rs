@@ -15,7 +15,8 @@
 //!
 //! Run: `cargo bench -p sr-media --bench render`. Knobs: `BENCH_SECONDS` (clip length, default 30),
 //! `BENCH_INPUT` (use this clip instead of generating one), `BENCH_PARTS` (comma list of `preview`,
-//! `full`, `ladder`; default all), `BENCH_ROUNDS`.
+//! `full`, `ladder`; default all), `BENCH_ROUNDS`, `BENCH_REFERENCE=0` (skip the CLI runs, e.g. to
+//! profile ours alone).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -53,7 +54,12 @@ fn measure(child: bool, f: impl FnOnce()) -> (Duration, f64) {
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// Whether to run the ffmpeg CLI references (`BENCH_REFERENCE=0` skips them).
+fn reference() -> bool {
+    std::env::var("BENCH_REFERENCE").map_or(true, |v| v != "0")
 }
 
 fn main() {
@@ -124,6 +130,15 @@ fn ladder(input: &Path, plan: &LadderPlan, opts: &RenderOptions, dir: &Path, rou
             let master = ours_dir.join("ik-master.m3u8");
             render::render_ladder(input, plan, &master, opts, &mut |_| {}, &AtomicBool::new(false)).expect("ladder");
         });
+        if !reference() {
+            println!(
+                "ladder round {round}: sr-media {:.2} s (cpu {ours_cpu:.1} s, {} bytes)",
+                ours.as_secs_f64(),
+                dir_size(&ours_dir)
+            );
+            let _ = std::fs::remove_dir_all(&ours_dir);
+            continue;
+        }
         let cli_dir = dir.join(format!("ladder-cli-{round}"));
         let (cli, cli_cpu) = measure(true, || {
             let mut cmd = Command::new("ffmpeg");
@@ -230,6 +245,13 @@ fn full_render(input: &Path, plan: &RenderPlan, opts: &RenderOptions, dir: &Path
                 render::render(input, plan, &ours_out, opts, &mut |_| {}, &AtomicBool::new(false)).expect("render");
             size = out.size;
         });
+        if !reference() {
+            println!(
+                "full render round {round}: sr-media {:.2} s (cpu {ours_cpu:.1} s, {size} bytes)",
+                ours.as_secs_f64()
+            );
+            continue;
+        }
         let (cli, cli_cpu) = measure(true, || {
             let st = Command::new("ffmpeg")
                 .args(["-nostdin", "-v", "error", "-y", "-i"])
