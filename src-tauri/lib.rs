@@ -17,6 +17,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, stockroom: Arc<Stockroom>) -> Builde
         .plugin(tauri_plugin_notification::init())
         .manage(stockroom.clone())
         .manage(commands::uploads::UploadRunner::default())
+        .manage(sr_api::PreviewJobs::default())
         .setup(move |app| {
             use tauri::Manager;
             app.state::<commands::uploads::UploadRunner>().restart(app.handle().clone(), stockroom.clone());
@@ -52,6 +53,16 @@ pub fn app<R: Runtime>(builder: Builder<R>, stockroom: Arc<Stockroom>) -> Builde
             commands::remote::use_imagekit,
             commands::remote::refresh_catalogue,
             commands::remote::delivery_url,
+            commands::preview::plan_preview,
+            commands::preview::render_preview,
+            commands::preview::cancel_preview,
+            commands::presets::presets,
+            commands::presets::save_preset,
+            commands::presets::delete_preset,
+            commands::presets::apply_preset,
+            commands::presets::remove_preset,
+            commands::presets::preset_urls,
+            commands::presets::asset_url,
             commands::uploads::watch_uploads,
             commands::uploads::queue_add,
             commands::uploads::queue_list,

@@ -3,6 +3,8 @@
 
 pub mod library;
 pub mod organise;
+pub mod presets;
+pub mod preview;
 pub mod remote;
 pub mod uploads;
 

@@ -1,0 +1,40 @@
+//! Local transformation previews: plan as the user edits, render (fast HLS or full quality) with
+//! progress on a Channel, cancel by view id. A new render for a view cancels the one before it
+//! ([`sr_api::PreviewJobs`]).
+
+use sr_api::dto_preview as d;
+use sr_api::{ApiError, PreviewJobs};
+use tauri::ipc::Channel;
+
+use super::{Api, blocking};
+
+type Jobs<'a> = tauri::State<'a, PreviewJobs>;
+
+#[tauri::command]
+pub async fn plan_preview(api: Api<'_>, source: d::PreviewSource, tr: String) -> Result<d::PreviewPlan, ApiError> {
+    blocking(&api, move |s| s.plan_preview(source, &tr)).await
+}
+
+#[tauri::command]
+pub async fn render_preview(
+    api: Api<'_>,
+    jobs: Jobs<'_>,
+    view: String,
+    source: d::PreviewSource,
+    tr: String,
+    mode: d::PreviewMode,
+    on_event: Channel<d::PreviewEvent>,
+) -> Result<d::PreviewResult, ApiError> {
+    let ticket = jobs.start(&view);
+    let cancel = ticket.cancel_flag();
+    let result =
+        blocking(&api, move |s| s.render_preview(source, &tr, mode, move |e| drop(on_event.send(e)), cancel)).await;
+    drop(ticket);
+    result
+}
+
+/// `true` when a render was running for `view` (it stops and its partial output is deleted).
+#[tauri::command]
+pub fn cancel_preview(jobs: Jobs<'_>, view: String) -> bool {
+    jobs.cancel(&view)
+}
