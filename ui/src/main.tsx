@@ -5,6 +5,7 @@ import { App } from '@/app/App';
 import { createServices, ServicesProvider } from '@/app/context';
 import '@/app/app.css';
 import '@/app/organise.css';
+import '@/preview/studio.css';
 
 const root = document.getElementById('root');
 if (root) {

@@ -19,6 +19,7 @@ import { FilterBar } from '@/search/FilterBar';
 import { SettingsPanel } from '@/settings/SettingsPanel';
 import { GearIcon } from '@/app/icons';
 import { QueueButton, QueuePanel } from '@/uploads/QueuePanel';
+import { StudioHost } from '@/preview/StudioHost';
 import { publishRequest } from '@/uploads/queueStore';
 
 /** What end-to-end tests (WebDriver cannot drag files from the OS) call instead of a drop. */
@@ -44,6 +45,8 @@ export function App() {
   const [filtersOpen, setFiltersOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [queueOpen, setQueueOpen] = useState(false);
+  const [studioId, setStudioId] = useState<number | null>(null);
+  const closeStudio = useCallback(() => setStudioId(null), []);
 
   useEffect(() => {
     void uploads.start();
@@ -157,6 +160,13 @@ export function App() {
           e.preventDefault();
           input.focus();
         }
+      } else if (!mod && key === 'p' && !e.shiftKey) {
+        const focus = selection.get().focus;
+        const a = focus === null ? undefined : assets.byId(focus);
+        if (focus !== null && (!a || a.kind === 'video' || a.kind === 'image')) {
+          e.preventDefault();
+          setStudioId(focus);
+        }
       } else if (e.key === 'Delete' || (e.key === 'Backspace' && !mod)) {
         e.preventDefault();
       }
@@ -192,21 +202,26 @@ export function App() {
       <ImportPanel />
       <TagBar onPublish={publish} />
       <main className="main">
-        <AssetGrid
-          onClickSelect={clickSelect}
-          onOpen={open}
-          onEscape={escape}
-          onImportFiles={importFiles}
-          onImportFolder={importFolder}
-        />
+        {/* Toasts sit over the grid's top right: never over the top bar, the selection bar, the
+            detail panel or the queue panel, whose controls stay clickable. */}
+        <div className="grid-area">
+          <AssetGrid
+            onClickSelect={clickSelect}
+            onOpen={open}
+            onEscape={escape}
+            onImportFiles={importFiles}
+            onImportFolder={importFolder}
+          />
+          <ToastStack />
+        </div>
         {detailOpen && selectedId !== null && (
-          <DetailPanel id={selectedId} ids={selectedIds} onClose={() => setDetailOpen(false)} />
+          <DetailPanel id={selectedId} ids={selectedIds} onClose={() => setDetailOpen(false)} onOpenStudio={setStudioId} />
         )}
       </main>
       {queueOpen && <QueuePanel onClose={() => setQueueOpen(false)} />}
       <StatusBar info={info} />
       {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} />}
-      <ToastStack />
+      {studioId !== null && <StudioHost id={studioId} onClose={closeStudio} />}
       {dragging && <DropOverlay />}
     </div>
   );

@@ -7,6 +7,7 @@ import { AssetStore } from '@/library/assetStore';
 import { Edits } from '@/library/edits';
 import { Importer } from '@/library/importer';
 import { Selection } from '@/library/selection';
+import { PresetStore } from '@/preview/presetStore';
 import { SearchService } from '@/search/searchService';
 import { UploadQueueStore } from '@/uploads/queueStore';
 
@@ -18,6 +19,7 @@ export interface AppServices {
   edits: Edits;
   search: SearchService;
   uploads: UploadQueueStore;
+  presets: PresetStore;
 }
 
 export function createServices(
@@ -34,7 +36,8 @@ export function createServices(
   );
   const edits = new Edits(assets, toasts);
   const uploads = new UploadQueueStore(toasts);
-  return { toasts, assets, importer, selection, edits, search, uploads };
+  const presets = new PresetStore(toasts);
+  return { toasts, assets, importer, selection, edits, search, uploads, presets };
 }
 
 const Ctx = createContext<AppServices | null>(null);

@@ -17,6 +17,17 @@ import type {
 } from '@/ipc/bindings';
 
 import type {
+  AssetUrl,
+  Preset,
+  PresetApplied,
+  PreviewEvent,
+  PreviewMode,
+  PreviewPlan,
+  PreviewResult,
+  PreviewSource,
+} from '@/ipc/bindings';
+
+import type {
   AssetOrganisation,
   CatalogueRefresh,
   EditResult,
@@ -41,6 +52,7 @@ import type {
 } from '@/ipc/dto';
 
 export type { ApiError, Asset, AssetPage, ErrorCode, ImportEvent, ImportReport, LibraryInfo };
+export type { AssetUrl, Preset, PresetApplied, PreviewEvent, PreviewMode, PreviewPlan, PreviewResult, PreviewSource };
 export type * from '@/ipc/dto';
 
 const ERROR_CODES: readonly ErrorCode[] = [
@@ -252,6 +264,64 @@ export function uploadSettings(): Promise<UploadSettings> {
 
 export function setUploadSettings(settings: UploadSettings): Promise<UploadSettings> {
   return call<UploadSettings>('set_upload_settings', { settings });
+}
+
+// ---- previews and channel presets ----------------------------------------------------------
+
+/** What a preview of `tr` will be (size, duration, codecs, what is left out); `invalid_input`
+ * with the nearest valid setting when the combination can't be made. */
+export function planPreview(source: PreviewSource, tr: string): Promise<PreviewPlan> {
+  return call<PreviewPlan>('plan_preview', { source, tr });
+}
+
+/**
+ * Renders a preview; `onEvent` gets progress, `first_segment_ready` (fast mode: start the player)
+ * and `finished`. `view` names the pane: a new render for the same view cancels the previous one
+ * (which then rejects).
+ */
+export function renderPreview(
+  view: string,
+  source: PreviewSource,
+  tr: string,
+  mode: PreviewMode,
+  onEvent: (e: PreviewEvent) => void,
+): Promise<PreviewResult> {
+  const channel = new Channel<PreviewEvent>(onEvent);
+  return call<PreviewResult>('render_preview', { view, source, tr, mode, onEvent: channel });
+}
+
+export function cancelPreview(view: string): Promise<boolean> {
+  return call<boolean>('cancel_preview', { view });
+}
+
+export function listPresets(): Promise<Preset[]> {
+  return call<Preset[]>('presets');
+}
+
+export function savePreset(name: string, tr: string): Promise<Preset> {
+  return call<Preset>('save_preset', { name, tr });
+}
+
+export function deletePreset(name: string): Promise<void> {
+  return call<void>('delete_preset', { name });
+}
+
+export function applyPreset(name: string, ids: number[]): Promise<PresetApplied> {
+  return call<PresetApplied>('apply_preset', { name, ids });
+}
+
+export function removePreset(name: string, ids: number[]): Promise<number> {
+  return call<number>('remove_preset', { name, ids });
+}
+
+/** The delivery URL of every preset recorded on `ids`, on the active account. */
+export function presetUrls(ids: number[], sign = false): Promise<AssetUrl[]> {
+  return call<AssetUrl[]>('preset_urls', { ids, sign });
+}
+
+/** The delivery URL of one asset with `tr` (its remote folder and name, the active account). */
+export function assetUrl(id: number, tr: string, sign = false): Promise<AssetUrl> {
+  return call<AssetUrl>('asset_url', { id, tr, sign });
 }
 
 // ---- native dialogs ------------------------------------------------------------------------

@@ -18,14 +18,26 @@ import {
 import { FolderPicker } from '@/library/FolderPicker';
 import { MetadataPanel } from '@/library/MetadataPanel';
 import { StatusBadge } from '@/library/StatusBadge';
+import { AssetPresets } from '@/preview/AssetPresets';
 
 /**
  * `id` is the focused asset; `ids` the whole selection. With more than one selected, the panel
  * edits them together (metadata with mixed values, folder) instead of showing one file.
  */
-export function DetailPanel({ id, ids = [id], onClose }: { id: number; ids?: number[]; onClose: () => void }) {
+export function DetailPanel({
+  id,
+  ids = [id],
+  onClose,
+  onOpenStudio,
+}: {
+  id: number;
+  ids?: number[];
+  onClose: () => void;
+  /** Opens the preview studio on the asset (photos and videos). */
+  onOpenStudio?: (id: number) => void;
+}) {
   if (ids.length > 1) return <MultiPanel ids={ids} onClose={onClose} />;
-  return <SinglePanel id={id} onClose={onClose} />;
+  return <SinglePanel id={id} onClose={onClose} onOpenStudio={onOpenStudio} />;
 }
 
 function MultiPanel({ ids, onClose }: { ids: number[]; onClose: () => void }) {
@@ -56,7 +68,7 @@ function MultiPanel({ ids, onClose }: { ids: number[]; onClose: () => void }) {
   );
 }
 
-function SinglePanel({ id, onClose }: { id: number; onClose: () => void }) {
+function SinglePanel({ id, onClose, onOpenStudio }: { id: number; onClose: () => void; onOpenStudio?: (id: number) => void }) {
   const { assets, toasts } = useServices();
   useSyncExternalStore(assets.subscribe, assets.getVersion);
   const cached = assets.byId(id);
@@ -91,6 +103,21 @@ function SinglePanel({ id, onClose }: { id: number; onClose: () => void }) {
         </button>
       </header>
       {asset && <Player key={asset.id} asset={asset} />}
+      {asset && onOpenStudio && (asset.kind === 'video' || asset.kind === 'image') && (
+        <div className="detail-actions">
+          <button
+            type="button"
+            className="btn btn-small btn-primary"
+            data-testid="open-studio"
+            title="Crop, rotate, trim and watermark it as a channel will show it, with the exact URL (P)"
+            disabled={asset.status === 'missing'}
+            onClick={() => onOpenStudio(asset.id)}
+          >
+            Open in preview studio
+          </button>
+        </div>
+      )}
+      {asset && <AssetPresets id={asset.id} />}
       <MetadataPanel ids={[id]} />
       {asset && <FolderPicker ids={[id]} current={asset.remote_folder} />}
       {asset && <MediaInfo asset={asset} />}

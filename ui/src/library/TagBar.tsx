@@ -11,6 +11,7 @@ import { tagSuggestions } from '@/ipc/api';
 import type { TagCount } from '@/ipc/dto';
 import { formatCount } from '@/library/format';
 import { parseTagInput, tagProblem } from '@/library/tagRules';
+import { PresetMenu } from '@/preview/PresetMenu';
 import type { TagTarget } from '@/library/tagRules';
 
 /** Focus the tag box (the T shortcut). */
@@ -189,6 +190,7 @@ export function TagBar({ onPublish }: { onPublish?: (ids: number[]) => void }) {
         </ul>
       )}
       <span className="tag-bar-spacer" />
+      <PresetMenu ids={ids} />
       {onPublish && (
         <button type="button" className="btn btn-small btn-primary" data-testid="publish-button" onClick={() => onPublish(ids)}>
           <UploadIcon size={14} /> Publish
