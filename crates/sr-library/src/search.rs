@@ -233,7 +233,19 @@ fn iso_cond(b: &mut Builder, col: &str, op: Op, span: TimeSpan) -> String {
         Op::Ge => format!("{col} >= {}", b.text(&start)),
         _ => format!("({col} >= {} AND {col} < {})", b.text(&start), b.text(&end)),
     };
-    format!("(typeof({col}) = 'text' AND {c})")
+    format!("({} AND {c})", texts(col))
+}
+
+/// `typeof(col) IN ('integer', 'real')` as a range an index can seek: SQLite sorts every number
+/// before every text, so a number is exactly a value below `''` (the least text). NULL fails
+/// both tests.
+fn numbers(col: &str) -> String {
+    format!("{col} < ''")
+}
+
+/// `typeof(col) = 'text'` as a range: texts sort from `''` up to the least blob, `x''`.
+fn texts(col: &str) -> String {
+    format!("{col} >= '' AND {col} < x''")
 }
 
 /// Where an asset id goes in a probe (`IdSet::probe`); an unbound parameter if ever left in.
@@ -381,12 +393,12 @@ impl Compiler<'_> {
                     }
                     Op::Lt | Op::Le | Op::Gt | Op::Ge => match &vals[0] {
                         QValue::Time(t) => iso_cond(b, "value", op, t.resolve(self.now)),
-                        QValue::Num(_) => format!(
-                            "(typeof(value) IN ('integer', 'real') AND value {} {})",
-                            op.as_str(),
-                            b.p(qvalue(&vals[0]))
-                        ),
-                        v => format!("(typeof(value) = 'text' AND value {} {})", op.as_str(), b.p(qvalue(v))),
+                        // As ranges, not typeof() tests: the index bounds the scan to the
+                        // numbers (or texts), and a probe seeks instead of testing every value.
+                        QValue::Num(_) => {
+                            format!("({} AND value {} {})", numbers("value"), op.as_str(), b.p(qvalue(&vals[0])))
+                        }
+                        v => format!("({} AND value {} {})", texts("value"), op.as_str(), b.p(qvalue(v))),
                     },
                     // `value IN (…)` is the same test as `value = … OR value = …` (the column has
                     // no affinity, so nothing is converted either way), but SQLite reads the index
@@ -698,8 +710,11 @@ struct Size {
 
 /// `a.id` ranges covering about [`SAMPLE`] assets spread evenly over the ids in use.
 fn sample_windows(c: &Connection) -> Result<String, OrganiseError> {
+    // Two subqueries: SQLite reads min and max from the ends of the table only when each is alone.
     let (lo, hi): (Option<i64>, Option<i64>) =
-        c.query_row("SELECT min(id), max(id) FROM assets", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        c.query_row("SELECT (SELECT min(id) FROM assets), (SELECT max(id) FROM assets)", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
     let (lo, hi) = (lo.unwrap_or(0), hi.unwrap_or(0));
     let span = (hi - lo + 1).max(1) as u64;
     let width = (SAMPLE / SAMPLE_WINDOWS).max(1);
@@ -978,9 +993,9 @@ fn run(
         let total = if sets.len() == 1 && sizes[i].exact && set.distinct {
             sizes[i].n
         } else {
-            let distinct = if set.distinct { "" } else { "DISTINCT " };
+            let count = if set.distinct { "COUNT(*)" } else { "COUNT(DISTINCT s.id)" };
             let tests = where_sql(&all_of(filters("s.id", driven, Some(i))));
-            one(c, &format!("SELECT COUNT(*) FROM (SELECT {distinct}s.id FROM ({}) s{tests})", set.ids), b)?
+            one(c, &format!("SELECT {count} FROM ({}) s{tests}", set.ids), b)?
         };
         if total <= offset {
             return Ok((total, Vec::new()));
@@ -1142,6 +1157,36 @@ mod tests {
                     )
                     .unwrap();
                 assert_eq!(glob, like, "{name} / {ext}");
+            }
+        }
+    }
+
+    /// Type tests became ranges (`typeof(value) IN ('integer', 'real')` is `value < ''`,
+    /// `typeof(value) = 'text'` is `value >= '' AND value < x''`): the same rows for every kind
+    /// of stored value and bound.
+    #[test]
+    fn type_tests_as_ranges_match_what_typeof_matched() {
+        let c = Connection::open_in_memory().unwrap();
+        c.execute_batch(
+            "CREATE TABLE v (value);
+             INSERT INTO v VALUES (1), (-3), (0), (1.5), (-1e300), (9e18), (''), ('0'), ('10'), ('abc'),
+                 ('2026-03-01T00:00:00.000Z'), ('ÿ'), (x''), (x'00'), (NULL);",
+        )
+        .unwrap();
+        let q = |cond: &str| -> Vec<i64> {
+            let mut stmt = c.prepare(&format!("SELECT rowid FROM v WHERE {cond} ORDER BY rowid")).unwrap();
+            stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+        };
+        assert_eq!(q(&super::numbers("value")), q("typeof(value) IN ('integer', 'real')"));
+        assert_eq!(q(&super::texts("value")), q("typeof(value) = 'text'"));
+        for op in ["<", "<=", ">", ">="] {
+            for bound in ["0", "1", "-5", "1.5", "1e301"] {
+                let old = q(&format!("typeof(value) IN ('integer', 'real') AND value {op} {bound}"));
+                assert_eq!(q(&format!("{} AND value {op} {bound}", super::numbers("value"))), old, "{op} {bound}");
+            }
+            for bound in ["''", "'0'", "'2026'", "'abc'", "'zzz'"] {
+                let old = q(&format!("typeof(value) = 'text' AND value {op} {bound}"));
+                assert_eq!(q(&format!("{} AND value {op} {bound}", super::texts("value"))), old, "{op} {bound}");
             }
         }
     }
