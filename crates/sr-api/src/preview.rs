@@ -317,6 +317,24 @@ impl Stockroom {
         }
     }
 
+    /// The input's content key (library hash, else BLAKE3 of the file) and the render cache.
+    fn render_cache_for(&self, input: &Input) -> Result<(String, RenderCache), ApiError> {
+        let hash = match &input.hash {
+            Some(h) => h.clone(),
+            None => render::content_hash(&input.path)
+                .map_err(|e| ApiError::new(ErrorCode::Io, format!("Could not read {}: {e}", input.path.display())))?,
+        };
+        let cache = RenderCache::new(self.renders_dir()).map_err(|e| {
+            ApiError::new(
+                ErrorCode::Io,
+                format!(
+                    "Could not create the preview folder in the library ({e}). Check free disk space and permissions."
+                ),
+            )
+        })?;
+        Ok((hash, cache))
+    }
+
     /// Renders a preview of `tr` into the library's render cache (blocking: call it from a worker
     /// thread; the render itself runs on its own thread). `fast`: HLS (`master.m3u8`, ≤ 540p) that
     /// can play from `first_segment_ready`; `full`: one file in the plan's format. An identical
@@ -334,19 +352,7 @@ impl Stockroom {
         let input = self.preview_input(&source)?;
         let plan = self.make_plan(&input, tr, false, None)?;
         let mode = Self::preview_mode(&plan, mode)?;
-        let hash = match input.hash {
-            Some(h) => h,
-            None => render::content_hash(&input.path)
-                .map_err(|e| ApiError::new(ErrorCode::Io, format!("Could not read {}: {e}", input.path.display())))?,
-        };
-        let cache = RenderCache::new(self.renders_dir()).map_err(|e| {
-            ApiError::new(
-                ErrorCode::Io,
-                format!(
-                    "Could not create the preview folder in the library ({e}). Check free disk space and permissions."
-                ),
-            )
-        })?;
+        let (hash, cache) = self.render_cache_for(&input)?;
         let target = cache.path_for(&hash, &plan, mode);
         let lock = entry_lock(&target);
         let urls = self.render_urls();
@@ -465,19 +471,7 @@ impl Stockroom {
     ) -> Result<LadderResult, ApiError> {
         let input = self.preview_input(&source)?;
         let plan = self.make_ladder(&input, tr, format)?;
-        let hash = match input.hash {
-            Some(h) => h,
-            None => render::content_hash(&input.path)
-                .map_err(|e| ApiError::new(ErrorCode::Io, format!("Could not read {}: {e}", input.path.display())))?,
-        };
-        let cache = RenderCache::new(self.renders_dir()).map_err(|e| {
-            ApiError::new(
-                ErrorCode::Io,
-                format!(
-                    "Could not create the preview folder in the library ({e}). Check free disk space and permissions."
-                ),
-            )
-        })?;
+        let (hash, cache) = self.render_cache_for(&input)?;
         let master = cache.ladder_path_for(&hash, &plan);
         let lock = entry_lock(&master);
         let urls = self.render_urls();
