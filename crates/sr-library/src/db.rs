@@ -47,6 +47,15 @@ pub(crate) fn open_reader(path: &Path) -> Result<Connection, LibraryError> {
     Ok(conn)
 }
 
+/// A connection that only re-measures tables for the query planner (see `refresh_stats`).
+pub(crate) fn open_measurer(path: &Path) -> Result<Connection, LibraryError> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| LibraryError::Open { path: path.to_owned(), source: e })?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    tune(&conn, READER_CACHE_KIB)?;
+    Ok(conn)
+}
+
 /// Page cache per connection, in KiB. Reads of the main file come through the memory map, so a
 /// reader's cache mostly holds pages still in the WAL; the writer keeps the indexes it updates.
 const READER_CACHE_KIB: i64 = 16 * 1024;

@@ -19,8 +19,8 @@ mod search;
 mod tags;
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rusqlite::Connection;
 
@@ -135,11 +135,19 @@ pub struct Library {
     writer: Mutex<Connection>,
     /// Idle readers, each with the statistics generation it was opened in.
     readers: Mutex<Vec<(u64, Connection)>>,
-    /// Bumped when the writer re-measures the tables: SQLite reads the planner's statistics when
-    /// a connection loads the schema, so readers opened before are replaced.
-    stats_generation: AtomicU64,
+    stats: Arc<Stats>,
+}
+
+/// The query planner's statistics (sqlite_stat1/4), kept in step with the tables' sizes.
+#[derive(Default)]
+struct Stats {
+    /// Bumped when tables were re-measured: SQLite reads statistics when a connection loads the
+    /// schema, so readers opened before are replaced.
+    generation: AtomicU64,
     /// Rows written since the statistics were last checked.
-    unmeasured_changes: AtomicU64,
+    unmeasured: AtomicU64,
+    /// A re-measure is running.
+    measuring: AtomicBool,
 }
 
 /// How many written rows between checks that the planner's statistics still fit the tables.
@@ -157,8 +165,7 @@ impl Library {
             db_path,
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
-            stats_generation: AtomicU64::new(0),
-            unmeasured_changes: AtomicU64::new(0),
+            stats: Arc::default(),
         })
     }
 
@@ -179,7 +186,8 @@ impl Library {
     }
 
     /// One IMMEDIATE transaction on the writer; after a commit that brings the rows written since
-    /// the last check over [`STATS_CHECK_EVERY`], re-measures tables whose size changed ten-fold.
+    /// the last check over [`STATS_CHECK_EVERY`], re-measures tables whose size changed ten-fold
+    /// (see [`Library::measure`]).
     pub(crate) fn transaction<T, E: From<rusqlite::Error>>(
         &self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,
@@ -190,20 +198,38 @@ impl Library {
         let out = f(&tx)?;
         tx.commit()?;
         let written = conn.total_changes().saturating_sub(before);
-        if self.unmeasured_changes.fetch_add(written, Ordering::Relaxed) + written >= STATS_CHECK_EVERY {
-            self.unmeasured_changes.store(0, Ordering::Relaxed);
-            // Statistics only steer the query planner: if measuring fails, the edit still stands
-            // and the old statistics stay.
-            if let Ok(true) = db::refresh_stats(&conn) {
-                self.stats_generation.fetch_add(1, Ordering::Relaxed);
-            }
+        drop(conn);
+        if self.stats.unmeasured.fetch_add(written, Ordering::Relaxed) + written >= STATS_CHECK_EVERY {
+            self.measure();
         }
         Ok(out)
     }
 
+    /// Re-measures tables whose size changed ten-fold, on a connection and thread of its own:
+    /// measuring 250,000 tag rows takes a tenth of a second, which the edit that crossed the line
+    /// should not wait for. It takes the write lock like any writer (edits meanwhile wait for it,
+    /// as for each other). Statistics only steer the planner: if measuring fails, nothing is lost
+    /// and the old statistics stay.
+    fn measure(&self) {
+        if self.stats.measuring.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        self.stats.unmeasured.store(0, Ordering::Relaxed);
+        let (stats, path) = (Arc::clone(&self.stats), self.db_path.clone());
+        let spawned = std::thread::Builder::new().name("library-stats".into()).spawn(move || {
+            if let Ok(true) = db::open_measurer(&path).and_then(|c| db::refresh_stats(&c)) {
+                stats.generation.fetch_add(1, Ordering::Relaxed);
+            }
+            stats.measuring.store(false, Ordering::Release);
+        });
+        if spawned.is_err() {
+            self.stats.measuring.store(false, Ordering::Release);
+        }
+    }
+
     /// Runs `f` on a pooled read-only connection (WAL lets reads run beside the writer).
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, LibraryError>) -> Result<T, LibraryError> {
-        let generation = self.stats_generation.load(Ordering::Relaxed);
+        let generation = self.stats.generation.load(Ordering::Relaxed);
         let pooled = {
             let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
             // Readers from before the last re-measure are dropped (closed) here.
