@@ -64,7 +64,9 @@ pub enum RenderEvent {
 pub struct RenderOptions {
     /// x264 preset of full renders (previews always use `ultrafast`).
     pub x264_preset: String,
-    /// Decoder/encoder threads; 0 = libav's automatic choice.
+    /// Decoder/encoder threads; 0 = automatic: encoders as the ffmpeg CLI (libav's choice; ladder
+    /// rungs share the cores), the picture decoder about a quarter of the cores (it runs on a thread
+    /// of its own).
     pub threads: usize,
 }
 
