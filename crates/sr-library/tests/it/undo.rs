@@ -1,5 +1,5 @@
 use serde_json::json;
-use sr_library::{OrganiseError, RemoteOpOutcome, SANDBOX_ACCOUNT, SearchRequest};
+use sr_library::{Library, OrganiseError, RemoteOpOutcome, SANDBOX_ACCOUNT, SearchRequest};
 
 use crate::organise_support::*;
 
@@ -65,4 +65,40 @@ fn undo_puts_folders_back_and_withdraws_pending_remote_ops() {
     let msg = invalid(lib.undo_last(T0 + 6).unwrap_err());
     assert!(msg.contains("already been sent to the remote"), "{msg}");
     assert!(lib.folders(SANDBOX_ACCOUNT).unwrap().iter().any(|f| f.path == "/new/"));
+}
+
+/// Undo of tag batches over many assets puts every list back exactly, in order, and search
+/// follows: an undone add (only the added tags go), an undone removal and an undone merge (whole
+/// lists rewritten). A tag added after a removal goes last, so lists keep the order tags came in.
+#[test]
+fn undo_of_large_tag_batches_restores_every_list_in_order() {
+    let (_d, lib) = open();
+    let specs: Vec<Spec> = (0..1500).map(|_| Spec::image("look.jpg")).collect();
+    let ids = insert(&lib, &specs);
+    lib.add_tags(&ids, &strings(&["a", "b", "c"]), T0).unwrap();
+    lib.remove_tags(&ids[..500], &strings(&["b"]), T0 + 1).unwrap();
+    lib.add_tags(&ids[..500], &strings(&["d"]), T0 + 2).unwrap();
+    assert_eq!(lib.tags_of(ids[0]).unwrap(), strings(&["a", "c", "d"]), "added after a removal goes last");
+    let lists = |lib: &Library| ids.iter().map(|&id| lib.tags_of(id).unwrap()).collect::<Vec<_>>();
+    let total = |lib: &Library, tag: &str| {
+        let filters = sr_library::SearchFilters { tags: strings(&[tag]), ..Default::default() };
+        lib.search(&SearchRequest { filters, limit: 1, ..Default::default() }).unwrap().total
+    };
+    let before = lists(&lib);
+
+    lib.add_tags(&ids[250..], &strings(&["sale", "d"]), T0 + 3).unwrap();
+    assert_eq!(total(&lib, "sale"), 1250);
+    lib.undo_last(T0 + 4).unwrap();
+    assert_eq!(lists(&lib), before);
+    assert_eq!(total(&lib, "sale"), 0);
+    assert!(lib.tag_suggestions("sal", 5).unwrap().is_empty());
+
+    lib.remove_tags(&ids, &strings(&["a"]), T0 + 5).unwrap();
+    lib.rename_tag("c", "d", T0 + 6).unwrap();
+    lib.undo_last(T0 + 7).unwrap();
+    lib.undo_last(T0 + 8).unwrap();
+    assert_eq!(lists(&lib), before);
+    assert_eq!((total(&lib, "a"), total(&lib, "c"), total(&lib, "d")), (1500, 1500, 500));
+    let text = lib.search(&SearchRequest { text: Some("d".into()), limit: 1, ..Default::default() }).unwrap();
+    assert_eq!(text.total, 500, "the search index has the lists back too");
 }
