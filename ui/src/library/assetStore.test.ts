@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { AssetPage } from '@/ipc/bindings';
+import type { StorePage } from '@/library/assetStore';
 import { AssetStore } from '@/library/assetStore';
 import { makeAsset } from '@/test/backend';
 
@@ -39,6 +40,38 @@ function library(n: number) {
 }
 
 describe('AssetStore', () => {
+  it('a page asked for before a tag edit does not bring the old tags back', async () => {
+    // The backend answers with the library as it was when the page was asked for.
+    const tags = new Map<number, string[]>([[3, []], [2, []], [1, []]]);
+    const pending: (() => void)[] = [];
+    const fetchPage = (offset: number) => {
+      const snapshot = [3, 2, 1].map((id) => [...tags.get(id)!]);
+      return new Promise<StorePage>((resolve) => {
+        pending.push(() => resolve({ total: 3, offset, assets: [3, 2, 1].map((id) => makeAsset(id)), tags: snapshot }));
+      });
+    };
+    const answer = async () => {
+      while (pending.length) {
+        pending.shift()!();
+        for (let i = 0; i < 5; i++) await Promise.resolve();
+      }
+    };
+    const store = new AssetStore({ pageSize: 10, fetchPage });
+    const first = store.refresh();
+    await answer();
+    await first;
+    expect(store.tagsOf(2)).toEqual([]);
+
+    const again = store.refresh(); // e.g. the refresh after an import, still in flight...
+    tags.set(2, ['sale']); // ...when the user tags asset 2
+    store.patchTags([2], (cur) => [...cur, 'sale']);
+    await answer(); // the stale answer arrives, and is asked again
+    await again;
+    await answer();
+    expect(store.tagsOf(2)).toEqual(['sale']);
+    expect(store.tagsOf(3)).toEqual([]);
+  });
+
   it('fetches only the pages around what is shown', async () => {
     const lib = library(100_000);
     const store = new AssetStore({ pageSize: 100, fetchPage: lib.fetchPage });

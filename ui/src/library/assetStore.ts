@@ -71,6 +71,8 @@ export class AssetStore {
   private center = 0;
   private version = 0;
   private generation = 0;
+  /** Bumped by every local tag patch: a page asked for before it may carry the old tags. */
+  private tagEpoch = 0;
   private readonly listeners = new Set<() => void>();
 
   constructor(opts: AssetStoreOptions = {}) {
@@ -179,6 +181,7 @@ export class AssetStore {
 
   /** Changes the cached tags of some assets (after a tag edit), so badges update at once. */
   patchTags(ids: number[], change: (tags: string[]) => string[]): void {
+    this.tagEpoch++;
     let any = false;
     for (const id of ids) {
       const t = this.tagsById.get(id);
@@ -249,6 +252,7 @@ export class AssetStore {
     this.requested.add(tag);
     const shiftAtRequest = this.shift;
     const generation = this.generation;
+    const tagEpoch = this.tagEpoch;
     let page;
     try {
       page = await this.fetchPage(offset, this.pageSize, this.request);
@@ -258,6 +262,11 @@ export class AssetStore {
     }
     if (generation !== this.generation) return;
     this.requested.delete(tag);
+    if (tagEpoch !== this.tagEpoch) {
+      // The library was edited while this page was in flight: its tags predate the edit and would
+      // undo what the grid shows. Ask again.
+      return this.loadPage(offset);
+    }
     this.total = page.total;
     this.loadedOnce = true;
     if (shiftAtRequest !== this.shift) {

@@ -92,3 +92,24 @@ fn search_query_saved_searches_and_undo_through_the_facade() {
     assert_eq!(app.undo_last().unwrap().description, "Added tag \"sale\" to 1 asset");
     assert_eq!(app.search(&req).unwrap().total, 0);
 }
+
+#[test]
+fn a_search_after_an_edit_sees_the_edit() {
+    // The grid searches, the user tags, the grid searches again: the second search must not read
+    // the library as it was before the edit.
+    let (_d, app, ids) = app_with_three_photos();
+    let all = SearchRequest { limit: 50, ..Default::default() };
+    assert!(app.search(&all).unwrap().hits.iter().all(|h| h.tags.is_empty()));
+    app.add_tags(&ids, &["summer-sale".into()]).unwrap();
+    for _ in 0..3 {
+        let page = app.search(&all).unwrap();
+        assert_eq!(page.hits.len(), 3);
+        assert!(page.hits.iter().all(|h| h.tags == ["summer-sale"]), "{:?}", page.hits);
+    }
+    let tagged = SearchRequest {
+        filters: SearchFilters { tags: vec!["summer-sale".into()], ..Default::default() },
+        limit: 50,
+        ..Default::default()
+    };
+    assert_eq!(app.search(&tagged).unwrap().total, 3);
+}
