@@ -484,11 +484,7 @@ impl Stockroom {
                     Source { path: &path, content_hash: &hash },
                     &plan,
                     &RenderOptions::default(),
-                    &mut |e| {
-                        if let RenderEvent::Progress(fraction) = e {
-                            on_event(LadderEvent::Progress { fraction })
-                        }
-                    },
+                    &mut |e| ladder_progress(&on_event, e),
                     &cancel,
                 )
                 .map_err(render_error)?;
@@ -531,11 +527,7 @@ impl Stockroom {
                 &plan,
                 &out,
                 &RenderOptions::default(),
-                &mut |e| {
-                    if let RenderEvent::Progress(fraction) = e {
-                        on_event(LadderEvent::Progress { fraction })
-                    }
-                },
+                &mut |e| ladder_progress(&on_event, e),
                 &cancel,
             )
             .map_err(render_error)?;
@@ -544,5 +536,12 @@ impl Stockroom {
             Ok(result)
         })?;
         Ok((plan_out, result))
+    }
+}
+
+/// A ladder reports only its progress; the other render events concern single files.
+fn ladder_progress(on_event: &impl Fn(LadderEvent), e: RenderEvent) {
+    if let RenderEvent::Progress(fraction) = e {
+        on_event(LadderEvent::Progress { fraction })
     }
 }
