@@ -6,7 +6,7 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import net from 'node:net';
-import { remote } from 'webdriverio';
+import { remote, Key } from 'webdriverio';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const SCREENSHOTS = resolve(here, 'screenshots');
@@ -85,6 +85,19 @@ export async function launch({ library } = {}) {
     capabilities: { 'tauri:options': { application: app(), args: ['--library', lib] } },
   });
   await browser.setTimeout({ implicit: 0, script: 120_000 });
+  // A wait that times out says what the app showed at that moment (toasts, tiles and their tags,
+  // the selection) and leaves a screenshot, so a failure on CI can be read without re-running it.
+  let failures = 0;
+  browser.overwriteCommand('waitUntil', async function (original, condition, options) {
+    try {
+      return await original(condition, options);
+    } catch (e) {
+      const seen = await appState(browser).catch((err) => `(app state unavailable: ${err.message})`);
+      const shot = await screenshot(browser, `failed-${Date.now()}-${++failures}`).catch(() => null);
+      e.message = `${e.message}\n  app state: ${seen}${shot ? `\n  screenshot: ${shot}` : ''}`;
+      throw e;
+    }
+  });
   const stop = async () => {
     try { await browser.deleteSession(); } catch { /* already gone */ }
     driver.kill('SIGTERM');
@@ -106,6 +119,42 @@ export async function screenshot(browser, name) {
     await browser.saveScreenshot(file);
   }
   return file;
+}
+
+/** What a person would read on screen, as one line of JSON: toasts, tiles with tags, selection. */
+export async function appState(browser) {
+  const state = await browser.execute(() => {
+    const text = (sel) => [...document.querySelectorAll(sel)].map((e) => e.textContent.trim());
+    return {
+      toasts: text('.toast'),
+      tiles: [...document.querySelectorAll('[data-testid="asset-tile"]')].map((t) => ({
+        id: t.getAttribute('data-asset-id'),
+        selected: t.getAttribute('data-selected'),
+        tags: [...t.querySelectorAll('[data-testid="asset-tag"]')].map((b) => b.textContent),
+      })),
+      selected: document.querySelector('[data-testid="selection-count"]')?.getAttribute('data-count') ?? null,
+      tagInput: document.querySelector('[data-testid="tag-input"]')?.value ?? null,
+      tagAddEnabled: document.querySelector('[data-testid="tag-add"]')?.disabled === false,
+      queue: text('[data-testid="queue-row"]'),
+    };
+  });
+  return JSON.stringify(state);
+}
+
+/**
+ * Replaces a text field's value the way a person does: select all, delete, type. (WebDriver's
+ * "clear" empties the field without an input event, so React keeps the old value and puts it
+ * back on its next render: the typing then lands after the old text.) Waits until the field
+ * holds exactly `text`.
+ */
+export async function replaceText(browser, element, text) {
+  await element.click();
+  await browser.action('key').down(Key.Ctrl).down('a').up('a').up(Key.Ctrl).down(Key.Backspace).up(Key.Backspace).perform();
+  await browser.releaseActions();
+  await element.addValue(text);
+  await browser.waitUntil(async () => (await element.getValue()) === text, {
+    timeout: 10_000, timeoutMsg: `the field should hold exactly "${text}"`,
+  });
 }
 
 /** The text content of every element matching `selector`. */

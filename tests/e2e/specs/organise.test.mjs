@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, importPaths, screenshot, texts } from '../harness.mjs';
+import { launch, importPaths, replaceText, screenshot, texts } from '../harness.mjs';
 
 let session;
 
@@ -44,8 +44,8 @@ test('select three assets, tag them, set a select field; a bad number is explain
   await input.setValue('50%off');
   await (await browser.$('[data-testid="tag-error"]')).waitForDisplayed({ timeout: 5_000 });
   assert.equal(await browser.$('[data-testid="tag-add"]').isEnabled(), false);
-  await input.clearValue();
-  await input.setValue('summer-sale');
+  await replaceText(browser, input, 'summer-sale');
+  await browser.$('[data-testid="tag-add"]').waitForEnabled({ timeout: 5_000 });
   await browser.$('[data-testid="tag-add"]').click();
   await browser.waitUntil(async () => {
     const tags = await texts(browser, '[data-testid="asset-tag"]');
