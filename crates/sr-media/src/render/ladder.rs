@@ -439,7 +439,14 @@ fn encode(
         if (r.width, r.height) == (base.width, base.height) {
             split.push_str(&format!("[s{i}]null[v{i}];"));
         } else {
-            split.push_str(&format!("[s{i}]scale={}:{}[v{i}];", r.width, r.height));
+            // `scale` keeps the display aspect by changing the sample aspect ratio when the
+            // even-rounded size is not exact (136×240 of a portrait 360×640 clip plays 135 wide).
+            // HLS renditions get square pixels, so a player shows exactly the planned size. DASH
+            // keeps the compensating ratio: libavformat's dash muxer requires one display aspect
+            // ratio per adaptation set (it refuses 136×240 beside 202×360 at 1:1), and DASH
+            // players scale every representation to that declared aspect anyway.
+            let sar = if plan.format == LadderFormat::Hls { ",setsar=1" } else { "" };
+            split.push_str(&format!("[s{i}]scale={}:{}{sar}[v{i}];", r.width, r.height));
         }
     }
     let split = split.trim_end_matches(';').to_string();

@@ -45,6 +45,16 @@ fn ffprobe(args: &[&str], path: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The video's sample aspect ratio as ffprobe prints it (`1:1`; `N/A` or `0:1` when unset).
+fn sample_aspect(path: &Path) -> String {
+    ffprobe(&["-select_streams", "v:0", "-show_entries", "stream=sample_aspect_ratio", "-of", "csv=p=0"], path)
+        .lines()
+        .map(|l| l.trim().trim_matches(','))
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+        .to_string()
+}
+
 /// `(width, height)` of the first video stream.
 fn video_size(path: &Path) -> (u32, u32) {
     let s = ffprobe(&["-select_streams", "v:0", "-show_entries", "stream=width,height", "-of", "csv=p=0"], path);
@@ -242,6 +252,9 @@ fn hls_ladder_has_aligned_rungs_starting_every_segment_with_an_idr_frame() {
         durations.push(durs);
         let (w, h) = video_size(pl);
         assert_eq!(format!("{w}x{h}"), *res);
+        // Square pixels: a player shows exactly the planned size (426×240, not 427×240).
+        let sar = sample_aspect(pl);
+        assert!(["1:1", "N/A", "0:1"].contains(&sar.as_str()), "{res} of {} has SAR {sar}", pl.display());
         let pk = packets(pl);
         assert_eq!(pk.len(), 125, "every frame of 5 s at 25 fps");
         assert_eq!(pk.iter().filter(|p| p.1).count(), 3, "one keyframe per segment, no others (scenecut=0)");
