@@ -39,3 +39,15 @@ pub async fn preset_urls(api: Api<'_>, ids: Vec<i64>, sign: bool) -> Result<Vec<
 pub async fn asset_url(api: Api<'_>, id: i64, tr: String, sign: bool) -> Result<d::AssetUrl, ApiError> {
     api.asset_url(id, &tr, sign).await
 }
+
+/// The delivery URL of an asset's HLS or DASH manifest for a ladder `tr` (`sr-…`).
+#[tauri::command]
+pub async fn ladder_url(
+    api: Api<'_>,
+    id: i64,
+    tr: String,
+    format: sr_api::dto_preview::LadderFormat,
+    sign: bool,
+) -> Result<d::AssetUrl, ApiError> {
+    api.ladder_url(id, &tr, format, sign).await
+}

@@ -38,3 +38,33 @@ pub async fn render_preview(
 pub fn cancel_preview(jobs: Jobs<'_>, view: String) -> bool {
     jobs.cancel(&view)
 }
+
+/// What the adaptive-bitrate ladder of `tr` (with `sr-…`) will be: rungs, sizes, bit rates.
+#[tauri::command]
+pub async fn plan_ladder(
+    api: Api<'_>,
+    source: d::PreviewSource,
+    tr: String,
+    format: d::LadderFormat,
+) -> Result<d::LadderPlan, ApiError> {
+    blocking(&api, move |s| s.plan_ladder(source, &tr, format)).await
+}
+
+/// Renders the ladder into the render cache with progress; cancelled like a preview, by `view`.
+#[tauri::command]
+pub async fn render_ladder(
+    api: Api<'_>,
+    jobs: Jobs<'_>,
+    view: String,
+    source: d::PreviewSource,
+    tr: String,
+    format: d::LadderFormat,
+    on_event: Channel<d::LadderEvent>,
+) -> Result<d::LadderResult, ApiError> {
+    let ticket = jobs.start(&view);
+    let cancel = ticket.cancel_flag();
+    let result =
+        blocking(&api, move |s| s.render_ladder(source, &tr, format, move |e| drop(on_event.send(e)), cancel)).await;
+    drop(ticket);
+    result
+}

@@ -110,6 +110,56 @@ impl Stockroom {
         })
     }
 
+    /// The delivery URL of an asset's adaptive-bitrate manifest on the active account (spec §10.4):
+    /// `<video path>/ik-master.m3u8?tr=<tr>` (`hls`) or `…/ik-master.mpd` (`dash`), where `tr`
+    /// lists the rungs with `sr-…`. A file whose name does not end in `.mp4` gets `/ik-video.mp4`
+    /// first, as the remote requires. `path` in the answer is the manifest's path.
+    pub async fn ladder_url(
+        &self,
+        asset_id: i64,
+        tr: &str,
+        format: crate::dto_preview::LadderFormat,
+        sign: bool,
+    ) -> Result<d::AssetUrl, ApiError> {
+        use sr_imagekit::url::{VideoSuffix, with_video_suffix};
+        match self.library.asset(asset_id)? {
+            None => return Err(ApiError::not_found(format!("There is no asset #{asset_id} in this library."))),
+            Some(a) if a.kind != sr_library::AssetKind::Video => {
+                return Err(ApiError::invalid(format!(
+                    "{} is not a video: adaptive streaming (HLS/DASH) is for videos; use its delivery URL instead.",
+                    a.name
+                )));
+            }
+            Some(_) => {}
+        }
+        let remote = self.remote().await?;
+        let paths = self.remote_paths(&remote.account, &[asset_id])?;
+        let Some((name, path)) = paths.get(&asset_id) else {
+            return Err(ApiError::not_found(format!("There is no asset #{asset_id} in this library.")));
+        };
+        let video = if path.to_ascii_lowercase().ends_with(".mp4") {
+            path.clone()
+        } else {
+            with_video_suffix(path, VideoSuffix::Mp4)
+        };
+        let manifest = with_video_suffix(
+            &video,
+            match format {
+                crate::dto_preview::LadderFormat::Hls => VideoSuffix::HlsManifest,
+                crate::dto_preview::LadderFormat::Dash => VideoSuffix::DashManifest,
+            },
+        );
+        let url = self.url_for(&remote.config.url_endpoint, &manifest, tr, sign).await?;
+        Ok(d::AssetUrl {
+            asset_id,
+            asset_name: name.clone(),
+            path: manifest,
+            preset: None,
+            tr: tr.trim().to_owned(),
+            url,
+        })
+    }
+
     /// The delivery URL of every preset recorded on each of `ids`, in the order of `ids` (each
     /// asset's presets by name): what the detail panel lists and "Copy all URLs" copies.
     pub async fn preset_urls(&self, ids: &[i64], sign: bool) -> Result<Vec<d::AssetUrl>, ApiError> {

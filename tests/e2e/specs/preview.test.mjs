@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, importPaths, screenshot, texts } from '../harness.mjs';
+import { launch, importPaths, replaceText, screenshot, texts } from '../harness.mjs';
 
 let session;
 
@@ -72,8 +72,7 @@ test('crop 1:1, rotate 90°, watermark: the fast preview plays square and the UR
   await browser.$('[data-testid="rotate-cw"]').click();
   await browser.$('[data-testid="wm-text"]').click();
   const text = await browser.$('[data-testid="wm-text-input"]');
-  await text.clearValue();
-  await text.setValue('SALE 30');
+  await replaceText(browser, text, 'SALE 30');
   await browser.$('[data-testid="wm-anchor-bottom_right"]').click();
 
   const tr = await settledTr(browser);
@@ -127,8 +126,7 @@ test('crop 1:1, rotate 90°, watermark: the fast preview plays square and the UR
 test('a plan error is shown inline with the nearest valid setting, before any render', async () => {
   const { browser } = session;
   const input = await browser.$('[data-testid="tr-input"]');
-  await input.clearValue();
-  await input.setValue('rt-45');
+  await replaceText(browser, input, 'rt-45');
   const err = await browser.$('[data-testid="plan-error"]');
   await err.waitForDisplayed({ timeout: 20_000 });
   // (While typing, "rt-" on its own is refused too; the message settles on the whole value.)
@@ -140,6 +138,53 @@ test('a plan error is shown inline with the nearest valid setting, before any re
   await screenshot(browser, '32-preview-studio-plan-error');
 });
 
+test('the streaming ladder: renditions, the exact ik-master URL, a local render that plays and switches', async () => {
+  const { browser } = session;
+  const input = await browser.$('[data-testid="tr-input"]');
+  await replaceText(browser, input, 'rt-90');
+  await browser.$('[data-testid="ladder-toggle"]').click();
+  const panel = await browser.$('[data-testid="ladder-panel"]');
+  await panel.waitForDisplayed({ timeout: 10_000 });
+  // A 640×360 clip gets the renditions it fills; the turn carries over, sr comes last.
+  const ladderUrl = async () => (await texts(browser, '[data-testid="ladder-url"]'))[0];
+  await browser.waitUntil(async () => /\/dress-red\.mp4\/ik-master\.m3u8\?tr=rt-90:sr-240_360$/.test(await ladderUrl()), {
+    timeout: 20_000, timeoutMsg: 'the ladder URL never showed rt-90:sr-240_360',
+  });
+  // Upright after the turn: each rendition fits its box without being enlarged.
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="ladder-plan-rung"]')).length === 2, { timeout: 20_000 });
+  const planned = await browser.execute(() => [...document.querySelectorAll('[data-testid="ladder-plan-rung"]')].map((r) => [Number(r.dataset.width), Number(r.dataset.height)]));
+  assert.deepEqual(planned.map(([, h]) => h), [240, 360], JSON.stringify(planned));
+  assert.ok(planned.every(([w, h]) => w < h), `portrait renditions: ${JSON.stringify(planned)}`);
+
+  await browser.$('[data-testid="ladder-render"]').click();
+  const status = await browser.$('[data-testid="ladder-status"]');
+  await browser.waitUntil(async () => (await status.getAttribute('data-state')) === 'ready', { timeout: 180_000, timeoutMsg: 'the ladder never finished rendering' });
+  // hls.js read the real master: both renditions are in the menu.
+  const menu = await browser.$('[data-testid="ladder-level"]');
+  await browser.waitUntil(async () => (await menu.getAttribute('data-levels')) === '2', { timeout: 30_000, timeoutMsg: 'the master playlist did not list two renditions' });
+  await menu.selectByAttribute('value', '0');
+  await browser.$('[data-testid="ladder-play"]').click();
+  const ladderVideo = () => browser.execute(() => {
+    const v = document.querySelector('[data-testid="ladder-video"]');
+    return v ? { t: v.currentTime, w: v.videoWidth, h: v.videoHeight } : null;
+  });
+  let v;
+  await browser.waitUntil(async () => {
+    v = await ladderVideo();
+    return v && v.t > 0.5 && v.h === planned[0][1];
+  }, { timeout: 60_000, timeoutMsg: `the 240p rendition did not play: ${JSON.stringify(v)}` });
+  assert.equal(v.w, planned[0][0]);
+  await screenshot(browser, '32b-streaming-ladder');
+  // The 360p rendition, picked from the menu, plays at its own size.
+  await browser.execute(() => document.querySelector('[data-testid="ladder-video"]').pause());
+  await menu.selectByAttribute('value', '1');
+  await browser.waitUntil(async () => {
+    v = await ladderVideo();
+    return v && v.h === planned[1][1];
+  }, { timeout: 60_000, timeoutMsg: `the 360p rendition never showed: ${JSON.stringify(v)}` });
+  await browser.$('[data-testid="ladder-toggle"]').click();
+});
+
 test('a photo: 4:5 crop, any angle, WebP; the still shows what the plan says', async () => {
   const { browser } = session;
   await browser.$('[data-testid="studio-close"]').click();
@@ -147,8 +192,7 @@ test('a photo: 4:5 crop, any angle, WebP; the still shows what the plan says', a
   await openStudio(browser, 'tote-bag.jpg');
   await browser.$('[data-testid="aspect-4-5"]').click();
   const angle = await browser.$('[data-testid="rotate-angle"]');
-  await angle.clearValue();
-  await angle.setValue('8');
+  await replaceText(browser, angle, '8');
   await browser.keys('Enter');
   await browser.$('[data-testid="out-format"]').selectByAttribute('value', 'webp');
   const tr = await settledTr(browser);

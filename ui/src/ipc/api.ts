@@ -18,6 +18,10 @@ import type {
 
 import type {
   AssetUrl,
+  LadderEvent,
+  LadderFormat,
+  LadderPlan,
+  LadderResult,
   Preset,
   PresetApplied,
   PreviewEvent,
@@ -53,6 +57,7 @@ import type {
 
 export type { ApiError, Asset, AssetPage, ErrorCode, ImportEvent, ImportReport, LibraryInfo };
 export type { AssetUrl, Preset, PresetApplied, PreviewEvent, PreviewMode, PreviewPlan, PreviewResult, PreviewSource };
+export type { LadderEvent, LadderFormat, LadderPlan, LadderResult };
 export type * from '@/ipc/dto';
 
 const ERROR_CODES: readonly ErrorCode[] = [
@@ -288,6 +293,28 @@ export function renderPreview(
 ): Promise<PreviewResult> {
   const channel = new Channel<PreviewEvent>(onEvent);
   return call<PreviewResult>('render_preview', { view, source, tr, mode, onEvent: channel });
+}
+
+/** What the adaptive-bitrate ladder of `tr` (with `sr-…`) will be, before anything renders. */
+export function planLadder(source: PreviewSource, tr: string, format: LadderFormat): Promise<LadderPlan> {
+  return call<LadderPlan>('plan_ladder', { source, tr, format });
+}
+
+/** Renders a ladder (HLS or DASH) locally with progress; `view` cancels it like a preview. */
+export function renderLadder(
+  view: string,
+  source: PreviewSource,
+  tr: string,
+  format: LadderFormat,
+  onEvent: (e: LadderEvent) => void,
+): Promise<LadderResult> {
+  const channel = new Channel<LadderEvent>(onEvent);
+  return call<LadderResult>('render_ladder', { view, source, tr, format, onEvent: channel });
+}
+
+/** The delivery URL of an asset's `ik-master.m3u8` / `ik-master.mpd` for a ladder `tr`. */
+export function ladderUrl(id: number, tr: string, format: LadderFormat, sign = false): Promise<AssetUrl> {
+  return call<AssetUrl>('ladder_url', { id, tr, format, sign });
 }
 
 export function cancelPreview(view: string): Promise<boolean> {

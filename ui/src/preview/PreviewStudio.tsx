@@ -15,6 +15,7 @@ import { CropOverlay } from '@/preview/CropOverlay';
 import { aspectById, aspectOf, boxForAspect, evenBox } from '@/preview/crop';
 import type { AspectId, Box } from '@/preview/crop';
 import { describePlan, formatClock } from '@/preview/format';
+import { LadderPanel } from '@/preview/LadderPanel';
 import { PreviewVideo, isHls } from '@/preview/PreviewVideo';
 import { PreviewSession } from '@/preview/session';
 import { StudioControls } from '@/preview/StudioControls';
@@ -219,6 +220,9 @@ export function PreviewStudio({ asset, onClose, initialTr = '', debounceMs = 200
       /* the store showed the backend's message */
     }
   };
+
+  // ---- streaming ladder (videos) ----
+  const [showLadder, setShowLadder] = useState(false);
 
   // ---- account label for the URL ----
   const [account, setAccount] = useState<string | null>(null);
@@ -567,7 +571,20 @@ export function PreviewStudio({ asset, onClose, initialTr = '', debounceMs = 200
             >
               {fullReady ? 'Full quality shown' : 'Render full quality'}
             </button>
+            {video && (
+              <button
+                type="button"
+                className={`btn btn-small${showLadder ? ' btn-on' : ''}`}
+                data-testid="ladder-toggle"
+                aria-expanded={showLadder}
+                title="The adaptive-bitrate ladder (HLS / DASH) the remote streams: renditions, URL, a local render"
+                onClick={() => setShowLadder((v) => !v)}
+              >
+                Streaming ladder
+              </button>
+            )}
           </div>
+          {video && showLadder && <LadderPanel asset={asset} tr={st.tr} debounceMs={debounceMs} />}
           <ToastStack />
         </div>
 

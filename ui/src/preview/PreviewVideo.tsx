@@ -1,5 +1,6 @@
 // The transformed video: an HLS fast preview through hls.js's light build (WebKitGTK has no native HLS; MSE
-// works) or a finished file played directly. Loading a new source keeps the playhead, so editing
+// works), a streaming ladder through the full build (its sound is an audio group), or a finished
+// file played directly. Loading a new source keeps the playhead, so editing
 // while watching does not jump back to the start.
 
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
@@ -18,16 +19,36 @@ interface Props {
   onEnded?: () => void;
   onMeta?: (video: HTMLVideoElement) => void;
   onError?: (message: string) => void;
+  /** An HLS master's renditions, once hls.js has read it (lowest first, as listed). */
+  onLevels?: (levels: { width: number; height: number; bitrate: number }[]) => void;
+  /** The rendition now playing (an index into `onLevels`' list). */
+  onLevelSwitched?: (index: number) => void;
+  /**
+   * The rendition to play: an index, or -1 (the default) to let hls.js choose by bandwidth. A new
+   * choice reloads the stream at the playhead (a fresh MediaSource) instead of flushing the
+   * buffer in place: WebKitGTK's MSE hung on hls.js's immediate switch.
+   */
+  level?: number;
+  /**
+   * The master has its sound as a separate rendition (an audio group, as a ladder's does): that
+   * needs hls.js's full build, the light one plays such streams silent.
+   */
+  audioGroups?: boolean;
+  testId?: string;
 }
 
 export const PreviewVideo = forwardRef<HTMLVideoElement | null, Props>(function PreviewVideo(
-  { src, onTime, onPlaying, onWaiting, onEnded, onMeta, onError },
+  { src, onTime, onPlaying, onWaiting, onEnded, onMeta, onError, onLevels, onLevelSwitched, level = -1, audioGroups = false, testId = 'studio-preview' },
   ref,
 ) {
   const video = useRef<HTMLVideoElement>(null);
   useImperativeHandle<HTMLVideoElement | null, HTMLVideoElement | null>(ref, () => video.current, []);
   const errorRef = useRef(onError);
   errorRef.current = onError;
+  const levelsRef = useRef(onLevels);
+  levelsRef.current = onLevels;
+  const switchedRef = useRef(onLevelSwitched);
+  switchedRef.current = onLevelSwitched;
 
   useEffect(() => {
     const el = video.current;
@@ -42,15 +63,26 @@ export const PreviewVideo = forwardRef<HTMLVideoElement | null, Props>(function 
     };
     el.addEventListener('loadedmetadata', restore, { once: true });
     if (isHls(src)) {
-      void import('hls.js/light').then(({ default: Hls }) => {
+      void (audioGroups ? import('hls.js') : import('hls.js/light')).then(({ default: Hls }) => {
         if (!live) return;
         if (Hls.isSupported()) {
           // No worker: the CSP allows scripts from the app only (no blob: workers). Start at the
           // beginning even while the playlist is still growing (an EVENT playlist looks live).
-          hls = new Hls({ enableWorker: false, startPosition: resumeAt, lowLatencyMode: false });
+          hls = new Hls({
+            enableWorker: false,
+            startPosition: resumeAt,
+            lowLatencyMode: false,
+            ...(level >= 0 ? { startLevel: level } : {}),
+          });
           hls.on(Hls.Events.ERROR, (_e, data) => {
             if (data.fatal) errorRef.current?.(`The preview could not play (${data.details}).`);
           });
+          hls.on(Hls.Events.MANIFEST_PARSED, (_e, data) => {
+            levelsRef.current?.(data.levels.map((l) => ({ width: l.width, height: l.height, bitrate: l.bitrate })));
+            // A chosen rendition stays (no switching by bandwidth) without flushing anything.
+            if (level >= 0 && hls) hls.loadLevel = level;
+          });
+          hls.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => switchedRef.current?.(data.level));
           hls.loadSource(src);
           hls.attachMedia(el);
         } else if (el.canPlayType('application/vnd.apple.mpegurl')) {
@@ -67,12 +99,12 @@ export const PreviewVideo = forwardRef<HTMLVideoElement | null, Props>(function 
       el.removeEventListener('loadedmetadata', restore);
       hls?.destroy();
     };
-  }, [src]);
+  }, [src, audioGroups, level]);
 
   return (
     <video
       ref={video}
-      data-testid="studio-preview"
+      data-testid={testId}
       data-src={src}
       playsInline
       preload="auto"

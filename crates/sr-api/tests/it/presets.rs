@@ -1,8 +1,9 @@
 //! Channel presets through the façade: saved with a checked `tr`, applied to a selection, and
 //! each asset's delivery URLs on the active account (the sandbox here).
 
+use sr_api::dto_preview::LadderFormat;
 use sr_api::{ErrorCode, OpenOptions, Stockroom};
-use sr_media::fixtures::{ImageFormat, image};
+use sr_media::fixtures::{self, FixtureVideo, ImageFormat, VideoCodec, image};
 
 fn app_with_photos(names: &[&str]) -> (tempfile::TempDir, Stockroom, Vec<i64>) {
     let dir = tempfile::tempdir().unwrap();
@@ -77,4 +78,41 @@ fn a_bad_preset_is_invalid_input_naming_the_parameter_and_unknown_names_are_not_
     let err = app.apply_preset("Square", &ids).unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);
     assert!(err.message.contains("\"Square\""), "{}", err.message);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ladder_urls_point_at_the_videos_manifest_and_photos_have_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let media = dir.path().join("Summer shoot");
+    std::fs::create_dir_all(&media).unwrap();
+    let spec = FixtureVideo { width: 160, height: 120, seconds: 1.0, ..Default::default() };
+    fixtures::video(&media, "dress red.mp4", spec);
+    fixtures::video(&media, "teaser.webm", FixtureVideo { codec: VideoCodec::Vp9, width: 176, ..spec });
+    image(&media, "shoe.jpg", 120, 80, ImageFormat::Jpeg);
+    let app = Stockroom::open(OpenOptions { library_dir: Some(dir.path().join("lib")) }).unwrap();
+    let report = app.import(&[media], false, &|_| {}).unwrap();
+    assert_eq!(report.imported.len(), 3, "{:?}", report.skipped);
+    let id = |n: &str| report.imported.iter().find(|a| a.name == n).unwrap().id;
+    let endpoint = app.remote_info().await.unwrap().url_endpoint.trim_end_matches('/').to_owned();
+
+    let hls = app.ladder_url(id("dress red.mp4"), "rt-90:sr-240_360", LadderFormat::Hls, false).await.unwrap();
+    assert_eq!(hls.url, format!("{endpoint}/Summer_shoot/dress_red.mp4/ik-master.m3u8?tr=rt-90:sr-240_360"));
+    assert_eq!(hls.path, "/Summer_shoot/dress_red.mp4/ik-master.m3u8");
+    let dash = app.ladder_url(id("dress red.mp4"), "sr-720", LadderFormat::Dash, true).await.unwrap();
+    assert!(
+        dash.url.starts_with(&format!("{endpoint}/Summer_shoot/dress_red.mp4/ik-master.mpd?tr=sr-720&ik-s=")),
+        "{}",
+        dash.url
+    );
+    // A video not named .mp4 goes through ik-video.mp4 first (spec §10.4).
+    let webm = app.ladder_url(id("teaser.webm"), "sr-240", LadderFormat::Hls, false).await.unwrap();
+    assert_eq!(webm.url, format!("{endpoint}/Summer_shoot/teaser.webm/ik-video.mp4/ik-master.m3u8?tr=sr-240"));
+
+    let err = app.ladder_url(id("shoe.jpg"), "sr-240", LadderFormat::Hls, false).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert!(err.message.contains("shoe.jpg") && err.message.contains("not a video"), "{}", err.message);
+    assert_eq!(
+        app.ladder_url(999_999, "sr-240", LadderFormat::Hls, false).await.unwrap_err().code,
+        ErrorCode::NotFound
+    );
 }

@@ -1,0 +1,221 @@
+// The adaptive-bitrate ladder of the studio's asset: which renditions (`sr-240_360_…`), HLS or
+// DASH, the exact `ik-master.m3u8|mpd` delivery URL, and a local render of the whole ladder that
+// plays (HLS) with its renditions switchable, as a shop's player would switch them.
+//
+// The ladder follows the studio's transformation: rotate, flip, trim and watermark carry over.
+// What the remote refuses on streaming URLs (`w`, `h`, `ar`, `f`, `vc`, `ac`, `q`, spec §10.4) is
+// left out, with the crop or resize it belonged to, and listed, so the URL shown always works.
+
+import { Observable } from '@/app/store';
+import { cancelPreview, ladderUrl, planLadder, renderLadder, toApiError } from '@/ipc/api';
+import type { Asset, LadderEvent, LadderFormat, LadderPlan, LadderResult } from '@/ipc/api';
+import * as T from '@/preview/tr';
+
+/** The remote's renditions (spec §10.4): the `sr` value, its box and video bit rate. */
+export const RUNGS: { sr: number; w: number; h: number; kbps: number }[] = [
+  { sr: 240, w: 426, h: 240, kbps: 200 },
+  { sr: 360, w: 640, h: 360, kbps: 400 },
+  { sr: 480, w: 854, h: 480, kbps: 800 },
+  { sr: 720, w: 1280, h: 720, kbps: 3300 },
+  { sr: 1080, w: 1920, h: 1080, kbps: 5500 },
+  { sr: 1440, w: 2560, h: 1440, kbps: 12000 },
+  { sr: 2160, w: 3840, h: 2160, kbps: 18000 },
+];
+
+/** Refused anywhere on a streaming URL. */
+const REFUSED = new Set(['f', 'vc', 'ac', 'q']);
+/** A resize or crop: refused (`w`, `h`, `ar`), so its companions go with it. */
+const SIZE = new Set(['w', 'h', 'ar']);
+const SIZE_COMPANIONS = new Set(['c', 'cm', 'x', 'y', 'xc', 'yc', 'fo', 'bg']);
+
+/**
+ * The ladder `tr` for the studio's `base` and the chosen renditions: `base` without what streaming
+ * URLs refuse (and without an `sr` of its own), then `sr-…` as the last step.
+ */
+export function ladderTr(base: string, rungs: number[]): { tr: string; leftOut: string[] } {
+  const leftOut: string[] = [];
+  const steps: T.Tr = [];
+  for (const step of T.parseTr(base.trim())) {
+    const sized = step.some((i) => i.kind === 'param' && SIZE.has(i.key));
+    const kept = step.filter((i) => {
+      if (i.kind !== 'param') return true;
+      if (i.key === 'sr') return false;
+      const drop = REFUSED.has(i.key) || (sized && (SIZE.has(i.key) || SIZE_COMPANIONS.has(i.key)));
+      if (drop && !leftOut.includes(i.key)) leftOut.push(i.key);
+      return !drop;
+    });
+    if (kept.length > 0) steps.push(kept);
+  }
+  const sorted = [...new Set(rungs)].sort((a, b) => a - b);
+  if (sorted.length > 0) steps.push([{ kind: 'param', key: 'sr', value: sorted.join('_') }]);
+  return { tr: T.printTr(steps), leftOut };
+}
+
+/** The renditions a source of this size gets by default: every one it fills (at least 240p). */
+export function defaultRungs(width: number | null, height: number | null): number[] {
+  const short = Math.min(width ?? 0, height ?? 0);
+  const fits = RUNGS.filter((r) => r.sr <= short).map((r) => r.sr);
+  return fits.length > 0 ? fits : [240];
+}
+
+export type LadderStatus = 'rendering' | 'ready' | 'failed';
+
+export interface LadderRender {
+  status: LadderStatus;
+  /** 0..1 */
+  progress: number;
+  tr: string;
+  format: LadderFormat;
+  result: LadderResult | null;
+  error: string | null;
+}
+
+export interface LadderState {
+  rungs: number[];
+  format: LadderFormat;
+  /** The studio's transformation the ladder follows. */
+  base: string;
+  /** What goes after `?tr=`. */
+  tr: string;
+  /** Parameters of `base` left out because streaming URLs refuse them. */
+  leftOut: string[];
+  plan: LadderPlan | null;
+  planError: string | null;
+  url: string | null;
+  urlError: string | null;
+  signed: boolean;
+  render: LadderRender | null;
+}
+
+let views = 0;
+
+export class LadderSession extends Observable<LadderState> {
+  /** The backend's id for this ladder's renders (a new render cancels the one before). */
+  readonly view = `ladder-${++views}`;
+  private seq = 0;
+  private renderSeq = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private disposed = false;
+
+  constructor(
+    readonly asset: Asset,
+    base = '',
+    private readonly debounceMs = 200,
+  ) {
+    const rungs = defaultRungs(asset.width, asset.height);
+    super({
+      rungs,
+      format: 'hls',
+      base,
+      ...ladderTr(base, rungs),
+      plan: null,
+      planError: null,
+      url: null,
+      urlError: null,
+      signed: false,
+      render: null,
+    });
+  }
+
+  /** Plans the current ladder at once (again after `dispose`, as React may do). */
+  start(): void {
+    this.disposed = false;
+    this.schedule(0);
+  }
+
+  setBase(base: string): void {
+    if (base === this.get().base) return;
+    this.update({ base });
+  }
+
+  toggleRung(sr: number): void {
+    const cur = this.get().rungs;
+    this.update({ rungs: cur.includes(sr) ? cur.filter((r) => r !== sr) : [...cur, sr].sort((a, b) => a - b) });
+  }
+
+  setFormat(format: LadderFormat): void {
+    if (format !== this.get().format) this.update({ format });
+  }
+
+  setSigned(signed: boolean): void {
+    this.set((s) => ({ ...s, signed }));
+    void this.updateUrl(this.seq);
+  }
+
+  private update(change: Partial<Pick<LadderState, 'base' | 'rungs' | 'format'>>): void {
+    this.set((s) => {
+      const next = { ...s, ...change };
+      return { ...next, ...ladderTr(next.base, next.rungs) };
+    });
+    this.schedule(this.debounceMs);
+  }
+
+  private schedule(delay: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    const run = () => {
+      this.timer = null;
+      void this.plan(++this.seq);
+    };
+    if (delay <= 0) run();
+    else this.timer = setTimeout(run, delay);
+  }
+
+  private live(seq: number): boolean {
+    return !this.disposed && seq === this.seq;
+  }
+
+  private async updateUrl(seq: number): Promise<void> {
+    const { tr, format, signed } = this.get();
+    try {
+      const u = await ladderUrl(this.asset.id, tr, format, signed);
+      if (this.live(seq)) this.set((s) => ({ ...s, url: u.url, urlError: null }));
+    } catch (e) {
+      if (this.live(seq)) this.set((s) => ({ ...s, url: null, urlError: toApiError(e).message }));
+    }
+  }
+
+  private async plan(seq: number): Promise<void> {
+    const { tr, format } = this.get();
+    void this.updateUrl(seq);
+    try {
+      const plan = await planLadder({ asset_id: this.asset.id }, tr, format);
+      if (this.live(seq)) this.set((s) => ({ ...s, plan, planError: null }));
+    } catch (e) {
+      if (this.live(seq)) this.set((s) => ({ ...s, plan: null, planError: toApiError(e).message }));
+    }
+  }
+
+  /** Renders the current ladder locally (every rendition, aligned segments, shared sound). */
+  async render(): Promise<void> {
+    const { tr, format, planError } = this.get();
+    if (planError !== null) return;
+    const seq = ++this.renderSeq;
+    this.set((s) => ({ ...s, render: { status: 'rendering', progress: 0, tr, format, result: null, error: null } }));
+    const patch = (f: (r: LadderRender) => LadderRender) => {
+      if (this.disposed || seq !== this.renderSeq) return;
+      this.set((s) => (s.render ? { ...s, render: f(s.render) } : s));
+    };
+    const onEvent = (e: LadderEvent) => {
+      if (e.event === 'progress') patch((r) => ({ ...r, progress: Math.max(r.progress, e.data.fraction) }));
+    };
+    try {
+      const result = await renderLadder(this.view, { asset_id: this.asset.id }, tr, format, onEvent);
+      patch((r) => ({ ...r, status: 'ready', progress: 1, result }));
+    } catch (e) {
+      patch((r) => ({ ...r, status: 'failed', error: toApiError(e).message }));
+    }
+  }
+
+  /** Stops a running render (its partial files are deleted). */
+  cancel(): void {
+    this.renderSeq++;
+    this.set((s) => ({ ...s, render: s.render?.status === 'rendering' ? null : s.render }));
+    void cancelPreview(this.view).catch(() => {});
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer) clearTimeout(this.timer);
+    void cancelPreview(this.view).catch(() => {});
+  }
+}
