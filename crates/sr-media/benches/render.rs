@@ -120,7 +120,7 @@ fn ladder(input: &Path, plan: &LadderPlan, opts: &RenderOptions, dir: &Path, rou
         graph.push_str(&format!("[s{i}]"));
     }
     for (i, r) in plan.rungs.iter().enumerate() {
-        graph.push_str(&format!(";[s{i}]scale={}:{}[v{i}]", r.width, r.height));
+        graph.push_str(&format!(";[s{i}]scale={}:{},setsar=1[v{i}]", r.width, r.height));
     }
     let mut ratios = Vec::new();
     let mut cpu_ratios = Vec::new();
