@@ -340,6 +340,12 @@ pub fn render_ladder(
             if cancel.load(Ordering::Relaxed) {
                 return Err(RenderError::Cancelled);
             }
+            if plan.format == LadderFormat::Hls {
+                let master = work.join(&name);
+                let io = |e: std::io::Error| RenderError::Output(e.to_string());
+                let text = std::fs::read_to_string(&master).map_err(io)?;
+                std::fs::write(&master, without_audio_only_variant(&text)).map_err(io)?;
+            }
             move_into(&work, &dir, &name)
         });
     let _ = std::fs::remove_dir_all(&work);
@@ -351,6 +357,30 @@ pub fn render_ladder(
     }
     progress.finish();
     describe(plan, &dir, &dir.join(&name))
+}
+
+/// The HLS master without the audio-only variant libavformat adds for the audio group: the
+/// remote lists one variant per rendition (spec §10.4), and a player on a slow link could
+/// otherwise choose sound without picture. The group itself (`#EXT-X-MEDIA`) stays.
+pub(crate) fn without_audio_only_variant(master: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let mut lines = master.lines();
+    while let Some(line) = lines.next() {
+        if line.starts_with("#EXT-X-STREAM-INF:") && !line.contains("RESOLUTION=") {
+            // Its URI is the next line that is not blank.
+            for next in lines.by_ref() {
+                if !next.trim().is_empty() {
+                    break;
+                }
+            }
+            continue;
+        }
+        out.push(line);
+    }
+    while out.last().is_some_and(|l| l.trim().is_empty()) {
+        out.pop();
+    }
+    out.join("\n") + "\n"
 }
 
 /// Move every entry of `work` into `dir` (replacing entries of the same name), the master last.
@@ -702,4 +732,32 @@ fn audio_packets(
         p.write_interleaved(octx).map_err(fail("writing the sound"))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_audio_only_variant;
+
+    #[test]
+    fn the_audio_only_variant_goes_and_everything_else_stays() {
+        let muxed = "#EXTM3U\n#EXT-X-VERSION:7\n\
+            #EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"group_aud\",NAME=\"audio_2\",DEFAULT=YES,URI=\"audio/index.m3u8\"\n\
+            #EXT-X-STREAM-INF:BANDWIDTH=360800,RESOLUTION=136x240,CODECS=\"avc1.64000c,mp4a.40.2\",AUDIO=\"group_aud\"\n\
+            r240/index.m3u8\n\n\
+            #EXT-X-STREAM-INF:BANDWIDTH=580800,RESOLUTION=202x360,CODECS=\"avc1.64000d,mp4a.40.2\",AUDIO=\"group_aud\"\n\
+            r360/index.m3u8\n\n\
+            #EXT-X-STREAM-INF:BANDWIDTH=140800,CODECS=\"mp4a.40.2\",AUDIO=\"group_aud\"\n\
+            audio/index.m3u8\n\n";
+        let want = "#EXTM3U\n#EXT-X-VERSION:7\n\
+            #EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"group_aud\",NAME=\"audio_2\",DEFAULT=YES,URI=\"audio/index.m3u8\"\n\
+            #EXT-X-STREAM-INF:BANDWIDTH=360800,RESOLUTION=136x240,CODECS=\"avc1.64000c,mp4a.40.2\",AUDIO=\"group_aud\"\n\
+            r240/index.m3u8\n\n\
+            #EXT-X-STREAM-INF:BANDWIDTH=580800,RESOLUTION=202x360,CODECS=\"avc1.64000d,mp4a.40.2\",AUDIO=\"group_aud\"\n\
+            r360/index.m3u8\n";
+        assert_eq!(without_audio_only_variant(muxed), want);
+        // A silent clip's master has nothing to drop.
+        let silent =
+            "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1,RESOLUTION=426x240,CODECS=\"avc1.64000c\"\nr240/index.m3u8\n";
+        assert_eq!(without_audio_only_variant(silent), silent);
+    }
 }

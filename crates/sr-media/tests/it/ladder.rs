@@ -210,6 +210,8 @@ fn hls_ladder_has_aligned_rungs_starting_every_segment_with_an_idr_frame() {
     // Master: one variant per rung with its resolution and bandwidth, all in the shared audio group.
     let text = std::fs::read_to_string(&master).unwrap();
     assert!(text.contains("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"group_aud\""), "{text}");
+    // One variant per rendition, as the remote lists them: no audio-only variant a slow link could pick.
+    assert_eq!(text.matches("#EXT-X-STREAM-INF:").count(), 3, "{text}");
     let lines: Vec<&str> = text.lines().collect();
     let variants: Vec<(String, u64, String)> = lines
         .windows(2)
