@@ -4,13 +4,13 @@
 
 import { useEffect, useMemo, useRef, useState } from 'react';
 
-import { copyText } from '@/app/clipboard';
 import { useServices } from '@/app/context';
 import { useObservable } from '@/app/store';
 import type { Asset } from '@/ipc/api';
 import { formatBitRate, formatSize } from '@/library/format';
 import { LadderSession, RUNGS } from '@/preview/ladder';
 import { PreviewVideo } from '@/preview/PreviewVideo';
+import { UrlRow } from '@/preview/UrlRow';
 
 interface Props {
   asset: Asset;
@@ -77,20 +77,20 @@ export function LadderPanel({ asset, tr, debounceMs = 200 }: Props) {
           ))}
         </div>
         <div className="chips ladder-rungs" role="group" aria-label="Renditions">
-          {RUNGS.map((r) => {
-            const on = st.rungs.includes(r.sr);
+          {RUNGS.map((sr) => {
+            const on = st.rungs.includes(sr);
             return (
               <button
-                key={r.sr}
+                key={sr}
                 type="button"
                 className={`chip${on ? ' active' : ''}`}
                 aria-pressed={on}
                 data-testid="ladder-rung"
-                data-rung={r.sr}
-                title={`${r.w} × ${r.h} box at ${r.kbps} kb/s`}
-                onClick={() => session.toggleRung(r.sr)}
+                data-rung={sr}
+                title={on ? `Leave out the ${sr}p rendition` : `Add the ${sr}p rendition`}
+                onClick={() => session.toggleRung(sr)}
               >
-                {r.sr}p
+                {sr}p
               </button>
             );
           })}
@@ -147,24 +147,16 @@ export function LadderPanel({ asset, tr, debounceMs = 200 }: Props) {
             </p>
           ))}
           <div className="ladder-url-row">
-            <output className="url-output mono" data-testid="ladder-url" data-tr={st.tr} title={st.url ?? undefined}>
-              {st.url ?? st.urlError ?? '…'}
-            </output>
-            <label className="check-field" title="Sign the URL with the account's private key">
-              <input type="checkbox" checked={st.signed} onChange={(e) => session.setSigned(e.target.checked)} />
-              <span>Signed</span>
-            </label>
-            <button
-              type="button"
-              className="btn btn-small"
-              data-testid="ladder-url-copy"
-              disabled={!st.url}
-              onClick={() =>
-                st.url && copyText(st.url).then(() => toasts.info('Streaming URL copied.'), (e: Error) => toasts.error(e.message))
-              }
-            >
-              Copy URL
-            </button>
+            <UrlRow
+              url={st.url}
+              error={st.urlError}
+              signed={st.signed}
+              onSigned={(v) => session.setSigned(v)}
+              testId="ladder-url"
+              controls="ladder-url"
+              what="Streaming URL"
+              tr={st.tr}
+            />
           </div>
           <div className="ladder-status" data-testid="ladder-status" data-state={st.planError ? 'blocked' : (render?.status ?? 'idle')}>
             <div
@@ -190,7 +182,6 @@ export function LadderPanel({ asset, tr, debounceMs = 200 }: Props) {
                     ref={player}
                     src={result.url!}
                     testId="ladder-video"
-                    audioGroups
                     level={level}
                     onLevels={setLevels}
                     onLevelSwitched={setPlaying}

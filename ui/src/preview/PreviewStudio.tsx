@@ -23,6 +23,7 @@ import type { ControlActions } from '@/preview/StudioControls';
 import { Timeline } from '@/preview/Timeline';
 import * as T from '@/preview/tr';
 import type { Watermark } from '@/preview/tr';
+import { UrlRow } from '@/preview/UrlRow';
 import { useFit } from '@/preview/useFit';
 import { mediaScale } from '@/preview/useFit';
 
@@ -620,22 +621,15 @@ export function PreviewStudio({ asset, onClose, initialTr = '', debounceMs = 200
         </div>
         <div className="foot-row">
           <span className="foot-label">Delivery URL</span>
-          <output className="url-output mono" data-testid="delivery-url" title={st.url ?? undefined}>
-            {st.url ?? st.urlError ?? '…'}
-          </output>
-          <label className="check-field" title="Sign the URL with the account's private key">
-            <input type="checkbox" data-testid="url-signed" checked={st.signed} onChange={(e) => session.setSigned(e.target.checked)} />
-            <span>Signed</span>
-          </label>
-          <button
-            type="button"
-            className="btn btn-small"
-            data-testid="url-copy"
-            disabled={!st.url}
-            onClick={() => st.url && copyText(st.url).then(() => toasts.info('Delivery URL copied.'), (e: Error) => toasts.error(e.message))}
-          >
-            Copy URL
-          </button>
+          <UrlRow
+            url={st.url}
+            error={st.urlError}
+            signed={st.signed}
+            onSigned={(v) => session.setSigned(v)}
+            testId="delivery-url"
+            controls="url"
+            what="Delivery URL"
+          />
         </div>
         <div className="foot-notes">
           {account && <span className="foot-account">On {account}</span>}

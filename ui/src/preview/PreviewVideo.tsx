@@ -1,6 +1,6 @@
-// The transformed video: an HLS fast preview through hls.js's light build (WebKitGTK has no native HLS; MSE
-// works), a streaming ladder through the full build (its sound is an audio group), or a finished
-// file played directly. Loading a new source keeps the playhead, so editing
+// The transformed video: an HLS fast preview or a streaming ladder through hls.js (WebKitGTK has no
+// native HLS; MSE works; the full build, since a ladder's sound is an audio group, which the light
+// build plays silent), or a finished file played directly. Loading a new source keeps the playhead, so editing
 // while watching does not jump back to the start.
 
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
@@ -29,26 +29,18 @@ interface Props {
    * buffer in place: WebKitGTK's MSE hung on hls.js's immediate switch.
    */
   level?: number;
-  /**
-   * The master has its sound as a separate rendition (an audio group, as a ladder's does): that
-   * needs hls.js's full build, the light one plays such streams silent.
-   */
-  audioGroups?: boolean;
   testId?: string;
 }
 
 export const PreviewVideo = forwardRef<HTMLVideoElement | null, Props>(function PreviewVideo(
-  { src, onTime, onPlaying, onWaiting, onEnded, onMeta, onError, onLevels, onLevelSwitched, level = -1, audioGroups = false, testId = 'studio-preview' },
+  { src, onTime, onPlaying, onWaiting, onEnded, onMeta, onError, onLevels, onLevelSwitched, level = -1, testId = 'studio-preview' },
   ref,
 ) {
   const video = useRef<HTMLVideoElement>(null);
   useImperativeHandle<HTMLVideoElement | null, HTMLVideoElement | null>(ref, () => video.current, []);
-  const errorRef = useRef(onError);
-  errorRef.current = onError;
-  const levelsRef = useRef(onLevels);
-  levelsRef.current = onLevels;
-  const switchedRef = useRef(onLevelSwitched);
-  switchedRef.current = onLevelSwitched;
+  // The latest callbacks, for the player's listeners (which live as long as the source).
+  const on = useRef({ onError, onLevels, onLevelSwitched });
+  on.current = { onError, onLevels, onLevelSwitched };
 
   useEffect(() => {
     const el = video.current;
@@ -63,7 +55,7 @@ export const PreviewVideo = forwardRef<HTMLVideoElement | null, Props>(function 
     };
     el.addEventListener('loadedmetadata', restore, { once: true });
     if (isHls(src)) {
-      void (audioGroups ? import('hls.js') : import('hls.js/light')).then(({ default: Hls }) => {
+      void import('hls.js').then(({ default: Hls }) => {
         if (!live) return;
         if (Hls.isSupported()) {
           // No worker: the CSP allows scripts from the app only (no blob: workers). Start at the
@@ -75,20 +67,20 @@ export const PreviewVideo = forwardRef<HTMLVideoElement | null, Props>(function 
             ...(level >= 0 ? { startLevel: level } : {}),
           });
           hls.on(Hls.Events.ERROR, (_e, data) => {
-            if (data.fatal) errorRef.current?.(`The preview could not play (${data.details}).`);
+            if (data.fatal) on.current.onError?.(`The preview could not play (${data.details}).`);
           });
           hls.on(Hls.Events.MANIFEST_PARSED, (_e, data) => {
-            levelsRef.current?.(data.levels.map((l) => ({ width: l.width, height: l.height, bitrate: l.bitrate })));
+            on.current.onLevels?.(data.levels.map((l) => ({ width: l.width, height: l.height, bitrate: l.bitrate })));
             // A chosen rendition stays (no switching by bandwidth) without flushing anything.
             if (level >= 0 && hls) hls.loadLevel = level;
           });
-          hls.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => switchedRef.current?.(data.level));
+          hls.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => on.current.onLevelSwitched?.(data.level));
           hls.loadSource(src);
           hls.attachMedia(el);
         } else if (el.canPlayType('application/vnd.apple.mpegurl')) {
           el.src = src;
         } else {
-          errorRef.current?.('This window cannot play HLS previews; use "Render full quality".');
+          on.current.onError?.('This window cannot play HLS previews; use "Render full quality".');
         }
       });
     } else {
@@ -99,7 +91,7 @@ export const PreviewVideo = forwardRef<HTMLVideoElement | null, Props>(function 
       el.removeEventListener('loadedmetadata', restore);
       hls?.destroy();
     };
-  }, [src, audioGroups, level]);
+  }, [src, level]);
 
   return (
     <video
@@ -113,7 +105,7 @@ export const PreviewVideo = forwardRef<HTMLVideoElement | null, Props>(function 
       onWaiting={onWaiting}
       onEnded={onEnded}
       onLoadedMetadata={(e) => onMeta?.(e.currentTarget)}
-      onError={() => errorRef.current?.('The preview file could not be played here.')}
+      onError={() => on.current.onError?.('The preview file could not be played here.')}
     />
   );
 });

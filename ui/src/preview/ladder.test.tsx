@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createServices, ServicesProvider } from '@/app/context';
 import type { LadderEvent, LadderPlan, LadderResult } from '@/ipc/api';
 import { LadderPanel } from '@/preview/LadderPanel';
-import { defaultRungs, ladderTr, RUNGS } from '@/preview/ladder';
+import { defaultRungs, ladderTr } from '@/preview/ladder';
 import { installBackend, makeAsset } from '@/test/backend';
 import type { FakeBackend } from '@/test/backend';
 
@@ -60,18 +60,25 @@ describe('ladderTr', () => {
     expect(defaultRungs(640, 360)).toEqual([240, 360]);
     expect(defaultRungs(1080, 1920)).toEqual([240, 360, 480, 720, 1080]);
     expect(defaultRungs(160, 120)).toEqual([240]);
-    expect(RUNGS.map((r) => r.sr)).toEqual([240, 360, 480, 720, 1080, 1440, 2160]);
   });
 });
 
 const ASSET = makeAsset(7, { name: 'dress-red.mp4', width: 640, height: 360, duration_s: 6 });
 const MASTER = 'http://127.0.0.1:4567/t0k3n/render/ab/ladder/ik-master.m3u8';
 
+/** The backend's table (spec §10.4), for the fake plans. */
+const REMOTE_RUNGS = [
+  { sr: 240, w: 426, h: 240, kbps: 200 },
+  { sr: 360, w: 640, h: 360, kbps: 400 },
+  { sr: 480, w: 854, h: 480, kbps: 800 },
+  { sr: 720, w: 1280, h: 720, kbps: 3300 },
+];
+
 function fakePlan(tr: string, format: 'hls' | 'dash'): LadderPlan {
   const sr = /(?:^|[:,])sr-([\d_]+)/.exec(tr);
   if (!sr) throw { code: 'invalid_input', message: 'A ladder needs its renditions: add sr-…, e.g. sr-240_360.' };
   const rungs = sr[1]!.split('_').map((r) => {
-    const spec = RUNGS.find((x) => x.sr === Number(r))!;
+    const spec = REMOTE_RUNGS.find((x) => x.sr === Number(r))!;
     return { resolution: spec.sr, width: Math.min(spec.w, 640), height: Math.min(spec.h, 360), bitrate: spec.kbps * 1000 };
   });
   return {

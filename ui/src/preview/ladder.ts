@@ -6,21 +6,16 @@
 // What the remote refuses on streaming URLs (`w`, `h`, `ar`, `f`, `vc`, `ac`, `q`, spec §10.4) is
 // left out, with the crop or resize it belonged to, and listed, so the URL shown always works.
 
-import { Observable } from '@/app/store';
-import { cancelPreview, ladderUrl, planLadder, renderLadder, toApiError } from '@/ipc/api';
+import { ladderUrl, planLadder, renderLadder, toApiError } from '@/ipc/api';
 import type { Asset, LadderEvent, LadderFormat, LadderPlan, LadderResult } from '@/ipc/api';
+import { PlanningSession } from '@/preview/planning';
 import * as T from '@/preview/tr';
 
-/** The remote's renditions (spec §10.4): the `sr` value, its box and video bit rate. */
-export const RUNGS: { sr: number; w: number; h: number; kbps: number }[] = [
-  { sr: 240, w: 426, h: 240, kbps: 200 },
-  { sr: 360, w: 640, h: 360, kbps: 400 },
-  { sr: 480, w: 854, h: 480, kbps: 800 },
-  { sr: 720, w: 1280, h: 720, kbps: 3300 },
-  { sr: 1080, w: 1920, h: 1080, kbps: 5500 },
-  { sr: 1440, w: 2560, h: 1440, kbps: 12000 },
-  { sr: 2160, w: 3840, h: 2160, kbps: 18000 },
-];
+/**
+ * The `sr` values the remote offers (spec §10.4). Each one's size and bit rate come from the
+ * backend's plan (`plan_ladder`), which owns the remote's table.
+ */
+export const RUNGS = [240, 360, 480, 720, 1080, 1440, 2160] as const;
 
 /** Refused anywhere on a streaming URL. */
 const REFUSED = new Set(['f', 'vc', 'ac', 'q']);
@@ -54,7 +49,7 @@ export function ladderTr(base: string, rungs: number[]): { tr: string; leftOut: 
 /** The renditions a source of this size gets by default: every one it fills (at least 240p). */
 export function defaultRungs(width: number | null, height: number | null): number[] {
   const short = Math.min(width ?? 0, height ?? 0);
-  const fits = RUNGS.filter((r) => r.sr <= short).map((r) => r.sr);
+  const fits = RUNGS.filter((sr) => sr <= short);
   return fits.length > 0 ? fits : [240];
 }
 
@@ -89,13 +84,9 @@ export interface LadderState {
 
 let views = 0;
 
-export class LadderSession extends Observable<LadderState> {
-  /** The backend's id for this ladder's renders (a new render cancels the one before). */
+export class LadderSession extends PlanningSession<LadderState> {
   readonly view = `ladder-${++views}`;
-  private seq = 0;
   private renderSeq = 0;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private disposed = false;
 
   constructor(
     readonly asset: Asset,
@@ -115,12 +106,6 @@ export class LadderSession extends Observable<LadderState> {
       signed: false,
       render: null,
     });
-  }
-
-  /** Plans the current ladder at once (again after `dispose`, as React may do). */
-  start(): void {
-    this.disposed = false;
-    this.schedule(0);
   }
 
   setBase(base: string): void {
@@ -150,20 +135,6 @@ export class LadderSession extends Observable<LadderState> {
     this.schedule(this.debounceMs);
   }
 
-  private schedule(delay: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    const run = () => {
-      this.timer = null;
-      void this.plan(++this.seq);
-    };
-    if (delay <= 0) run();
-    else this.timer = setTimeout(run, delay);
-  }
-
-  private live(seq: number): boolean {
-    return !this.disposed && seq === this.seq;
-  }
-
   private async updateUrl(seq: number): Promise<void> {
     const { tr, format, signed } = this.get();
     try {
@@ -174,7 +145,7 @@ export class LadderSession extends Observable<LadderState> {
     }
   }
 
-  private async plan(seq: number): Promise<void> {
+  protected async plan(seq: number): Promise<void> {
     const { tr, format } = this.get();
     void this.updateUrl(seq);
     try {
@@ -210,12 +181,6 @@ export class LadderSession extends Observable<LadderState> {
   cancel(): void {
     this.renderSeq++;
     this.set((s) => ({ ...s, render: s.render?.status === 'rendering' ? null : s.render }));
-    void cancelPreview(this.view).catch(() => {});
-  }
-
-  dispose(): void {
-    this.disposed = true;
-    if (this.timer) clearTimeout(this.timer);
-    void cancelPreview(this.view).catch(() => {});
+    this.cancelRender();
   }
 }

@@ -10,7 +10,7 @@ import { installBackend } from '@/test/backend';
 import type { FakeBackend } from '@/test/backend';
 import { renderApp } from '@/test/render';
 
-vi.mock('hls.js/light', () => ({ default: class { static isSupported() { return false; } } }));
+vi.mock('hls.js', () => ({ default: class { static isSupported() { return false; } } }));
 
 const tile = (id: number) => screen.getAllByTestId('asset-tile').find((t) => t.dataset.assetId === String(id))!;
 

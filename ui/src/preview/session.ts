@@ -7,9 +7,9 @@
 // the same `tr` as the shop will get it. Renders share one view id, so the backend cancels the
 // previous one when a new one starts; late answers of older requests are ignored here.
 
-import { Observable } from '@/app/store';
-import { assetUrl, cancelPreview, planPreview, renderPreview, toApiError } from '@/ipc/api';
+import { assetUrl, planPreview, renderPreview, toApiError } from '@/ipc/api';
 import type { Asset, PreviewEvent, PreviewMode, PreviewPlan, PreviewResult } from '@/ipc/api';
+import { PlanningSession } from '@/preview/planning';
 
 export type RenderStatus = 'idle' | 'rendering' | 'ready' | 'failed';
 
@@ -42,12 +42,8 @@ export interface StudioState {
 
 let views = 0;
 
-export class PreviewSession extends Observable<StudioState> {
-  /** The backend's id for this session's renders. */
+export class PreviewSession extends PlanningSession<StudioState> {
   readonly view = `studio-${++views}`;
-  private seq = 0;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private disposed = false;
 
   constructor(
     readonly asset: Asset,
@@ -70,36 +66,16 @@ export class PreviewSession extends Observable<StudioState> {
     return { asset_id: this.asset.id };
   }
 
-  /** Plans (and renders) the current `tr` at once (again after `dispose`, as React may do). */
-  start(): void {
-    this.disposed = false;
-    this.refresh(0);
-  }
-
   /** A new `tr` from a control or the text field. */
   setTr(tr: string): void {
     if (tr === this.get().tr) return;
     this.set((s) => ({ ...s, tr, planning: true }));
-    this.refresh(this.debounceMs);
+    this.schedule(this.debounceMs);
   }
 
   setSigned(signed: boolean): void {
     this.set((s) => ({ ...s, signed }));
     void this.updateUrl(this.seq, this.get().tr);
-  }
-
-  private refresh(delay: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    const run = () => {
-      this.timer = null;
-      void this.plan(++this.seq, this.get().tr);
-    };
-    if (delay <= 0) run();
-    else this.timer = setTimeout(run, delay);
-  }
-
-  private live(seq: number): boolean {
-    return !this.disposed && seq === this.seq;
   }
 
   private async updateUrl(seq: number, tr: string): Promise<void> {
@@ -111,7 +87,8 @@ export class PreviewSession extends Observable<StudioState> {
     }
   }
 
-  private async plan(seq: number, tr: string): Promise<void> {
+  protected async plan(seq: number): Promise<void> {
+    const tr = this.get().tr;
     void this.updateUrl(seq, tr);
     let plan: PreviewPlan;
     try {
@@ -119,7 +96,7 @@ export class PreviewSession extends Observable<StudioState> {
     } catch (e) {
       if (!this.live(seq)) return;
       this.set((s) => ({ ...s, plan: null, planError: toApiError(e).message, planning: false }));
-      void cancelPreview(this.view).catch(() => {});
+      this.cancelRender();
       return;
     }
     if (!this.live(seq)) return;
@@ -175,11 +152,5 @@ export class PreviewSession extends Observable<StudioState> {
     } catch (e) {
       patch((r) => ({ ...r, status: 'failed', error: toApiError(e).message }));
     }
-  }
-
-  dispose(): void {
-    this.disposed = true;
-    if (this.timer) clearTimeout(this.timer);
-    void cancelPreview(this.view).catch(() => {});
   }
 }

@@ -14,7 +14,7 @@ import { installBackend, makeAsset } from '@/test/backend';
 import type { FakeBackend } from '@/test/backend';
 
 const hls = vi.hoisted(() => ({ loaded: [] as string[], configs: [] as unknown[] }));
-vi.mock('hls.js/light', () => {
+vi.mock('hls.js', () => {
   class Hls {
     static isSupported() {
       return true;

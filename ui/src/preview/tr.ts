@@ -454,18 +454,24 @@ function orientationStep(tr: Tr): number {
   return 0;
 }
 
-function setOrientation(input: Tr, key: 'rt' | 'fl', value: string | null): Tr {
+/**
+ * Sets (or with `null` removes) `key` where the `tr` has it, else — if there is a value — in the
+ * step `where` picks for it.
+ */
+function setParam(input: Tr, key: string, value: string | null, where: (tr: Tr) => number): Tr {
   const tr = clone(input);
   const at = stepWith(tr, key);
-  if (at >= 0) {
-    put(tr[at]!, key, value);
-    return dropEmpty(tr);
-  }
-  if (value === null) return tr;
-  // Next to the other orientation parameter when there is one (rotate, then flip).
-  const other = stepWith(tr, key === 'rt' ? 'fl' : 'rt');
-  put(tr[other >= 0 ? other : orientationStep(tr)]!, key, value);
+  if (at < 0 && value === null) return tr;
+  put(tr[at >= 0 ? at : where(tr)]!, key, value);
   return dropEmpty(tr);
+}
+
+function setOrientation(input: Tr, key: 'rt' | 'fl', value: string | null): Tr {
+  // Next to the other orientation parameter when there is one (rotate, then flip).
+  return setParam(input, key, value, (tr) => {
+    const other = stepWith(tr, key === 'rt' ? 'fl' : 'rt');
+    return other >= 0 ? other : orientationStep(tr);
+  });
 }
 
 /** Clockwise degrees; 0 removes `rt`. Negative angles are written `N…`. */
@@ -512,15 +518,7 @@ export function setSize(input: Tr, w: number | null, h: number | null): Tr {
 
 /** A setting whose place in the chain does not matter (trim, quality, format, codecs). */
 export function setSetting(input: Tr, key: 'so' | 'eo' | 'du' | 'q' | 'f' | 'vc' | 'ac', value: string | null): Tr {
-  const tr = clone(input);
-  const at = stepWith(tr, key);
-  if (at >= 0) {
-    put(tr[at]!, key, value);
-    return dropEmpty(tr);
-  }
-  if (value === null) return tr;
-  put(tr[settingsStep(tr)]!, key, value);
-  return dropEmpty(tr);
+  return setParam(input, key, value, settingsStep);
 }
 
 /**
