@@ -2,13 +2,31 @@
 //! progress on a Channel, cancel by view id. A new render for a view cancels the one before it
 //! ([`sr_api::PreviewJobs`]).
 
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
 use sr_api::dto_preview as d;
-use sr_api::{ApiError, PreviewJobs};
+use sr_api::{ApiError, PreviewJobs, Stockroom};
 use tauri::ipc::Channel;
 
 use super::{Api, blocking};
 
 type Jobs<'a> = tauri::State<'a, PreviewJobs>;
+
+/// Runs a render on a worker as `view`'s job: a newer job for the view cancels it, as does
+/// `cancel_preview`.
+async fn as_view_job<T: Send + 'static>(
+    api: &Api<'_>,
+    jobs: &Jobs<'_>,
+    view: &str,
+    render: impl FnOnce(&Stockroom, Arc<AtomicBool>) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let ticket = jobs.start(view);
+    let cancel = ticket.cancel_flag();
+    let result = blocking(api, move |s| render(s, cancel)).await;
+    drop(ticket);
+    result
+}
 
 #[tauri::command]
 pub async fn plan_preview(api: Api<'_>, source: d::PreviewSource, tr: String) -> Result<d::PreviewPlan, ApiError> {
@@ -25,12 +43,10 @@ pub async fn render_preview(
     mode: d::PreviewMode,
     on_event: Channel<d::PreviewEvent>,
 ) -> Result<d::PreviewResult, ApiError> {
-    let ticket = jobs.start(&view);
-    let cancel = ticket.cancel_flag();
-    let result =
-        blocking(&api, move |s| s.render_preview(source, &tr, mode, move |e| drop(on_event.send(e)), cancel)).await;
-    drop(ticket);
-    result
+    as_view_job(&api, &jobs, &view, move |s, cancel| {
+        s.render_preview(source, &tr, mode, move |e| drop(on_event.send(e)), cancel)
+    })
+    .await
 }
 
 /// `true` when a render was running for `view` (it stops and its partial output is deleted).
@@ -61,10 +77,8 @@ pub async fn render_ladder(
     format: d::LadderFormat,
     on_event: Channel<d::LadderEvent>,
 ) -> Result<d::LadderResult, ApiError> {
-    let ticket = jobs.start(&view);
-    let cancel = ticket.cancel_flag();
-    let result =
-        blocking(&api, move |s| s.render_ladder(source, &tr, format, move |e| drop(on_event.send(e)), cancel)).await;
-    drop(ticket);
-    result
+    as_view_job(&api, &jobs, &view, move |s, cancel| {
+        s.render_ladder(source, &tr, format, move |e| drop(on_event.send(e)), cancel)
+    })
+    .await
 }

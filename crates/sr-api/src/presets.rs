@@ -94,20 +94,7 @@ impl Stockroom {
     /// The delivery URL of one asset with `tr` on the active account (what the preview studio
     /// shows as you edit), signed when `sign`.
     pub async fn asset_url(&self, asset_id: i64, tr: &str, sign: bool) -> Result<d::AssetUrl, ApiError> {
-        let remote = self.remote().await?;
-        let paths = self.remote_paths(&remote.account, &[asset_id])?;
-        let Some((name, path)) = paths.get(&asset_id) else {
-            return Err(ApiError::not_found(format!("There is no asset #{asset_id} in this library.")));
-        };
-        let url = self.url_for(&remote.config.url_endpoint, path, tr, sign).await?;
-        Ok(d::AssetUrl {
-            asset_id,
-            asset_name: name.clone(),
-            path: path.clone(),
-            preset: None,
-            tr: tr.trim().to_owned(),
-            url,
-        })
+        self.url_of(asset_id, tr, sign, |path| path.to_owned()).await
     }
 
     /// The delivery URL of an asset's adaptive-bitrate manifest on the active account (spec §10.4):
@@ -122,42 +109,43 @@ impl Stockroom {
         sign: bool,
     ) -> Result<d::AssetUrl, ApiError> {
         use sr_imagekit::url::{VideoSuffix, with_video_suffix};
-        match self.library.asset(asset_id)? {
-            None => return Err(ApiError::not_found(format!("There is no asset #{asset_id} in this library."))),
-            Some(a) if a.kind != sr_library::AssetKind::Video => {
-                return Err(ApiError::invalid(format!(
-                    "{} is not a video: adaptive streaming (HLS/DASH) is for videos; use its delivery URL instead.",
-                    a.name
-                )));
-            }
-            Some(_) => {}
+        if let Some(a) = self.library.asset(asset_id)?.filter(|a| a.kind != sr_library::AssetKind::Video) {
+            return Err(ApiError::invalid(format!(
+                "{} is not a video: adaptive streaming (HLS/DASH) is for videos; use its delivery URL instead.",
+                a.name
+            )));
         }
+        let manifest = match format {
+            crate::dto_preview::LadderFormat::Hls => VideoSuffix::HlsManifest,
+            crate::dto_preview::LadderFormat::Dash => VideoSuffix::DashManifest,
+        };
+        self.url_of(asset_id, tr, sign, |path| {
+            let video = if path.to_ascii_lowercase().ends_with(".mp4") {
+                path.to_owned()
+            } else {
+                with_video_suffix(path, VideoSuffix::Mp4)
+            };
+            with_video_suffix(&video, manifest)
+        })
+        .await
+    }
+
+    /// The delivery URL of `src(remote path)` of one asset on the active account.
+    async fn url_of(
+        &self,
+        asset_id: i64,
+        tr: &str,
+        sign: bool,
+        src: impl FnOnce(&str) -> String,
+    ) -> Result<d::AssetUrl, ApiError> {
         let remote = self.remote().await?;
         let paths = self.remote_paths(&remote.account, &[asset_id])?;
         let Some((name, path)) = paths.get(&asset_id) else {
             return Err(ApiError::not_found(format!("There is no asset #{asset_id} in this library.")));
         };
-        let video = if path.to_ascii_lowercase().ends_with(".mp4") {
-            path.clone()
-        } else {
-            with_video_suffix(path, VideoSuffix::Mp4)
-        };
-        let manifest = with_video_suffix(
-            &video,
-            match format {
-                crate::dto_preview::LadderFormat::Hls => VideoSuffix::HlsManifest,
-                crate::dto_preview::LadderFormat::Dash => VideoSuffix::DashManifest,
-            },
-        );
-        let url = self.url_for(&remote.config.url_endpoint, &manifest, tr, sign).await?;
-        Ok(d::AssetUrl {
-            asset_id,
-            asset_name: name.clone(),
-            path: manifest,
-            preset: None,
-            tr: tr.trim().to_owned(),
-            url,
-        })
+        let path = src(path);
+        let url = self.url_for(&remote.config.url_endpoint, &path, tr, sign).await?;
+        Ok(d::AssetUrl { asset_id, asset_name: name.clone(), path, preset: None, tr: tr.trim().to_owned(), url })
     }
 
     /// The delivery URL of every preset recorded on each of `ids`, in the order of `ids` (each

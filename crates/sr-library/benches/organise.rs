@@ -24,22 +24,9 @@ const SEASONS: &[&str] = &["SS25", "AW25", "SS26", "AW26", "SS27"];
 const SIZES: &[&str] = &["XS", "S", "M", "L", "XL", "XXL"];
 const CAMPAIGNS: &[&str] = &["summer", "winter", "sale", "new-in", "bestseller", "editorial", "lookbook", "clearance"];
 
-/// A small deterministic generator (xorshift64*), so every run builds the same library.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
-        v[self.below(v.len())]
-    }
-}
+#[path = "../tests/support/rng.rs"]
+mod rng;
+use rng::Rng;
 
 const T0: i64 = 1_767_225_600;
 

@@ -9,6 +9,13 @@ use sr_api::dto_preview::{PreviewEvent, PreviewKind, PreviewMode, PreviewSource}
 use sr_api::{ErrorCode, OpenOptions, Stockroom, dto};
 use sr_media::fixtures::{self, FixtureVideo};
 
+/// What a render reports, and the sink that records it.
+fn recorder<E: Send + 'static>() -> (Arc<Mutex<Vec<E>>>, impl Fn(E) + Send + 'static) {
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = events.clone();
+    (events, move |e| sink.lock().unwrap().push(e))
+}
+
 fn clip_spec() -> FixtureVideo {
     FixtureVideo { width: 320, height: 240, seconds: 2.0, with_audio: true, ..Default::default() }
 }
@@ -78,14 +85,13 @@ async fn fast_preview_plays_over_the_media_server_and_is_cached() {
             .unwrap();
     let id = report.imported[0].id;
 
-    let events = Arc::new(Mutex::new(Vec::new()));
-    let sink = events.clone();
+    let (events, sink) = recorder();
     let first = tokio::task::block_in_place(|| {
         app.render_preview(
             PreviewSource::AssetId(id),
             "w-200,h-150",
             PreviewMode::Fast,
-            move |e| sink.lock().unwrap().push(e),
+            sink,
             Arc::new(AtomicBool::new(false)),
         )
     })
@@ -142,14 +148,13 @@ async fn fast_preview_plays_over_the_media_server_and_is_cached() {
     // The same request again is served from the cache: nothing is rendered or rewritten.
     let master_path = std::path::PathBuf::from(&first.path);
     let mtime = std::fs::metadata(&master_path).unwrap().modified().unwrap();
-    let again_events = Arc::new(Mutex::new(Vec::new()));
-    let sink = again_events.clone();
+    let (again_events, sink) = recorder();
     let again = tokio::task::block_in_place(|| {
         app.render_preview(
             PreviewSource::AssetId(id),
             "w-200,h-150",
             PreviewMode::Fast,
-            move |e| sink.lock().unwrap().push(e),
+            sink,
             Arc::new(AtomicBool::new(false)),
         )
     })
@@ -267,14 +272,13 @@ async fn abr_ladders_play_over_the_media_server_from_the_master_playlist() {
     let e = app.plan_ladder(PreviewSource::AssetId(id), "rt-90", LadderFormat::Hls).unwrap_err();
     assert!(e.message.contains("sr-240_360_480_720_1080"), "{}", e.message);
 
-    let events = Arc::new(Mutex::new(Vec::new()));
-    let sink = events.clone();
+    let (events, sink) = recorder();
     let hls = tokio::task::block_in_place(|| {
         app.render_ladder(
             PreviewSource::AssetId(id),
             "sr-360_240",
             LadderFormat::Hls,
-            move |e| sink.lock().unwrap().push(e),
+            sink,
             Arc::new(AtomicBool::new(false)),
         )
     })

@@ -286,22 +286,9 @@ fn saved_searches_round_trip() {
     assert!(invalid(lib.save_search("  ", "{}", T0).unwrap_err()).contains("name"));
 }
 
-/// A deterministic generator (xorshift64*), so every run builds the same library.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
-        v[self.below(v.len())]
-    }
-}
+#[path = "../support/rng.rs"]
+mod rng;
+use rng::Rng;
 
 const PRODUCTS: &[&str] = &["dress", "shirt", "jeans", "skirt", "jacket", "sneaker", "boot", "scarf", "hat", "bag"];
 const COLOURS: &[&str] = &["black", "white", "red", "navy", "green", "beige", "multi"];
