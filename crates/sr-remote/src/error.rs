@@ -139,17 +139,19 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The longest a 429 may make us wait; a remote asking for more is treated as asking for this.
+pub const MAX_RATE_LIMIT_WAIT: Duration = Duration::from_secs(60 * 60);
+
 /// How long a 429 asks us to wait: `X-RateLimit-Reset` (in **milliseconds**, the precise one) when present,
-/// else `Retry-After` (seconds); one second when neither is usable.
+/// else `Retry-After` (seconds); one second when neither is usable; never more than [`MAX_RATE_LIMIT_WAIT`].
 pub(crate) fn rate_limit_wait(headers: &HeaderMap) -> Duration {
     let header_u64 =
         |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).and_then(|s| s.trim().parse::<f64>().ok());
-    let reset = header_u64("x-ratelimit-reset")
-        .filter(|ms| ms.is_finite() && *ms >= 0.0)
-        .map(|ms| Duration::from_millis(ms.ceil() as u64));
-    let after = header_u64("retry-after")
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(|s| Duration::from_millis((s * 1000.0).ceil() as u64));
+    // Compared in f64 before any conversion, so nothing saturates or wraps; NaN and negatives are unusable.
+    let max_ms = MAX_RATE_LIMIT_WAIT.as_millis() as f64;
+    let to_wait = |ms: f64| Duration::from_millis(ms.ceil().min(max_ms) as u64);
+    let reset = header_u64("x-ratelimit-reset").filter(|ms| *ms >= 0.0).map(to_wait);
+    let after = header_u64("retry-after").filter(|s| *s >= 0.0).map(|s| to_wait(s * 1000.0));
     reset.or(after).unwrap_or(Duration::from_secs(1))
 }
 
@@ -303,6 +305,17 @@ mod tests {
         );
         assert_eq!(rate_limit_wait(&headers(&[("Retry-After", "3")])), Duration::from_secs(3));
         assert_eq!(rate_limit_wait(&headers(&[("Retry-After", "soon")])), Duration::from_secs(1));
+    }
+
+    #[test]
+    fn a_huge_or_absurd_rate_limit_reset_waits_at_most_an_hour() {
+        for huge in ["1e300", "18446744073709551615", "99999999999999999999999"] {
+            assert_eq!(rate_limit_wait(&headers(&[("X-RateLimit-Reset", huge)])), MAX_RATE_LIMIT_WAIT, "{huge}");
+            assert_eq!(rate_limit_wait(&headers(&[("Retry-After", huge)])), MAX_RATE_LIMIT_WAIT, "{huge}");
+        }
+        // Fits in the scheduler's i64 milliseconds without wrapping.
+        assert!(i64::try_from(MAX_RATE_LIMIT_WAIT.as_millis()).is_ok());
+        assert_eq!(rate_limit_wait(&headers(&[("X-RateLimit-Reset", "1500")])), Duration::from_millis(1500));
     }
 
     #[test]
