@@ -19,6 +19,13 @@ use crate::retry::{RetryPolicy, with_retry};
 use crate::types::*;
 use crate::upload::{self, BodyTap, UploadProgress, UploadRequest};
 
+/// Largest success body read from the management API (a listing page of 1000 items is a few MiB).
+const JSON_BODY_CAP: usize = 32 * 1024 * 1024;
+/// Largest part of an error body read; the rest is dropped (only a short message is needed).
+const ERROR_BODY_CAP: usize = 64 * 1024;
+/// Largest answer read from the organisation's upload sign-in endpoint (`{token, expire, signature}`).
+const AUTH_BODY_CAP: usize = 16 * 1024;
+
 /// Total deadline for a management (JSON) call. Uploads have none; they rely on connect/read timeouts.
 const MANAGEMENT_DEADLINE: Duration = Duration::from_secs(120);
 
@@ -55,6 +62,9 @@ impl Client {
         let api_base = parse_base("API address", &config.api_base)?;
         let upload_base = parse_base("upload address", &config.upload_base)?;
         let upload_url = join(&upload_base, &["api", "v1", "files", "upload"])?;
+        if let RemoteAuth::AuthEndpoint { url, .. } = &config.auth {
+            parse_base("upload sign-in address", url)?;
+        }
         if let RemoteAuth::PrivateKey(key) = &config.auth
             && key.is_empty()
         {
@@ -66,11 +76,14 @@ impl Client {
         let http = reqwest::Client::builder()
             .connect_timeout(timeouts.connect)
             .read_timeout(timeouts.read)
+            // A redirect would carry the key (same host) or the request somewhere unchecked: never follow.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(user_agent)
             .build()
             .map_err(started)?;
         let upload_http = reqwest::Client::builder()
             .connect_timeout(timeouts.connect)
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(user_agent)
             .build()
             .map_err(started)?;
@@ -173,13 +186,12 @@ impl Client {
             let response = rb.send().await.map_err(fail)?;
             let status = response.status();
             let headers = response.headers().clone();
-            let body = response.bytes().await.map_err(|e| {
+            let body = read_capped(response, JSON_BODY_CAP).await.map_err(|e| match e {
                 // The request went out whole; only the answer was lost.
-                RemoteError::Network {
-                    message: format!("the answer was cut off ({e})"),
-                    sent_bytes: tap.sent(),
-                    maybe_delivered: true,
+                RemoteError::Network { message, .. } => {
+                    RemoteError::Network { message, sent_bytes: tap.sent(), maybe_delivered: true }
                 }
+                other => other,
             })?;
             Ok::<_, RemoteError>((status, headers, body))
         };
@@ -205,9 +217,7 @@ impl Client {
     }
 
     async fn fetch_upload_auth(&self, url: &str) -> Result<UploadAuthParams, RemoteError> {
-        let url = Url::parse(url).map_err(|e| RemoteError::Config {
-            message: format!("The upload sign-in address is not a valid URL ({e})."),
-        })?;
+        let url = parse_base("upload sign-in address", url)?;
         let response = self
             .http
             .get(url)
@@ -217,7 +227,7 @@ impl Client {
             .map_err(|e| error::from_transport(&e, 0, 0))?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(|e| error::from_transport(&e, 0, 0))?;
+        let body = read_capped(response, AUTH_BODY_CAP).await?;
         if !status.is_success() {
             let inner = error::from_response_parts(status, &headers, &body);
             return Err(match inner {
@@ -545,7 +555,7 @@ impl Client {
         let response = rb.send().await.map_err(|e| error::from_transport(&e, 0, 0))?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(|e| error::from_transport(&e, 0, 0))?;
+        let body = read_capped(response, JSON_BODY_CAP).await?;
         if status.is_success() {
             Ok((status, headers, body))
         } else {
@@ -590,11 +600,48 @@ impl Client {
     }
 }
 
+/// Reads a response body, at most `cap` bytes. An error status keeps only its first [`ERROR_BODY_CAP`]
+/// bytes (enough for the message) and stops reading; a success body over `cap` is refused.
+async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Bytes, RemoteError> {
+    let is_error = !response.status().is_success();
+    let cap = if is_error { ERROR_BODY_CAP.min(cap) } else { cap };
+    let too_large = |headers: &HeaderMap| RemoteError::InvalidResponse {
+        message: format!("the answer was too large (over {} KiB)", cap / 1024),
+        request_id: error::request_id(headers),
+    };
+    if !is_error && response.content_length().is_some_and(|n| n > cap as u64) {
+        return Err(too_large(response.headers()));
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| error::from_transport(&e, 0, 0))? {
+        let room = cap - body.len();
+        if chunk.len() > room {
+            if is_error {
+                body.extend_from_slice(&chunk[..room]);
+                break;
+            }
+            return Err(too_large(response.headers()));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// Parses a configured address: `https://`, or plain `http://` only for this computer (loopback), so a
+/// typo never sends the key in clear.
 fn parse_base(what: &str, raw: &str) -> Result<Url, RemoteError> {
     let url = Url::parse(raw.trim())
         .map_err(|e| RemoteError::Config { message: format!("The {what} '{raw}' is not a valid URL ({e}).") })?;
-    if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
-        return Err(RemoteError::Config { message: format!("The {what} '{raw}' must start with https://.") });
+    let host = url.host_str().unwrap_or_default();
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    let allowed = url.scheme() == "https" || (url.scheme() == "http" && loopback);
+    if !allowed || url.cannot_be_a_base() {
+        return Err(RemoteError::Config {
+            message: format!(
+                "The {what} '{raw}' must start with https:// (plain http:// is only allowed for this computer)."
+            ),
+        });
     }
     Ok(url)
 }
@@ -671,6 +718,30 @@ mod tests {
             RemoteAuth::PrivateKey(Secret::new("")),
         );
         assert!(matches!(Client::new(empty_key), Err(RemoteError::Config { .. })));
+    }
+
+    #[test]
+    fn plain_http_is_refused_except_on_this_computer() {
+        for typo in ["http://api.imagekit.io", "http://example.com/v1", "http://10.0.0.5:8080"] {
+            match Client::new(config(typo)) {
+                Err(RemoteError::Config { message }) => assert!(message.contains("https://"), "{message}"),
+                other => panic!("{typo} was accepted: {other:?}"),
+            }
+        }
+        for loopback in ["http://127.0.0.1:9000", "http://localhost:9000/", "http://[::1]:9000", "https://api.imagekit.io"]
+        {
+            assert!(Client::new(config(loopback)).is_ok(), "{loopback}");
+        }
+        let auth = |url: &str| {
+            RemoteConfig::new(
+                "https://api.imagekit.io",
+                "https://upload.imagekit.io",
+                "https://ik.imagekit.io/demo",
+                RemoteAuth::AuthEndpoint { public_key: "public_x".into(), url: url.into() },
+            )
+        };
+        assert!(matches!(Client::new(auth("http://example.com/auth")), Err(RemoteError::Config { .. })));
+        assert!(Client::new(auth("http://127.0.0.1:3000/auth")).is_ok());
     }
 
     #[test]

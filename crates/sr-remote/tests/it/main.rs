@@ -6,5 +6,6 @@ mod fields;
 mod files;
 mod folders;
 mod support;
+mod transport;
 mod upload;
 mod versions;
