@@ -534,6 +534,83 @@ impl Client {
     }
 
     // ---------------------------------------------------------------------------------------------
+    // Delivery
+
+    /// BLAKE3 (hex) of the bytes at a delivery `url` (already signed when private), for proving that a
+    /// remote file is ours. `Ok(None)` when it cannot be ours or cannot be read as ours: a 4xx answer, or
+    /// a length other than `expected_size` (the download stops as soon as it runs past it). The whole
+    /// download must finish within `deadline`; `cancel` stops it. Errors never show the URL's query
+    /// string (a signature).
+    pub async fn hash_download(
+        &self,
+        url: &str,
+        expected_size: u64,
+        deadline: Duration,
+        cancel: Option<CancellationToken>,
+    ) -> Result<Option<String>, RemoteError> {
+        let work = self.hash_download_inner(url, expected_size, deadline);
+        match cancel {
+            Some(token) => tokio::select! {
+                biased;
+                _ = token.cancelled() => Err(RemoteError::Cancelled),
+                result = work => result,
+            },
+            None => work.await,
+        }
+    }
+
+    async fn hash_download_inner(
+        &self,
+        url: &str,
+        expected_size: u64,
+        deadline: Duration,
+    ) -> Result<Option<String>, RemoteError> {
+        let url = Url::parse(url)
+            .map_err(|e| RemoteError::Config { message: format!("A delivery address is not a valid URL ({e}).") })?;
+        let shown = {
+            let mut u = url.clone();
+            u.set_query(None);
+            u.set_fragment(None);
+            u.to_string()
+        };
+        let net = |e: reqwest::Error| RemoteError::Network {
+            message: format!("the copy at {shown} could not be read ({})", error::from_transport(&e, 0, 0)),
+            sent_bytes: 0,
+            maybe_delivered: false,
+        };
+        let mut response = self.http.get(url.clone()).timeout(deadline).send().await.map_err(net)?;
+        let status = response.status();
+        if !status.is_success() {
+            let headers = response.headers().clone();
+            return match status.as_u16() {
+                429 => {
+                    Err(RemoteError::RateLimited { retry_after: error::rate_limit_wait(&headers), request_id: None })
+                }
+                s if s >= 500 => Err(RemoteError::Server {
+                    status: s,
+                    message: format!("reading {shown} failed"),
+                    request_id: error::request_id(&headers),
+                }),
+                // Unreadable (for example private without a key): it cannot be proven ours.
+                _ => Ok(None),
+            };
+        }
+        if response.content_length().is_some_and(|n| n != expected_size) {
+            return Ok(None);
+        }
+        let mut hasher = blake3::Hasher::new();
+        let mut read = 0u64;
+        while let Some(chunk) = response.chunk().await.map_err(net)? {
+            read += chunk.len() as u64;
+            if read > expected_size {
+                return Ok(None);
+            }
+            hasher.update(&chunk);
+        }
+        Ok((read == expected_size).then(|| hasher.finalize().to_hex().to_string()))
+    }
+
+    // ---------------------------------------------------------------------------------------------
     // Plumbing
 
     /// A management request with Basic auth (private key as username, empty password).
@@ -728,7 +805,8 @@ mod tests {
                 other => panic!("{typo} was accepted: {other:?}"),
             }
         }
-        for loopback in ["http://127.0.0.1:9000", "http://localhost:9000/", "http://[::1]:9000", "https://api.imagekit.io"]
+        for loopback in
+            ["http://127.0.0.1:9000", "http://localhost:9000/", "http://[::1]:9000", "https://api.imagekit.io"]
         {
             assert!(Client::new(config(loopback)).is_ok(), "{loopback}");
         }

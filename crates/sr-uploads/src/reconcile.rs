@@ -1,7 +1,8 @@
 //! Reconciliation: before re-sending a job that may already have reached the remote, look for it there.
 //! The protocol is written down in the crate docs.
 
-use futures_util::StreamExt;
+use std::time::Duration;
+
 use sr_library::{Job, Library, RemoteCopy};
 use sr_remote::{Client, File, ItemTypeFilter, ListQuery, RemoteAuth, RemoteError};
 
@@ -44,12 +45,7 @@ fn copy_of(f: &File) -> RemoteCopy {
 }
 
 /// Looks the job's target up on the remote (see the crate docs for the exact protocol).
-pub async fn reconcile(
-    client: &Client,
-    http: &reqwest::Client,
-    lib: &Library,
-    job: &Job,
-) -> Result<Reconciled, RemoteError> {
+pub async fn reconcile(client: &Client, lib: &Library, job: &Job) -> Result<Reconciled, RemoteError> {
     let spec = &job.spec;
     let search = if spec.use_unique_file_name {
         format!("name : \"{}_\"", stem_ext(&spec.file_name).0)
@@ -95,15 +91,16 @@ pub async fn reconcile(
         if spec.use_unique_file_name && not_before.is_some_and(|t| f.created_at.timestamp_millis() < t) {
             continue;
         }
-        if remote_hash(client, http, f).await? == job.expected_hash {
+        if remote_hash(client, f, job.expected_size).await?.is_some_and(|h| h == job.expected_hash) {
             return Ok(Reconciled::Adopted(copy_of(f)));
         }
     }
     Ok(Reconciled::NotFound)
 }
 
-/// BLAKE3 of the remote file's bytes, streamed from its delivery URL (signed when private).
-async fn remote_hash(client: &Client, http: &reqwest::Client, f: &File) -> Result<String, RemoteError> {
+/// BLAKE3 of the remote file's bytes, streamed from its delivery URL (signed when private) by the
+/// client, with a deadline that grows with the size (at least 256 KiB/s) and never past the expected size.
+async fn remote_hash(client: &Client, f: &File, expected_size: u64) -> Result<Option<String>, RemoteError> {
     let mut url = f.url.clone();
     if f.is_private_file
         && let RemoteAuth::PrivateKey(key) = &client.config().auth
@@ -119,30 +116,8 @@ async fn remote_hash(client: &Client, http: &reqwest::Client, f: &File) -> Resul
         };
         url = sr_imagekit::url::build_url(&opts).map_err(|e| RemoteError::Config { message: e.to_string() })?;
     }
-    let net = |e: reqwest::Error| RemoteError::Network {
-        message: format!("the copy on the media library could not be read ({e})"),
-        sent_bytes: 0,
-        maybe_delivered: false,
-    };
-    let resp = http.get(&url).send().await.map_err(net)?;
-    if !resp.status().is_success() {
-        let status = resp.status().as_u16();
-        let message = format!("reading {} answered HTTP {status}", f.file_path);
-        return Err(if status == 429 {
-            RemoteError::RateLimited { retry_after: std::time::Duration::from_secs(1), request_id: None }
-        } else if status >= 500 {
-            RemoteError::Server { status, message, request_id: None }
-        } else {
-            // Unreadable (e.g. private without a key): it cannot be proven ours.
-            return Ok(String::new());
-        });
-    }
-    let mut hasher = blake3::Hasher::new();
-    let mut body = resp.bytes_stream();
-    while let Some(chunk) = body.next().await {
-        hasher.update(&chunk.map_err(net)?);
-    }
-    Ok(hasher.finalize().to_hex().to_string())
+    let deadline = Duration::from_secs(120) + Duration::from_secs(expected_size / (256 * 1024));
+    client.hash_download(&url, expected_size, deadline, None).await
 }
 
 #[cfg(test)]

@@ -131,7 +131,6 @@ struct Ctx {
     target: UploadTarget,
     clock: Arc<dyn Clock>,
     settings: Settings,
-    http: reqwest::Client,
     bucket: Option<Arc<TokenBucket>>,
     sink: EventSink,
     net: Mutex<Net>,
@@ -275,7 +274,6 @@ impl Uploader {
             lib,
             target,
             clock,
-            http: reqwest::Client::builder().connect_timeout(Duration::from_secs(10)).build().unwrap_or_default(),
             bucket,
             sink: Arc::new(|_| {}),
             net: Mutex::default(),
@@ -624,7 +622,7 @@ impl Ctx {
         // Reconcile a job that may already be on the remote.
         if job.maybe_sent {
             (self.sink)(UploadEvent::Reconciling { job_id: id });
-            match reconcile(&self.target.client, &self.http, &self.lib, &job).await {
+            match reconcile(&self.target.client, &self.lib, &job).await {
                 Ok(Reconciled::Adopted(copy)) => {
                     (self.sink)(UploadEvent::Adopted { job_id: id, file_id: copy.file_id.clone() });
                     return self.finish(
@@ -805,7 +803,7 @@ impl Ctx {
                 to_state(WaitingForNetwork, Some(self.backoff_at(job.attempts)), maybe)
             }
             RemoteError::RateLimited { retry_after, .. } => {
-                let until = self.now() + retry_after.as_millis() as i64;
+                let until = self.now().saturating_add(i64::try_from(retry_after.as_millis()).unwrap_or(i64::MAX));
                 {
                     let mut n = self.net.lock().unwrap_or_else(|p| p.into_inner());
                     n.hold_until = n.hold_until.max(until);
@@ -834,7 +832,7 @@ impl Ctx {
                 // The remote refused a second copy at our deterministic name: is it ours?
                 let mut lookup = job.clone();
                 lookup.attempt_started_at = None;
-                match reconcile(&self.target.client, &self.http, &self.lib, &lookup).await {
+                match reconcile(&self.target.client, &self.lib, &lookup).await {
                     Ok(Reconciled::Adopted(copy)) => {
                         (self.sink)(UploadEvent::Adopted { job_id: id, file_id: copy.file_id.clone() });
                         self.finish(

@@ -77,3 +77,50 @@ async fn an_endless_success_body_is_refused_as_too_large() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_download_longer_than_expected_is_not_ours_and_stops_early() {
+    let app = axum::Router::new().route("/f.mp4", get(|| async { endless(StatusCode::OK) }));
+    let base = serve(app).await;
+    let got = tokio::time::timeout(
+        Duration::from_secs(5),
+        client(&base).hash_download(&format!("{base}/f.mp4"), 10, Duration::from_secs(5), None),
+    )
+    .await
+    .expect("kept downloading past the expected size")
+    .unwrap();
+    assert_eq!(got, None);
+}
+
+#[tokio::test]
+async fn a_download_error_never_shows_the_signed_query_string() {
+    let base = serve(axum::Router::new()).await;
+    // Nothing listens on port 9: the connection is refused.
+    let url = "http://127.0.0.1:9/private/f.mp4?ik-t=1700000000&ik-s=secret_signature";
+    let err = client(&base).hash_download(url, 10, Duration::from_secs(5), None).await.unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("ik-s") && !shown.contains("secret_signature"), "{shown}");
+    assert!(matches!(err, RemoteError::Network { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_silent_download_is_cancelled_promptly() {
+    let app = axum::Router::new().route(
+        "/f.mp4",
+        get(|| async {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            StatusCode::OK
+        }),
+    );
+    let base = serve(app).await;
+    let cancel = CancellationToken::new();
+    cancel.cancel();
+    let err = tokio::time::timeout(
+        Duration::from_secs(5),
+        client(&base).hash_download(&format!("{base}/f.mp4"), 10, Duration::from_secs(60), Some(cancel)),
+    )
+    .await
+    .expect("the cancel token was ignored")
+    .unwrap_err();
+    assert!(matches!(err, RemoteError::Cancelled), "{err:?}");
+}
