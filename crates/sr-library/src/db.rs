@@ -32,10 +32,30 @@ pub(crate) fn open(path: &Path) -> Result<Connection, LibraryError> {
     )
     .map_err(|e| LibraryError::Open { path: path.to_owned(), source: e })?;
     configure(&mut conn)?;
+    refuse_newer(&conn)?;
     migrations().to_latest(&mut conn).map_err(|e| LibraryError::Migration(e.to_string()))?;
     // A library upgraded or filled by an older version may never have been measured.
     refresh_stats(&conn)?;
     Ok(conn)
+}
+
+/// A library whose schema is ahead of this build's migrations was made by a newer Stockroom:
+/// refuse it in those words rather than rusqlite_migration's "error in migrations definition".
+fn refuse_newer(conn: &Connection) -> Result<(), LibraryError> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let known = migrations_count();
+    if version > known {
+        return Err(LibraryError::Migration(format!(
+            "this library was made by a newer version of Stockroom (schema {version}, this version knows up to \
+             {known}); please update Stockroom to open it"
+        )));
+    }
+    Ok(())
+}
+
+fn migrations_count() -> i64 {
+    // Keep in step with `migrations()`; checked by `migrations_count_matches`.
+    6
 }
 
 pub(crate) fn open_reader(path: &Path) -> Result<Connection, LibraryError> {
@@ -116,8 +136,9 @@ fn stats_fingerprint(conn: &Connection) -> Result<String, LibraryError> {
 fn configure(conn: &mut Connection) -> Result<(), LibraryError> {
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
-    // In WAL mode NORMAL cannot corrupt the database; a power cut may lose the last commits only.
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // FULL: a commit is on disk before it returns. The upload queue records "maybe sent" before
+    // bytes leave; under NORMAL a power cut could roll that record back after the remote acted.
+    conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
     tune(conn, WRITER_CACHE_KIB)
@@ -131,6 +152,33 @@ mod tests {
 
     use crate::search::{Indexed, refresh_fts, search_on};
     use crate::{Asset, AssetKind, AssetStatus, Library, SANDBOX_ACCOUNT, SearchFilters, SearchRequest, Sort, SortKey};
+
+    /// A commit that announces a remote action ("maybe sent") must survive a power cut.
+    #[test]
+    fn writer_commits_are_durable_across_power_loss() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = super::open(&dir.path().join("library.db")).unwrap();
+        let sync: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+        assert_eq!(sync, 2, "synchronous must be FULL");
+    }
+
+    #[test]
+    fn a_library_from_a_newer_stockroom_is_refused_in_those_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("library.db");
+        drop(super::open(&path).unwrap());
+        Connection::open(&path).unwrap().pragma_update(None, "user_version", 999).unwrap();
+        let err = Library::open(dir.path()).err().expect("a newer library must be refused").to_string();
+        assert!(err.contains("made by a newer version of Stockroom"), "{err}");
+    }
+
+    #[test]
+    fn migrations_count_matches() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = super::open(&dir.path().join("library.db")).unwrap();
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, super::migrations_count());
+    }
 
     #[test]
     fn migrations_are_valid() {
