@@ -28,6 +28,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, stockroom: Arc<Stockroom>) -> Builde
             commands::library::list_assets,
             commands::library::get_asset,
             commands::library::import_paths,
+            commands::library::cancel_imports,
             commands::organise::organisation,
             commands::organise::add_tags,
             commands::organise::remove_tags,
@@ -75,6 +76,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, stockroom: Arc<Stockroom>) -> Builde
             commands::uploads::queue_retry,
             commands::uploads::queue_reorder,
             commands::uploads::uploads_set_paused,
+            commands::uploads::uploads_retry,
             commands::uploads::upload_settings,
             commands::uploads::set_upload_settings,
         ])
@@ -95,10 +97,8 @@ fn library_arg() -> Option<PathBuf> {
 }
 
 pub fn run() {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .with_writer(std::io::stderr)
-        .init();
+    // A rotating file a merchandiser can send, plus stderr; panics are written into it.
+    let _log = sr_api::logging::init("stockroom", &sr_api::logging::default_log_dir(), true);
     let stockroom = match Stockroom::open(OpenOptions { library_dir: library_arg() }) {
         Ok(s) => Arc::new(s),
         Err(e) => {
@@ -112,5 +112,10 @@ pub fn run() {
         std::process::exit(1);
     }
     tracing::info!(library = %stockroom.library_dir().display(), "library open");
-    app(Builder::default(), stockroom).run(tauri::generate_context!()).expect("error while running Stockroom");
+    let mut context = tauri::generate_context!();
+    // Only this session's media server, not every port on the machine.
+    if let Some(tauri::utils::config::Csp::Policy(policy)) = context.config().app.security.csp.clone() {
+        context.config_mut().app.security.csp = Some(tauri::utils::config::Csp::Policy(stockroom.narrow_csp(&policy)));
+    }
+    app(Builder::default(), stockroom).run(context).expect("error while running Stockroom");
 }

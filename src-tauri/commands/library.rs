@@ -30,3 +30,9 @@ pub async fn import_paths(
 ) -> Result<dto::ImportReport, ApiError> {
     blocking(&api, move |s| s.import(&paths, true, &|e| drop(on_event.send(e)))).await
 }
+
+/// Stops the imports running now (what was imported stays); `true` when one was running.
+#[tauri::command]
+pub fn cancel_imports(api: Api<'_>) -> bool {
+    api.cancel_imports() > 0
+}

@@ -29,8 +29,8 @@ async fn as_view_job<T: Send + 'static>(
 }
 
 #[tauri::command]
-pub async fn plan_preview(api: Api<'_>, source: d::PreviewSource, tr: String) -> Result<d::PreviewPlan, ApiError> {
-    blocking(&api, move |s| s.plan_preview(source, &tr)).await
+pub async fn plan_preview(api: Api<'_>, source: d::AssetSource, tr: String) -> Result<d::PreviewPlan, ApiError> {
+    blocking(&api, move |s| s.plan_preview(source.into(), &tr)).await
 }
 
 #[tauri::command]
@@ -38,13 +38,13 @@ pub async fn render_preview(
     api: Api<'_>,
     jobs: Jobs<'_>,
     view: String,
-    source: d::PreviewSource,
+    source: d::AssetSource,
     tr: String,
     mode: d::PreviewMode,
     on_event: Channel<d::PreviewEvent>,
 ) -> Result<d::PreviewResult, ApiError> {
     as_view_job(&api, &jobs, &view, move |s, cancel| {
-        s.render_preview(source, &tr, mode, move |e| drop(on_event.send(e)), cancel)
+        s.render_preview(source.into(), &tr, mode, move |e| drop(on_event.send(e)), cancel)
     })
     .await
 }
@@ -59,11 +59,11 @@ pub fn cancel_preview(jobs: Jobs<'_>, view: String) -> bool {
 #[tauri::command]
 pub async fn plan_ladder(
     api: Api<'_>,
-    source: d::PreviewSource,
+    source: d::AssetSource,
     tr: String,
     format: d::LadderFormat,
 ) -> Result<d::LadderPlan, ApiError> {
-    blocking(&api, move |s| s.plan_ladder(source, &tr, format)).await
+    blocking(&api, move |s| s.plan_ladder(source.into(), &tr, format)).await
 }
 
 /// Renders the ladder into the render cache with progress; cancelled like a preview, by `view`.
@@ -72,13 +72,13 @@ pub async fn render_ladder(
     api: Api<'_>,
     jobs: Jobs<'_>,
     view: String,
-    source: d::PreviewSource,
+    source: d::AssetSource,
     tr: String,
     format: d::LadderFormat,
     on_event: Channel<d::LadderEvent>,
 ) -> Result<d::LadderResult, ApiError> {
     as_view_job(&api, &jobs, &view, move |s, cancel| {
-        s.render_ladder(source, &tr, format, move |e| drop(on_event.send(e)), cancel)
+        s.render_ladder(source.into(), &tr, format, move |e| drop(on_event.send(e)), cancel)
     })
     .await
 }

@@ -6,39 +6,29 @@ use std::sync::{Arc, Mutex};
 use sr_api::dto_uploads as d;
 use sr_api::{ApiError, Stockroom};
 use tauri::ipc::Channel;
-use tokio_util::sync::CancellationToken;
 
 use super::{Api, blocking};
 
-/// Runs the active account's queue in the background and forwards its events to the window.
+/// Forwards the façade's background upload run (see `Stockroom::restart_background_uploads`) to the
+/// window, and announces finished batches.
 #[derive(Default)]
 pub struct UploadRunner {
     watcher: Arc<Mutex<Option<Channel<d::UploadEvent>>>>,
-    stop: Mutex<Option<CancellationToken>>,
 }
 
 impl UploadRunner {
-    /// (Re)starts the runner, e.g. after the account changed.
+    /// (Re)starts the background run, e.g. after the account changed.
     pub fn restart<R: tauri::Runtime>(&self, app: tauri::AppHandle<R>, api: Arc<Stockroom>) {
-        let token = CancellationToken::new();
-        if let Some(old) = self.stop.lock().unwrap_or_else(|p| p.into_inner()).replace(token.clone()) {
-            old.cancel();
-        }
         let watcher = self.watcher.clone();
-        tauri::async_runtime::spawn(async move {
-            let forward = move |e: d::UploadEvent| {
-                if let d::UploadEvent::BatchFinished { done, failed, .. } = &e {
-                    notify_batch(&app, *done, *failed);
-                }
-                if let Some(ch) = watcher.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
-                    let _ = ch.send(e);
-                }
-            };
-            let opts = d::RunUploadsOptions { until_idle: false, ..Default::default() };
-            if let Err(e) = api.run_uploads(opts, Some(token), forward).await {
-                tracing::error!(error = %e.message, "the upload queue stopped");
+        let forward = move |e: d::UploadEvent| {
+            if let d::UploadEvent::BatchFinished { done, failed, .. } = &e {
+                notify_batch(&app, *done, *failed);
             }
-        });
+            if let Some(ch) = watcher.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+                let _ = ch.send(e);
+            }
+        };
+        tauri::async_runtime::spawn(async move { api.restart_background_uploads(forward).await });
     }
 }
 
@@ -62,6 +52,12 @@ type Runner<'a> = tauri::State<'a, UploadRunner>;
 #[tauri::command]
 pub fn watch_uploads(runner: Runner<'_>, on_event: Channel<d::UploadEvent>) {
     *runner.watcher.lock().unwrap_or_else(|p| p.into_inner()) = Some(on_event);
+}
+
+/// A stopped background run tries again now.
+#[tauri::command]
+pub fn uploads_retry(api: Api<'_>) {
+    api.retry_background_uploads();
 }
 
 #[tauri::command]

@@ -11,8 +11,17 @@ use ts_rs::TS;
 
 use crate::{ApiError, ErrorCode, Stockroom};
 
+/// How long a signed URL works when the caller gives no expiry: a week.
+pub const DEFAULT_SIGNED_URL_LIFETIME_S: i64 = 7 * 24 * 3600;
+
+/// The default expiry of a URL signed at `now`: a week later, rounded up to the next whole hour, so
+/// the same asset signed again within the hour gives the same URL (and the CDN's cached copy).
+pub fn default_expiry(now: i64) -> i64 {
+    (now + DEFAULT_SIGNED_URL_LIFETIME_S).div_euclid(3600) * 3600 + 3600
+}
+
 /// A delivery URL to build.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Clone, Default, Deserialize, TS)]
 pub struct UrlRequest {
     /// A path in the media library (`/products/shoe.mp4`) or an absolute URL.
     pub src: String,
@@ -29,12 +38,32 @@ pub struct UrlRequest {
     /// Overrides the account's URL endpoint.
     pub url_endpoint: Option<String>,
     pub sign: bool,
-    /// Absolute Unix seconds; `None` signs without expiry (the `9999999999` rule).
+    /// Absolute Unix seconds; `None`: [`default_expiry`] (a week), unless `no_expiry`.
     pub expire_at: Option<i64>,
+    /// Sign without any expiry (the SDK's `9999999999` rule): the URL works for as long as the key.
+    #[serde(default)]
+    pub no_expiry: bool,
     /// Overrides the account's private key for signing (e.g. `STOCKROOM_PRIVATE_KEY`). Never echoed.
     #[serde(skip)]
     #[ts(skip)]
     pub private_key: Option<String>,
+}
+
+impl std::fmt::Debug for UrlRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UrlRequest")
+            .field("src", &self.src)
+            .field("tr", &self.tr)
+            .field("transformation", &self.transformation)
+            .field("query", &self.query)
+            .field("path_position", &self.path_position)
+            .field("url_endpoint", &self.url_endpoint)
+            .field("sign", &self.sign)
+            .field("expire_at", &self.expire_at)
+            .field("no_expiry", &self.no_expiry)
+            .field("private_key", &self.private_key.as_ref().map(|_| "***"))
+            .finish()
+    }
 }
 
 fn invalid(m: impl Into<String>) -> ApiError {
@@ -77,7 +106,12 @@ impl Stockroom {
                 },
                 (None, None) => unreachable!("needs_account"),
             };
-            Some(UrlSigning { private_key: key, expire_at: req.expire_at })
+            let expire_at = match (req.no_expiry, req.expire_at) {
+                (true, _) => None,
+                (false, Some(at)) => Some(at),
+                (false, None) => Some(default_expiry(crate::now_unix())),
+            };
+            Some(UrlSigning { private_key: key, expire_at })
         } else {
             None
         };

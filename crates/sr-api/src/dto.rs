@@ -70,6 +70,8 @@ pub struct Skipped {
 pub struct ImportReport {
     pub imported: Vec<Asset>,
     pub skipped: Vec<Skipped>,
+    /// Stopped by `cancel_imports`: what was imported before stays, the rest was not looked at.
+    pub cancelled: bool,
 }
 
 /// Progress of an import, streamed in order while it runs.
@@ -81,7 +83,7 @@ pub enum ImportEvent {
     Skipped { skipped: Skipped },
     Thumbnail { id: i64, thumb_url: Option<String> },
     Progress { done: u64, total: u64 },
-    Finished { imported: u64, skipped: u64 },
+    Finished { imported: u64, skipped: u64, cancelled: bool },
 }
 
 /// A page of the library, newest first.

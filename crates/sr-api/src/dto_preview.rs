@@ -17,6 +17,20 @@ pub enum PreviewSource {
     Path(String),
 }
 
+/// What the webview may preview: an asset of the library, and nothing else (no path on this computer
+/// travels over IPC). On the wire it is `{"asset_id": N}`, the same as [`PreviewSource::AssetId`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct AssetSource {
+    pub asset_id: i64,
+}
+
+impl From<AssetSource> for PreviewSource {
+    fn from(s: AssetSource) -> Self {
+        PreviewSource::AssetId(s.asset_id)
+    }
+}
+
 /// `fast`: a segmented HLS preview (≤ 540p) that plays while it renders. `full`: one file at full
 /// quality, exactly as the delivery URL would give it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -185,4 +199,20 @@ pub enum LadderEvent {
     Finished {
         result: LadderResult,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_webviews_preview_source_cannot_name_a_file() {
+        let ok: AssetSource = serde_json::from_str(r#"{"asset_id": 7}"#).unwrap();
+        assert_eq!(PreviewSource::from(ok), PreviewSource::AssetId(7));
+        for hostile in [r#"{"path": "/etc/passwd"}"#, r#"{"asset_id": 7, "path": "/etc/passwd"}"#] {
+            assert!(serde_json::from_str::<AssetSource>(hostile).is_err(), "{hostile}");
+        }
+        // The same wire shape as the CLI's source, so the UI's calls are unchanged.
+        assert_eq!(serde_json::to_string(&ok).unwrap(), serde_json::to_string(&PreviewSource::AssetId(7)).unwrap());
+    }
 }

@@ -131,6 +131,17 @@ pub struct UploadQueue {
     /// The global pause: no new upload starts.
     pub paused: bool,
     pub settings: UploadSettings,
+    /// Set while the background run is stopped: why, what to do, and when it retries.
+    pub stopped: Option<UploadsStopped>,
+}
+
+/// Publishing has stopped (the queue does not run): why, what to do, and when it is retried by
+/// itself (Unix ms). It clears when the queue runs again (the `started` event).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct UploadsStopped {
+    pub message: String,
+    pub fix: String,
+    pub retry_at: i64,
 }
 
 /// `queue add`: one job per asset. Tags and metadata are added to the asset's own (from the library);
@@ -215,6 +226,10 @@ pub enum UploadEvent {
         next_probe_at: i64,
     },
     Online,
+    /// The background run stopped; it retries by itself at `stopped.retry_at` (or on Retry).
+    Stopped {
+        stopped: UploadsStopped,
+    },
     /// Nothing left to do: notify the person.
     BatchFinished {
         done: u64,

@@ -21,6 +21,9 @@ pub enum ErrorCode {
     Offline,
     /// The media library refused or failed the request; the message says why and what to do.
     Remote,
+    /// No system keychain answered while saving a private key; nothing was saved. The person can
+    /// unlock or install one, or choose to keep the key in a file only they can read.
+    KeychainUnavailable,
     /// Something unexpected; the message says what.
     Internal,
 }

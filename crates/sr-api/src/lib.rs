@@ -14,15 +14,18 @@ pub mod dto_presets;
 pub mod dto_preview;
 pub mod dto_uploads;
 mod error;
+pub mod logging;
 mod media_server;
 mod organise;
 mod presets;
 mod preview;
 mod preview_jobs;
 mod remote;
+mod runner;
 mod uploads;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use sr_library::{ImportOptions, Library};
@@ -61,6 +64,9 @@ pub struct Stockroom {
     sandbox: remote::SandboxCell,
     sandbox_start: remote::SandboxStart,
     uploads: uploads::UploadsCell,
+    background: runner::Background,
+    /// Cancel flags of the imports running now.
+    imports: std::sync::Mutex<Vec<Arc<AtomicBool>>>,
 }
 
 fn now_unix() -> i64 {
@@ -72,12 +78,18 @@ impl Stockroom {
     pub fn open(opts: OpenOptions) -> Result<Stockroom, ApiError> {
         let dir = opts.library_dir.unwrap_or_else(default_library_dir);
         let library = Library::open(&dir)?;
+        // What a crash mid-render left behind goes, off the caller's thread.
+        if let Ok(cache) = sr_media::render::RenderCache::new(dir.join(preview::RENDERS_DIR)) {
+            std::thread::spawn(move || preview::trim_renders(&cache));
+        }
         Ok(Stockroom {
             library: Arc::new(library),
             media: OnceLock::new(),
             sandbox: OnceLock::new(),
             sandbox_start: Default::default(),
             uploads: Default::default(),
+            background: Default::default(),
+            imports: Default::default(),
         })
     }
 
@@ -100,6 +112,16 @@ impl Stockroom {
     /// `http://127.0.0.1:PORT` of the media server, for the UI's Content-Security-Policy.
     pub fn media_origin(&self) -> Option<String> {
         self.media.get().map(|m| m.base().rsplit_once('/').map(|(o, _)| o.to_owned()).unwrap_or_default())
+    }
+
+    /// The window's Content-Security-Policy with every loopback source (`http://127.0.0.1:*`) narrowed
+    /// to this session's media server, so the webview can load from nothing else on the machine.
+    /// Unchanged before the media server runs.
+    pub fn narrow_csp(&self, policy: &str) -> String {
+        match self.media_origin() {
+            Some(origin) if !origin.is_empty() => policy.replace("http://127.0.0.1:*", &origin),
+            _ => policy.to_owned(),
+        }
     }
 
     pub fn info(&self) -> Result<dto::LibraryInfo, ApiError> {
@@ -134,10 +156,16 @@ impl Stockroom {
             };
             on_event(event);
         };
-        let report = self.library.import(paths, &opts, &sink, None)?;
+        let cancel = Arc::new(AtomicBool::new(false));
+        self.imports.lock().unwrap_or_else(|p| p.into_inner()).push(cancel.clone());
+        let result = self.library.import(paths, &opts, &sink, Some(&cancel));
+        self.imports.lock().unwrap_or_else(|p| p.into_inner()).retain(|c| !Arc::ptr_eq(c, &cancel));
+        let report = result?;
+        let cancelled = cancel.load(Ordering::Relaxed);
         on_event(dto::ImportEvent::Finished {
             imported: report.imported.len() as u64,
             skipped: report.skipped.len() as u64,
+            cancelled,
         });
         // Re-read so thumbnails written after indexing are reflected.
         let imported = report
@@ -145,7 +173,17 @@ impl Stockroom {
             .iter()
             .map(|a| Ok(self.library.asset(a.id)?.map(|a| self.to_dto(&a)).unwrap_or_else(|| self.to_dto(a))))
             .collect::<Result<Vec<_>, ApiError>>()?;
-        Ok(dto::ImportReport { imported, skipped: report.skipped.iter().map(skipped_dto).collect() })
+        Ok(dto::ImportReport { imported, skipped: report.skipped.iter().map(skipped_dto).collect(), cancelled })
+    }
+
+    /// Stops every import running now, between files: what was imported stays (each file is its
+    /// own transaction), the rest is left for a later import. Returns how many were running.
+    pub fn cancel_imports(&self) -> usize {
+        let running = self.imports.lock().unwrap_or_else(|p| p.into_inner());
+        for c in running.iter() {
+            c.store(true, Ordering::Relaxed);
+        }
+        running.len()
     }
 
     /// A page of assets, newest first.

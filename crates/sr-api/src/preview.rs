@@ -30,6 +30,18 @@ use crate::{ApiError, ErrorCode, Stockroom};
 /// Folder of the library holding finished renders (served by the media server).
 pub(crate) const RENDERS_DIR: &str = "renders";
 
+/// The most the render cache keeps; older previews and ladders go first (they render again on demand).
+pub const RENDER_CACHE_CAP_BYTES: u64 = 5 << 30;
+
+/// Keeps the render cache under its cap and clears what crashed renders left (never fails a render).
+pub(crate) fn trim_renders(cache: &RenderCache) {
+    match cache.trim(RENDER_CACHE_CAP_BYTES) {
+        Ok(t) if t.removed > 0 => tracing::info!(removed = t.removed, freed = t.freed, "render cache trimmed"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!("the render cache could not be trimmed: {e}"),
+    }
+}
+
 /// The input of a preview, resolved.
 struct Input {
     path: PathBuf,
@@ -254,8 +266,9 @@ impl Stockroom {
     }
 
     /// The local file of an image layer's media-library path (`i-logos@@brand.png` gives
-    /// `logos/brand.png`): a library asset whose remote folder and name match, else that path on
-    /// this computer (relative to the working folder, then from the root).
+    /// `logos/brand.png`): a library asset whose remote folder and name match — that is the file
+    /// the remote will use. Nothing else on this computer is ever read for a layer: a
+    /// transformation typed in the studio cannot make Stockroom open an arbitrary local file.
     fn resolve_layer(&self, layer: &str) -> Option<PathBuf> {
         let trimmed = layer.trim_start_matches('/');
         let (folder, name) = trimmed.rsplit_once('/').unwrap_or(("", trimmed));
@@ -274,7 +287,7 @@ impl Stockroom {
             }
             offset += PAGE;
         }
-        [PathBuf::from(layer), PathBuf::from(format!("/{trimmed}"))].into_iter().find(|p| p.is_file())
+        None
     }
 
     fn make_plan(
@@ -374,6 +387,7 @@ impl Stockroom {
                 )
                 .map_err(render_error)?;
             let result = urls.result(&out, cached);
+            trim_renders(&cache);
             on_event(PreviewEvent::Finished { result: result.clone() });
             Ok(result)
         })
@@ -489,6 +503,7 @@ impl Stockroom {
                 )
                 .map_err(render_error)?;
             let result = ladder_result(&urls, &out, format, cached);
+            trim_renders(&cache);
             on_event(LadderEvent::Finished { result: result.clone() });
             Ok(result)
         })

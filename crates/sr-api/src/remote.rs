@@ -87,8 +87,8 @@ pub struct RemoteInfo {
     pub warning: Option<String>,
 }
 
-/// What `use_imagekit` takes.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+/// What `use_imagekit` takes. `Debug` prints the private key as `***`.
+#[derive(Clone, Default, Deserialize, TS)]
 pub struct ImagekitAccountInput {
     pub url_endpoint: String,
     pub public_key: String,
@@ -98,6 +98,26 @@ pub struct ImagekitAccountInput {
     pub api_base: Option<String>,
     pub upload_base: Option<String>,
     pub limits: Option<AccountLimits>,
+    /// The person chose to keep the private key in a file only they can read when no keychain
+    /// answers (Settings' choice, `--store-key-in-file`). Without it such a save is refused with
+    /// `keychain_unavailable`.
+    #[serde(default)]
+    pub store_key_in_file: bool,
+}
+
+impl std::fmt::Debug for ImagekitAccountInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImagekitAccountInput")
+            .field("url_endpoint", &self.url_endpoint)
+            .field("public_key", &self.public_key)
+            .field("private_key", &self.private_key.as_ref().map(|_| "***"))
+            .field("auth_endpoint", &self.auth_endpoint)
+            .field("api_base", &self.api_base)
+            .field("upload_base", &self.upload_base)
+            .field("limits", &self.limits)
+            .field("store_key_in_file", &self.store_key_in_file)
+            .finish()
+    }
 }
 
 /// The active account, ready to call.
@@ -126,46 +146,121 @@ fn accounts_path(dir: &Path) -> PathBuf {
     dir.join("accounts.json")
 }
 
-fn secret_file(dir: &Path, account: &str) -> PathBuf {
+/// Where a key kept in a file lives, when the person chose that because no keychain answered:
+/// `$STOCKROOM_CONFIG_DIR/secrets/`, else the OS config folder's (`~/.config/stockroom/secrets/`) —
+/// never inside the library, which may sit on a shared drive.
+fn key_dir() -> PathBuf {
+    let root =
+        std::env::var_os("STOCKROOM_CONFIG_DIR").filter(|d| !d.is_empty()).map(PathBuf::from).unwrap_or_else(|| {
+            directories::ProjectDirs::from("io", "Stockroom", "stockroom")
+                .map(|d| d.config_dir().to_owned())
+                .unwrap_or_else(|| PathBuf::from(".stockroom-config"))
+        });
+    root.join("secrets")
+}
+
+fn key_file_name(account: &str) -> String {
     let safe: String = account.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
-    dir.join("secrets").join(format!("{safe}.key"))
+    format!("{safe}.key")
+}
+
+fn secret_file(account: &str) -> PathBuf {
+    key_dir().join(key_file_name(account))
+}
+
+/// Where Stockroom 0.x put the fallback file without asking (read, never written).
+fn legacy_secret_file(library_dir: &Path, account: &str) -> PathBuf {
+    library_dir.join("secrets").join(key_file_name(account))
 }
 
 fn io_err(what: &str, path: &Path, e: std::io::Error) -> ApiError {
     ApiError::new(ErrorCode::Io, format!("Could not {what} {}: {e}", path.display()))
 }
 
-fn write_private(path: &Path, contents: &str) -> Result<(), ApiError> {
+/// Replaces `path` with `contents` so that a crash or power cut at any instant leaves either the old
+/// file or the new one, whole: a temporary file beside it (mode 0600), fsynced, renamed over, and the
+/// folder fsynced so the rename itself survives.
+fn write_durably(path: &Path, contents: &[u8]) -> Result<(), ApiError> {
     use std::io::Write;
+    let parent = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| io_err("create", parent, e))?;
+    // tempfile creates the file 0600 on Unix.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".stockroom-")
+        .suffix(".tmp")
+        .tempfile_in(parent)
+        .map_err(|e| io_err("write into", parent, e))?;
+    tmp.write_all(contents).and_then(|()| tmp.as_file().sync_all()).map_err(|e| io_err("write", tmp.path(), e))?;
+    tmp.persist(path).map_err(|e| io_err("write", path, e.error))?;
+    #[cfg(unix)]
+    std::fs::File::open(parent).and_then(|d| d.sync_all()).map_err(|e| io_err("sync", parent, e))?;
+    Ok(())
+}
+
+/// A file only this user can read, in a folder only this user can enter (0700), written durably.
+fn write_private(path: &Path, contents: &str) -> Result<(), ApiError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| io_err("create", parent, e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(parent, std::fs::Permissions::from_mode(0o700))
+                .map_err(|e| io_err("protect", parent, e))?;
+        }
     }
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(path).map_err(|e| io_err("write", path, e))?;
-    f.write_all(contents.as_bytes()).map_err(|e| io_err("write", path, e))?;
-    Ok(())
+    write_durably(path, contents.as_bytes())
 }
 
 fn file_warning(path: &Path) -> String {
     format!(
-        "No system keychain is available, so the private key is kept in {} (readable only by you). \
-         Install and unlock a keychain (e.g. GNOME Keyring) and set the account again to move it there.",
+        "No system keychain was available, so, as you chose, the private key is kept in {} (readable only by \
+         you). Install and unlock a keychain (e.g. GNOME Keyring) and set the account again to move it there.",
         path.display()
     )
+}
+
+/// The refusal when no keychain answers and the person has not chosen a file.
+fn keychain_unavailable(e: &keyring::Error) -> ApiError {
+    ApiError::new(
+        ErrorCode::KeychainUnavailable,
+        format!(
+            "No system keychain answered ({e}), so the private key was not saved. Unlock or install a keychain \
+             (e.g. GNOME Keyring) and try again, or choose to keep the key in a file only you can read (in \
+             Settings, or `--store-key-in-file` on the command line)."
+        ),
+    )
+}
+
+/// Keys and tokens travel only over https; plain http only to this computer (a local emulator or
+/// signing service). Checked when the account is saved, so a typo never gets as far as a request.
+fn check_secure(what: &str, url: &str) -> Result<(), ApiError> {
+    let invalid = |m: String| ApiError::new(ErrorCode::InvalidInput, m);
+    let parsed = url::Url::parse(url).map_err(|_| invalid(format!("The {what} {url} is not a web address.")))?;
+    let loopback = match parsed.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    };
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        "http" => Err(invalid(format!(
+            "The {what} {url} uses plain http, which would send your key unencrypted. Use https://{}.",
+            url.trim_start_matches("http://")
+        ))),
+        _ => Err(invalid(format!("The {what} {url} must start with https://."))),
+    }
 }
 
 fn account_key(public_key: &str) -> String {
     format!("imagekit:{public_key}")
 }
 
-/// Stores the private key in the keychain; falls back to a 0600 file when no keychain answers.
-fn store_secret(dir: &Path, account: &str, secret: &str) -> Result<KeyStorage, ApiError> {
+/// Stores the private key in the keychain. When no keychain answers, keeps it in a 0600 file under the
+/// user's config folder only if `allow_file` (the person chose it); otherwise refuses with
+/// [`ErrorCode::KeychainUnavailable`].
+fn store_secret(library_dir: &Path, account: &str, secret: &str, allow_file: bool) -> Result<KeyStorage, ApiError> {
     let keychain = keyring::Entry::new(KEYCHAIN_SERVICE, account).and_then(|e| {
         e.set_password(secret)?;
         // Read it back: some stores accept writes they cannot serve.
@@ -175,13 +270,28 @@ fn store_secret(dir: &Path, account: &str, secret: &str) -> Result<KeyStorage, A
             Err(err) => Err(err),
         }
     });
+    keep_secret(keychain, &secret_file(account), &legacy_secret_file(library_dir, account), secret, allow_file)
+}
+
+/// What follows the keychain's answer: with it, no file copy is left anywhere; without it, the file
+/// only when the person chose it.
+fn keep_secret(
+    keychain: Result<(), keyring::Error>,
+    file: &Path,
+    legacy: &Path,
+    secret: &str,
+    allow_file: bool,
+) -> Result<KeyStorage, ApiError> {
     match keychain {
         Ok(()) => {
-            let _ = std::fs::remove_file(secret_file(dir, account));
+            let _ = std::fs::remove_file(file);
+            let _ = std::fs::remove_file(legacy);
             Ok(KeyStorage::Keychain)
         }
+        Err(e) if !allow_file => Err(keychain_unavailable(&e)),
         Err(_) => {
-            write_private(&secret_file(dir, account), secret)?;
+            write_private(file, secret)?;
+            let _ = std::fs::remove_file(legacy);
             Ok(KeyStorage::File)
         }
     }
@@ -198,9 +308,10 @@ fn load_secret(dir: &Path, account: &str, storage: KeyStorage) -> Result<String,
         KeyStorage::Keychain => {
             keyring::Entry::new(KEYCHAIN_SERVICE, account).and_then(|e| e.get_password()).map_err(|_| missing())
         }
-        KeyStorage::File => {
-            std::fs::read_to_string(secret_file(dir, account)).map(|s| s.trim().to_owned()).map_err(|_| missing())
-        }
+        KeyStorage::File => std::fs::read_to_string(secret_file(account))
+            .or_else(|_| std::fs::read_to_string(legacy_secret_file(dir, account)))
+            .map(|s| s.trim().to_owned())
+            .map_err(|_| missing()),
         KeyStorage::AuthEndpoint | KeyStorage::Sandbox => Err(missing()),
     }
 }
@@ -220,11 +331,8 @@ fn read_accounts(dir: &Path) -> Result<AccountsFile, ApiError> {
 }
 
 fn write_accounts(dir: &Path, file: &AccountsFile) -> Result<(), ApiError> {
-    let path = accounts_path(dir);
-    let tmp = path.with_extension("json.tmp");
     let json = serde_json::to_string_pretty(file).expect("accounts serialise");
-    std::fs::write(&tmp, json).map_err(|e| io_err("write", &tmp, e))?;
-    std::fs::rename(&tmp, &path).map_err(|e| io_err("write", &path, e))
+    write_durably(&accounts_path(dir), json.as_bytes())
 }
 
 fn sandbox_keys(dir: &Path) -> Result<(String, String), ApiError> {
@@ -352,7 +460,7 @@ impl Stockroom {
                 account: account_key(&acc.public_key),
                 label: format!("ImageKit account {}", acc.url_endpoint),
                 warning: (acc.key_storage == KeyStorage::File)
-                    .then(|| file_warning(&secret_file(&dir, &account_key(&acc.public_key)))),
+                    .then(|| file_warning(&secret_file(&account_key(&acc.public_key)))),
                 url_endpoint: acc.url_endpoint,
                 public_key: acc.public_key,
                 api_base: acc.api_base,
@@ -382,6 +490,17 @@ impl Stockroom {
         if public_key.is_empty() {
             return Err(invalid("Enter the account's public key (Developer options in the ImageKit dashboard)."));
         }
+        let api_base = input.api_base.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty());
+        let upload_base = input.upload_base.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty());
+        for (what, url) in [
+            ("API address", &api_base),
+            ("upload address", &upload_base),
+            ("authentication endpoint", &input.auth_endpoint),
+        ] {
+            if let Some(url) = url {
+                check_secure(what, url.trim())?;
+            }
+        }
         let private_key = input.private_key.map(|k| k.trim().to_owned()).filter(|k| !k.is_empty());
         let auth_endpoint = input.auth_endpoint.map(|k| k.trim().to_owned()).filter(|k| !k.is_empty());
         let account = account_key(&public_key);
@@ -400,15 +519,15 @@ impl Stockroom {
                 KeyStorage::AuthEndpoint
             }
             (Some(secret), None) => {
-                let (d, a, s) = (dir.clone(), account.clone(), secret.clone());
-                tokio::task::spawn_blocking(move || store_secret(&d, &a, &s))
+                let (d, a, s, f) = (dir.clone(), account.clone(), secret.clone(), input.store_key_in_file);
+                tokio::task::spawn_blocking(move || store_secret(&d, &a, &s, f))
                     .await
                     .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))??
             }
         };
         let stored = StoredAccount {
-            api_base: input.api_base.unwrap_or_else(|| "https://api.imagekit.io".into()),
-            upload_base: input.upload_base.unwrap_or_else(|| "https://upload.imagekit.io".into()),
+            api_base: api_base.unwrap_or_else(|| "https://api.imagekit.io".into()),
+            upload_base: upload_base.unwrap_or_else(|| "https://upload.imagekit.io".into()),
             url_endpoint,
             public_key,
             key_storage,
@@ -441,4 +560,115 @@ pub async fn serve_emulator(opts: EmulatorOptions) -> Result<(), ApiError> {
     sr_emulator::serve_forever(config, opts.bind)
         .await
         .map_err(|e| ApiError::new(ErrorCode::Io, format!("The emulator could not run: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use super::*;
+
+    /// A settings or key file being replaced is read by another window or the CLI at any moment; with an
+    /// in-place rewrite it can be seen empty or half written (and a crash there would leave it so).
+    #[test]
+    fn a_reader_never_sees_a_settings_file_half_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("accounts.json");
+        let a = "a".repeat(1 << 20);
+        let b = "b".repeat(1 << 20);
+        write_durably(&path, a.as_bytes()).unwrap();
+        let done = Arc::new(AtomicBool::new(false));
+        let reader = {
+            let (path, done) = (path.clone(), done.clone());
+            std::thread::spawn(move || {
+                let mut torn = 0;
+                while !done.load(Ordering::SeqCst) {
+                    let s = std::fs::read(&path).unwrap();
+                    if s.len() != 1 << 20 || (s[0] != s[s.len() - 1]) {
+                        torn += 1;
+                    }
+                }
+                torn
+            })
+        };
+        for i in 0..40 {
+            write_durably(&path, if i % 2 == 0 { b.as_bytes() } else { a.as_bytes() }).unwrap();
+        }
+        done.store(true, Ordering::SeqCst);
+        assert_eq!(reader.join().unwrap(), 0, "a torn file was read");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+    }
+
+    fn locked() -> Result<(), keyring::Error> {
+        Err(keyring::Error::NoStorageAccess("the collection is locked".into()))
+    }
+
+    #[test]
+    fn without_a_keychain_the_key_is_refused_unless_the_person_chose_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config/secrets/imagekit_public_x.key");
+        let legacy = dir.path().join("library/secrets/imagekit_public_x.key");
+        let e = keep_secret(locked(), &file, &legacy, "private_x", false).unwrap_err();
+        assert_eq!(e.code, ErrorCode::KeychainUnavailable);
+        assert!(
+            e.message.contains("the collection is locked") && e.message.contains("--store-key-in-file"),
+            "{}",
+            e.message
+        );
+        assert!(!file.exists() && !file.parent().unwrap().exists(), "nothing was written");
+
+        // Chosen: under the config folder, 0700 and 0600, and the old copy in the library is gone.
+        std::fs::create_dir_all(legacy.parent().unwrap()).unwrap();
+        std::fs::write(&legacy, "private_old").unwrap();
+        assert_eq!(keep_secret(locked(), &file, &legacy, "private_x", true).unwrap(), KeyStorage::File);
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "private_x");
+        assert!(!legacy.exists(), "no key is left in the library folder");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&file), 0o600);
+            assert_eq!(mode(file.parent().unwrap()), 0o700);
+        }
+
+        // A keychain that answers later: the file copy goes.
+        assert_eq!(keep_secret(Ok(()), &file, &legacy, "private_x", false).unwrap(), KeyStorage::Keychain);
+        assert!(!file.exists());
+    }
+
+    #[test]
+    fn debug_output_never_shows_a_private_key() {
+        let input = ImagekitAccountInput {
+            private_key: Some("private_canary_93".into()),
+            public_key: "public_x".into(),
+            ..Default::default()
+        };
+        let req = crate::UrlRequest { private_key: Some("private_canary_93".into()), ..Default::default() };
+        let signing = sr_imagekit::url::UrlSigning { private_key: "private_canary_93".into(), expire_at: None };
+        for printed in [format!("{input:?}"), format!("{req:?}"), format!("{signing:?}"), format!("{input:#?}")] {
+            assert!(!printed.contains("private_canary_93"), "{printed}");
+            assert!(printed.contains("***"), "{printed}");
+        }
+        assert!(format!("{input:?}").contains("public_x"), "the rest still prints");
+    }
+
+    #[test]
+    fn keys_travel_only_over_https_except_to_this_computer() {
+        for ok in ["https://api.imagekit.io", "http://127.0.0.1:8080", "http://localhost:9/auth", "http://[::1]:5"] {
+            check_secure("API address", ok).unwrap();
+        }
+        for bad in ["http://api.imagekit.io", "http://192.168.1.20/auth", "ftp://x", "not a url"] {
+            let e = check_secure("API address", bad).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidInput, "{bad}");
+        }
+        let e = check_secure("upload address", "http://upload.imagekit.io").unwrap_err();
+        assert!(e.message.contains("unencrypted") && e.message.contains("https://upload.imagekit.io"), "{}", e.message);
+    }
 }

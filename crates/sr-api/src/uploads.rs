@@ -221,6 +221,7 @@ impl Stockroom {
             totals: t,
             paused: self.uploads().is_paused(),
             settings: self.upload_settings()?,
+            stopped: self.background.stopped(),
         })
     }
 

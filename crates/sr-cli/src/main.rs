@@ -115,6 +115,8 @@ enum AssetsCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = cli.json;
+    // The terminal gets the command's own output; the log file gets the details and any panic.
+    let _log = sr_api::logging::init("cli", &sr_api::logging::default_log_dir(), false);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -176,7 +178,7 @@ fn run(cli: Cli) -> Result<(), ApiError> {
                     dto::ImportEvent::Skipped { skipped } => {
                         let _ = writeln!(err, "\rskipped {}: {}", skipped.path, skipped.reason);
                     }
-                    dto::ImportEvent::Finished { imported, skipped } => {
+                    dto::ImportEvent::Finished { imported, skipped, .. } => {
                         let _ = writeln!(err, "\rimported {imported}, skipped {skipped}");
                     }
                     _ => {}

@@ -84,7 +84,25 @@ pub enum UseTarget {
         /// Largest video the plan accepts, in bytes.
         #[arg(long)]
         max_video_bytes: Option<u64>,
+        /// If no system keychain answers, keep the private key in a file only you can read (under
+        /// your config folder) instead of refusing. For scripts; on a terminal you are asked.
+        #[arg(long, conflicts_with = "auth_endpoint")]
+        store_key_in_file: bool,
     },
+}
+
+/// On a terminal, asks whether to keep the key in a file after the keychain refused; elsewhere
+/// (scripts, CI) the refusal stands and names `--store-key-in-file`.
+fn ask_for_key_file(why: &str) -> bool {
+    use std::io::{IsTerminal, Write};
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return false;
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = write!(err, "{why}\nKeep the private key in a file only you can read instead? [y/N] ");
+    let _ = err.flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer).is_ok() && matches!(answer.trim(), "y" | "Y" | "yes" | "Yes")
 }
 
 fn print_remote(info: &RemoteInfo, json: bool) -> Result<(), ApiError> {
@@ -130,6 +148,7 @@ pub fn remote(app: &Stockroom, cmd: RemoteCommand, json: bool) -> Result<(), Api
                     upload_base,
                     max_file_bytes,
                     max_video_bytes,
+                    store_key_in_file,
                 },
         } => {
             let private_key = if private_key_stdin {
@@ -151,7 +170,7 @@ pub fn remote(app: &Stockroom, cmd: RemoteCommand, json: bool) -> Result<(), Api
                     })
                 }
             };
-            rt.block_on(app.use_imagekit(ImagekitAccountInput {
+            let input = ImagekitAccountInput {
                 url_endpoint,
                 public_key,
                 private_key,
@@ -159,7 +178,14 @@ pub fn remote(app: &Stockroom, cmd: RemoteCommand, json: bool) -> Result<(), Api
                 api_base,
                 upload_base,
                 limits,
-            }))?
+                store_key_in_file,
+            };
+            match rt.block_on(app.use_imagekit(input.clone())) {
+                Err(e) if e.code == ErrorCode::KeychainUnavailable && ask_for_key_file(&e.message) => {
+                    rt.block_on(app.use_imagekit(ImagekitAccountInput { store_key_in_file: true, ..input }))?
+                }
+                other => other?,
+            }
         }
     };
     print_remote(&info, json)
@@ -192,9 +218,13 @@ pub struct UrlArgs {
     /// Sign the URL (key: $STOCKROOM_PRIVATE_KEY, else the active account's).
     #[arg(long)]
     sign: bool,
-    /// Absolute Unix time the signature expires; without it the URL never expires.
-    #[arg(long, requires = "sign")]
+    /// Absolute Unix time the signature expires; without it the URL works for a week (to the next
+    /// whole hour, so URLs signed within the hour are the same).
+    #[arg(long, requires = "sign", conflicts_with = "no_expiry")]
     expire_at: Option<i64>,
+    /// Sign without expiry: the URL works for as long as the key does.
+    #[arg(long, requires = "sign")]
+    no_expiry: bool,
 }
 
 fn parse_pair(s: &str) -> Result<(String, String), String> {
@@ -218,6 +248,7 @@ pub fn url(app: &Stockroom, args: UrlArgs, json: bool) -> Result<(), ApiError> {
         url_endpoint: args.url_endpoint,
         sign: args.sign,
         expire_at: args.expire_at,
+        no_expiry: args.no_expiry,
         private_key: private_key_env(),
     };
     let url = runtime()?.block_on(app.delivery_url(req))?;

@@ -20,6 +20,10 @@ pub struct EmulatorConfig {
     pub rate_limits: RateLimits,
     /// Create the demo custom-metadata fields (from `sr_imagekit::metadata::demo_fields()`) on first start.
     pub seed_demo_fields: bool,
+    /// Serve `/_emulator/faults` so another process can inject failures over HTTP. Off by default (the
+    /// Sandbox a user gets must not let any local page break or stall it); in-process tests use
+    /// [`crate::EmulatorHandle::faults`] and need no route.
+    pub fault_routes: bool,
 }
 
 impl EmulatorConfig {
@@ -33,6 +37,7 @@ impl EmulatorConfig {
             limits: PlanLimits::default(),
             rate_limits: RateLimits::default(),
             seed_demo_fields: true,
+            fault_routes: false,
         }
     }
 

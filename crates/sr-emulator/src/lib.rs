@@ -98,6 +98,9 @@ async fn require_basic(State(state): State<AppState>, req: Request, next: Next) 
     }
 }
 
+/// The largest fault-rule request `/_emulator/faults` reads.
+const FAULTS_BODY_LIMIT: usize = 64 * 1024;
+
 /// The whole emulator as an axum router over `state`.
 pub fn router(state: AppState) -> Router {
     let management = Router::new()
@@ -126,13 +129,20 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/customMetadataFields", get(fields::list).post(fields::create))
         .route("/v1/customMetadataFields/{id}", axum::routing::patch(fields::update).delete(fields::delete))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_basic));
-    let inner = Router::new()
+    let mut inner = Router::new()
         .merge(management)
         .route("/api/v1/files/upload", post(upload::upload_v1))
         .route("/api/v2/files/upload", post(upload::upload_v2))
-        .route("/_emulator/health", get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }))
-        .route("/_emulator/faults", get(faults_list).post(faults_add).delete(faults_clear))
-        .route("/_emulator/faults/{id}", delete(faults_remove))
+        .route("/_emulator/health", get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }));
+    if state.cfg.fault_routes {
+        // Small JSON bodies only: the upload routes need no limit, these do.
+        let faults = Router::new()
+            .route("/_emulator/faults", get(faults_list).post(faults_add).delete(faults_clear))
+            .route("/_emulator/faults/{id}", delete(faults_remove))
+            .layer(DefaultBodyLimit::max(FAULTS_BODY_LIMIT));
+        inner = inner.merge(faults);
+    }
+    let inner = inner
         .fallback(delivery::serve)
         .layer(DefaultBodyLimit::disable())
         .layer(middleware::from_fn_with_state(state.clone(), server::gate))

@@ -29,10 +29,17 @@ pub enum TransformationPosition {
 
 /// Signing options: the private key and an absolute expiry in Unix seconds. `expire_at: None`
 /// signs with [`DEFAULT_EXPIRY`] and emits only `ik-s`, as the SDK does without `expiresIn`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct UrlSigning {
     pub private_key: String,
     pub expire_at: Option<i64>,
+}
+
+impl std::fmt::Debug for UrlSigning {
+    /// The key never prints.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UrlSigning").field("private_key", &"***").field("expire_at", &self.expire_at).finish()
+    }
 }
 
 /// What to build (the SDK's `SrcOptions`).

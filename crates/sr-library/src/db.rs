@@ -25,7 +25,20 @@ fn migrations() -> Migrations<'static> {
     ])
 }
 
+/// Opens the writer: pragmas, an integrity check, a copy before any schema upgrade, the
+/// migrations, and the daily copy (see `backup`). A damaged file is refused as
+/// [`LibraryError::Damaged`], naming the newest copy.
 pub(crate) fn open(path: &Path) -> Result<Connection, LibraryError> {
+    let as_damage = |e: LibraryError| match e {
+        LibraryError::Sqlite(ref s) | LibraryError::Open { source: ref s, .. } if crate::backup::is_damage(s) => {
+            crate::backup::damaged(path, &s.to_string())
+        }
+        other => other,
+    };
+    open_checked(path).map_err(as_damage)
+}
+
+fn open_checked(path: &Path) -> Result<Connection, LibraryError> {
     let mut conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -33,9 +46,19 @@ pub(crate) fn open(path: &Path) -> Result<Connection, LibraryError> {
     .map_err(|e| LibraryError::Open { path: path.to_owned(), source: e })?;
     configure(&mut conn)?;
     refuse_newer(&conn)?;
+    crate::backup::check(&conn, path)?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > 0 && version < migrations_count() {
+        crate::backup::before_upgrade(&conn, path, version, migrations_count())?;
+    }
     migrations().to_latest(&mut conn).map_err(|e| LibraryError::Migration(e.to_string()))?;
     // A library upgraded or filled by an older version may never have been measured.
     refresh_stats(&conn)?;
+    let has_assets: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM assets)", [], |r| r.get(0))?;
+    if has_assets && let Err(e) = crate::backup::daily(&conn, path, std::time::SystemTime::now()) {
+        // A full disk must not keep the library closed; the next open tries again.
+        tracing::warn!("the daily copy of the library could not be made: {e}");
+    }
     Ok(conn)
 }
 
@@ -172,6 +195,80 @@ mod tests {
         assert!(err.contains("made by a newer version of Stockroom"), "{err}");
     }
 
+    fn library_with_assets(n: usize) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = Library::open(dir.path()).unwrap();
+        let assets: Vec<Asset> = (0..n).map(asset).collect();
+        lib.insert_assets_for_tests(&assets).unwrap();
+        drop(lib);
+        let db = dir.path().join("library.db");
+        (dir, db)
+    }
+
+    #[test]
+    fn a_damaged_library_is_refused_in_words_that_name_its_last_backup() {
+        let (dir, db) = library_with_assets(3000);
+        // Reopening a library with assets makes the day's copy.
+        drop(Library::open(dir.path()).unwrap());
+        let backup = crate::backup::newest_backup(&db).expect("a daily copy");
+        // Fold the WAL into the file, then scribble over the middle of it.
+        Connection::open(&db).unwrap().execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
+        let mut bytes = std::fs::read(&db).unwrap();
+        let len = bytes.len();
+        for b in &mut bytes[len / 3..len / 3 + 64 * 1024] {
+            *b = 0x5a;
+        }
+        std::fs::write(&db, &bytes).unwrap();
+
+        let err = Library::open(dir.path()).err().expect("refused");
+        let message = err.to_string();
+        assert!(matches!(err, crate::LibraryError::Damaged { .. }), "{err:?}");
+        assert!(message.contains("is damaged"), "{message}");
+        assert!(message.contains(&backup.display().to_string()), "{message}");
+        // The backup itself is whole and holds the assets.
+        let copy = Connection::open(&backup).unwrap();
+        let n: i64 = copy.query_row("SELECT count(*) FROM assets", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 3000);
+        let ok: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(ok, "ok");
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_library_is_refused_as_damaged() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("library.db"), vec![0x42u8; 8192]).unwrap();
+        let err = Library::open(dir.path()).err().expect("refused");
+        assert!(matches!(err, crate::LibraryError::Damaged { backup: None, .. }), "{err:?}");
+        assert!(err.to_string().contains("no backup"), "{err}");
+    }
+
+    #[test]
+    fn daily_copies_are_made_once_a_day_and_the_newest_three_kept() {
+        use std::time::{Duration, SystemTime};
+        let (_dir, db) = library_with_assets(10);
+        let conn = Connection::open(&db).unwrap();
+        let day = Duration::from_secs(24 * 3600);
+        let start = SystemTime::now() + day * 30;
+        let mut made = Vec::new();
+        for i in 0..5u32 {
+            let now = start + day * i;
+            let copy = crate::backup::daily(&conn, &db, now).unwrap().expect("a day passed");
+            // Give the copy the time it was made at, as the clock would have.
+            std::fs::File::options().write(true).open(&copy).unwrap().set_modified(now).unwrap();
+            assert!(
+                crate::backup::daily(&conn, &db, now + Duration::from_secs(3600)).unwrap().is_none(),
+                "not twice a day"
+            );
+            made.push(copy);
+        }
+        let mut left: Vec<PathBuf> =
+            std::fs::read_dir(crate::backup::backups_dir(&db)).unwrap().map(|e| e.unwrap().path()).collect();
+        left.sort();
+        let mut newest = made[2..].to_vec();
+        newest.sort();
+        assert_eq!(left, newest);
+    }
+
     #[test]
     fn migrations_count_matches() {
         let dir = tempfile::tempdir().unwrap();
@@ -295,6 +392,19 @@ mod tests {
         for (req, before) in requests.iter().zip(&before) {
             assert_eq!(&ids(lib.search(req).unwrap()), before, "{req:?}");
         }
+        // The library as it was before the upgrade was copied first, whole.
+        let copies: Vec<PathBuf> = std::fs::read_dir(dir.path().join("backups"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("before-schema-6-from-4-"))
+            .collect();
+        assert_eq!(copies.len(), 1, "{copies:?}");
+        let old = Connection::open(&copies[0]).unwrap();
+        let (v, n): (i64, i64) = (
+            old.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap(),
+            old.query_row("SELECT count(*) FROM assets", [], |r| r.get(0)).unwrap(),
+        );
+        assert_eq!((v, n), (4, 1200));
         let conn = Connection::open(&path).unwrap();
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(

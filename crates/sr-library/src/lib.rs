@@ -6,6 +6,7 @@
 //! writer connection in IMMEDIATE transactions; thumbnails are files beside the database.
 
 mod assets;
+mod backup;
 mod db;
 mod folders;
 mod history;
@@ -126,6 +127,20 @@ pub enum LibraryError {
     Sqlite(#[from] rusqlite::Error),
     #[error("Could not use the library folder {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
+    #[error("{}", damaged_message(path, detail, backup.as_deref()))]
+    Damaged { path: PathBuf, detail: String, backup: Option<PathBuf> },
+}
+
+fn damaged_message(path: &Path, detail: &str, backup: Option<&Path>) -> String {
+    let what = format!("The library database {} is damaged ({detail}), so Stockroom did not open it.", path.display());
+    match backup {
+        Some(b) => format!(
+            "{what} Its last backup is {}: quit Stockroom, move library.db aside, and copy the backup in its place as \
+             library.db (changes since that backup are lost).",
+            b.display()
+        ),
+        None => format!("{what} There is no backup of it yet; keep the file for support and open a new library."),
+    }
 }
 
 /// The library: a folder holding `library.db` and `thumbs/`.

@@ -98,6 +98,13 @@ unsafe fn install_log_capture() {
     // va_list's ABI differs per platform; elsewhere we stay quiet and report libav's error codes only.
 }
 
+/// The demuxers [`open_input`] lets libav use (a demuxer matches when any of its comma-separated names
+/// is listed): the video, audio and still-picture containers Stockroom imports. Playlists (`hls`,
+/// `dash`), `concat`, `image2pipe` sequences, `data`/`tty` text art and the rest are left out.
+pub(crate) const DEMUXER_WHITELIST: &std::ffi::CStr = c"mov,matroska,avi,mpegts,mpeg,flv,asf,ogg,h264,hevc,m4v,ivf,mxf,rm,\
+mp3,wav,flac,aac,aiff,amr,ac3,w64,caf,wv,ape,\
+gif,image2,png_pipe,jpeg_pipe,jpegls_pipe,j2k_pipe,webp_pipe,bmp_pipe,tiff_pipe,qoi_pipe,pam_pipe,ppm_pipe,pgm_pipe,pbm_pipe,jpegxl_pipe,gif_pipe";
+
 /// Open a local file with libav and read its stream information.
 ///
 /// The path goes to libav as `file:<bytes>`, so names with `:`, `%`, `#`, `?`, spaces, Unicode or even
@@ -111,7 +118,14 @@ pub(crate) fn open_input(path: &Path) -> Result<ff::format::context::Input, ff::
     let url = CString::new(url).map_err(|_| ff::Error::InvalidData)?;
     unsafe {
         let mut ps = ptr::null_mut();
-        match ffi::avformat_open_input(&mut ps, url.as_ptr(), ptr::null(), ptr::null_mut()) {
+        // Local files only, read by the demuxers Stockroom supports: no network protocol, and no
+        // playlist or concat demuxer that could open other inputs, whatever passed the sniff in front.
+        let mut opts: *mut ffi::AVDictionary = ptr::null_mut();
+        ffi::av_dict_set(&mut opts, c"protocol_whitelist".as_ptr(), c"file".as_ptr(), 0);
+        ffi::av_dict_set(&mut opts, c"format_whitelist".as_ptr(), DEMUXER_WHITELIST.as_ptr(), 0);
+        let opened = ffi::avformat_open_input(&mut ps, url.as_ptr(), ptr::null(), &mut opts);
+        ffi::av_dict_free(&mut opts);
+        match opened {
             0 => {}
             e => return Err(ff::Error::from(e)),
         }
@@ -145,4 +159,67 @@ pub(crate) fn sniff_container(head: &[u8]) -> Option<(String, i32)> {
     }
     let name = unsafe { std::ffi::CStr::from_ptr((*fmt).name) }.to_string_lossy().into_owned();
     Some((name, score))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::net::TcpListener;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    use super::*;
+
+    /// A listener that counts the connections libav makes to it.
+    fn listener() -> (String, Arc<AtomicUsize>) {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap();
+        let hits = Arc::new(AtomicUsize::new(0));
+        let h = hits.clone();
+        std::thread::spawn(move || {
+            for s in l.incoming() {
+                h.fetch_add(1, Ordering::SeqCst);
+                drop(s);
+            }
+        });
+        (format!("http://{addr}"), hits)
+    }
+
+    fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+        let p = dir.join(name);
+        std::fs::File::create(&p).unwrap().write_all(text.as_bytes()).unwrap();
+        p
+    }
+
+    #[test]
+    fn playlists_and_concat_lists_never_reach_the_network_or_other_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let (base, hits) = listener();
+        let secret = write(dir.path(), "elsewhere.mp3", "not for you");
+        let inputs = [
+            write(
+                dir.path(),
+                "look.m3u8",
+                &format!("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n{base}/seg0.ts\n#EXT-X-ENDLIST\n"),
+            ),
+            write(dir.path(), "list.ffconcat", &format!("ffconcat version 1.0\nfile '{base}/a.mp4'\n")),
+            write(dir.path(), "local.ffconcat", &format!("ffconcat version 1.0\nfile '{}'\n", secret.display())),
+            write(
+                dir.path(),
+                "manifest.mpd",
+                &format!(
+                    "<?xml version=\"1.0\"?><MPD xmlns=\"urn:mpeg:dash:schema:mpd:2011\" type=\"static\" \
+                     mediaPresentationDuration=\"PT2S\"><Period><AdaptationSet><Representation id=\"1\" \
+                     bandwidth=\"1000\"><BaseURL>{base}/v.mp4</BaseURL></Representation></AdaptationSet>\
+                     </Period></MPD>"
+                ),
+            ),
+        ];
+        for input in &inputs {
+            assert!(open_input(input).is_err(), "{} was opened", input.display());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        assert_eq!(hits.load(Ordering::SeqCst), 0, "libav connected out");
+    }
 }

@@ -195,16 +195,21 @@ impl Client {
             })?;
             Ok::<_, RemoteError>((status, headers, body))
         };
-        let limit = self.timeouts.read;
+        let (stall, response) = (self.timeouts.read, self.timeouts.response);
         let (status, headers, body) = tokio::select! {
             result = exchange => result?,
-            () = upload::stall_watchdog(tap.clone(), limit) => {
+            why = upload::watchdog(tap.clone(), total, stall, response) => {
                 let sent = tap.sent();
-                return Err(RemoteError::Network {
-                    message: format!("the connection timed out (nothing moved for {} s)", limit.as_secs_f64()),
-                    sent_bytes: sent,
-                    maybe_delivered: sent >= total,
-                });
+                let message = match why {
+                    upload::Watchdog::Stalled => {
+                        format!("the connection timed out (nothing moved for {} s)", stall.as_secs_f64())
+                    }
+                    upload::Watchdog::NoAnswer => format!(
+                        "the connection timed out (the media library did not answer within {} s of receiving the whole file)",
+                        response.as_secs_f64()
+                    ),
+                };
+                return Err(RemoteError::Network { message, sent_bytes: sent, maybe_delivered: sent >= total });
             }
         };
         if !status.is_success() || status == StatusCode::MULTI_STATUS {
@@ -255,27 +260,26 @@ impl Client {
     }
 
     /// Every item matching `query`, paging with `skip`/`limit` (limit defaults to 1000) until a page comes
-    /// back empty. Each page is retried on rate limits and transient failures.
+    /// back empty. Each page is retried on rate limits and transient failures. For big listings prefer
+    /// [`Client::pages`], which holds one page at a time and can stop early.
     pub async fn list_all(&self, query: &ListQuery) -> Result<Vec<Item>, RemoteError> {
-        let limit = query.limit.unwrap_or(1000).clamp(1, 1000);
-        let mut skip = query.skip.unwrap_or(0);
+        let mut pages = self.pages(query);
         let mut all = Vec::new();
-        let policy = RetryPolicy::default();
-        loop {
-            let page_query = ListQuery { skip: Some(skip), limit: Some(limit), ..query.clone() };
-            let page = with_retry(&policy, || self.list_files(&page_query)).await?;
-            if page.is_empty() {
-                return Ok(all);
-            }
-            // A server that ignored `skip` would send the same page forever.
-            if all.len() >= page.len() && all[all.len() - page.len()..] == page[..] {
-                return Err(RemoteError::InvalidResponse {
-                    message: format!("the listing repeated the same page at offset {skip}"),
-                    request_id: None,
-                });
-            }
-            skip = skip.saturating_add(page.len() as u32);
+        while let Some(page) = pages.next_page().await? {
             all.extend(page);
+        }
+        Ok(all)
+    }
+
+    /// The listing of `query` one page at a time (see [`Pages::next_page`]).
+    pub fn pages(&self, query: &ListQuery) -> Pages<'_> {
+        Pages {
+            client: self,
+            query: query.clone(),
+            limit: query.limit.unwrap_or(1000).clamp(1, 1000),
+            skip: query.skip.unwrap_or(0),
+            last: None,
+            done: false,
         }
     }
 
@@ -559,6 +563,34 @@ impl Client {
         }
     }
 
+    /// BLAKE3 of a media-library file's bytes, read from its delivery URL — signed here, for ten
+    /// minutes, when the file is private and this connection has the private key — within a deadline
+    /// that grows with the size (at least 256 KiB/s). `Ok(None)` as for [`Client::hash_download`].
+    pub async fn hash_file(
+        &self,
+        file: &File,
+        expected_size: u64,
+        cancel: Option<CancellationToken>,
+    ) -> Result<Option<String>, RemoteError> {
+        let mut url = file.url.clone();
+        if file.is_private_file
+            && let RemoteAuth::PrivateKey(key) = &self.config.auth
+        {
+            let opts = sr_imagekit::url::UrlOptions {
+                url_endpoint: self.config.url_endpoint.clone(),
+                src: file.url.clone(),
+                signing: Some(sr_imagekit::url::UrlSigning {
+                    private_key: key.expose().to_owned(),
+                    expire_at: Some(chrono::Utc::now().timestamp() + 600),
+                }),
+                ..Default::default()
+            };
+            url = sr_imagekit::url::build_url(&opts).map_err(|e| RemoteError::Config { message: e.to_string() })?;
+        }
+        let deadline = Duration::from_secs(120) + Duration::from_secs(expected_size / (256 * 1024));
+        self.hash_download(&url, expected_size, deadline, cancel).await
+    }
+
     async fn hash_download_inner(
         &self,
         url: &str,
@@ -758,6 +790,42 @@ fn other_message(err: &RemoteError) -> String {
         | RemoteError::UnexpectedStatus { message, .. }
         | RemoteError::PartialSuccess { message, .. } => message.clone(),
         other => other.to_string(),
+    }
+}
+
+/// A listing read page by page: memory holds one page, and the reader may stop at any point.
+pub struct Pages<'a> {
+    client: &'a Client,
+    query: ListQuery,
+    limit: u32,
+    skip: u32,
+    last: Option<Vec<Item>>,
+    done: bool,
+}
+
+impl Pages<'_> {
+    /// The next page (`None` after the last). Retried on rate limits and transient failures.
+    pub async fn next_page(&mut self) -> Result<Option<Vec<Item>>, RemoteError> {
+        if self.done {
+            return Ok(None);
+        }
+        let page_query = ListQuery { skip: Some(self.skip), limit: Some(self.limit), ..self.query.clone() };
+        let page = with_retry(&RetryPolicy::default(), || self.client.list_files(&page_query)).await?;
+        if page.is_empty() {
+            self.done = true;
+            return Ok(None);
+        }
+        // A server that ignored `skip` would send the same page forever.
+        if self.last.as_ref() == Some(&page) {
+            self.done = true;
+            return Err(RemoteError::InvalidResponse {
+                message: format!("the listing repeated the same page at offset {}", self.skip),
+                request_id: None,
+            });
+        }
+        self.skip = self.skip.saturating_add(page.len() as u32);
+        self.last = Some(page.clone());
+        Ok(Some(page))
     }
 }
 

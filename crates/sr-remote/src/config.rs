@@ -56,7 +56,7 @@ pub enum RemoteAuth {
     /// Client-side uploads: before every upload attempt the client GETs `url` (the organisation's own
     /// endpoint), which answers `{token, expire, signature}`; the upload then carries `publicKey`, `token`,
     /// `expire` and `signature`. Tokens are one-time, so a fresh one is fetched per attempt. The management
-    /// API is not available with this mode (calls fail with [`crate::RemoteError::Authentication`]).
+    /// API is not available with this mode (calls fail with [`crate::RemoteError::Config`]).
     AuthEndpoint { public_key: String, url: String },
 }
 
@@ -66,13 +66,18 @@ pub enum RemoteAuth {
 pub struct Timeouts {
     /// Time allowed to open the TCP (and TLS) connection.
     pub connect: Duration,
-    /// Longest silence allowed on a read of the response; reset whenever bytes arrive.
+    /// Longest silence allowed on a read of the response, and while an upload's body is being sent;
+    /// reset whenever bytes move.
     pub read: Duration,
+    /// How long the remote may take to answer once an upload's last byte has left (it stores and
+    /// inspects the file first: a big video takes a while). Past it the upload counts as maybe
+    /// delivered, and the queue looks it up before sending it again.
+    pub response: Duration,
 }
 
 impl Default for Timeouts {
     fn default() -> Self {
-        Timeouts { connect: Duration::from_secs(10), read: Duration::from_secs(60) }
+        Timeouts { connect: Duration::from_secs(10), read: Duration::from_secs(60), response: Duration::from_secs(600) }
     }
 }
 

@@ -30,7 +30,7 @@ mod retry;
 mod types;
 mod upload;
 
-pub use client::Client;
+pub use client::{Client, Pages};
 pub use config::{RemoteAuth, RemoteConfig, Secret, Timeouts};
 pub use error::RemoteError;
 pub use query::{FileTypeFilter, FileUpdate, ItemTypeFilter, ListQuery, Publish, RemoveAiTags, Sort, UpdateFile};

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
@@ -258,20 +259,38 @@ impl BodyTap {
 /// Completes once no body byte has been handed to the transport for `limit` (checked at a quarter of
 /// `limit`). Before the body is done this catches a stalled connection; after it, a server that never
 /// answers. A slow but moving upload never trips it, however long it takes.
-pub(crate) async fn stall_watchdog(tap: Arc<BodyTap>, limit: std::time::Duration) {
-    let tick = (limit / 4).max(std::time::Duration::from_millis(5));
+/// Why [`watchdog`] gave up on an upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Watchdog {
+    /// No body byte moved for the stall limit while sending.
+    Stalled,
+    /// The whole body went out and no answer came within the response deadline.
+    NoAnswer,
+}
+
+/// Watches an upload: while the body is being sent, fires when no byte moves for `stall`; once all
+/// `total` bytes are out, the remote gets `response` to answer (storing a big video takes longer than
+/// any silence allowed mid-body).
+pub(crate) async fn watchdog(tap: Arc<BodyTap>, total: u64, stall: Duration, response: Duration) -> Watchdog {
+    let tick = (stall.min(response) / 4).max(Duration::from_millis(5));
     let mut last = tap.sent();
-    let mut quiet = std::time::Duration::ZERO;
+    let mut quiet = Duration::ZERO;
+    let mut waiting = Duration::ZERO;
     loop {
         tokio::time::sleep(tick).await;
         let now = tap.sent();
-        if now != last {
+        if now >= total {
+            waiting += tick;
+            if waiting >= response {
+                return Watchdog::NoAnswer;
+            }
+        } else if now != last {
             last = now;
-            quiet = std::time::Duration::ZERO;
+            quiet = Duration::ZERO;
         } else {
             quiet += tick;
-            if quiet >= limit {
-                return;
+            if quiet >= stall {
+                return Watchdog::Stalled;
             }
         }
     }
@@ -485,17 +504,34 @@ mod tests {
     async fn the_watchdog_tolerates_slow_progress_and_fires_on_silence() {
         use std::time::Duration;
         let t = BodyTap::new(false);
-        let mut dog = Box::pin(stall_watchdog(t.clone(), Duration::from_millis(400)));
+        let total = 1_000;
+        let mut dog = Box::pin(watchdog(t.clone(), total, Duration::from_millis(400), Duration::from_secs(30)));
         // Ten seconds (virtual) of slow but steady progress: far past the limit, never a stall.
         for _ in 0..100 {
             tokio::select! {
-                () = &mut dog => panic!("fired while bytes were moving"),
+                _ = &mut dog => panic!("fired while bytes were moving"),
                 () = tokio::time::sleep(Duration::from_millis(100)) => {}
             }
             t.sent.fetch_add(1, Ordering::AcqRel);
         }
         // Then silence: it fires.
-        tokio::time::timeout(Duration::from_secs(1), dog).await.expect("fires after the limit of silence");
+        let why = tokio::time::timeout(Duration::from_secs(1), dog).await.expect("fires after the limit of silence");
+        assert_eq!(why, Watchdog::Stalled);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn once_the_whole_body_is_out_the_answer_gets_its_own_longer_deadline() {
+        use std::time::Duration;
+        let t = BodyTap::new(false);
+        t.sent.store(1_000, Ordering::Release);
+        let mut dog = Box::pin(watchdog(t.clone(), 1_000, Duration::from_millis(400), Duration::from_secs(30)));
+        // Far past the mid-body stall limit, the remote is still storing the file: keep waiting.
+        tokio::select! {
+            _ = &mut dog => panic!("a slow answer was taken for a dead connection"),
+            () = tokio::time::sleep(Duration::from_secs(20)) => {}
+        }
+        let why = tokio::time::timeout(Duration::from_secs(15), dog).await.expect("fires at the response deadline");
+        assert_eq!(why, Watchdog::NoAnswer);
     }
 
     #[tokio::test]

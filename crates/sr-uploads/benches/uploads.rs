@@ -92,7 +92,15 @@ fn spawn_emulator(dir: &Path, latency_ms: u64) -> (Child, String) {
 
 fn client(base: &str) -> Client {
     let cfg = RemoteConfig::new(base, base, format!("{base}/bench/"), RemoteAuth::PrivateKey(Secret::new(KEY)));
-    Client::with_timeouts(cfg, Timeouts { connect: Duration::from_secs(10), read: Duration::from_secs(600) }).unwrap()
+    Client::with_timeouts(
+        cfg,
+        Timeouts {
+            connect: Duration::from_secs(10),
+            read: Duration::from_secs(600),
+            response: Duration::from_secs(600),
+        },
+    )
+    .unwrap()
 }
 
 fn record(lib: &Library, path: &Path, kind: AssetKind) -> i64 {

@@ -22,8 +22,10 @@
 //! 1. Before the first byte of an attempt, the job is committed as `uploading` with `maybe_sent = 1`,
 //!    `attempt_started_at = now` and `attempts + 1`.
 //! 2. When the remote answers 200, the job is committed as `verifying` with the returned fileId, URL and
-//!    version; the hash computed while streaming must equal the library's `full_hash` (else the remote
-//!    copy is deleted and the job fails "the file changed while uploading"); then `done`, `maybe_sent = 0`.
+//!    version; the hash computed while streaming must equal the library's `full_hash` (else the job
+//!    fails "the file changed while uploading" and takes back only what it created: a new file is
+//!    deleted, but an overwrite's earlier version is restored and only our version deleted, so a
+//!    teammate's live file never goes); then `done`, `maybe_sent = 0`.
 //! 3. `maybe_sent` is cleared only by an answer that proves nothing was stored: a connect failure or a
 //!    body cut short (`Network { maybe_delivered: false }`), a 429, or a 4xx rejection. A 5xx, a lost
 //!    answer (`maybe_delivered: true`), a cancellation racing the end of the body, or a kill at any
@@ -64,6 +66,7 @@ mod preflight;
 mod reconcile;
 mod scheduler;
 mod throttle;
+mod withdraw;
 
 pub use backoff::Backoff;
 pub use clock::{Clock, ManualClock, SystemClock};

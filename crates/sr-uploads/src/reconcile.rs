@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use sr_library::{Job, Library, RemoteCopy};
-use sr_remote::{Client, File, ItemTypeFilter, ListQuery, RemoteAuth, RemoteError};
+use sr_remote::{CancellationToken, Client, File, ItemTypeFilter, ListQuery, RemoteAuth, RemoteError};
 
 /// How far before the attempt began a remote `createdAt` may be and still count (clock skew).
 const SKEW_MS: i64 = 10 * 60 * 1000;
@@ -45,7 +45,18 @@ fn copy_of(f: &File) -> RemoteCopy {
 }
 
 /// Looks the job's target up on the remote (see the crate docs for the exact protocol).
-pub async fn reconcile(client: &Client, lib: &Library, job: &Job) -> Result<Reconciled, RemoteError> {
+///
+/// The listing is read a page at a time and the lookup stops at the first copy proven ours; `cancel`
+/// (a pause, a cancel, the app closing) stops a download being hashed.
+pub async fn reconcile(
+    client: &Client,
+    lib: &Library,
+    job: &Job,
+    cancel: Option<CancellationToken>,
+) -> Result<Reconciled, RemoteError> {
+    if matches!(client.config().auth, RemoteAuth::AuthEndpoint { .. }) {
+        return reconcile_by_delivery_url(client, job, cancel).await;
+    }
     let spec = &job.spec;
     let search = if spec.use_unique_file_name {
         format!("name : \"{}_\"", stem_ext(&spec.file_name).0)
@@ -58,66 +69,86 @@ pub async fn reconcile(client: &Client, lib: &Library, job: &Job) -> Result<Reco
         type_: Some(ItemTypeFilter::File),
         ..ListQuery::default()
     };
-    let items = client.list_all(&query).await?;
+    let mut pages = client.pages(&query);
     let not_before = job.attempt_started_at.map(|t| t - SKEW_MS);
     let transformed = spec.pre_transformation.is_some();
-    for item in &items {
-        let Some(f) = item.as_file() else { continue };
-        let name_ok = if spec.use_unique_file_name {
-            is_unique_variant(&spec.file_name, &f.name)
-        } else {
-            f.name == spec.file_name
-        };
-        if !name_ok || !f.file_path.starts_with(&spec.folder) {
-            continue;
-        }
-        if let Some(other) = lib
-            .upload_job_by_remote_file(&job.account, &f.file_id)
-            .map_err(|e| RemoteError::Config { message: e.to_string() })?
-            && other.id != job.id
-        {
-            continue;
-        }
-        if transformed {
-            // The stored bytes are the transformed output: name, folder and time are all we can compare.
-            if not_before.is_some_and(|t| f.created_at.timestamp_millis() >= t) {
+    while let Some(items) = pages.next_page().await? {
+        for item in &items {
+            let Some(f) = item.as_file() else { continue };
+            let name_ok = if spec.use_unique_file_name {
+                is_unique_variant(&spec.file_name, &f.name)
+            } else {
+                f.name == spec.file_name
+            };
+            if !name_ok || !f.file_path.starts_with(&spec.folder) {
+                continue;
+            }
+            if let Some(other) = lib
+                .upload_job_by_remote_file(&job.account, &f.file_id)
+                .map_err(|e| RemoteError::Config { message: e.to_string() })?
+                && other.id != job.id
+            {
+                continue;
+            }
+            if transformed {
+                // The stored bytes are the transformed output: name, folder and time are all we can compare.
+                if not_before.is_some_and(|t| f.created_at.timestamp_millis() >= t) {
+                    return Ok(Reconciled::Adopted(copy_of(f)));
+                }
+                continue;
+            }
+            // Size and time first: nothing is downloaded that cannot be ours.
+            if f.size != job.expected_size {
+                continue;
+            }
+            if spec.use_unique_file_name && not_before.is_some_and(|t| f.created_at.timestamp_millis() < t) {
+                continue;
+            }
+            if client.hash_file(f, job.expected_size, cancel.clone()).await?.is_some_and(|h| h == job.expected_hash) {
                 return Ok(Reconciled::Adopted(copy_of(f)));
             }
-            continue;
-        }
-        if f.size != job.expected_size {
-            continue;
-        }
-        if spec.use_unique_file_name && not_before.is_some_and(|t| f.created_at.timestamp_millis() < t) {
-            continue;
-        }
-        if remote_hash(client, f, job.expected_size).await?.is_some_and(|h| h == job.expected_hash) {
-            return Ok(Reconciled::Adopted(copy_of(f)));
         }
     }
     Ok(Reconciled::NotFound)
 }
 
-/// BLAKE3 of the remote file's bytes, streamed from its delivery URL (signed when private) by the
-/// client, with a deadline that grows with the size (at least 256 KiB/s) and never past the expected size.
-async fn remote_hash(client: &Client, f: &File, expected_size: u64) -> Result<Option<String>, RemoteError> {
-    let mut url = f.url.clone();
-    if f.is_private_file
-        && let RemoteAuth::PrivateKey(key) = &client.config().auth
-    {
-        let opts = sr_imagekit::url::UrlOptions {
-            url_endpoint: client.config().url_endpoint.clone(),
-            src: f.url.clone(),
-            signing: Some(sr_imagekit::url::UrlSigning {
-                private_key: key.expose().to_owned(),
-                expire_at: Some(chrono::Utc::now().timestamp() + 600),
-            }),
-            ..Default::default()
-        };
-        url = sr_imagekit::url::build_url(&opts).map_err(|e| RemoteError::Config { message: e.to_string() })?;
+/// Accounts that sign uploads through an authentication endpoint have no list API, so the target is
+/// looked for at its public delivery URL instead: `<endpoint><folder><file_name>` with our size and
+/// hash is ours and adopted (its fileId is not visible to this connection, so the copy records it
+/// empty). Everything else is `NotFound` and is sent again, which is safe for the default deterministic
+/// names (the remote refuses a second copy at the name, and that refusal comes back here); for unique
+/// names, overwrites, private files and pre-transformations this connection cannot tell, and the
+/// scheduler says so on the job.
+async fn reconcile_by_delivery_url(
+    client: &Client,
+    job: &Job,
+    cancel: Option<CancellationToken>,
+) -> Result<Reconciled, RemoteError> {
+    let spec = &job.spec;
+    if !can_check_by_delivery_url(job) {
+        return Ok(Reconciled::NotFound);
     }
-    let deadline = Duration::from_secs(120) + Duration::from_secs(expected_size / (256 * 1024));
-    client.hash_download(&url, expected_size, deadline, None).await
+    let folder = if spec.folder.ends_with('/') { spec.folder.clone() } else { format!("{}/", spec.folder) };
+    let file_path = format!("{folder}{}", spec.file_name);
+    let opts = sr_imagekit::url::UrlOptions {
+        url_endpoint: client.config().url_endpoint.clone(),
+        src: file_path.trim_start_matches('/').to_owned(),
+        ..Default::default()
+    };
+    let url = sr_imagekit::url::build_url(&opts).map_err(|e| RemoteError::Config { message: e.to_string() })?;
+    let deadline = Duration::from_secs(120) + Duration::from_secs(job.expected_size / (256 * 1024));
+    match client.hash_download(&url, job.expected_size, deadline, cancel).await? {
+        Some(h) if h == job.expected_hash => {
+            Ok(Reconciled::Adopted(RemoteCopy { file_id: String::new(), url, version_id: None, file_path }))
+        }
+        _ => Ok(Reconciled::NotFound),
+    }
+}
+
+/// Whether an authentication-endpoint account can prove a copy is ours from its delivery URL alone.
+pub(crate) fn can_check_by_delivery_url(job: &Job) -> bool {
+    let spec = &job.spec;
+    !(spec.use_unique_file_name || spec.overwrite || spec.is_private || spec.pre_transformation.is_some())
 }
 
 #[cfg(test)]

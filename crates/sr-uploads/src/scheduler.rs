@@ -11,8 +11,8 @@ use rand::rngs::StdRng;
 use sr_imagekit::metadata::FieldDef;
 use sr_library::{Job, JobState, Library, LibraryError, PostTransform, RemoteCopy};
 use sr_remote::{
-    AbsProtocol, Client, ListQuery, PostTransformation, RemoteError, UploadProgress, UploadRequest, UploadSource,
-    UploadTransformation,
+    AbsProtocol, Client, ListQuery, PostTransformation, RemoteAuth, RemoteError, UploadProgress, UploadRequest,
+    UploadSource, UploadTransformation,
 };
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
@@ -24,6 +24,7 @@ use crate::events::{JobProgress, Totals, UploadEvent};
 use crate::preflight::{self, Preflight, PreflightError};
 use crate::reconcile::{Reconciled, reconcile};
 use crate::throttle::TokenBucket;
+use crate::withdraw::{Withdrawal, withdraw};
 
 /// The account's plan limits (configurable per account).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -521,6 +522,12 @@ impl Ctx {
         if let Some(f) = g.as_ref() {
             return Ok(f.clone());
         }
+        // Client-side (auth endpoint) accounts cannot read the schema (the management API needs the
+        // private key); the remote checks the values on upload.
+        if matches!(self.target.client.config().auth, RemoteAuth::AuthEndpoint { .. }) {
+            *g = Some(None);
+            return Ok(None);
+        }
         let fields = match self.target.client.list_custom_metadata_fields(false).await {
             Ok(list) => Some(
                 list.into_iter()
@@ -622,7 +629,7 @@ impl Ctx {
         // Reconcile a job that may already be on the remote.
         if job.maybe_sent {
             (self.sink)(UploadEvent::Reconciling { job_id: id });
-            match reconcile(&self.target.client, &self.lib, &job).await {
+            match reconcile(&self.target.client, &self.lib, &job, Some(cancel.clone())).await {
                 Ok(Reconciled::Adopted(copy)) => {
                     (self.sink)(UploadEvent::Adopted { job_id: id, file_id: copy.file_id.clone() });
                     return self.finish(
@@ -636,6 +643,10 @@ impl Ctx {
                 Err(e) => return self.on_remote_error(&job, e, Phase::Before).await,
             }
         }
+        // Sent again without a lookup that could prove the earlier attempt missed: the job says so.
+        let unchecked_resend = job.maybe_sent
+            && matches!(self.target.client.config().auth, RemoteAuth::AuthEndpoint { .. })
+            && !crate::reconcile::can_check_by_delivery_url(&job);
         if cancel.is_cancelled() {
             return Ok(());
         }
@@ -706,21 +717,39 @@ impl Ctx {
         };
         self.emit_job(&job);
         if up.content_hash.as_deref() != Some(job.expected_hash.as_str()) {
-            let removed = self.target.client.delete_file(&up.file_id).await.is_ok();
-            let error = if removed {
-                "The file changed while it was uploading, so the copy sent was removed from the media library."
-            } else {
-                "The file changed while it was uploading; the copy sent could not be removed from the media library."
+            // Only what this job created is taken back: an overwrite's earlier version is made
+            // current again, never deleted with the file (see `withdraw`).
+            let w = withdraw(&self.target.client, &up).await;
+            let error = match &w {
+                Withdrawal::RemovedNewFile => {
+                    "The file changed while it was uploading, so the copy sent was removed from the media library."
+                        .to_string()
+                }
+                Withdrawal::RestoredPrevious { version_name } => format!(
+                    "The file changed while it was uploading, so the version sent was removed and {} of {} is current again.",
+                    version_name, up.file_path
+                ),
+                Withdrawal::LeftInPlace { why } => format!(
+                    "The file changed while it was uploading; the version sent is still at {} because {why}.",
+                    up.file_path
+                ),
             };
             return self.fail(
                 id,
                 &[Verifying],
-                error.into(),
+                error,
                 "Import the file again so the library knows the new version, then queue it again.".into(),
-                Some(!removed),
+                Some(w.left_something()),
             );
         }
-        self.finish(id, &[Verifying], copy, None)
+        let note = unchecked_resend.then(|| {
+            format!(
+                "Sent again after an interrupted attempt this account cannot check (it signs uploads through an \
+                 authentication endpoint): look for a second copy of {} in {}.",
+                job.spec.file_name, job.spec.folder
+            )
+        });
+        self.finish(id, &[Verifying], copy, note)
     }
 
     fn progress_fn(self: &Arc<Self>, id: i64, sent: Arc<AtomicU64>) -> impl Fn(UploadProgress) + Send + Sync + 'static {
@@ -832,7 +861,7 @@ impl Ctx {
                 // The remote refused a second copy at our deterministic name: is it ours?
                 let mut lookup = job.clone();
                 lookup.attempt_started_at = None;
-                match reconcile(&self.target.client, &self.lib, &lookup).await {
+                match reconcile(&self.target.client, &self.lib, &lookup, None).await {
                     Ok(Reconciled::Adopted(copy)) => {
                         (self.sink)(UploadEvent::Adopted { job_id: id, file_id: copy.file_id.clone() });
                         self.finish(

@@ -60,7 +60,7 @@ describe('commands', () => {
       const a = args as { paths: string[]; onEvent: { onmessage: (m: unknown) => void } };
       a.onEvent.onmessage({ event: 'discovered', data: { total: 2 } });
       a.onEvent.onmessage({ event: 'progress', data: { done: 2, total: 2 } });
-      return { imported: [], skipped: [] };
+      return { imported: [], skipped: [], cancelled: false };
     });
     const seen: string[] = [];
     await importPaths(['/a', '/b'], (e) => seen.push(e.event));

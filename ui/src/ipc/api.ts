@@ -28,7 +28,7 @@ import type {
   PreviewMode,
   PreviewPlan,
   PreviewResult,
-  PreviewSource,
+  AssetSource,
 } from '@/ipc/bindings';
 
 import type {
@@ -56,7 +56,7 @@ import type {
 } from '@/ipc/dto';
 
 export type { ApiError, Asset, AssetPage, ErrorCode, ImportEvent, ImportReport, LibraryInfo };
-export type { AssetUrl, Preset, PresetApplied, PreviewEvent, PreviewMode, PreviewPlan, PreviewResult, PreviewSource };
+export type { AssetUrl, Preset, PresetApplied, PreviewEvent, PreviewMode, PreviewPlan, PreviewResult, AssetSource };
 export type { LadderEvent, LadderFormat, LadderPlan, LadderResult };
 export type * from '@/ipc/dto';
 
@@ -68,6 +68,7 @@ const ERROR_CODES: readonly ErrorCode[] = [
   'io',
   'offline',
   'remote',
+  'keychain_unavailable',
   'internal',
 ];
 
@@ -133,6 +134,11 @@ export function importPaths(
 ): Promise<ImportReport> {
   const channel = new Channel<ImportEvent>(onEvent);
   return call<ImportReport>('import_paths', { paths, onEvent: channel });
+}
+
+/** Stops the imports running now (what was imported stays); true when one was running. */
+export function cancelImports(): Promise<boolean> {
+  return call<boolean>('cancel_imports');
 }
 
 // ---- organisation: tags, metadata, folders, search, undo ------------------------------------
@@ -263,6 +269,11 @@ export function setUploadsPaused(paused: boolean): Promise<void> {
   return call<void>('uploads_set_paused', { paused });
 }
 
+/** A stopped background upload run tries again now. */
+export function retryUploads(): Promise<void> {
+  return call<void>('uploads_retry');
+}
+
 export function uploadSettings(): Promise<UploadSettings> {
   return call<UploadSettings>('upload_settings');
 }
@@ -275,7 +286,7 @@ export function setUploadSettings(settings: UploadSettings): Promise<UploadSetti
 
 /** What a preview of `tr` will be (size, duration, codecs, what is left out); `invalid_input`
  * with the nearest valid setting when the combination can't be made. */
-export function planPreview(source: PreviewSource, tr: string): Promise<PreviewPlan> {
+export function planPreview(source: AssetSource, tr: string): Promise<PreviewPlan> {
   return call<PreviewPlan>('plan_preview', { source, tr });
 }
 
@@ -286,7 +297,7 @@ export function planPreview(source: PreviewSource, tr: string): Promise<PreviewP
  */
 export function renderPreview(
   view: string,
-  source: PreviewSource,
+  source: AssetSource,
   tr: string,
   mode: PreviewMode,
   onEvent: (e: PreviewEvent) => void,
@@ -296,14 +307,14 @@ export function renderPreview(
 }
 
 /** What the adaptive-bitrate ladder of `tr` (with `sr-…`) will be, before anything renders. */
-export function planLadder(source: PreviewSource, tr: string, format: LadderFormat): Promise<LadderPlan> {
+export function planLadder(source: AssetSource, tr: string, format: LadderFormat): Promise<LadderPlan> {
   return call<LadderPlan>('plan_ladder', { source, tr, format });
 }
 
 /** Renders a ladder (HLS or DASH) locally with progress; `view` cancels it like a preview. */
 export function renderLadder(
   view: string,
-  source: PreviewSource,
+  source: AssetSource,
   tr: string,
   format: LadderFormat,
   onEvent: (e: LadderEvent) => void,

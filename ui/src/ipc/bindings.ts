@@ -1,7 +1,7 @@
 // Generated from crates/sr-api/src/dto.rs by `UPDATE_BINDINGS=1 cargo test -p sr-api bindings`.
 // Do not edit by hand.
 
-export type ErrorCode = "not_found" | "invalid_input" | "library" | "media" | "io" | "offline" | "remote" | "internal";
+export type ErrorCode = "not_found" | "invalid_input" | "library" | "media" | "io" | "offline" | "remote" | "keychain_unavailable" | "internal";
 
 export type ApiError = { code: ErrorCode, message: string, };
 
@@ -57,9 +57,13 @@ original_url: string | null, };
 
 export type Skipped = { path: string, reason: string, };
 
-export type ImportReport = { imported: Array<Asset>, skipped: Array<Skipped>, };
+export type ImportReport = { imported: Array<Asset>, skipped: Array<Skipped>, 
+/**
+ * Stopped by `cancel_imports`: what was imported before stays, the rest was not looked at.
+ */
+cancelled: boolean, };
 
-export type ImportEvent = { "event": "discovered", "data": { total: number, } } | { "event": "imported", "data": { asset: Asset, } } | { "event": "skipped", "data": { skipped: Skipped, } } | { "event": "thumbnail", "data": { id: number, thumb_url: string | null, } } | { "event": "progress", "data": { done: number, total: number, } } | { "event": "finished", "data": { imported: number, skipped: number, } };
+export type ImportEvent = { "event": "discovered", "data": { total: number, } } | { "event": "imported", "data": { asset: Asset, } } | { "event": "skipped", "data": { skipped: Skipped, } } | { "event": "thumbnail", "data": { id: number, thumb_url: string | null, } } | { "event": "progress", "data": { done: number, total: number, } } | { "event": "finished", "data": { imported: number, skipped: number, cancelled: boolean, } };
 
 export type AssetPage = { total: number, offset: number, assets: Array<Asset>, };
 
@@ -233,7 +237,13 @@ export type ImagekitAccountInput = { url_endpoint: string, public_key: string,
 /**
  * Server-side auth. Exactly one of `private_key` and `auth_endpoint`.
  */
-private_key: string | null, auth_endpoint: string | null, api_base: string | null, upload_base: string | null, limits: AccountLimits | null, };
+private_key: string | null, auth_endpoint: string | null, api_base: string | null, upload_base: string | null, limits: AccountLimits | null, 
+/**
+ * The person chose to keep the private key in a file only they can read when no keychain
+ * answers (Settings' choice, `--store-key-in-file`). Without it such a save is refused with
+ * `keychain_unavailable`.
+ */
+store_key_in_file: boolean, };
 
 export type UrlRequest = { 
 /**
@@ -261,9 +271,13 @@ path_position: boolean,
  */
 url_endpoint: string | null, sign: boolean, 
 /**
- * Absolute Unix seconds; `None` signs without expiry (the `9999999999` rule).
+ * Absolute Unix seconds; `None`: [`default_expiry`] (a week), unless `no_expiry`.
  */
-expire_at: number | null, };
+expire_at: number | null, 
+/**
+ * Sign without any expiry (the SDK's `9999999999` rule): the URL works for as long as the key.
+ */
+no_expiry: boolean, };
 
 export type UploadJobState = "queued" | "waiting_for_network" | "uploading" | "verifying" | "done" | "failed" | "paused" | "cancelled";
 
@@ -361,7 +375,13 @@ jobs: Array<UploadJob>, totals: UploadTotals,
 /**
  * The global pause: no new upload starts.
  */
-paused: boolean, settings: UploadSettings, };
+paused: boolean, settings: UploadSettings, 
+/**
+ * Set while the background run is stopped: why, what to do, and when it retries.
+ */
+stopped: UploadsStopped | null, };
+
+export type UploadsStopped = { message: string, fix: string, retry_at: number, };
 
 export type QueueAddRequest = { asset_ids: Array<number>, folder: string | null, 
 /**
@@ -395,7 +415,7 @@ priority: number, };
 
 export type UploadProgress = { job_id: number, bytes_sent: number, bytes_total: number, percent: number, bytes_per_sec: number, eta_s: number | null, };
 
-export type UploadEvent = { "event": "started", account: string, interrupted: number, } | { "event": "job_changed", job_id: number, asset_id: number, state: UploadJobState, attempts: number, next_retry_at: number | null, last_error: string | null, fix: string | null, note: string | null, remote: RemoteCopy | null, } | { "event": "restarting", job_id: number, bytes_total: number, attempt: number, } | { "event": "progress", progress: UploadProgress, } | { "event": "totals", totals: UploadTotals, } | { "event": "reconciling", job_id: number, } | { "event": "adopted", job_id: number, file_id: string, } | { "event": "offline", next_probe_at: number, } | { "event": "online" } | { "event": "batch_finished", done: number, failed: number, cancelled: number, paused: number, };
+export type UploadEvent = { "event": "started", account: string, interrupted: number, } | { "event": "job_changed", job_id: number, asset_id: number, state: UploadJobState, attempts: number, next_retry_at: number | null, last_error: string | null, fix: string | null, note: string | null, remote: RemoteCopy | null, } | { "event": "restarting", job_id: number, bytes_total: number, attempt: number, } | { "event": "progress", progress: UploadProgress, } | { "event": "totals", totals: UploadTotals, } | { "event": "reconciling", job_id: number, } | { "event": "adopted", job_id: number, file_id: string, } | { "event": "offline", next_probe_at: number, } | { "event": "online" } | { "event": "stopped", stopped: UploadsStopped, } | { "event": "batch_finished", done: number, failed: number, cancelled: number, paused: number, };
 
 export type UploadRunSummary = { done: number, failed: number, cancelled: number, paused: number, interrupted: number, };
 
@@ -418,6 +438,8 @@ retry_base_ms: number | null,
 seed: number | null, };
 
 export type PreviewSource = { "asset_id": number } | { "path": string };
+
+export type AssetSource = { asset_id: number, };
 
 export type PreviewMode = "fast" | "full";
 

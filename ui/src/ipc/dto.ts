@@ -37,4 +37,5 @@ export type {
   UploadQueue,
   UploadSettings,
   UploadTotals,
+  UploadsStopped,
 } from '@/ipc/bindings';

@@ -19,9 +19,11 @@ export function ImportPanel() {
     ? s.total > 0
       ? `Importing ${formatCount(s.done)} of ${formatCount(s.total)}`
       : 'Looking for files…'
-    : s.failed
-      ? `Import stopped: ${formatCount(s.imported)} added`
-      : `Import finished: ${formatCount(s.imported)} added`;
+    : s.cancelled
+      ? `Import cancelled: ${formatCount(s.imported)} added`
+      : s.failed
+        ? `Import stopped: ${formatCount(s.imported)} added`
+        : `Import finished: ${formatCount(s.imported)} added`;
 
   return (
     <section
@@ -56,6 +58,17 @@ export function ImportPanel() {
           >
             <ChevronIcon size={14} className={open ? 'chev open' : 'chev'} />
             {formatCount(skipped)} skipped
+          </button>
+        )}
+        {s.running && (
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid="import-cancel"
+            disabled={s.cancelled}
+            onClick={() => void importer.cancel()}
+          >
+            {s.cancelled ? 'Stopping…' : 'Cancel'}
           </button>
         )}
         {!s.running && (

@@ -20,7 +20,7 @@ function importScript(): (paths: string[]) => ImportEvent[] {
     { event: 'imported', data: { asset: b } },
     { event: 'progress', data: { done: 3, total: 3 } },
     { event: 'thumbnail', data: { id: 901, thumb_url: 'http://127.0.0.1:4567/t0k3n/thumb/901' } },
-    { event: 'finished', data: { imported: 2, skipped: 1 } },
+    { event: 'finished', data: { imported: 2, skipped: 1, cancelled: false } },
   ];
 }
 
@@ -68,7 +68,7 @@ describe('import', () => {
     handlers.import_paths = (args) => {
       channel = args.onEvent as typeof channel;
       return new Promise((resolve) => {
-        finish = () => resolve({ imported: [makeAsset(7)], skipped: [] });
+        finish = () => resolve({ imported: [makeAsset(7)], skipped: [], cancelled: false });
       });
     };
     renderApp();
@@ -99,12 +99,53 @@ describe('import', () => {
 
     await act(async () => {
       channel!.onmessage({ event: 'progress', data: { done: 2, total: 2 } });
-      channel!.onmessage({ event: 'finished', data: { imported: 1, skipped: 0 } });
+      channel!.onmessage({ event: 'finished', data: { imported: 1, skipped: 0, cancelled: false } });
       finish!();
       await pending;
     });
     expect(screen.getByTestId('import-progress')).toHaveAttribute('data-running', 'false');
     expect(backend.calls.filter((c) => c.cmd === 'import_paths')).toHaveLength(1);
+  });
+
+  it('cancels a running import and says what was added', async () => {
+    const handlers: Record<string, (a: Record<string, unknown>) => unknown> = {};
+    const backend = installBackend({ count: 0, handlers });
+    let channel: { onmessage: (e: ImportEvent) => void } | undefined;
+    let finish: (() => void) | undefined;
+    handlers.import_paths = (args) => {
+      channel = args.onEvent as typeof channel;
+      return new Promise((resolve) => {
+        finish = () => resolve({ imported: [makeAsset(7)], skipped: [], cancelled: true });
+      });
+    };
+    handlers.cancel_imports = () => {
+      finish!();
+      return true;
+    };
+    renderApp();
+    await screen.findByTestId('library-empty');
+    let pending: Promise<unknown> | undefined;
+    act(() => {
+      pending = window.__stockroom!.importPaths(['/shoot']);
+    });
+    await waitFor(() => expect(channel).toBeDefined());
+    act(() => {
+      channel!.onmessage({ event: 'discovered', data: { total: 400 } });
+      channel!.onmessage({ event: 'imported', data: { asset: makeAsset(7) } });
+      channel!.onmessage({ event: 'progress', data: { done: 1, total: 400 } });
+    });
+    expect(screen.getByTestId('import-progress')).toHaveTextContent('Importing 1 of 400');
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('import-cancel'));
+      await pending;
+    });
+    expect(backend.calls.filter((c) => c.cmd === 'cancel_imports')).toHaveLength(1);
+    const panel = screen.getByTestId('import-progress');
+    expect(panel).toHaveAttribute('data-running', 'false');
+    expect(panel).toHaveTextContent('Import cancelled: 1 added');
+    expect(panel).toHaveAttribute('data-done', '1');
+    expect(screen.getAllByTestId('toast').some((t) => /Import cancelled: 1 file added/.test(t.textContent ?? ''))).toBe(true);
+    expect(tiles().map((t) => t.dataset.assetId)).toEqual(['7']);
   });
 
   it('imports what is dropped on the window, with an overlay while dragging', async () => {

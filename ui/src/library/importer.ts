@@ -4,7 +4,7 @@
 // Drops, the pickers and `window.__stockroom.importPaths` (end-to-end tests) all call `run`, so
 // they exercise exactly the same code path.
 
-import { importPaths, toApiError } from '@/ipc/api';
+import { cancelImports, importPaths, toApiError } from '@/ipc/api';
 import type { ImportEvent, ImportReport } from '@/ipc/api';
 import type { Skipped } from '@/ipc/bindings';
 import { Observable } from '@/app/store';
@@ -24,6 +24,8 @@ export interface ImportState {
   skipped: Skipped[];
   /** The last import failed as a whole (the toast says why). */
   failed: boolean;
+  /** The person stopped the import; what was imported stays. */
+  cancelled: boolean;
 }
 
 export const IDLE_IMPORT: ImportState = {
@@ -34,6 +36,7 @@ export const IDLE_IMPORT: ImportState = {
   imported: 0,
   skipped: [],
   failed: false,
+  cancelled: false,
 };
 
 export class Importer {
@@ -44,11 +47,23 @@ export class Importer {
     private readonly assets: AssetStore,
     private readonly toasts: Toasts,
     private readonly backend: typeof importPaths = importPaths,
+    private readonly cancelBackend: typeof cancelImports = cancelImports,
   ) {}
+
+  /** Stops the running imports between files; what was imported stays in the library. */
+  async cancel(): Promise<void> {
+    if (this.runs === 0) return;
+    this.state.set((s) => ({ ...s, cancelled: true }));
+    try {
+      await this.cancelBackend();
+    } catch (e) {
+      this.toasts.error(toApiError(e).message);
+    }
+  }
 
   /** Imports files and folders; rejects with ApiError (already shown as a toast) on failure. */
   async run(paths: string[]): Promise<ImportReport> {
-    if (paths.length === 0) return { imported: [], skipped: [] };
+    if (paths.length === 0) return { imported: [], skipped: [], cancelled: false };
     if (this.runs === 0) {
       this.state.set({ ...IDLE_IMPORT, visible: true, running: true });
     }
@@ -83,6 +98,7 @@ export class Importer {
           break;
         }
         case 'finished': {
+          if (ev.data.cancelled) break;
           const dDone = runTotal - runDone;
           runDone = runTotal;
           this.state.set((s) => ({ ...s, done: s.done + dDone }));
@@ -94,7 +110,9 @@ export class Importer {
       const report = await this.backend(paths, onEvent);
       const n = report.imported.length;
       const skipped = report.skipped.length;
-      if (n > 0 || skipped > 0) {
+      if (report.cancelled) {
+        this.toasts.push('info', `Import cancelled: ${n} ${n === 1 ? 'file' : 'files'} added; import the folder again to add the rest.`);
+      } else if (n > 0 || skipped > 0) {
         this.toasts.push(
           n > 0 ? 'success' : 'info',
           `${n === 0 ? 'Nothing new imported' : `Imported ${n} ${n === 1 ? 'file' : 'files'}`}` +
@@ -111,7 +129,7 @@ export class Importer {
     } finally {
       this.runs--;
       if (this.runs === 0) {
-        this.state.set((s) => ({ ...s, running: false, done: s.failed ? s.done : Math.max(s.done, s.total) }));
+        this.state.set((s) => ({ ...s, running: false, done: s.failed || s.cancelled ? s.done : Math.max(s.done, s.total) }));
       }
     }
   }

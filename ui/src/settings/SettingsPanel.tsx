@@ -231,6 +231,9 @@ function ImagekitForm({ onCancel, onConnected }: { onCancel: () => void; onConne
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [privateKeyGiven, setPrivateKeyGiven] = useState(false);
+  // No keychain answered on the last try: the person may choose a private file instead.
+  const [keychainRefused, setKeychainRefused] = useState(false);
+  const [keyInFile, setKeyInFile] = useState(false);
   // The key lives only in the (uncontrolled) password field until submit; React state never holds it.
   const keyField = useRef<HTMLInputElement>(null);
 
@@ -255,10 +258,13 @@ function ImagekitForm({ onCancel, onConnected }: { onCancel: () => void; onConne
         api_base: apiBase.trim() || null,
         upload_base: uploadBase.trim() || null,
         limits: null,
+        store_key_in_file: mode === 'private_key' && keyInFile,
       });
       onConnected(info);
     } catch (err) {
-      setError(toApiError(err).message);
+      const apiErr = toApiError(err);
+      if (apiErr.code === 'keychain_unavailable') setKeychainRefused(true);
+      setError(apiErr.message);
     } finally {
       setBusy(false);
     }
@@ -313,6 +319,12 @@ function ImagekitForm({ onCancel, onConnected }: { onCancel: () => void; onConne
         </label>
       )}
       {show(mode === 'private_key' ? 'privateKey' : 'authEndpoint') && <p className="field-error">{show(mode === 'private_key' ? 'privateKey' : 'authEndpoint')}</p>}
+      {mode === 'private_key' && keychainRefused && (
+        <label className="check key-in-file" data-testid="settings-key-in-file">
+          <input type="checkbox" checked={keyInFile} onChange={(e) => setKeyInFile(e.target.checked)} data-testid="settings-key-in-file-check" />
+          Keep the private key in a file only I can read on this computer (enter it again, then Connect)
+        </label>
+      )}
       <details className="form-advanced">
         <summary>Advanced: API addresses</summary>
         <label className="form-row">

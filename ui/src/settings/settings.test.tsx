@@ -41,18 +41,27 @@ describe('settings', () => {
     await user.type(keyField, SECRET);
     await user.click(screen.getByTestId('settings-connect'));
 
+    // No keychain answers: nothing is saved until the person chooses a private file.
+    expect(await screen.findByTestId('settings-error')).toHaveTextContent('No system keychain answered');
+    expect(screen.getByTestId('settings-account')).toHaveAttribute('data-kind', 'sandbox');
+    await user.click(screen.getByTestId('settings-key-in-file-check'));
+    await user.type(screen.getByTestId('settings-private-key'), SECRET);
+    await user.click(screen.getByTestId('settings-connect'));
+
     await waitFor(() => expect(screen.getByTestId('settings-account')).toHaveAttribute('data-kind', 'imagekit'));
-    expect(backend.callsOf('use_imagekit')[0]!.args).toEqual({
-      input: {
-        url_endpoint: 'https://ik.imagekit.io/shop',
-        public_key: 'public_abc',
-        private_key: SECRET,
-        auth_endpoint: null,
-        api_base: null,
-        upload_base: null,
-        limits: null,
-      },
-    });
+    const input = {
+      url_endpoint: 'https://ik.imagekit.io/shop',
+      public_key: 'public_abc',
+      private_key: SECRET,
+      auth_endpoint: null,
+      api_base: null,
+      upload_base: null,
+      limits: null,
+    };
+    expect(backend.callsOf('use_imagekit').map((c) => c.args)).toEqual([
+      { input: { ...input, store_key_in_file: false } },
+      { input: { ...input, store_key_in_file: true } },
+    ]);
     // The key went to the backend once and is nowhere in the page or in storage afterwards.
     expect(document.body.innerHTML).not.toContain(SECRET);
     for (const store of [localStorage, sessionStorage]) {

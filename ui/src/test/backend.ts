@@ -395,9 +395,12 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
         case 'refresh_catalogue':
           return { account: remote.account, fields: 7, folders: folderList.length };
         case 'use_imagekit': {
-          const input = args.input as { url_endpoint: string; public_key: string; private_key: string | null; auth_endpoint: string | null };
+          const input = args.input as { url_endpoint: string; public_key: string; private_key: string | null; auth_endpoint: string | null; store_key_in_file: boolean };
           if (!input.url_endpoint.startsWith('https://'))
             throw { code: 'invalid_input', message: 'The URL endpoint must start with https://.' };
+          // As on a machine without a keychain service: a key file only when the person chose it.
+          if (input.private_key && !input.store_key_in_file)
+            throw { code: 'keychain_unavailable', message: 'No system keychain answered, so the private key was not saved.' };
           remote = {
             ...SANDBOX_INFO,
             kind: 'imagekit',
@@ -420,7 +423,7 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
           uploadChannel = args.onEvent as Channel<UploadEvent>;
           return null;
         case 'queue_list':
-          return { account: remote.account, jobs: jobs.map((j) => ({ ...j })), totals: totals(), paused, settings } satisfies UploadQueue;
+          return { account: remote.account, jobs: jobs.map((j) => ({ ...j })), totals: totals(), paused, settings, stopped: null } satisfies UploadQueue;
         case 'queue_add': {
           const req = args.request as { asset_ids: number[] };
           const made = req.asset_ids.map((id) => makeJob(jobs.length + 1 + req.asset_ids.indexOf(id), { asset_id: id, asset_name: `clip-${id}.mp4` }));
@@ -438,6 +441,8 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
         }
         case 'uploads_set_paused':
           paused = args.paused as boolean;
+          return null;
+        case 'uploads_retry':
           return null;
         // Channel presets: none saved unless a test scripts them.
         case 'presets':
@@ -488,7 +493,7 @@ export function scriptedImport(
 ): (args: Record<string, unknown>) => Promise<ImportReport> {
   return async (args) => {
     const events = script(args.paths as string[]);
-    const report: ImportReport = { imported: [], skipped: [] };
+    const report: ImportReport = { imported: [], skipped: [], cancelled: false };
     for (const ev of events) {
       if (ev.event === 'imported') {
         backend.add(ev.data.asset);

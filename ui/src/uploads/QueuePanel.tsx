@@ -32,6 +32,13 @@ export function formatEta(seconds: number | null | undefined): string {
   return `about ${formatDuration(s)} left`;
 }
 
+/** "Next try in 40 s." for a stopped run. */
+function retryIn(at: number): string {
+  const s = Math.round((at - Date.now()) / 1000);
+  if (s <= 0) return 'Trying again…';
+  return s < 60 ? `Next try in ${s} s.` : `Next try in ${Math.ceil(s / 60)} min.`;
+}
+
 export function formatSpeed(bps: number | null | undefined): string {
   if (!bps || !Number.isFinite(bps) || bps <= 0) return '';
   return `${formatSize(bps)}/s`;
@@ -74,6 +81,19 @@ export function QueuePanel({ onClose }: { onClose: () => void }) {
           <CloseIcon size={16} />
         </button>
       </header>
+      {q.stopped && (
+        <div className="queue-stopped" role="alert" data-testid="queue-stopped">
+          <p>
+            <strong>Publishing has stopped.</strong> {q.stopped.message}
+          </p>
+          <p className="queue-stopped-fix">
+            {q.stopped.fix} {retryIn(q.stopped.retry_at)}
+          </p>
+          <button type="button" className="btn btn-small" data-testid="queue-stopped-retry" onClick={() => void uploads.retryNow()}>
+            Retry now
+          </button>
+        </div>
+      )}
       {q.offlineUntil !== null && (
         <p className="queue-offline" role="status" data-testid="queue-offline">
           No connection to the media library. Uploads wait and carry on by themselves when it answers again.

@@ -178,4 +178,32 @@ describe('upload queue', () => {
     await waitFor(() => expect(screen.getAllByTestId('queue-row')).toHaveLength(1));
     expect(backend.callsOf('queue_list').length).toBe(before + 1);
   });
+
+  it('says when publishing has stopped, why, and retries on request', async () => {
+    const backend = installBackend({ count: 1 });
+    backend.jobs.push(makeJob(1, { asset_id: 1 }));
+    renderApp();
+    const user = await openQueue(backend);
+    expect(screen.queryByTestId('queue-stopped')).toBeNull();
+    act(() =>
+      backend.emitUpload({
+        event: 'stopped',
+        stopped: {
+          message: 'another Stockroom window or command is already uploading from this library',
+          fix: 'Let the other Stockroom window or `stockroom upload` finish (or close it).',
+          retry_at: Date.now() + 40_000,
+        },
+      }),
+    );
+    const banner = await screen.findByTestId('queue-stopped');
+    expect(banner).toHaveTextContent('Publishing has stopped.');
+    expect(banner).toHaveTextContent('already uploading from this library');
+    expect(banner).toHaveTextContent('Let the other Stockroom window');
+    expect(banner).toHaveTextContent(/Next try in 4\d s/);
+    await user.click(within(banner).getByTestId('queue-stopped-retry'));
+    await waitFor(() => expect(backend.callsOf('uploads_retry')).toHaveLength(1));
+    // Running again clears it.
+    act(() => backend.emitUpload({ event: 'started', account: 'sandbox', interrupted: 0 }));
+    await waitFor(() => expect(screen.queryByTestId('queue-stopped')).toBeNull());
+  });
 });

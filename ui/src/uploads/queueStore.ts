@@ -4,9 +4,9 @@
 
 import { Observable } from '@/app/store';
 import type { Toasts } from '@/app/toasts';
-import { queueAdd, queueJob, queueList, setUploadsPaused, toApiError, watchUploads } from '@/ipc/api';
+import { queueAdd, queueJob, queueList, retryUploads, setUploadsPaused, toApiError, watchUploads } from '@/ipc/api';
 import type { JobAction } from '@/ipc/api';
-import type { QueueAddRequest, UploadEvent, UploadJob, UploadJobState, UploadProgress, UploadTotals } from '@/ipc/dto';
+import type { QueueAddRequest, UploadEvent, UploadJob, UploadJobState, UploadProgress, UploadsStopped, UploadTotals } from '@/ipc/dto';
 import type { BadgeStatus } from '@/library/StatusBadge';
 
 export interface QueueView {
@@ -23,6 +23,8 @@ export interface QueueView {
   reconciling: ReadonlySet<number>;
   /** Unix ms of the next connection check while offline; null when online. */
   offlineUntil: number | null;
+  /** Publishing has stopped (the queue does not run): why, what to do, when it retries. */
+  stopped: UploadsStopped | null;
 }
 
 export const EMPTY_TOTALS: UploadTotals = {
@@ -50,6 +52,7 @@ const EMPTY: QueueView = {
   restarting: new Map(),
   reconciling: new Set(),
   offlineUntil: null,
+  stopped: null,
 };
 
 /**
@@ -145,6 +148,7 @@ export class UploadQueueStore extends Observable<QueueView> {
             jobs: q.jobs,
             totals: q.totals,
             paused: q.paused,
+            stopped: q.stopped,
           })),
         (e) => {
           this.toasts.error(toApiError(e).message);
@@ -198,7 +202,11 @@ export class UploadQueueStore extends Observable<QueueView> {
   apply(e: UploadEvent): void {
     switch (e.event) {
       case 'started':
+        this.update((v) => ({ ...v, stopped: null }));
         void this.refresh();
+        break;
+      case 'stopped':
+        this.update((v) => ({ ...v, stopped: e.stopped }));
         break;
       case 'job_changed': {
         const known = this.patchJob(e.job_id, {
@@ -301,6 +309,15 @@ export class UploadQueueStore extends Observable<QueueView> {
         const jobs = v.jobs.map((x) => (x.id === j.id ? j : x));
         return { ...v, jobs, totals: countJobs(jobs, v.totals) };
       });
+    } catch (e) {
+      this.toasts.error(toApiError(e).message);
+    }
+  }
+
+  /** A stopped background run tries again now. */
+  async retryNow(): Promise<void> {
+    try {
+      await retryUploads();
     } catch (e) {
       this.toasts.error(toApiError(e).message);
     }

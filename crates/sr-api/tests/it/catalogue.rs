@@ -62,6 +62,8 @@ async fn an_imagekit_account_brings_its_own_fields_and_folders_and_edits_obey_th
         private_key: Some("private_team".into()),
         api_base: Some(emu.base_url()),
         upload_base: Some(emu.base_url()),
+        // No keychain service runs under test.
+        store_key_in_file: true,
         ..Default::default()
     })
     .await
@@ -113,4 +115,35 @@ async fn a_refresh_keeps_folders_made_offline() {
     let f = folders.iter().find(|f| f.path == made.path).expect("offline folder kept");
     assert!(!f.on_remote);
     assert_eq!(app.pending_remote_ops().unwrap().len(), 1);
+}
+
+#[test]
+fn a_cancelled_import_keeps_what_it_added_and_the_next_one_adds_the_rest_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let media = dir.path().join("media");
+    std::fs::create_dir_all(&media).unwrap();
+    // 300 distinct pictures: one PNG with a different tail each.
+    let base = std::fs::read(image(dir.path(), "base.png", 16, 16, ImageFormat::Png)).unwrap();
+    for i in 0..300u32 {
+        let mut bytes = base.clone();
+        bytes.extend(i.to_le_bytes());
+        std::fs::write(media.join(format!("look-{i:03}.png")), bytes).unwrap();
+    }
+    let app = Stockroom::open(OpenOptions { library_dir: Some(dir.path().join("lib")) }).unwrap();
+    let first = app
+        .import(std::slice::from_ref(&media), false, &|e| {
+            if matches!(e, sr_api::dto::ImportEvent::Imported { .. }) {
+                app.cancel_imports();
+            }
+        })
+        .unwrap();
+    assert!(first.cancelled);
+    assert!(!first.imported.is_empty() && first.imported.len() < 300, "{}", first.imported.len());
+    assert_eq!(app.info().unwrap().asset_count as usize, first.imported.len(), "what was added stays");
+    assert_eq!(app.cancel_imports(), 0, "nothing runs any more");
+
+    let second = app.import(&[media], false, &|_| {}).unwrap();
+    assert!(!second.cancelled);
+    assert_eq!(first.imported.len() + second.imported.len(), 300);
+    assert_eq!(app.info().unwrap().asset_count, 300, "nothing twice");
 }

@@ -1,5 +1,6 @@
 //! sr-api integration tests: one binary, a module per feature.
 
+mod background_uploads;
 mod catalogue;
 mod media_server;
 mod organise;

@@ -70,3 +70,23 @@ async fn renders_allow_cross_origin_reads_so_hls_js_can_fetch_them_from_the_webv
     assert_eq!(r.headers()["access-control-allow-origin"], "*");
     assert_eq!(r.text().await.unwrap(), "#EXTM3U\n");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_windows_policy_allows_this_sessions_media_server_and_no_other_local_port() {
+    let work = tempfile::tempdir().unwrap();
+    let app = Stockroom::open(OpenOptions { library_dir: Some(work.path().join("lib")) }).unwrap();
+    let conf: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tauri.conf.json")).unwrap(),
+    )
+    .unwrap();
+    let policy = conf["app"]["security"]["csp"].as_str().unwrap();
+    assert!(policy.contains("http://127.0.0.1:*"), "the shipped policy is narrowed at start: {policy}");
+    let base = app.start_media_server().await.unwrap();
+    let origin = base.rsplit_once('/').unwrap().0.to_owned();
+    let narrowed = app.narrow_csp(policy);
+    assert!(!narrowed.contains("127.0.0.1:*"), "{narrowed}");
+    for directive in ["img-src", "media-src", "connect-src"] {
+        let d = narrowed.split(';').find(|d| d.trim().starts_with(directive)).unwrap();
+        assert!(d.contains(&origin), "{d}");
+    }
+}

@@ -58,7 +58,8 @@ async fn apply_presets_to_a_selection_and_list_each_assets_urls() {
     let one = app.asset_url(ids[2], "cm-extract,x-0,y-0,w-80,h-80:rt-90", false).await.unwrap();
     assert_eq!(one.url, format!("{endpoint}/Summer_shoot/bag.jpg?tr=cm-extract,x-0,y-0,w-80,h-80:rt-90"));
     let signed = app.asset_url(ids[2], "w-100", true).await.unwrap();
-    assert!(signed.url.contains("?tr=w-100&ik-s="), "{}", signed.url);
+    // Signed URLs work for a week by default.
+    assert!(signed.url.contains("?tr=w-100&ik-t=") && signed.url.contains("&ik-s="), "{}", signed.url);
     let bare = app.asset_url(ids[2], "", false).await.unwrap();
     assert_eq!(bare.url, format!("{endpoint}/Summer_shoot/bag.jpg"));
 
@@ -100,7 +101,8 @@ async fn ladder_urls_point_at_the_videos_manifest_and_photos_have_none() {
     assert_eq!(hls.path, "/Summer_shoot/dress_red.mp4/ik-master.m3u8");
     let dash = app.ladder_url(id("dress red.mp4"), "sr-720", LadderFormat::Dash, true).await.unwrap();
     assert!(
-        dash.url.starts_with(&format!("{endpoint}/Summer_shoot/dress_red.mp4/ik-master.mpd?tr=sr-720&ik-s=")),
+        dash.url.starts_with(&format!("{endpoint}/Summer_shoot/dress_red.mp4/ik-master.mpd?tr=sr-720&ik-t="))
+            && dash.url.contains("&ik-s="),
         "{}",
         dash.url
     );

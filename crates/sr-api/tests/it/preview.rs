@@ -347,3 +347,35 @@ async fn abr_ladders_play_over_the_media_server_from_the_master_playlist() {
     let mpd = String::from_utf8(get(dash.url.clone().unwrap()).await.to_vec()).unwrap();
     assert!(mpd.contains("<MPD") && mpd.contains("bandwidth=\"400000\""), "{mpd}");
 }
+
+#[test]
+fn an_image_layer_comes_from_the_library_never_from_any_path_on_the_computer() {
+    let work = tempfile::tempdir().unwrap();
+    let media = work.path().join("media");
+    std::fs::create_dir_all(&media).unwrap();
+    fixtures::video(&media, "clip.mp4", clip_spec());
+    fixtures::image(&media, "brand.png", 40, 20, fixtures::ImageFormat::Png);
+    // A picture elsewhere on the machine, never imported.
+    let outside = work.path().join("private");
+    std::fs::create_dir_all(&outside).unwrap();
+    fixtures::image(&outside, "secret.png", 40, 20, fixtures::ImageFormat::Png);
+
+    let app = Stockroom::open(OpenOptions { library_dir: Some(work.path().join("lib")) }).unwrap();
+    let report = app.import(&[media], false, &|_: dto::ImportEvent| {}).unwrap();
+    let clip = report.imported.iter().find(|a| a.name == "clip.mp4").unwrap().id;
+    let src = PreviewSource::AssetId(clip);
+
+    // The library's logo, at its remote place (the folder it was imported from), is drawn.
+    let plan = app.plan_preview(src.clone(), "l-image,i-media@@brand.png,w-40,l-end").unwrap();
+    assert!(plan.not_previewable.is_empty(), "{:?}", plan.not_previewable);
+    // A path to any other file, absolute or relative, is left out and never read.
+    let abs = outside.join("secret.png").to_string_lossy().trim_start_matches('/').replace('/', "@@");
+    for layer in [abs.as_str(), "private@@secret.png"] {
+        let plan = app.plan_preview(src.clone(), &format!("l-image,i-{layer},w-40,l-end")).unwrap();
+        assert!(
+            plan.not_previewable.iter().any(|n| n.param.contains("secret.png")),
+            "{layer}: {:?}",
+            plan.not_previewable
+        );
+    }
+}

@@ -122,6 +122,7 @@ async fn kill_the_uploader_repeatedly_and_nothing_is_lost_or_duplicated() {
             private_key: Some("private_chaos".into()),
             api_base: Some(base.clone()),
             upload_base: Some(base.clone()),
+            store_key_in_file: true,
             ..Default::default()
         })
         .await

@@ -55,7 +55,8 @@ fn signed_url_vectors_from_spec_9_2() {
     ];
     for (args, expected) in cases {
         let mut a = args.clone();
-        a.extend(["--url-endpoint", DEMO]);
+        // The SDK vectors sign without expiry.
+        a.extend(["--url-endpoint", DEMO, "--no-expiry"]);
         assert_eq!(url(lib, k, &a), expected, "stockroom url {args:?}");
     }
     // Rows 6–9: a text layer in query and path position, in the Node and Go parameter orders.
@@ -89,7 +90,17 @@ fn signed_url_vectors_from_spec_9_2() {
         let got = url(
             lib,
             k,
-            &["/sdk-testing-files/हिन्दी.png", "--tr", tr, "--position", pos, "--url-endpoint", DEMO, "--sign"],
+            &[
+                "/sdk-testing-files/हिन्दी.png",
+                "--tr",
+                tr,
+                "--position",
+                pos,
+                "--url-endpoint",
+                DEMO,
+                "--sign",
+                "--no-expiry",
+            ],
         );
         assert_eq!(got, expected, "layer in {pos} position");
     }
@@ -98,7 +109,15 @@ fn signed_url_vectors_from_spec_9_2() {
     let got = url(
         lib,
         k,
-        &["/sdk-testing-files/हिन्दी.png", "--transformation", json_layer, "--url-endpoint", DEMO, "--sign"],
+        &[
+            "/sdk-testing-files/हिन्दी.png",
+            "--transformation",
+            json_layer,
+            "--url-endpoint",
+            DEMO,
+            "--sign",
+            "--no-expiry",
+        ],
     );
     assert_eq!(
         got,
@@ -213,6 +232,8 @@ fn the_private_key_never_appears_in_output_database_or_logs() {
     let work = tempfile::tempdir().unwrap();
     let emu = Emulator::start(&work.path().join("remote"), secret, "public_team_key");
     let lib = work.path().join("lib");
+    let config = work.path().join("config");
+    let config_env = [("STOCKROOM_CONFIG_DIR", config.to_str().unwrap())];
     let mut outputs = Vec::new();
     let endpoint = format!("{}/sandbox/", emu.base_url);
     let set = run_with(
@@ -231,8 +252,9 @@ fn the_private_key_never_appears_in_output_database_or_logs() {
             &emu.base_url,
             "--upload-base",
             &emu.base_url,
+            "--store-key-in-file",
         ],
-        &[],
+        &config_env,
         Some(&format!("{secret}\n")),
     );
     assert!(set.status.success(), "{}", String::from_utf8_lossy(&set.stderr));
@@ -242,7 +264,7 @@ fn the_private_key_never_appears_in_output_database_or_logs() {
     // No keychain service runs under test, so the key is in a 0600 file and the user is told.
     if info["key_storage"] == "file" {
         assert!(info["warning"].as_str().unwrap().contains("keychain"));
-        let key_file = lib.join("secrets").join("imagekit_public_team_key.key");
+        let key_file = config.join("secrets").join("imagekit_public_team_key.key");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -261,11 +283,12 @@ fn the_private_key_never_appears_in_output_database_or_logs() {
         vec!["remote", "show"],
         vec!["--json", "import", media.to_str().unwrap()],
         vec!["--json", "assets", "list"],
-        vec!["url", "/shirt.png", "--tr", "w-100", "--sign"],
+        vec!["url", "/shirt.png", "--tr", "w-100", "--sign", "--no-expiry"],
         vec!["auth-params"],
         vec!["remote", "use", "imagekit", "--url-endpoint", "not a url", "--public-key", "x", "--private-key-stdin"],
     ] {
-        outputs.push(run_with(&lib, &args, &[("RUST_LOG", "trace")], Some(&format!("{secret}\n"))));
+        let env = [("RUST_LOG", "trace"), config_env[0]];
+        outputs.push(run_with(&lib, &args, &env, Some(&format!("{secret}\n"))));
     }
     for out in &outputs {
         for stream in [&out.stdout, &out.stderr] {
@@ -278,11 +301,78 @@ fn the_private_key_never_appears_in_output_database_or_logs() {
     }
     // The signed URL really used the key (so the key was loaded and used, just never shown).
     let signed = String::from_utf8_lossy(&outputs[5].stdout).trim().to_owned();
-    let expected =
-        url(work.path(), Some(secret), &["/shirt.png", "--tr", "w-100", "--sign", "--url-endpoint", &endpoint]);
+    let expected = url(
+        work.path(),
+        Some(secret),
+        &["/shirt.png", "--tr", "w-100", "--sign", "--no-expiry", "--url-endpoint", &endpoint],
+    );
     assert_eq!(signed, expected);
 
-    // Not in the library's SQLite files (db, WAL), accounts.json or anything else but the key file.
-    let hits = files_containing(&lib, secret.as_bytes(), &lib.join("secrets"));
+    // Nowhere in the library folder (db, WAL, accounts.json, …): the file is under the config folder.
+    let hits = files_containing(&lib, secret.as_bytes(), &work.path().join("none"));
     assert!(hits.is_empty(), "the private key was written to {hits:?}");
+}
+
+#[test]
+fn without_a_keychain_a_script_is_refused_and_told_the_flag_nothing_saved() {
+    let work = tempfile::tempdir().unwrap();
+    let emu = Emulator::start(&work.path().join("remote"), "private_refused", "public_refused");
+    let lib = work.path().join("lib");
+    let config = work.path().join("config");
+    let endpoint = format!("{}/sandbox/", emu.base_url);
+    let set = run_with(
+        &lib,
+        &[
+            "--json",
+            "remote",
+            "use",
+            "imagekit",
+            "--url-endpoint",
+            &endpoint,
+            "--public-key",
+            "public_refused",
+            "--private-key-stdin",
+            "--api-base",
+            &emu.base_url,
+            "--upload-base",
+            &emu.base_url,
+        ],
+        &[("STOCKROOM_CONFIG_DIR", config.to_str().unwrap())],
+        Some("private_refused\n"),
+    );
+    let shown = run_with(&lib, &["--json", "remote", "show"], &[], None);
+    let info: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    if set.status.success() {
+        // A keychain answered on this machine: that is where the key went.
+        assert_eq!(info["key_storage"], "keychain");
+    } else {
+        let out: serde_json::Value = serde_json::from_slice(&set.stdout).unwrap();
+        assert_eq!(out["error"]["code"], "keychain_unavailable");
+        assert!(out["error"]["message"].as_str().unwrap().contains("--store-key-in-file"), "{out}");
+        assert_eq!(info["kind"], "sandbox", "the account was not switched");
+        assert!(!config.join("secrets").exists(), "no key file was written");
+        assert!(files_containing(&lib, b"private_refused", &work.path().join("none")).is_empty());
+    }
+}
+
+#[test]
+fn a_signed_url_works_for_a_week_by_default_and_is_stable_within_the_hour() {
+    let work = tempfile::tempdir().unwrap();
+    let args = ["/sdk-testing-files/future-search.png", "--sign", "--url-endpoint", DEMO];
+    let now = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let before = now();
+    let signed = url(work.path(), Some("dummy-key"), &args);
+    let after = now();
+    let t: i64 = signed
+        .split(['?', '&'])
+        .find_map(|kv| kv.strip_prefix("ik-t="))
+        .unwrap_or_else(|| panic!("no expiry in {signed}"))
+        .parse()
+        .unwrap();
+    let week = 7 * 24 * 3600;
+    assert!(t > before + week && t <= after + week + 3600, "{t} is not about a week away");
+    assert_eq!(t % 3600, 0, "rounded to the hour");
+    // `--no-expiry` gives the SDK's never-expiring form.
+    let forever = url(work.path(), Some("dummy-key"), &[&args[..], &["--no-expiry"]].concat());
+    assert!(!forever.contains("ik-t="), "{forever}");
 }

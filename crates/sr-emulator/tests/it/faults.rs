@@ -86,7 +86,10 @@ async fn connection_resets_mid_request_and_mid_response() {
 
 #[tokio::test]
 async fn stall_and_latency_and_http_control() {
-    let emu = Emu::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = sr_emulator::EmulatorConfig::with_keys(dir.path(), PRIVATE, PUBLIC);
+    cfg.fault_routes = true;
+    let emu = Emu::start_with(dir, cfg).await;
     let client = reqwest::Client::builder().timeout(std::time::Duration::from_millis(300)).build().unwrap();
     let (st, ids) = emu
         .json(
@@ -118,4 +121,30 @@ async fn stall_and_latency_and_http_control() {
     assert_eq!(listed["rules"], Value::Array(vec![]));
     let (st, _) = emu.json(emu.http.post(emu.url("/_emulator/faults")).json(&json!({"endpoint": "x"}))).await;
     assert_eq!(st, 400);
+}
+
+#[tokio::test]
+async fn the_sandbox_cannot_be_broken_over_http_unless_tests_ask() {
+    // Off by default: any page or process on the machine could otherwise stall the user's Sandbox.
+    let emu = Emu::start().await;
+    let rule = json!({"endpoint": "*", "action": {"kind": "status", "status": 500}});
+    let r = emu.http.post(emu.url("/_emulator/faults")).json(&rule).send().await.unwrap();
+    assert!(r.status().is_client_error(), "{}", r.status());
+    assert_eq!(emu.get("/v1/files").send().await.unwrap().status(), 200, "no fault was installed");
+
+    // On, the routes read small bodies only.
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = sr_emulator::EmulatorConfig::with_keys(dir.path(), PRIVATE, PUBLIC);
+    cfg.fault_routes = true;
+    let emu = Emu::start_with(dir, cfg).await;
+    let huge = format!("{{\"rules\": [], \"pad\": \"{}\"}}", "x".repeat(1 << 20));
+    let r = emu
+        .http
+        .post(emu.url("/_emulator/faults"))
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
 }

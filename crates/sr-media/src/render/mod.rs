@@ -36,7 +36,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-pub use cache::{RenderCache, Source, content_hash};
+pub use cache::{ORPHAN_AGE, RenderCache, Source, Trimmed, content_hash};
 pub use fonts::Font;
 pub use ladder::{
     LADDER_AUDIO_BITRATE, LadderFormat, LadderOutput, LadderPlan, REPRESENTATIONS, Rung, RungOutput, SEGMENT_S,

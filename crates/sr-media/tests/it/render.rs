@@ -650,3 +650,61 @@ fn layer_timing_shows_a_text_layer_only_inside_its_window() {
     assert!(near(at("1.2"), [255, 0, 0], 60), "inside the window: {:?}", at("1.2"));
     assert!(near(at("1.8"), BLUE, 40), "after lso+ldu: {:?}", at("1.8"));
 }
+
+/// Gives `path` (and, for a folder, everything in it) the access and modification time `t`.
+fn age_to(path: &Path, t: std::time::SystemTime) {
+    if path.is_dir() {
+        for e in std::fs::read_dir(path).unwrap() {
+            age_to(&e.unwrap().path(), t);
+        }
+    }
+    let times = std::fs::FileTimes::new().set_accessed(t).set_modified(t);
+    std::fs::File::open(path).unwrap().set_times(times).unwrap();
+}
+
+#[test]
+fn the_render_cache_stays_under_its_cap_and_loses_what_crashes_left_behind() {
+    use std::time::{Duration, SystemTime};
+    let dir = tmp();
+    let cache = render::RenderCache::new(dir.path()).unwrap();
+    let hour = Duration::from_secs(3600);
+    let now = SystemTime::now();
+    let file = |name: &str, size: usize, used: SystemTime| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, vec![7u8; size]).unwrap();
+        age_to(&p, used);
+        p
+    };
+    let hls = |name: &str, complete: bool, used: SystemTime| {
+        let p = dir.path().join(name);
+        std::fs::create_dir_all(&p).unwrap();
+        std::fs::write(p.join("seg0.m4s"), vec![1u8; 300]).unwrap();
+        if complete {
+            std::fs::write(p.join(render::PREVIEW_COMPLETE), b"").unwrap();
+        }
+        age_to(&p, used);
+        p
+    };
+    let oldest = file("a.mp4", 400, now - hour * 5);
+    let older = hls("b.hls", true, now - hour * 4);
+    let recent = file("c.mp4", 400, now - hour);
+    let watching = file("d.mp4", 400, now);
+    let crashed_file = file(".e.mp4.4242-1.partial", 500, now - hour * 2);
+    let crashed_hls = hls("f.hls", false, now - hour * 2);
+    let rendering = file(".g.mp4.4242-2.partial", 500, now);
+
+    // Cap 900 bytes: the orphans go whatever the cap, then the least recently used until it fits.
+    let t = cache.trim(900).unwrap();
+    for gone in [&oldest, &older, &crashed_file, &crashed_hls] {
+        assert!(!gone.exists(), "{} was kept", gone.display());
+    }
+    for kept in [&recent, &watching, &rendering] {
+        assert!(kept.exists(), "{} was removed", kept.display());
+    }
+    assert_eq!(t.removed, 4);
+    assert_eq!(t.kept_bytes, 800);
+
+    // Under a cap nothing fits, what was used in the last minutes stays.
+    let t = cache.trim(0).unwrap();
+    assert!(!recent.exists() && watching.exists(), "{t:?}");
+}

@@ -98,7 +98,7 @@ async fn a_silent_server_hits_the_read_timeout() {
     env.emu.faults().add(FaultRule::new("list", FaultAction::Stall { ms: 5_000 }).times(1));
     let client = Client::with_timeouts(
         env.config(RemoteAuth::PrivateKey(Secret::new(PRIVATE_KEY))),
-        Timeouts { connect: Duration::from_secs(5), read: Duration::from_millis(300) },
+        Timeouts { connect: Duration::from_secs(5), read: Duration::from_millis(300), ..Timeouts::default() },
     )
     .unwrap();
     let err = client.list_files(&ListQuery::default()).await.unwrap_err();

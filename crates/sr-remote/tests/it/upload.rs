@@ -311,7 +311,11 @@ async fn a_server_that_never_answers_after_the_body_is_a_timeout_that_may_have_b
     env.emu.faults().add(FaultRule::new("upload", FaultAction::Stall { ms: 10_000 }).times(1));
     let client = Client::with_timeouts(
         env.config(RemoteAuth::PrivateKey(Secret::new(support::PRIVATE_KEY))),
-        Timeouts { connect: std::time::Duration::from_secs(5), read: std::time::Duration::from_millis(300) },
+        Timeouts {
+            connect: std::time::Duration::from_secs(5),
+            read: std::time::Duration::from_millis(300),
+            response: std::time::Duration::from_millis(300),
+        },
     )
     .unwrap();
     let data = bytes(8 * 1024, 9);
@@ -327,5 +331,28 @@ async fn a_server_that_never_answers_after_the_body_is_a_timeout_that_may_have_b
         }
         other => panic!("{other:?}"),
     }
+    env.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_slow_answer_after_the_whole_file_is_waited_for_not_taken_for_a_dead_network() {
+    let env = env().await;
+    // The remote takes well over the mid-body stall limit to store and answer.
+    env.emu.faults().add(FaultRule::new("upload", FaultAction::Latency { ms: 1_500 }).times(1));
+    let client = Client::with_timeouts(
+        env.config(RemoteAuth::PrivateKey(Secret::new(support::PRIVATE_KEY))),
+        Timeouts {
+            connect: std::time::Duration::from_secs(5),
+            read: std::time::Duration::from_millis(300),
+            response: std::time::Duration::from_secs(20),
+        },
+    )
+    .unwrap();
+    let data = bytes(8 * 1024, 10);
+    let up = client
+        .upload(UploadRequest::new(UploadSource::Bytes(data.clone().into()), "slow.bin"), |_| {}, None)
+        .await
+        .expect("the answer is waited for");
+    assert_eq!(up.size, data.len() as u64);
     env.shutdown().await;
 }

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod auth_endpoint;
 mod controls;
 mod faults;
 mod preflight;

@@ -87,3 +87,54 @@ async fn a_file_changed_while_uploading_is_not_left_on_the_remote() {
     assert!(j.last_error.unwrap().contains("changed while it was uploading"));
     assert!(remote_files(&env).await.is_empty(), "the wrong bytes were removed");
 }
+
+/// Flips one byte outside the sampled-hash windows and puts the mtime back, so only the hash computed
+/// while streaming can notice.
+fn change_behind_the_librarys_back(path: &std::path::Path) {
+    let mtime = std::fs::metadata(path).unwrap().modified().unwrap();
+    let mut bytes = std::fs::read(path).unwrap();
+    bytes[300_000] ^= 0xff;
+    std::fs::write(path, &bytes).unwrap();
+    std::fs::File::options().write(true).open(path).unwrap().set_modified(mtime).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_changed_overwrite_takes_back_only_its_version_and_the_teammates_file_stays_live() {
+    use sr_remote::{UploadRequest, UploadSource};
+    let env = env().await;
+    // A teammate's live file at the name, with tags a shop relies on.
+    let live = env
+        .client
+        .upload(
+            UploadRequest {
+                folder: Some("/products/".into()),
+                use_unique_file_name: Some(false),
+                tags: vec!["homepage".into()],
+                ..UploadRequest::new(UploadSource::Bytes(content(21, 4000).into()), "hero.bin")
+            },
+            |_| {},
+            None,
+        )
+        .await
+        .unwrap();
+    let a = asset(&env, "hero.bin", &content(22, 1_000_000));
+    let mut s = spec("hero.bin");
+    s.overwrite = true;
+    let j = queue(&env, a.id, s);
+    change_behind_the_librarys_back(&a.path);
+
+    let (summary, _) = run(&env, settings()).await;
+    assert_eq!(summary.failed, 1);
+    let j = job(&env, j.id);
+    let e = j.last_error.unwrap();
+    assert!(e.contains("changed while it was uploading") && e.contains("is current again"), "{e}");
+    assert!(!j.maybe_sent, "nothing of ours is left to look up");
+
+    // The file is still there, with the teammate's bytes, version and tags, and only that version.
+    let f = env.client.get_file_details(&live.file_id).await.expect("the live file still answers");
+    assert_eq!(f.size, 4000);
+    assert_eq!(f.version_info.id, live.version_info.as_ref().unwrap().id);
+    assert_eq!(f.tags.as_deref(), Some(&["homepage".to_string()][..]));
+    let versions = env.client.list_versions(&live.file_id).await.unwrap();
+    assert_eq!(versions.len(), 1, "the wrong version is deleted: {versions:?}");
+}
