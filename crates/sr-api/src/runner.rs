@@ -44,6 +44,15 @@ fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
+/// Why the run stopped, in the words the panel shows.
+fn said(e: &ApiError) -> String {
+    if e.message.contains("already uploading") {
+        "Another Stockroom window or command is already uploading from this library.".into()
+    } else {
+        e.message.clone()
+    }
+}
+
 /// What the person can do about a run that stopped.
 fn fix_for(e: &ApiError) -> String {
     let m = e.message.as_str();
@@ -115,7 +124,7 @@ async fn run_until_stopped(api: Arc<Stockroom>, stop: CancellationToken, sink: S
         };
         let retry_at = now_ms() + wait.as_millis() as i64;
         tracing::warn!(error = %error.message, retry_in_s = wait.as_secs(), "publishing stopped");
-        let stopped = dto::UploadsStopped { message: error.message.clone(), fix: fix_for(&error), retry_at };
+        let stopped = dto::UploadsStopped { message: said(&error), fix: fix_for(&error), retry_at };
         api.background.set_stopped(Some(stopped.clone()));
         sink(dto::UploadEvent::Stopped { stopped });
         tokio::select! {
