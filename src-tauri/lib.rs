@@ -106,6 +106,15 @@ pub fn run() {
             std::process::exit(1);
         }
     };
+    // One window per library; the CLI keeps working beside it.
+    let _claim = match stockroom.claim_for_app() {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!("{}", e.message);
+            eprintln!("Stockroom could not start: {}", e.message);
+            std::process::exit(1);
+        }
+    };
     let media = stockroom.clone();
     if let Err(e) = tauri::async_runtime::block_on(async move { media.start_media_server().await }) {
         eprintln!("Stockroom could not start: {}", e.message);

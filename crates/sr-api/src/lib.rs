@@ -57,6 +57,11 @@ pub fn default_library_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(".stockroom"))
 }
 
+/// This process's claim on a library for its app window (see [`Stockroom::claim_for_app`]).
+pub struct AppClaim {
+    _file: std::fs::File,
+}
+
 /// An open Stockroom: the library plus the services around it.
 pub struct Stockroom {
     library: Arc<Library>,
@@ -174,6 +179,33 @@ impl Stockroom {
             .map(|a| Ok(self.library.asset(a.id)?.map(|a| self.to_dto(&a)).unwrap_or_else(|| self.to_dto(a))))
             .collect::<Result<Vec<_>, ApiError>>()?;
         Ok(dto::ImportReport { imported, skipped: report.skipped.iter().map(skipped_dto).collect(), cancelled })
+    }
+
+    /// Claims this library for one app window: a second app on the same library is refused (and
+    /// told to switch to the first), while the `stockroom` CLI keeps working beside it. The claim
+    /// lasts while the returned guard lives; the OS drops it when the process ends, however it ends.
+    pub fn claim_for_app(&self) -> Result<AppClaim, ApiError> {
+        let path = self.library.dir().join("app.lock");
+        let file = std::fs::File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| ApiError::new(ErrorCode::Io, format!("Could not open {}: {e}", path.display())))?;
+        match file.try_lock() {
+            Ok(()) => Ok(AppClaim { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(ApiError::new(
+                ErrorCode::Library,
+                format!(
+                    "Stockroom is already open on the library {}. Switch to that window, or start Stockroom with \
+                     --library to open another library.",
+                    self.library.dir().display()
+                ),
+            )),
+            Err(std::fs::TryLockError::Error(e)) => {
+                Err(ApiError::new(ErrorCode::Io, format!("Could not lock {}: {e}", path.display())))
+            }
+        }
     }
 
     /// Stops every import running now, between files: what was imported stays (each file is its

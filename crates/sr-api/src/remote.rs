@@ -60,6 +60,9 @@ struct StoredAccount {
     auth_endpoint: Option<String>,
     #[serde(default)]
     limits: AccountLimits,
+    /// Where the authentication endpoint's bearer token is kept (`None`: the endpoint takes none).
+    #[serde(default)]
+    auth_token: Option<KeyStorage>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -103,6 +106,10 @@ pub struct ImagekitAccountInput {
     /// `keychain_unavailable`.
     #[serde(default)]
     pub store_key_in_file: bool,
+    /// With `auth_endpoint`: a token the endpoint wants as `Authorization: Bearer …`, kept in the
+    /// keychain like a private key.
+    #[serde(default)]
+    pub auth_token: Option<String>,
 }
 
 impl std::fmt::Debug for ImagekitAccountInput {
@@ -116,6 +123,7 @@ impl std::fmt::Debug for ImagekitAccountInput {
             .field("upload_base", &self.upload_base)
             .field("limits", &self.limits)
             .field("store_key_in_file", &self.store_key_in_file)
+            .field("auth_token", &self.auth_token.as_ref().map(|_| "***"))
             .finish()
     }
 }
@@ -251,6 +259,11 @@ fn check_secure(what: &str, url: &str) -> Result<(), ApiError> {
         ))),
         _ => Err(invalid(format!("The {what} {url} must start with https://."))),
     }
+}
+
+/// The keychain entry of an account's authentication-endpoint token.
+fn token_key(account: &str) -> String {
+    format!("{account}:auth-token")
 }
 
 fn account_key(public_key: &str) -> String {
@@ -405,7 +418,23 @@ impl Stockroom {
                 let key = account_key(&acc.public_key);
                 let auth = match (&acc.auth_endpoint, acc.key_storage) {
                     (Some(url), KeyStorage::AuthEndpoint) => {
-                        RemoteAuth::AuthEndpoint { public_key: acc.public_key.clone(), url: url.clone() }
+                        let token = match acc.auth_token {
+                            None => None,
+                            Some(storage) => {
+                                let (dir2, name) = (dir.clone(), token_key(&key));
+                                let t = tokio::task::spawn_blocking(move || load_secret(&dir2, &name, storage))
+                                    .await
+                                    .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?
+                                    .map_err(|_| {
+                                        ApiError::new(
+                                            ErrorCode::InvalidInput,
+                                            "The authentication endpoint's access token is missing. Enter it again in Settings.",
+                                        )
+                                    })?;
+                                Some(Secret::new(t))
+                            }
+                        };
+                        RemoteAuth::AuthEndpoint { public_key: acc.public_key.clone(), url: url.clone(), token }
                     }
                     _ => {
                         let dir2 = dir.clone();
@@ -503,6 +532,10 @@ impl Stockroom {
         }
         let private_key = input.private_key.map(|k| k.trim().to_owned()).filter(|k| !k.is_empty());
         let auth_endpoint = input.auth_endpoint.map(|k| k.trim().to_owned()).filter(|k| !k.is_empty());
+        let token = input.auth_token.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+        if token.is_some() && auth_endpoint.is_none() {
+            return Err(invalid("An access token goes with an authentication endpoint only."));
+        }
         let account = account_key(&public_key);
         let dir = self.library_dir().to_owned();
         let key_storage = match (&private_key, &auth_endpoint) {
@@ -525,6 +558,17 @@ impl Stockroom {
                     .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))??
             }
         };
+        let auth_token = match (&auth_endpoint, token) {
+            (Some(_), Some(token)) => {
+                let (d, a, f) = (dir.clone(), token_key(&account), input.store_key_in_file);
+                Some(
+                    tokio::task::spawn_blocking(move || store_secret(&d, &a, &token, f))
+                        .await
+                        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))??,
+                )
+            }
+            (_, _) => None,
+        };
         let stored = StoredAccount {
             api_base: api_base.unwrap_or_else(|| "https://api.imagekit.io".into()),
             upload_base: upload_base.unwrap_or_else(|| "https://upload.imagekit.io".into()),
@@ -533,6 +577,7 @@ impl Stockroom {
             key_storage,
             auth_endpoint,
             limits: input.limits.unwrap_or_default(),
+            auth_token,
         };
         write_accounts(&dir, &AccountsFile { imagekit: Some(stored) })?;
         self.remote_info().await

@@ -74,6 +74,10 @@ pub enum UseTarget {
         /// Your organisation's endpoint that signs uploads ({token, expire, signature}).
         #[arg(long)]
         auth_endpoint: Option<String>,
+        /// Read the endpoint's access token (sent as `Authorization: Bearer …`) from standard input; it
+        /// goes to the OS keychain.
+        #[arg(long, requires = "auth_endpoint")]
+        auth_token_stdin: bool,
         #[arg(long)]
         api_base: Option<String>,
         #[arg(long)]
@@ -144,6 +148,7 @@ pub fn remote(app: &Stockroom, cmd: RemoteCommand, json: bool) -> Result<(), Api
                     public_key,
                     private_key_stdin,
                     auth_endpoint,
+                    auth_token_stdin,
                     api_base,
                     upload_base,
                     max_file_bytes,
@@ -151,15 +156,15 @@ pub fn remote(app: &Stockroom, cmd: RemoteCommand, json: bool) -> Result<(), Api
                     store_key_in_file,
                 },
         } => {
-            let private_key = if private_key_stdin {
+            let read_stdin = |what: &str| {
                 let mut line = String::new();
                 std::io::stdin().lock().read_line(&mut line).map_err(|e| {
-                    ApiError::new(ErrorCode::Io, format!("Could not read the private key from standard input: {e}"))
+                    ApiError::new(ErrorCode::Io, format!("Could not read the {what} from standard input: {e}"))
                 })?;
-                Some(line.trim().to_owned())
-            } else {
-                None
+                Ok::<_, ApiError>(line.trim().to_owned())
             };
+            let private_key = if private_key_stdin { Some(read_stdin("private key")?) } else { None };
+            let auth_token = if auth_token_stdin { Some(read_stdin("access token")?) } else { None };
             let limits = match (max_file_bytes, max_video_bytes) {
                 (None, None) => None,
                 (f, v) => {
@@ -179,6 +184,7 @@ pub fn remote(app: &Stockroom, cmd: RemoteCommand, json: bool) -> Result<(), Api
                 upload_base,
                 limits,
                 store_key_in_file,
+                auth_token,
             };
             match rt.block_on(app.use_imagekit(input.clone())) {
                 Err(e) if e.code == ErrorCode::KeychainUnavailable && ask_for_key_file(&e.message) => {

@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{RemoteAuth, RemoteConfig, Timeouts};
+use crate::config::{RemoteAuth, RemoteConfig, Secret, Timeouts};
 use crate::error::{self, RemoteError};
 use crate::query::{FileUpdate, ListQuery};
 use crate::retry::{RetryPolicy, with_retry};
@@ -134,8 +134,8 @@ impl Client {
         }
         let client_auth = match &self.config.auth {
             RemoteAuth::PrivateKey(_) => None,
-            RemoteAuth::AuthEndpoint { public_key, url } => {
-                Some((public_key.clone(), self.fetch_upload_auth(url).await?))
+            RemoteAuth::AuthEndpoint { public_key, url, token } => {
+                Some((public_key.clone(), self.fetch_upload_auth(url, token.as_ref()).await?))
             }
         };
 
@@ -221,15 +221,13 @@ impl Client {
         Ok(uploaded)
     }
 
-    async fn fetch_upload_auth(&self, url: &str) -> Result<UploadAuthParams, RemoteError> {
+    async fn fetch_upload_auth(&self, url: &str, token: Option<&Secret>) -> Result<UploadAuthParams, RemoteError> {
         let url = parse_base("upload sign-in address", url)?;
-        let response = self
-            .http
-            .get(url)
-            .timeout(MANAGEMENT_DEADLINE)
-            .send()
-            .await
-            .map_err(|e| error::from_transport(&e, 0, 0))?;
+        let mut rb = self.http.get(url).timeout(MANAGEMENT_DEADLINE);
+        if let Some(t) = token {
+            rb = rb.bearer_auth(t.expose());
+        }
+        let response = rb.send().await.map_err(|e| error::from_transport(&e, 0, 0))?;
         let status = response.status();
         let headers = response.headers().clone();
         let body = read_capped(response, AUTH_BODY_CAP).await?;
@@ -883,7 +881,7 @@ mod tests {
                 "https://api.imagekit.io",
                 "https://upload.imagekit.io",
                 "https://ik.imagekit.io/demo",
-                RemoteAuth::AuthEndpoint { public_key: "public_x".into(), url: url.into() },
+                RemoteAuth::AuthEndpoint { public_key: "public_x".into(), url: url.into(), token: None },
             )
         };
         assert!(matches!(Client::new(auth("http://example.com/auth")), Err(RemoteError::Config { .. })));
@@ -928,7 +926,11 @@ mod tests {
             "https://api.imagekit.io",
             "https://upload.imagekit.io",
             "https://ik.imagekit.io/demo",
-            RemoteAuth::AuthEndpoint { public_key: "public_x".into(), url: "https://example.com/auth".into() },
+            RemoteAuth::AuthEndpoint {
+                public_key: "public_x".into(),
+                url: "https://example.com/auth".into(),
+                token: None,
+            },
         );
         let client = Client::new(cfg).unwrap();
         assert!(matches!(client.api(Method::GET, &["v1", "files"]), Err(RemoteError::Config { .. })));

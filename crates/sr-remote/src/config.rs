@@ -57,7 +57,10 @@ pub enum RemoteAuth {
     /// endpoint), which answers `{token, expire, signature}`; the upload then carries `publicKey`, `token`,
     /// `expire` and `signature`. Tokens are one-time, so a fresh one is fetched per attempt. The management
     /// API is not available with this mode (calls fail with [`crate::RemoteError::Config`]).
-    AuthEndpoint { public_key: String, url: String },
+    ///
+    /// `token`, when the organisation protects its endpoint, is sent as `Authorization: Bearer …`
+    /// (kept in the keychain like a private key; never printed).
+    AuthEndpoint { public_key: String, url: String, token: Option<Secret> },
 }
 
 /// Network timeouts. There is deliberately no total deadline: a 2 GB upload on a slow line may take hours

@@ -243,7 +243,12 @@ private_key: string | null, auth_endpoint: string | null, api_base: string | nul
  * answers (Settings' choice, `--store-key-in-file`). Without it such a save is refused with
  * `keychain_unavailable`.
  */
-store_key_in_file: boolean, };
+store_key_in_file: boolean, 
+/**
+ * With `auth_endpoint`: a token the endpoint wants as `Authorization: Bearer …`, kept in the
+ * keychain like a private key.
+ */
+auth_token: string | null, };
 
 export type UrlRequest = { 
 /**

@@ -236,6 +236,8 @@ function ImagekitForm({ onCancel, onConnected }: { onCancel: () => void; onConne
   const [keyInFile, setKeyInFile] = useState(false);
   // The key lives only in the (uncontrolled) password field until submit; React state never holds it.
   const keyField = useRef<HTMLInputElement>(null);
+  // The endpoint's access token, like the key, lives only in its password field until submit.
+  const tokenField = useRef<HTMLInputElement>(null);
 
   const problems = imagekitFormProblems({ urlEndpoint, publicKey, mode, privateKeyGiven, authEndpoint });
   const show = (k: keyof typeof problems) => (touched ? problems[k] : undefined);
@@ -247,6 +249,9 @@ function ImagekitForm({ onCancel, onConnected }: { onCancel: () => void; onConne
     const field = keyField.current;
     const privateKey = mode === 'private_key' && field ? field.value : null;
     if (field) field.value = '';
+    const tokenInput = tokenField.current;
+    const authToken = mode === 'auth_endpoint' && tokenInput && tokenInput.value.trim() !== '' ? tokenInput.value : null;
+    if (tokenInput) tokenInput.value = '';
     setPrivateKeyGiven(false);
     setBusy(true);
     try {
@@ -258,7 +263,8 @@ function ImagekitForm({ onCancel, onConnected }: { onCancel: () => void; onConne
         api_base: apiBase.trim() || null,
         upload_base: uploadBase.trim() || null,
         limits: null,
-        store_key_in_file: mode === 'private_key' && keyInFile,
+        store_key_in_file: keyInFile,
+        auth_token: authToken,
       });
       onConnected(info);
     } catch (err) {
@@ -313,16 +319,29 @@ function ImagekitForm({ onCancel, onConnected }: { onCancel: () => void; onConne
           />
         </label>
       ) : (
-        <label className="form-row">
-          <span>Authentication endpoint</span>
-          <input type="url" data-testid="settings-auth-endpoint" placeholder="https://shop.example.com/imagekit-auth" value={authEndpoint} onChange={(e) => setAuthEndpoint(e.target.value)} {...fieldProps('authEndpoint')} />
-        </label>
+        <>
+          <label className="form-row">
+            <span>Authentication endpoint</span>
+            <input type="url" data-testid="settings-auth-endpoint" placeholder="https://shop.example.com/imagekit-auth" value={authEndpoint} onChange={(e) => setAuthEndpoint(e.target.value)} {...fieldProps('authEndpoint')} />
+          </label>
+          <label className="form-row">
+            <span>Access token (optional)</span>
+            <input
+              ref={tokenField}
+              type="password"
+              data-testid="settings-auth-token"
+              autoComplete="new-password"
+              placeholder="if the endpoint asks for one"
+              spellCheck={false}
+            />
+          </label>
+        </>
       )}
       {show(mode === 'private_key' ? 'privateKey' : 'authEndpoint') && <p className="field-error">{show(mode === 'private_key' ? 'privateKey' : 'authEndpoint')}</p>}
-      {mode === 'private_key' && keychainRefused && (
+      {keychainRefused && (
         <label className="check key-in-file" data-testid="settings-key-in-file">
           <input type="checkbox" checked={keyInFile} onChange={(e) => setKeyInFile(e.target.checked)} data-testid="settings-key-in-file-check" />
-          Keep the private key in a file only I can read on this computer (enter it again, then Connect)
+          Keep the key in a file only I can read on this computer (enter it again, then Connect)
         </label>
       )}
       <details className="form-advanced">

@@ -57,6 +57,7 @@ describe('settings', () => {
       api_base: null,
       upload_base: null,
       limits: null,
+      auth_token: null,
     };
     expect(backend.callsOf('use_imagekit').map((c) => c.args)).toEqual([
       { input: { ...input, store_key_in_file: false } },
@@ -103,11 +104,16 @@ describe('settings', () => {
     await user.type(screen.getByTestId('settings-url-endpoint'), 'https://ik.imagekit.io/shop');
     await user.type(screen.getByTestId('settings-public-key'), 'public_abc');
     await user.type(screen.getByTestId('settings-auth-endpoint'), 'https://shop.example.com/auth');
+    // The endpoint's access token goes like the key: once, then gone from the page.
+    const token = screen.getByTestId('settings-auth-token');
+    expect(token).toHaveAttribute('type', 'password');
+    await user.type(token, 'door-key-7');
     await user.click(screen.getByTestId('settings-connect'));
     await waitFor(() => expect(backend.callsOf('use_imagekit')).toHaveLength(1));
     expect(backend.callsOf('use_imagekit')[0]!.args).toMatchObject({
-      input: { private_key: null, auth_endpoint: 'https://shop.example.com/auth' },
+      input: { private_key: null, auth_endpoint: 'https://shop.example.com/auth', auth_token: 'door-key-7' },
     });
+    expect(document.body.innerHTML).not.toContain('door-key-7');
     expect(await screen.findByTestId('settings-account')).toHaveTextContent('signed by your authentication endpoint');
   });
 

@@ -147,3 +147,41 @@ fn a_cancelled_import_keeps_what_it_added_and_the_next_one_adds_the_rest_once() 
     assert_eq!(first.imported.len() + second.imported.len(), 300);
     assert_eq!(app.info().unwrap().asset_count, 300, "nothing twice");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_authentication_endpoints_access_token_is_kept_like_a_key_and_sent_with_every_signing() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Stockroom::open(OpenOptions { library_dir: Some(dir.path().join("lib")) }).unwrap();
+    let input = ImagekitAccountInput {
+        url_endpoint: "https://ik.imagekit.io/shop".into(),
+        public_key: "public_tokened".into(),
+        auth_endpoint: Some("http://127.0.0.1:9/imagekit-auth".into()),
+        auth_token: Some("door-key-7".into()),
+        // No keychain service runs under test.
+        store_key_in_file: true,
+        ..Default::default()
+    };
+    assert!(!format!("{input:?}").contains("door-key-7"));
+    app.use_imagekit(input).await.unwrap();
+    let handle = app.remote().await.unwrap();
+    match &handle.config.auth {
+        RemoteAuth::AuthEndpoint { token: Some(t), .. } => assert_eq!(t.expose(), "door-key-7"),
+        other => panic!("{other:?}"),
+    }
+    assert!(!format!("{handle:?}").contains("door-key-7"));
+    let accounts = std::fs::read_to_string(dir.path().join("lib/accounts.json")).unwrap();
+    assert!(!accounts.contains("door-key-7"), "{accounts}");
+
+    let e = app
+        .use_imagekit(ImagekitAccountInput {
+            url_endpoint: "https://ik.imagekit.io/shop".into(),
+            public_key: "public_tokened".into(),
+            private_key: Some("private_x".into()),
+            auth_token: Some("door-key-7".into()),
+            store_key_in_file: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput, "{}", e.message);
+}

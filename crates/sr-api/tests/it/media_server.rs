@@ -90,3 +90,22 @@ async fn the_windows_policy_allows_this_sessions_media_server_and_no_other_local
         assert!(d.contains(&origin), "{d}");
     }
 }
+
+#[test]
+fn one_app_window_per_library_while_the_cli_keeps_working() {
+    let work = tempfile::tempdir().unwrap();
+    let lib = work.path().join("lib");
+    let first = Stockroom::open(OpenOptions { library_dir: Some(lib.clone()) }).unwrap();
+    let claim = first.claim_for_app().unwrap();
+    // A second window on the same library is told where to go.
+    let second = Stockroom::open(OpenOptions { library_dir: Some(lib.clone()) }).unwrap();
+    let e = second.claim_for_app().err().expect("refused");
+    assert!(e.message.contains("already open") && e.message.contains("--library"), "{}", e.message);
+    // The CLI (which never claims) reads and writes beside it.
+    assert_eq!(second.info().unwrap().asset_count, 0);
+    // Another library is free, and the first one is once its window has gone.
+    let other = Stockroom::open(OpenOptions { library_dir: Some(work.path().join("other")) }).unwrap();
+    let _other_claim = other.claim_for_app().unwrap();
+    drop(claim);
+    second.claim_for_app().expect("free again");
+}

@@ -16,6 +16,8 @@ use crate::support::{PRIVATE_KEY, PUBLIC_KEY, env};
 #[derive(Clone, Copy)]
 enum Mode {
     Fresh,
+    /// Signs only for `Authorization: Bearer door-key-7`.
+    NeedsBearer,
     SameTokenEveryTime,
     Expired,
     Refuse,
@@ -27,11 +29,16 @@ struct AuthServer {
     calls: Arc<AtomicUsize>,
 }
 
-async fn sign(State(s): State<AuthServer>) -> Result<Json<Value>, StatusCode> {
+async fn sign(State(s): State<AuthServer>, headers: axum::http::HeaderMap) -> Result<Json<Value>, StatusCode> {
     let n = s.calls.fetch_add(1, Ordering::SeqCst);
+    if matches!(s.mode, Mode::NeedsBearer)
+        && headers.get("authorization").and_then(|v| v.to_str().ok()) != Some("Bearer door-key-7")
+    {
+        return Err(StatusCode::UNAUTHORIZED);
+    }
     let now = chrono::Utc::now().timestamp();
     let (token, expire) = match s.mode {
-        Mode::Fresh => (uuid::Uuid::new_v4().to_string(), now + 1800),
+        Mode::Fresh | Mode::NeedsBearer => (uuid::Uuid::new_v4().to_string(), now + 1800),
         Mode::SameTokenEveryTime => ("reused-token-1".to_owned(), now + 1800),
         Mode::Expired => (uuid::Uuid::new_v4().to_string(), now - 60),
         Mode::Refuse => return Err(StatusCode::UNAUTHORIZED),
@@ -59,7 +66,8 @@ fn upload_of(name: &str) -> UploadRequest {
 async fn each_upload_fetches_a_fresh_one_time_token() {
     let env = env().await;
     let (url, calls) = serve_auth(Mode::Fresh).await;
-    let client = Client::new(env.config(RemoteAuth::AuthEndpoint { public_key: PUBLIC_KEY.into(), url })).unwrap();
+    let client =
+        Client::new(env.config(RemoteAuth::AuthEndpoint { public_key: PUBLIC_KEY.into(), url, token: None })).unwrap();
     let a = client.upload(upload_of("a.bin"), |_| {}, None).await.unwrap();
     let b = client.upload(upload_of("b.bin"), |_| {}, None).await.unwrap();
     assert_ne!(a.file_id, b.file_id);
@@ -74,7 +82,8 @@ async fn each_upload_fetches_a_fresh_one_time_token() {
 async fn a_reused_token_is_refused() {
     let env = env().await;
     let (url, _) = serve_auth(Mode::SameTokenEveryTime).await;
-    let client = Client::new(env.config(RemoteAuth::AuthEndpoint { public_key: PUBLIC_KEY.into(), url })).unwrap();
+    let client =
+        Client::new(env.config(RemoteAuth::AuthEndpoint { public_key: PUBLIC_KEY.into(), url, token: None })).unwrap();
     client.upload(upload_of("a.bin"), |_| {}, None).await.unwrap();
     let err = client.upload(upload_of("b.bin"), |_| {}, None).await.unwrap_err();
     match &err {
@@ -90,7 +99,8 @@ async fn a_reused_token_is_refused() {
 async fn an_expired_token_is_refused() {
     let env = env().await;
     let (url, _) = serve_auth(Mode::Expired).await;
-    let client = Client::new(env.config(RemoteAuth::AuthEndpoint { public_key: PUBLIC_KEY.into(), url })).unwrap();
+    let client =
+        Client::new(env.config(RemoteAuth::AuthEndpoint { public_key: PUBLIC_KEY.into(), url, token: None })).unwrap();
     let err = client.upload(upload_of("a.bin"), |_| {}, None).await.unwrap_err();
     assert!(
         matches!(&err, RemoteError::Validation { message, .. } if message.contains("invalid expire parameter")),
@@ -104,12 +114,14 @@ async fn a_wrong_public_key_or_a_refusing_endpoint_is_an_authentication_error() 
     let env = env().await;
     let (url, _) = serve_auth(Mode::Fresh).await;
     let client =
-        Client::new(env.config(RemoteAuth::AuthEndpoint { public_key: "public_unknown".into(), url })).unwrap();
+        Client::new(env.config(RemoteAuth::AuthEndpoint { public_key: "public_unknown".into(), url, token: None }))
+            .unwrap();
     let err = client.upload(upload_of("a.bin"), |_| {}, None).await.unwrap_err();
     assert!(matches!(err, RemoteError::Authentication { .. }), "{err:?}");
 
     let (url, calls) = serve_auth(Mode::Refuse).await;
-    let client = Client::new(env.config(RemoteAuth::AuthEndpoint { public_key: PUBLIC_KEY.into(), url })).unwrap();
+    let client =
+        Client::new(env.config(RemoteAuth::AuthEndpoint { public_key: PUBLIC_KEY.into(), url, token: None })).unwrap();
     let err = client.upload(upload_of("a.bin"), |_| {}, None).await.unwrap_err();
     match &err {
         RemoteError::Authentication { message, .. } => {
@@ -118,5 +130,27 @@ async fn a_wrong_public_key_or_a_refusing_endpoint_is_an_authentication_error() 
         other => panic!("{other:?}"),
     }
     assert_eq!(calls.load(Ordering::SeqCst), 1);
+    env.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_protected_endpoint_gets_the_bearer_token_and_refuses_without_it() {
+    let env = env().await;
+    let (url, _) = serve_auth(Mode::NeedsBearer).await;
+    let with = Client::new(env.config(RemoteAuth::AuthEndpoint {
+        public_key: PUBLIC_KEY.into(),
+        url: url.clone(),
+        token: Some(Secret::new("door-key-7")),
+    }))
+    .unwrap();
+    with.upload(upload_of("a.bin"), |_| {}, None).await.expect("signed with the token");
+    let printed = format!("{with:?}");
+    assert!(!printed.contains("door-key-7"), "{printed}");
+
+    let without =
+        Client::new(env.config(RemoteAuth::AuthEndpoint { public_key: PUBLIC_KEY.into(), url, token: None })).unwrap();
+    let err = without.upload(upload_of("b.bin"), |_| {}, None).await.unwrap_err();
+    assert!(matches!(err, RemoteError::Authentication { .. }), "{err:?}");
+    assert!(err.to_string().contains("refused to sign"), "{err}");
     env.shutdown().await;
 }

@@ -35,7 +35,7 @@ async fn auth_env() -> (Env, Client) {
         &base,
         &base,
         &env.emu.url_endpoint(),
-        RemoteAuth::AuthEndpoint { public_key: "public_test".into(), url },
+        RemoteAuth::AuthEndpoint { public_key: "public_test".into(), url, token: None },
     ))
     .unwrap();
     (env, admin)
