@@ -206,4 +206,37 @@ describe('upload queue', () => {
     act(() => backend.emitUpload({ event: 'started', account: 'sandbox', interrupted: 0 }));
     await waitFor(() => expect(screen.queryByTestId('queue-stopped')).toBeNull());
   });
+
+  it('keeps a state the queue reported while a Retry was still answering', async () => {
+    const handlers: Record<string, (a: Record<string, unknown>) => unknown> = {};
+    const backend = installBackend({ count: 1, handlers });
+    backend.jobs.push(makeJob(1, { asset_id: 1, state: 'failed', last_error: 'The file is no longer there.' }));
+    // The queue publishes the small photo before the retry call's answer (still "queued") arrives.
+    handlers.queue_retry = () => {
+      for (const state of ['uploading', 'done'] as const) {
+        backend.emitUpload({
+          event: 'job_changed',
+          job_id: 1,
+          asset_id: 1,
+          state,
+          attempts: 1,
+          next_retry_at: null,
+          last_error: null,
+          fix: null,
+          note: null,
+          remote: null,
+        });
+      }
+      return { ...backend.jobs[0]!, state: 'queued' };
+    };
+    renderApp();
+    const user = await openQueue(backend);
+    await waitFor(() => expect(row(1)).toHaveAttribute('data-state', 'failed'));
+    await user.click(within(row(1)).getByTestId('queue-retry'));
+    await waitFor(() => expect(backend.callsOf('queue_retry')).toHaveLength(1));
+    await act(async () => {
+      await Promise.resolve();
+    });
+    expect(row(1)).toHaveAttribute('data-state', 'done');
+  });
 });

@@ -113,6 +113,8 @@ export class UploadQueueStore extends Observable<QueueView> {
   private refreshing: Promise<void> | null = null;
   private again = false;
   private byAsset = new Map<number, BadgeStatus>();
+  /** job_changed events seen per job: a control's answer must not undo a newer event. */
+  private eventSeq = new Map<number, number>();
 
   constructor(private readonly toasts: Toasts) {
     super(EMPTY);
@@ -209,6 +211,7 @@ export class UploadQueueStore extends Observable<QueueView> {
         this.update((v) => ({ ...v, stopped: e.stopped }));
         break;
       case 'job_changed': {
+        this.eventSeq.set(e.job_id, (this.eventSeq.get(e.job_id) ?? 0) + 1);
         const known = this.patchJob(e.job_id, {
           state: e.state,
           attempts: e.attempts,
@@ -304,7 +307,11 @@ export class UploadQueueStore extends Observable<QueueView> {
   /** Pause, resume, cancel or retry one job. */
   async job(action: JobAction, jobId: number): Promise<void> {
     try {
+      const seen = this.eventSeq.get(jobId) ?? 0;
       const j = await queueJob(action, jobId);
+      // The queue may already have acted on it (a retried photo can be published before this
+      // answer arrives): the events are newer than the answer, so they stand.
+      if ((this.eventSeq.get(jobId) ?? 0) !== seen) return;
       this.update((v) => {
         const jobs = v.jobs.map((x) => (x.id === j.id ? j : x));
         return { ...v, jobs, totals: countJobs(jobs, v.totals) };
