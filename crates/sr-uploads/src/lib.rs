@@ -10,8 +10,9 @@
 //! `queued → uploading → verifying → done`, with `waiting_for_network` (network error; retried when a
 //! probe of the remote answers), `failed` (reason + how to fix; `retry` queues it again), `paused`
 //! (per job, or the whole queue is paused globally) and `cancelled`. Server errors (5xx) and network
-//! errors back off exponentially with jitter ([`Backoff`]); a 429 waits exactly the reset the remote
-//! asked for, for the whole account.
+//! errors back off exponentially with jitter ([`Backoff`]); a 429 holds the whole account for exactly
+//! the reset the remote asked for, and each job held back then waits up to a tenth more (at most a
+//! second), so they do not all hit the remote at the instant it resets.
 //!
 //! # Crash safety and the reconciliation protocol
 //!

@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use rand::SeedableRng;
 use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use sr_imagekit::metadata::FieldDef;
 use sr_library::{Job, JobState, Library, LibraryError, PostTransform, RemoteCopy};
 use sr_remote::{
@@ -832,13 +832,21 @@ impl Ctx {
                 to_state(WaitingForNetwork, Some(self.backoff_at(job.attempts)), maybe)
             }
             RemoteError::RateLimited { retry_after, .. } => {
-                let until = self.now().saturating_add(i64::try_from(retry_after.as_millis()).unwrap_or(i64::MAX));
+                let wait = i64::try_from(retry_after.as_millis()).unwrap_or(i64::MAX);
+                let reset = self.now().saturating_add(wait);
                 {
+                    // The whole account waits exactly what the remote asked.
                     let mut n = self.net.lock().unwrap_or_else(|p| p.into_inner());
-                    n.hold_until = n.hold_until.max(until);
+                    n.hold_until = n.hold_until.max(reset);
                 }
+                // Each job then waits a little more (up to a tenth of the wait, at most a second), so
+                // the jobs held back together do not all hit the remote at the instant it resets.
+                let jitter = {
+                    let mut rng = self.rng.lock().unwrap_or_else(|p| p.into_inner());
+                    rng.random_range(0..=(wait / 10).clamp(0, 1_000))
+                };
                 // A 429 is an answer: nothing was stored by this request.
-                to_state(Queued, Some(until), if sending { false } else { job.maybe_sent })
+                to_state(Queued, Some(reset.saturating_add(jitter)), if sending { false } else { job.maybe_sent })
             }
             RemoteError::Server { status, .. } => {
                 // The remote may have stored the file before failing: keep it marked for a lookup.

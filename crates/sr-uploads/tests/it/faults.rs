@@ -48,7 +48,7 @@ async fn server_errors_and_cut_connections_are_retried_without_duplicates() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_rate_limit_waits_exactly_the_reset_it_announced() {
+async fn a_rate_limit_waits_the_reset_it_announced_and_a_little_jitter_never_less() {
     let env = env().await;
     env.emu.faults().add(FaultRule::new("upload", FaultAction::RateLimit { reset_ms: 4_321 }).times(1));
     let a = asset(&env, "slow.bin", &content(7, 1000));
@@ -69,10 +69,56 @@ async fn a_rate_limit_waits_exactly_the_reset_it_announced() {
         .await
         .unwrap();
     assert_eq!(summary.done, 1);
-    assert_eq!(*seen.lock().unwrap(), vec![1_000_000 + 4_321]);
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    // Never before the reset; at most a tenth of the wait after it.
+    assert!((1_000_000 + 4_321..=1_000_000 + 4_321 + 432).contains(&seen[0]), "{seen:?}");
     let j = job(&env, j.id);
     assert_eq!(j.attempts, 2);
     assert!(!j.maybe_sent);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jobs_held_back_by_one_rate_limit_come_back_spread_out_not_all_at_once() {
+    let env = env().await;
+    env.emu.faults().add(FaultRule::new("upload", FaultAction::RateLimit { reset_ms: 5_000 }).times(3));
+    let ids: Vec<i64> = (0..3u64)
+        .map(|i| {
+            let a = asset(&env, &format!("burst-{i}.bin"), &content(40 + i, 1000));
+            queue(&env, a.id, spec(&a.name)).id
+        })
+        .collect();
+    let clock = ManualClock::new(2_000_000);
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s2 = seen.clone();
+    let target = UploadTarget { account: ACCOUNT.into(), client: env.client.clone(), limits: env.limits };
+    let uploader = Uploader::new(env.lib.clone(), target, Arc::new(clock.clone()), settings(), None);
+    let run = uploader.run(true, CancellationToken::new(), move |e| {
+        if let UploadEvent::JobChanged { state: JobState::Queued, next_retry_at: Some(t), .. } = &e {
+            s2.lock().unwrap().push(*t);
+        }
+    });
+    let waiter = {
+        let (seen, clock) = (seen.clone(), clock.clone());
+        async move {
+            // Once all three are held back, let the time pass.
+            while seen.lock().unwrap().len() < 3 {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+            clock.set(2_000_000 + 5_000 + 1_000);
+        }
+    };
+    let (summary, ()) = tokio::join!(run, waiter);
+    assert_eq!(summary.unwrap().done, 3);
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    assert!(seen.iter().all(|t| (2_005_000..=2_005_500).contains(t)), "never before the reset: {seen:?}");
+    let mut distinct = seen.clone();
+    distinct.dedup();
+    assert!(distinct.len() > 1, "spread out: {seen:?}");
+    for id in ids {
+        assert_eq!(job(&env, id).state, JobState::Done);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
