@@ -239,28 +239,6 @@ fn keychain_unavailable(e: &keyring::Error) -> ApiError {
     )
 }
 
-/// Keys and tokens travel only over https; plain http only to this computer (a local emulator or
-/// signing service). Checked when the account is saved, so a typo never gets as far as a request.
-fn check_secure(what: &str, url: &str) -> Result<(), ApiError> {
-    let invalid = |m: String| ApiError::new(ErrorCode::InvalidInput, m);
-    let parsed = url::Url::parse(url).map_err(|_| invalid(format!("The {what} {url} is not a web address.")))?;
-    let loopback = match parsed.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => false,
-    };
-    match parsed.scheme() {
-        "https" => Ok(()),
-        "http" if loopback => Ok(()),
-        "http" => Err(invalid(format!(
-            "The {what} {url} uses plain http, which would send your key unencrypted. Use https://{}.",
-            url.trim_start_matches("http://")
-        ))),
-        _ => Err(invalid(format!("The {what} {url} must start with https://."))),
-    }
-}
-
 /// The keychain entry of an account's authentication-endpoint token.
 fn token_key(account: &str) -> String {
     format!("{account}:auth-token")
@@ -521,21 +499,25 @@ impl Stockroom {
         }
         let api_base = input.api_base.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty());
         let upload_base = input.upload_base.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty());
-        for (what, url) in [
-            ("API address", &api_base),
-            ("upload address", &upload_base),
-            ("authentication endpoint", &input.auth_endpoint),
-        ] {
-            if let Some(url) = url {
-                check_secure(what, url.trim())?;
-            }
-        }
         let private_key = input.private_key.map(|k| k.trim().to_owned()).filter(|k| !k.is_empty());
         let auth_endpoint = input.auth_endpoint.map(|k| k.trim().to_owned()).filter(|k| !k.is_empty());
         let token = input.auth_token.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
         if token.is_some() && auth_endpoint.is_none() {
             return Err(invalid("An access token goes with an authentication endpoint only."));
         }
+        // The client's own address rules (https, plain http to this computer only), before anything
+        // is stored: a typo never gets as far as a request or the keychain.
+        let probe_auth = match &auth_endpoint {
+            Some(url) => RemoteAuth::AuthEndpoint { public_key: public_key.clone(), url: url.clone(), token: None },
+            None => RemoteAuth::PrivateKey(Secret::new("unchecked")),
+        };
+        let probe = RemoteConfig::new(
+            api_base.as_deref().unwrap_or("https://api.imagekit.io"),
+            upload_base.as_deref().unwrap_or("https://upload.imagekit.io"),
+            &url_endpoint,
+            probe_auth,
+        );
+        Client::new(probe).map_err(|e| ApiError::new(ErrorCode::InvalidInput, e.to_string()))?;
         let account = account_key(&public_key);
         let dir = self.library_dir().to_owned();
         let key_storage = match (&private_key, &auth_endpoint) {
@@ -704,16 +686,33 @@ mod tests {
         assert!(format!("{input:?}").contains("public_x"), "the rest still prints");
     }
 
-    #[test]
-    fn keys_travel_only_over_https_except_to_this_computer() {
-        for ok in ["https://api.imagekit.io", "http://127.0.0.1:8080", "http://localhost:9/auth", "http://[::1]:5"] {
-            check_secure("API address", ok).unwrap();
+    #[tokio::test]
+    async fn keys_travel_only_over_https_except_to_this_computer() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = Stockroom::open(crate::OpenOptions { library_dir: Some(dir.path().join("lib")) }).unwrap();
+        let input = |api: &str, auth: &str| ImagekitAccountInput {
+            url_endpoint: "https://ik.imagekit.io/shop".into(),
+            public_key: "public_x".into(),
+            auth_endpoint: Some(auth.into()),
+            api_base: Some(api.into()),
+            upload_base: Some(api.into()),
+            ..Default::default()
+        };
+        let refused = [
+            ("http://api.imagekit.io", "https://shop.example/auth"),
+            ("https://api.imagekit.io", "http://192.168.1.20/auth"),
+            ("ftp://x", "https://shop.example/auth"),
+        ];
+        for (api, auth) in refused {
+            let e = app.use_imagekit(input(api, auth)).await.unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidInput, "{api} {auth}");
+            assert!(e.message.contains("https://"), "{}", e.message);
         }
-        for bad in ["http://api.imagekit.io", "http://192.168.1.20/auth", "ftp://x", "not a url"] {
-            let e = check_secure("API address", bad).unwrap_err();
-            assert_eq!(e.code, ErrorCode::InvalidInput, "{bad}");
+        for (api, auth) in [
+            ("https://api.imagekit.io", "https://shop.example/auth"),
+            ("http://127.0.0.1:8080", "http://localhost:9/auth"),
+        ] {
+            app.use_imagekit(input(api, auth)).await.unwrap();
         }
-        let e = check_secure("upload address", "http://upload.imagekit.io").unwrap_err();
-        assert!(e.message.contains("unencrypted") && e.message.contains("https://upload.imagekit.io"), "{}", e.message);
     }
 }

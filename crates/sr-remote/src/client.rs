@@ -585,8 +585,19 @@ impl Client {
             };
             url = sr_imagekit::url::build_url(&opts).map_err(|e| RemoteError::Config { message: e.to_string() })?;
         }
+        self.hash_url(&url, expected_size, cancel).await
+    }
+
+    /// [`Client::hash_download`] of a delivery URL with a deadline that grows with the size (at least
+    /// 256 KiB/s).
+    pub async fn hash_url(
+        &self,
+        url: &str,
+        expected_size: u64,
+        cancel: Option<CancellationToken>,
+    ) -> Result<Option<String>, RemoteError> {
         let deadline = Duration::from_secs(120) + Duration::from_secs(expected_size / (256 * 1024));
-        self.hash_download(&url, expected_size, deadline, cancel).await
+        self.hash_download(url, expected_size, deadline, cancel).await
     }
 
     async fn hash_download_inner(

@@ -1,8 +1,6 @@
 //! Reconciliation: before re-sending a job that may already have reached the remote, look for it there.
 //! The protocol is written down in the crate docs.
 
-use std::time::Duration;
-
 use sr_library::{Job, Library, RemoteCopy};
 use sr_remote::{CancellationToken, Client, File, ItemTypeFilter, ListQuery, RemoteAuth, RemoteError};
 
@@ -136,8 +134,7 @@ async fn reconcile_by_delivery_url(
         ..Default::default()
     };
     let url = sr_imagekit::url::build_url(&opts).map_err(|e| RemoteError::Config { message: e.to_string() })?;
-    let deadline = Duration::from_secs(120) + Duration::from_secs(job.expected_size / (256 * 1024));
-    match client.hash_download(&url, job.expected_size, deadline, cancel).await? {
+    match client.hash_url(&url, job.expected_size, cancel).await? {
         Some(h) if h == job.expected_hash => {
             Ok(Reconciled::Adopted(RemoteCopy { file_id: String::new(), url, version_id: None, file_path }))
         }

@@ -45,18 +45,6 @@ async fn files_on(admin: &Client) -> usize {
     admin.list_all(&sr_remote::ListQuery::default()).await.unwrap().iter().filter(|i| i.as_file().is_some()).count()
 }
 
-fn left_uploading(env: &Env, id: i64) {
-    let started = chrono::Utc::now().timestamp_millis();
-    env.lib
-        .transition_upload_job(id, &[JobState::Queued], JobState::Uploading, started, |j| {
-            j.maybe_sent = true;
-            j.attempts = 1;
-            j.attempt_started_at = Some(started);
-        })
-        .unwrap()
-        .unwrap();
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_with_custom_metadata_publishes_and_the_remote_checks_the_values() {
     let (env, admin) = auth_env().await;
@@ -109,7 +97,7 @@ async fn an_interrupted_job_whose_file_arrived_is_adopted_from_its_delivery_url(
         )
         .await
         .unwrap();
-    left_uploading(&env, j.id);
+    crash_mid_upload(&env, j.id, chrono::Utc::now().timestamp_millis());
 
     let (summary, _) = run(&env, settings()).await;
     assert_eq!(summary.done, 1);
@@ -125,14 +113,14 @@ async fn an_interrupted_job_that_never_arrived_is_sent_and_a_retry_is_never_stuc
     let (env, admin) = auth_env().await;
     let a = asset(&env, "lost.bin", &content(34, 50_000));
     let j = queue(&env, a.id, spec("lost.bin"));
-    left_uploading(&env, j.id);
+    crash_mid_upload(&env, j.id, chrono::Utc::now().timestamp_millis());
     // A different file already sits at the unique-name job's prefix: it cannot be checked, so it is
     // sent again and the job says what to look for.
     let b = asset(&env, "look.bin", &content(35, 50_000));
     let mut s = spec("look.bin");
     s.use_unique_file_name = true;
     let k = queue(&env, b.id, s);
-    left_uploading(&env, k.id);
+    crash_mid_upload(&env, k.id, chrono::Utc::now().timestamp_millis());
 
     let (summary, _) = run(&env, settings()).await;
     assert_eq!((summary.done, summary.failed), (2, 0));

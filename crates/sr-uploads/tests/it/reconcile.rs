@@ -1,22 +1,9 @@
 //! Crash recovery: a job left mid-upload whose file already reached the remote is adopted, not re-sent.
 
-use sr_library::JobState;
 use sr_remote::{UploadRequest, UploadSource};
 use sr_uploads::UploadEvent;
 
 use crate::support::*;
-
-/// What a kill right after the remote stored the file leaves behind: the job `uploading`, `maybe_sent`.
-fn crash_mid_upload(env: &Env, id: i64, started_ms: i64) {
-    env.lib
-        .transition_upload_job(id, &[JobState::Queued], JobState::Uploading, started_ms, |j| {
-            j.maybe_sent = true;
-            j.attempts = 1;
-            j.attempt_started_at = Some(started_ms);
-        })
-        .unwrap()
-        .unwrap();
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_left_uploading_with_its_file_on_the_remote_is_adopted() {

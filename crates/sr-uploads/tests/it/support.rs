@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sr_emulator::{EmulatorConfig, EmulatorHandle};
-use sr_library::{Asset, AssetKind, AssetStatus, Job, JobSpec, Library, NewJob};
+use sr_library::{Asset, AssetKind, AssetStatus, Job, JobSpec, JobState, Library, NewJob};
 use sr_remote::{Client, RemoteAuth, RemoteConfig, Secret};
 use sr_uploads::{AccountLimits, Backoff, RunSummary, Settings, SystemClock, UploadEvent, UploadTarget, Uploader};
 use tokio_util::sync::CancellationToken;
@@ -140,4 +140,16 @@ pub async fn remote_files(env: &Env) -> Vec<sr_remote::File> {
 
 pub fn job(env: &Env, id: i64) -> Job {
     env.lib.upload_job(id).unwrap().unwrap()
+}
+
+/// What a kill right after the remote stored the file leaves behind: the job `uploading`, `maybe_sent`.
+pub fn crash_mid_upload(env: &Env, id: i64, started_ms: i64) {
+    env.lib
+        .transition_upload_job(id, &[JobState::Queued], JobState::Uploading, started_ms, |j| {
+            j.maybe_sent = true;
+            j.attempts = 1;
+            j.attempt_started_at = Some(started_ms);
+        })
+        .unwrap()
+        .unwrap();
 }
