@@ -9,8 +9,8 @@ use sr_imagekit::metadata::{self, FieldSchema, SchemaErrors};
 
 use crate::error::{ApiError, ApiResult};
 use crate::files::json_body;
-use crate::state::AppState;
 use crate::meta;
+use crate::state::AppState;
 use crate::store::{self, FieldRow};
 
 const NO_FIELD: &str = "No such custom metadata field exists";

@@ -32,9 +32,9 @@ use std::sync::mpsc;
 use ffmpeg_next as ff;
 use sr_imagekit::transform::{Quantity, Transformation};
 
+use super::job::{Progress, RenderError, RenderEvent, RenderOptions, fail, partial_path};
 use super::plan::{OutAudio, PlanError, PlanKind, PlanOptions, RenderPlan, plan_with};
 use super::source::{self, Decoded};
-use super::job::{Progress, RenderError, RenderEvent, RenderOptions, fail, partial_path};
 use super::video::{self, AudioOut, VideoOut, VideoTail};
 use crate::{MediaInfo, MediaKind, av};
 

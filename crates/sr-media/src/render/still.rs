@@ -8,8 +8,8 @@ use std::path::Path;
 use ffmpeg_next as ff;
 use image::{DynamicImage, ImageDecoder, RgbaImage};
 
-use super::job::{RenderError, fail};
 use super::graph::{self, Pixels};
+use super::job::{RenderError, fail};
 use super::plan::{Op, OutputFormat, PlanKind, RenderPlan, Rgba};
 use crate::{MediaError, MediaKind, av};
 

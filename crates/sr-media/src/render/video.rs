@@ -11,9 +11,9 @@ use ff::ffi;
 use ffmpeg_next as ff;
 
 use super::graph::{self, Pixels};
+use super::job::{Progress, RenderError, RenderEvent, RenderOptions, fail};
 use super::plan::{Op, OutAudio, OutVideo, OutputFormat, RenderPlan};
 use super::source::{self, Decoded, Input};
-use super::job::{Progress, RenderError, RenderEvent, RenderOptions, fail};
 use crate::av;
 
 /// Where the encoded streams go.

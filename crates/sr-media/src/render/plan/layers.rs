@@ -4,7 +4,7 @@ use sr_imagekit::transform::{Color, Focus, Layer, LayerInput, LayerKind, LayerVa
 
 use super::planner::{Planner, px};
 use super::refusal::PlanError;
-use super::types::{DEFAULT_FONT_SIZE, ImageLayer, Op, PlanKind, Place, TextLayer};
+use super::types::{DEFAULT_FONT_SIZE, ImageLayer, Op, Place, PlanKind, TextLayer};
 use crate::render::color::Rgba;
 use crate::render::fonts::Font;
 

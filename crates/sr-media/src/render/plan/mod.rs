@@ -31,8 +31,8 @@ pub use types::{
     Resolver, TextLayer, Trim,
 };
 
-use planner::{Planner, px};
 use crate::{MediaInfo, MediaKind};
+use planner::{Planner, px};
 
 /// Plan a render of `input` with `tr` (no image-layer resolver, default format).
 pub fn plan(input: &MediaInfo, tr: &Transformation) -> Result<RenderPlan, PlanError> {

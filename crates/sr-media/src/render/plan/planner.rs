@@ -153,7 +153,15 @@ impl<'a, 'o> Planner<'a, 'o> {
     }
 
     /// Top-left offset of a `cw`×`ch` window inside `w`×`h` for an anchor.
-    pub(super) fn anchor(&mut self, _step: usize, focus: &Option<Focus>, w: i64, h: i64, cw: i64, ch: i64) -> (i64, i64) {
+    pub(super) fn anchor(
+        &mut self,
+        _step: usize,
+        focus: &Option<Focus>,
+        w: i64,
+        h: i64,
+        cw: i64,
+        ch: i64,
+    ) -> (i64, i64) {
         let (fx, fy) = match focus {
             None | Some(Focus::Center) => (1, 1),
             Some(Focus::Top) => (1, 0),

@@ -7,7 +7,13 @@ use super::refusal::PlanError;
 use super::types::{PlanKind, Trim};
 
 impl Planner<'_, '_> {
-    pub(super) fn trim(&mut self, n: usize, v: &StepValues, prev: Option<Trim>, duration: Option<f64>) -> Result<Trim, PlanError> {
+    pub(super) fn trim(
+        &mut self,
+        n: usize,
+        v: &StepValues,
+        prev: Option<Trim>,
+        duration: Option<f64>,
+    ) -> Result<Trim, PlanError> {
         let base_start = prev.map_or(0.0, |t| t.start_s);
         let avail = match (prev, duration) {
             (Some(t), _) => t.end_s - t.start_s,

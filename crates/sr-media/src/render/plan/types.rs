@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
+use super::refusal::NotPreviewable;
 use crate::render::color::Rgba;
 use crate::render::fonts::Font;
-use super::refusal::NotPreviewable;
 
 /// Where a layer sits along one axis of the picture below it.
 #[derive(Debug, Clone, Copy, PartialEq)]
