@@ -16,6 +16,9 @@
 //! encodings the SDK uses; `values` (the typed accessors) and `sdk` (the SDK's JSON objects) are
 //! built on it and never on each other, and the model calls neither.
 
+mod sdk;
+mod values;
+
 use std::convert::Infallible;
 use std::fmt;
 use std::str::FromStr;
@@ -23,9 +26,6 @@ use std::str::FromStr;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
-
-mod sdk;
-mod values;
 
 pub use sdk::{SdkJsonError, from_sdk_json};
 pub use values::{
