@@ -9,8 +9,9 @@ use sr_imagekit::metadata::{self, FieldSchema, SchemaErrors};
 
 use crate::error::{ApiError, ApiResult};
 use crate::files::json_body;
+use crate::meta;
 use crate::state::AppState;
-use crate::store::{self, FieldRow, new_id};
+use crate::store::{self, FieldRow};
 
 const NO_FIELD: &str = "No such custom metadata field exists";
 
@@ -24,29 +25,6 @@ fn field_object(f: &FieldRow) -> Value {
 
 fn schema_error(e: SchemaErrors) -> ApiError {
     ApiError::bad(SchemaErrors::MESSAGE).with("errors", e.to_json())
-}
-
-/// Creates the demo fields that do not exist yet (by name).
-pub fn seed_demo_fields(s: &AppState) -> Result<(), crate::EmulatorError> {
-    let conn = s.store.lock();
-    let existing = store::all_fields(&conn)?;
-    for f in metadata::demo_fields() {
-        if existing.iter().any(|e| e.name == f.name) {
-            continue;
-        }
-        store::put_field(
-            &conn,
-            &FieldRow {
-                id: new_id(),
-                name: f.name,
-                label: f.label,
-                schema: serde_json::to_value(&f.schema).unwrap_or(Value::Null),
-                description: f.description,
-                deleted: false,
-            },
-        )?;
-    }
-    Ok(())
 }
 
 pub async fn list(State(s): State<AppState>, Query(q): Query<Vec<(String, String)>>) -> ApiResult<Response> {
@@ -68,14 +46,7 @@ pub async fn create(State(s): State<AppState>, body: Bytes) -> ApiResult<Respons
     if all.iter().any(|f| !f.deleted && f.label == nf.label) {
         return Err(ApiError::bad("A custom metadata field with this label already exists"));
     }
-    let row = FieldRow {
-        id: new_id(),
-        name: nf.name,
-        label: nf.label,
-        schema: serde_json::to_value(&nf.schema).unwrap_or(Value::Null),
-        description: nf.description,
-        deleted: false,
-    };
+    let row = meta::new_field_row(nf);
     store::put_field(&conn, &row)?;
     Ok((StatusCode::CREATED, axum::Json(field_object(&row))).into_response())
 }

@@ -7,6 +7,17 @@
 //!
 //! Boundary: depends only on `sr-imagekit` for the remote's language (names, signatures, schemas,
 //! search); knows nothing of the app.
+//!
+//! Layering (a module imports only modules of the layers under it, and within a layer only those
+//! listed before it):
+//! 1. the base, no crate imports: `config`, `error`, `faults`, `ik` (ids and names), `sniff`;
+//! 2. `store` (the SQLite records and version files) and `ratelimit`;
+//! 3. `meta` (custom metadata fields and values, over the store);
+//! 4. `state` (the shared [`AppState`] and the File / Folder objects it renders);
+//! 5. the routes over the state: `server` (the gate), `delivery`, `upload`, then `files` (which
+//!    uses the upload rules and delivery's `tr` stripping), then `folders` and `fields` (which use
+//!    `files`' helpers);
+//! 6. this file: the router and the fault routes.
 
 mod config;
 mod delivery;

@@ -1,11 +1,38 @@
-//! Custom metadata on assets, validated by `sr_imagekit::metadata` so that the offline library and
-//! the emulator accept and refuse exactly the same values (spec §7.4).
+//! Custom metadata fields and the values on assets, validated by `sr_imagekit::metadata` so that the
+//! offline library and the emulator accept and refuse exactly the same values (spec §7.4).
+//!
+//! Under `state`, which seeds the demo fields when it opens; over `store`.
 
 use serde_json::{Map, Value, json};
-use sr_imagekit::metadata::{self, ApplyMode, FieldDef, FieldSchema, MetadataError};
+use sr_imagekit::metadata::{self, ApplyMode, FieldDef, FieldSchema, MetadataError, NewField};
 
 use crate::error::{ApiError, ApiResult};
-use crate::store::FieldRow;
+use crate::store::{self, FieldRow, Store, new_id};
+
+/// The stored row of a field just validated, under a new id.
+pub fn new_field_row(nf: NewField) -> FieldRow {
+    FieldRow {
+        id: new_id(),
+        name: nf.name,
+        label: nf.label,
+        schema: serde_json::to_value(&nf.schema).unwrap_or(Value::Null),
+        description: nf.description,
+        deleted: false,
+    }
+}
+
+/// Creates the demo fields that do not exist yet (by name).
+pub fn seed_demo_fields(store: &Store) -> Result<(), crate::EmulatorError> {
+    let conn = store.lock();
+    let existing = store::all_fields(&conn)?;
+    for f in metadata::demo_fields() {
+        if existing.iter().any(|e| e.name == f.name) {
+            continue;
+        }
+        store::put_field(&conn, &new_field_row(f))?;
+    }
+    Ok(())
+}
 
 /// The live (non-deleted) fields as the shared validator's type.
 pub fn defs(fields: &[FieldRow]) -> Vec<FieldDef> {

@@ -47,7 +47,7 @@ impl AppState {
         let rate = RateLimiter::new(config.rate_limits.clone());
         let state = AppState(Arc::new(Inner { cfg: config, store, base_url, faults: Faults::default(), rate }));
         if state.cfg.seed_demo_fields {
-            crate::fields::seed_demo_fields(&state)?;
+            crate::meta::seed_demo_fields(&state.store)?;
         }
         Ok(state)
     }

@@ -10,6 +10,10 @@
 //! wrappers), so all functions may be called from many threads in parallel. libav is initialised once
 //! per process on first use ([`init`]), with its log silenced.
 //!
+//! Layering: `av` (libav set-up and owned contexts), `error` and the types of this file are the
+//! base; `probe` is built on `av`, `thumb` on `probe`, [`render`] on both (its own layering is in
+//! its doc). `fixtures` uses only the `ffmpeg` CLI.
+//!
 //! With the `fixtures` feature, [`fixtures`] generates small media files with the `ffmpeg` CLI for tests
 //! and benchmarks of this and other crates.
 

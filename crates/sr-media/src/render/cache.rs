@@ -5,11 +5,10 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
+use super::job::{RenderError, RenderEvent, RenderOptions};
 use super::ladder::{self, LadderOutput, LadderPlan};
-use super::{
-    PREVIEW_COMPLETE, PlanKind, RenderError, RenderEvent, RenderMode, RenderOptions, RenderOutput, RenderPlan, render,
-    render_preview,
-};
+use super::plan::{PlanKind, RenderPlan};
+use super::{PREVIEW_COMPLETE, RenderMode, RenderOutput, render, render_preview};
 
 /// BLAKE3 of a file's bytes, hex.
 pub fn content_hash(path: &Path) -> std::io::Result<String> {

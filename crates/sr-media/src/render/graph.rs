@@ -1,21 +1,7 @@
 //! A plan compiled to one libavfilter graph description: `[in]` (decoded frames) → trim → upright →
 //! the plan's operations → `[out]`; `[ovN]` sources for image layers; `[ain]` → atrim → `[aout]`.
 
-use std::ffi::CString;
-
-use ffmpeg_next::ffi;
-
-use super::plan::{Op, Place, RenderPlan, Rgba};
-
-/// A colour name as libavutil knows it (`red`, `WhiteSmoke`, ...; case-insensitive).
-pub(crate) fn named_color(name: &str) -> Option<Rgba> {
-    crate::av::init();
-    let c = CString::new(name).ok()?;
-    let mut out = [0u8; 4];
-    // SAFETY: out has room for the 4 bytes av_parse_color writes; c is NUL-terminated.
-    let r = unsafe { ffi::av_parse_color(out.as_mut_ptr(), c.as_ptr(), -1, std::ptr::null_mut()) };
-    (r >= 0).then_some(Rgba(out))
-}
+use super::plan::{Op, Place, RenderPlan};
 
 /// Escape a value for an option inside a filter's argument list (`key=value:key=value`).
 fn opt_escape(s: &str) -> String {

@@ -32,10 +32,10 @@ use std::sync::mpsc;
 use ffmpeg_next as ff;
 use sr_imagekit::transform::{Quantity, Transformation};
 
+use super::job::{Progress, RenderError, RenderEvent, RenderOptions, fail, partial_path};
 use super::plan::{OutAudio, PlanError, PlanKind, PlanOptions, RenderPlan, plan_with};
 use super::source::{self, Decoded};
-use super::video::{self, AudioOut, VideoOut, VideoTail, fail};
-use super::{Progress, RenderError, RenderEvent, RenderOptions};
+use super::video::{self, AudioOut, VideoOut, VideoTail};
 use crate::{MediaInfo, MediaKind, av};
 
 /// Segment length of ladders, in seconds.
@@ -330,7 +330,7 @@ pub fn render_ladder(
     };
     let created = !dir.exists();
     std::fs::create_dir_all(&dir).map_err(|e| RenderError::Output(e.to_string()))?;
-    let work = super::partial_path(&dir.join(&name));
+    let work = partial_path(&dir.join(&name));
     let _ = std::fs::remove_dir_all(&work);
     let mut progress = Progress::new(on_event);
     let res = std::fs::create_dir(&work)

@@ -20,10 +20,21 @@
 //! main thread); the encoder settings are the CLI's (including libx264's closed GOPs).
 //!
 //! Thread-safety: every render owns its libav contexts; run as many in parallel as you like.
+//!
+//! Layering (a module imports only those listed before it): `fonts` and `color` (RGBA, libav's
+//! colour names) are the base; `plan` (the `tr` → plan compiler, see its own layering) on them;
+//! `job` (options, events, progress and errors every render shares) and `graph` (a plan as a
+//! filter graph description) on the plan; `source` (the decode thread) and `still` (pictures);
+//! `video` (files and HLS previews, on `source` and `still`); `ladder` (the ABR ladders, on
+//! `video`); this file (the entry points [`render`], [`render_preview`], [`spawn`]); `cache` on
+//! top, which calls the entry points and the ladder. The re-exports below are the public face
+//! and are not imported back by the modules.
 
 mod cache;
+mod color;
 mod fonts;
 mod graph;
+mod job;
 mod ladder;
 mod plan;
 mod source;
@@ -34,10 +45,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
 
 pub use cache::{ORPHAN_AGE, RenderCache, Source, Trimmed, content_hash};
 pub use fonts::Font;
+pub use job::{RenderError, RenderEvent, RenderOptions};
 pub use ladder::{
     LADDER_AUDIO_BITRATE, LadderFormat, LadderOutput, LadderPlan, REPRESENTATIONS, Rung, RungOutput, SEGMENT_S,
     at_max_even, plan_ladder, render_ladder,
@@ -48,33 +59,7 @@ pub use plan::{
 };
 pub use video::{vp9_crf, x264_crf};
 
-use crate::MediaError;
-
-/// Something a running render reports.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RenderEvent {
-    /// Share done, 0..=1, at most every 250 ms or per whole percent; 1.0 is always reported last.
-    Progress(f32),
-    /// Fast preview: the first segment is written and listed; a player can start on `master`.
-    FirstSegmentReady { master: PathBuf },
-}
-
-/// Tuning that does not change what the output shows.
-#[derive(Debug, Clone)]
-pub struct RenderOptions {
-    /// x264 preset of full renders (previews always use `ultrafast`).
-    pub x264_preset: String,
-    /// Decoder/encoder threads; 0 = automatic: encoders as the ffmpeg CLI (libav's choice; ladder
-    /// rungs share the cores), the picture decoder about a quarter of the cores (it runs on a thread
-    /// of its own).
-    pub threads: usize,
-}
-
-impl Default for RenderOptions {
-    fn default() -> Self {
-        RenderOptions { x264_preset: "veryfast".into(), threads: 0 }
-    }
-}
+use job::{Progress, partial_path};
 
 /// What a finished render wrote (read back from the file).
 #[derive(Debug, Clone, PartialEq)]
@@ -88,63 +73,6 @@ pub struct RenderOutput {
     pub audio_codec: Option<String>,
     /// Bytes written (all files of a fast preview).
     pub size: u64,
-}
-
-/// Why a render did not produce its output.
-#[derive(Debug, thiserror::Error)]
-pub enum RenderError {
-    #[error(transparent)]
-    Plan(#[from] PlanError),
-    #[error(transparent)]
-    Media(#[from] MediaError),
-    /// This machine's libav lacks an encoder the output needs.
-    #[error(
-        "This computer's video library has no `{0}` encoder, so this preview can't be made. Install an FFmpeg build with it, or pick another format (f-mp4 uses libx264)."
-    )]
-    MissingEncoder(String),
-    #[error("The preview was cancelled.")]
-    Cancelled,
-    #[error("The preview couldn't be saved ({0}). Check free disk space and folder permissions.")]
-    Output(String),
-    #[error("The preview couldn't be made: {0}")]
-    Failed(String),
-}
-
-/// Throttled progress reporting.
-pub(crate) struct Progress<'a> {
-    sink: &'a mut dyn FnMut(RenderEvent),
-    last_at: Option<Instant>,
-    last: f32,
-}
-
-impl<'a> Progress<'a> {
-    pub(crate) fn new(sink: &'a mut dyn FnMut(RenderEvent)) -> Self {
-        Progress { sink, last_at: None, last: -1.0 }
-    }
-    pub(crate) fn report(&mut self, v: f32) {
-        let due = self.last_at.is_none_or(|t| t.elapsed() >= Duration::from_millis(250));
-        if (v - self.last >= 0.01 || due) && v != self.last {
-            self.last = v;
-            self.last_at = Some(Instant::now());
-            (self.sink)(RenderEvent::Progress(v));
-        }
-    }
-    pub(crate) fn event(&mut self, e: RenderEvent) {
-        (self.sink)(e);
-    }
-    fn finish(&mut self) {
-        self.last = 1.0;
-        (self.sink)(RenderEvent::Progress(1.0));
-    }
-}
-
-/// A hidden sibling of `out` for writing before the rename.
-fn partial_path(out: &Path) -> PathBuf {
-    use std::sync::atomic::AtomicU64;
-    static N: AtomicU64 = AtomicU64::new(0);
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "render".into());
-    let n = N.fetch_add(1, Ordering::Relaxed);
-    out.with_file_name(format!(".{name}.{}-{n}.partial", std::process::id()))
 }
 
 fn describe(path: &Path, plan: &RenderPlan, size: u64) -> Result<RenderOutput, RenderError> {

@@ -11,8 +11,7 @@ use ff::ffi;
 use ff::media::Type as Medium;
 use ffmpeg_next as ff;
 
-use super::RenderError;
-use super::video::fail;
+use super::job::{RenderError, fail};
 use crate::av;
 
 /// Decoded pictures kept ahead of the filter graph (a few frames: enough to ride over the encoder's

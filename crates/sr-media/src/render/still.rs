@@ -8,8 +8,8 @@ use std::path::Path;
 use ffmpeg_next as ff;
 use image::{DynamicImage, ImageDecoder, RgbaImage};
 
-use super::RenderError;
 use super::graph::{self, Pixels};
+use super::job::{RenderError, fail};
 use super::plan::{Op, OutputFormat, PlanKind, RenderPlan, Rgba};
 use crate::{MediaError, MediaKind, av};
 
@@ -53,13 +53,6 @@ fn frame_to_rgba(f: &ff::frame::Video) -> RgbaImage {
         dst.copy_from_slice(&data[y * stride..y * stride + row]);
     }
     out
-}
-
-fn fail(what: &'static str) -> impl Fn(ff::Error) -> RenderError {
-    move |e| {
-        let detail = av::take_log().map(|l| format!(" ({l})")).unwrap_or_default();
-        RenderError::Failed(format!("{what}: {e}{detail}"))
-    }
 }
 
 /// Apply the plan's operations to an upright picture.

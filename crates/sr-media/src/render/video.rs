@@ -11,9 +11,9 @@ use ff::ffi;
 use ffmpeg_next as ff;
 
 use super::graph::{self, Pixels};
+use super::job::{Progress, RenderError, RenderEvent, RenderOptions, fail};
 use super::plan::{Op, OutAudio, OutVideo, OutputFormat, RenderPlan};
 use super::source::{self, Decoded, Input};
-use super::{Progress, RenderError, RenderEvent, RenderOptions};
 use crate::av;
 
 /// Where the encoded streams go.
@@ -22,13 +22,6 @@ pub(crate) enum Target<'a> {
     File { path: &'a Path, format: OutputFormat },
     /// `dir/master.m3u8` + `dir/index.m3u8` + `init.mp4` + `segNNNNN.m4s`, at preview size.
     Hls { dir: &'a Path },
-}
-
-pub(crate) fn fail(what: &str) -> impl Fn(ff::Error) -> RenderError + '_ {
-    move |e| {
-        let detail = av::take_log().map(|l| format!(" ({l})")).unwrap_or_default();
-        RenderError::Failed(format!("{what}: {e}{detail}"))
-    }
 }
 
 /// The x264 CRF for an ImageKit quality (q-50, the remote's video default, gives CRF 29).
