@@ -5,19 +5,28 @@
 //! Invariant: one row per distinct content (full BLAKE3 hash is unique); writes go through one
 //! writer connection in IMMEDIATE transactions; thumbnails are files beside the database.
 
+// The store.
 mod assets;
 mod backup;
 mod db;
+pub mod identity;
+mod organise;
+mod schema;
+// Tables.
 mod folders;
 mod history;
-pub mod identity;
-mod import;
 pub mod jobs;
 mod metadata;
-mod organise;
 mod presets;
-mod search;
 mod tags;
+// The edit path.
+mod edit;
+mod index;
+mod undo;
+// Requests.
+mod import;
+mod ops;
+mod search;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -28,7 +37,7 @@ use rusqlite::Connection;
 pub use folders::{FolderEntry, RemoteOp, RemoteOpKind, RemoteOpOutcome, RemoteOpState};
 pub use import::{ImportEvent, ImportOptions, ImportReport, Skipped};
 pub use jobs::{Job, JobSpec, JobState, NewJob, PostTransform, RemoteCopy};
-pub use metadata::{FieldSummary, SummaryValue};
+pub use ops::{FieldSummary, SummaryValue};
 pub use organise::{EditSummary, FieldProblem, OrganiseError, SANDBOX_ACCOUNT};
 pub use presets::{MAX_PRESET_NAME, Preset, check_preset_tr};
 pub use search::{SearchFilters, SearchHit, SearchPage, SearchRequest, Sort, SortKey};
