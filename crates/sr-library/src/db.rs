@@ -68,7 +68,8 @@ pub(crate) fn open_reader(path: &Path) -> Result<Connection, LibraryError> {
     Ok(conn)
 }
 
-/// A connection that only re-measures tables for the query planner (see `refresh_stats`).
+/// The statistics thread's connection (see `Library::measure`): read-write because `ANALYZE`
+/// writes the planner's statistics tables, and used for nothing else (see `refresh_stats`).
 pub(crate) fn open_measurer(path: &Path) -> Result<Connection, LibraryError> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(|e| LibraryError::Open { path: path.to_owned(), source: e })?;

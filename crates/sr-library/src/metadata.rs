@@ -47,7 +47,7 @@ pub(crate) fn migration_2_hook(tx: &Transaction<'_>) -> rusqlite_migration::Hook
 }
 
 /// Migration 5: search tests one asset's values of one field (`EXISTS (… WHERE asset_id = ? AND
-/// key = ? AND value …)`, search.rs); `(asset_id, key, value)` answers that with one seek and still
+/// key = ? AND value …)`, `search::compile`); `(asset_id, key, value)` answers that with one seek and still
 /// serves the per-asset lookups of the single-column index, which it replaces.
 pub(crate) const MIGRATION_5: &str = r#"
 CREATE INDEX asset_metadata_values_asset_key ON asset_metadata_values(asset_id, key, value);
