@@ -24,6 +24,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "search",
             "search::compile",
             "search::plan",
+            "search::request",
             "search::sets",
             "search::size",
             "search::sql",

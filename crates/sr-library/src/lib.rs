@@ -24,7 +24,7 @@
 //!    index, records the inverse in `history` (and, later, sync's push log).
 //! 5. **undo** — reads the last batch back and dispatches each step to its table.
 //! 6. **requests** — `ops::{tags, metadata, folders}` (organising, each request one batch),
-//!    `search` (`compile` → `sets` → `size` → `plan`, over `sql`), `import`.
+//!    `search` (`request` → `compile` → `sets` → `size` → `plan`, over `sql`), `import`.
 
 // The store.
 mod assets;

@@ -11,23 +11,12 @@ use sr_imagekit::search::{
     Condition, Expr, FieldRef, FieldValue, Op, Operand, Query, SearchRecord, TimeSpan, Value as QValue,
 };
 
-use super::SearchRequest;
+use super::request::SearchRequest;
 use super::sets::{Compiled, ID, IdSet, Term, fts_set, fts_words, tag_set};
-use super::sql::{Builder, any_of, canonical_folder, negate, numbers, prefix_hi, texts};
+use super::sql::{Builder, any_of, canonical_folder, negate, numbers, prefix_hi, qvalue, texts};
 use crate::AssetKind;
 use crate::metadata::fields;
 use crate::organise::OrganiseError;
-
-pub(super) fn qvalue(v: &QValue) -> Sql {
-    match v {
-        QValue::Str(s) => Sql::Text(s.clone()),
-        QValue::Num(n) if n.fract() == 0.0 && n.abs() < 9e15 => Sql::Integer(*n as i64),
-        QValue::Num(n) => Sql::Real(*n),
-        QValue::Bool(b) => Sql::Integer(i64::from(*b)),
-        // Callers handle time values with spans.
-        QValue::Time(_) => Sql::Null,
-    }
-}
 
 pub(super) fn values(operand: &Operand) -> &[QValue] {
     match operand {
@@ -38,12 +27,12 @@ pub(super) fn values(operand: &Operand) -> &[QValue] {
 }
 
 /// Seconds bound for milliseconds `ms`: `x * 1000 >= ms` ⇔ `x >= ceil(ms / 1000)`.
-pub(super) fn ceil_s(ms: i64) -> i64 {
+fn ceil_s(ms: i64) -> i64 {
     ms.div_euclid(1000) + i64::from(ms.rem_euclid(1000) != 0)
 }
 
 /// A span condition on a column of Unix seconds.
-pub(super) fn time_cond(b: &mut Builder, col: &str, op: Op, span: TimeSpan) -> String {
+fn time_cond(b: &mut Builder, col: &str, op: Op, span: TimeSpan) -> String {
     let (s, e) = (ceil_s(span.start_ms), ceil_s(span.end_ms));
     match op {
         Op::Lt => format!("{col} < {}", b.int(s)),
@@ -56,7 +45,7 @@ pub(super) fn time_cond(b: &mut Builder, col: &str, op: Op, span: TimeSpan) -> S
 
 /// A span condition on stored ISO-8601 text (Date fields keep `2026-03-01T00:00:00.000Z`,
 /// which sorts as time).
-pub(super) fn iso_cond(b: &mut Builder, col: &str, op: Op, span: TimeSpan) -> String {
+fn iso_cond(b: &mut Builder, col: &str, op: Op, span: TimeSpan) -> String {
     let (start, end) = (format_unix_ms(span.start_ms), format_unix_ms(span.end_ms));
     let c = match op {
         Op::Lt => format!("{col} < {}", b.text(&start)),
@@ -68,7 +57,7 @@ pub(super) fn iso_cond(b: &mut Builder, col: &str, op: Op, span: TimeSpan) -> St
     format!("({} AND {c})", texts(col))
 }
 
-pub(super) fn remote_only(field: &FieldRef) -> OrganiseError {
+fn remote_only(field: &FieldRef) -> OrganiseError {
     OrganiseError::invalid(format!(
         "{field} is only known to the remote library, so Stockroom cannot search it offline. Remove it from the \
          query; offline you can search name, tags, type, createdAt, updatedAt, width, height, size, format, path \
@@ -76,7 +65,7 @@ pub(super) fn remote_only(field: &FieldRef) -> OrganiseError {
     ))
 }
 
-pub(super) struct Compiler<'a> {
+struct Compiler<'a> {
     b: &'a mut Builder,
     now: i64,
     uses_has: bool,
@@ -291,7 +280,7 @@ impl Compiler<'_> {
     }
 }
 
-pub(super) fn text_of(vals: &[QValue]) -> String {
+fn text_of(vals: &[QValue]) -> String {
     match vals.first() {
         Some(QValue::Str(s)) => s.clone(),
         _ => String::new(),
@@ -299,7 +288,7 @@ pub(super) fn text_of(vals: &[QValue]) -> String {
 }
 
 /// One value of one field, for evaluating `HAS` with the remote's own rules.
-pub(super) struct OneValue<'a>(&'a str);
+struct OneValue<'a>(&'a str);
 
 impl SearchRecord for OneValue<'_> {
     fn field(&self, _: &FieldRef) -> FieldValue {
@@ -327,7 +316,7 @@ pub(super) fn register_has(c: &Connection) -> rusqlite::Result<()> {
     })
 }
 
-pub(super) fn kind_str(k: AssetKind) -> &'static str {
+fn kind_str(k: AssetKind) -> &'static str {
     k.as_str()
 }
 

@@ -7,12 +7,13 @@
 //! operator semantics documented on `TimeValue::resolve` and `Query::matches`. Fields that only
 //! exist remotely (embeddedMetadata, private, published...) are refused with a plain message.
 //!
-//! In order: `compile` turns a request into terms (row conditions and `sets` of ids, written
+//! In order: `request` says what is asked, `compile` turns it into terms (row conditions and `sets` of ids, written
 //! with `sql`), `size` weighs the sets, `plan` runs the cheapest pass. `saved` keeps named
 //! searches. The index searched is kept in step by `index` (the crate's), not here.
 
 mod compile;
 mod plan;
+mod request;
 pub(crate) mod saved;
 mod sets;
 mod size;
@@ -20,93 +21,13 @@ mod sql;
 
 use compile::{register_has, terms};
 use plan::{run, run_unplanned};
+pub use request::{SearchFilters, SearchHit, SearchPage, SearchRequest, Sort, SortKey};
 use rusqlite::Connection;
 use sql::Builder;
 
 use crate::organise::OrganiseError;
 use crate::tags::tags_of_many;
-use crate::{Asset, AssetKind, AssetStatus, Library, assets};
-
-/// What to sort by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SortKey {
-    /// Best text match first (newest first when there is no text).
-    Relevance,
-    Name,
-    #[default]
-    ImportedAt,
-    UpdatedAt,
-    Size,
-    Duration,
-    Width,
-    Height,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sort {
-    pub key: SortKey,
-    pub descending: bool,
-}
-
-impl Default for Sort {
-    fn default() -> Self {
-        Sort { key: SortKey::ImportedAt, descending: true }
-    }
-}
-
-/// Filters; every one that is set must hold.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SearchFilters {
-    /// Any of these kinds (empty: all).
-    pub kinds: Vec<AssetKind>,
-    /// Any of these statuses (empty: all).
-    pub statuses: Vec<AssetStatus>,
-    /// Every one of these tags.
-    pub tags: Vec<String>,
-    /// In this remote folder...
-    pub folder: Option<String>,
-    /// ...or any folder below it.
-    pub include_subfolders: bool,
-    pub min_duration_s: Option<f64>,
-    pub max_duration_s: Option<f64>,
-    /// Bytes.
-    pub min_size: Option<u64>,
-    pub max_size: Option<u64>,
-    pub min_width: Option<u32>,
-    pub max_width: Option<u32>,
-    pub min_height: Option<u32>,
-    pub max_height: Option<u32>,
-}
-
-/// One search.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SearchRequest {
-    /// Words to find in names, tags, metadata values and folders; the last word may be partial.
-    pub text: Option<String>,
-    pub filters: SearchFilters,
-    /// The remote's `searchQuery` syntax, e.g. `tags IN ["sale"] AND size > "2mb"`.
-    pub remote_query: Option<String>,
-    pub sort: Sort,
-    pub offset: u64,
-    pub limit: u64,
-    /// Whose custom metadata fields `customMetadata.*` refers to.
-    pub account: String,
-    /// Unix seconds; relative dates (`"7d"`) count back from it.
-    pub now: i64,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct SearchHit {
-    pub asset: Asset,
-    pub tags: Vec<String>,
-}
-
-/// A page of results and how many match in all.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SearchPage {
-    pub total: u64,
-    pub hits: Vec<SearchHit>,
-}
+use crate::{Library, assets};
 
 /// A search on one connection, planned (`run`) or the plain way (`run_unplanned`).
 pub(crate) fn search_on(c: &Connection, req: &SearchRequest, planned: bool) -> Result<SearchPage, OrganiseError> {

@@ -6,13 +6,13 @@ use rusqlite::Connection;
 use rusqlite::params_from_iter;
 use rusqlite::types::Value as Sql;
 
+use super::request::{SearchRequest, SortKey};
 use super::sets::Term;
 use super::size::{rows_size, set_sizes};
 use super::sql::{Builder, all_of, id_list, one, where_sql};
-use super::{SearchRequest, SortKey};
 use crate::organise::OrganiseError;
 
-pub(super) fn order_by(req: &SearchRequest, has_text: bool) -> String {
+fn order_by(req: &SearchRequest, has_text: bool) -> String {
     let dir = if req.sort.descending { "DESC" } else { "ASC" };
     let col = match req.sort.key {
         SortKey::Relevance if has_text => return "asset_fts.rank, a.id DESC".to_owned(),
@@ -29,7 +29,7 @@ pub(super) fn order_by(req: &SearchRequest, has_text: bool) -> String {
 }
 
 /// The index that returns assets in the order `order_by` asks for (the rowid is its last column).
-pub(super) fn sort_index(req: &SearchRequest, has_text: bool) -> Option<&'static str> {
+fn sort_index(req: &SearchRequest, has_text: bool) -> Option<&'static str> {
     Some(match req.sort.key {
         SortKey::Relevance if has_text => return None,
         SortKey::Relevance | SortKey::ImportedAt => "assets_imported",
@@ -42,7 +42,7 @@ pub(super) fn sort_index(req: &SearchRequest, has_text: bool) -> Option<&'static
 }
 
 /// Whether SQLite sorts the result of `sql` (rather than reading it in order from an index).
-pub(super) fn plan_sorts(c: &Connection, sql: &str, b: &Builder) -> Result<bool, OrganiseError> {
+fn plan_sorts(c: &Connection, sql: &str, b: &Builder) -> Result<bool, OrganiseError> {
     let mut stmt = c.prepare_cached(&format!("EXPLAIN QUERY PLAN {sql}"))?;
     let n = stmt.parameter_count();
     let details = stmt.query_map(params_from_iter(b.params[..n].iter()), |r| r.get::<_, String>(3))?;
@@ -57,7 +57,7 @@ pub(super) fn plan_sorts(c: &Connection, sql: &str, b: &Builder) -> Result<bool,
 
 /// SQLite's order for values of one column: NULL, then numbers, then text (bytewise, the BINARY
 /// collation), then blobs.
-pub(super) fn sql_order(a: &Sql, b: &Sql) -> std::cmp::Ordering {
+fn sql_order(a: &Sql, b: &Sql) -> std::cmp::Ordering {
     use std::cmp::Ordering::Equal;
     let class = |v: &Sql| match v {
         Sql::Null => 0,
@@ -77,7 +77,7 @@ pub(super) fn sql_order(a: &Sql, b: &Sql) -> std::cmp::Ordering {
 }
 
 /// The sort key of `order_by` as one expression, and whether key and id are descending.
-pub(super) fn sort_key(req: &SearchRequest, relevance: bool) -> (&'static str, bool, bool) {
+fn sort_key(req: &SearchRequest, relevance: bool) -> (&'static str, bool, bool) {
     let desc = req.sort.descending;
     match req.sort.key {
         SortKey::Relevance if relevance => ("asset_fts.rank", false, true),
@@ -131,7 +131,7 @@ pub(super) fn collect(
 }
 
 /// Which condition a pass over the matches starts from.
-pub(super) enum Driver {
+enum Driver {
     /// The `n`th set, listed.
     Set(usize),
     /// The row conditions, through whatever index SQLite picks for them.

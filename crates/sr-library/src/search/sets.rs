@@ -4,8 +4,7 @@
 
 use sr_imagekit::search::Value as QValue;
 
-use super::compile::qvalue;
-use super::sql::Builder;
+use super::sql::{Builder, qvalue};
 
 /// Words of `text` as an FTS5 query: every word must appear, the last one as a prefix.
 pub(super) fn fts_words(text: &str) -> Option<String> {

@@ -11,12 +11,12 @@ use crate::organise::OrganiseError;
 
 /// Full text is counted up to this many ids: beyond it a set is "large" and its exact size does
 /// not change the plan (counting from the index costs ~0.05 µs an id).
-pub(super) const SET_COUNT_CAP: u64 = 32_000;
+const SET_COUNT_CAP: u64 = 32_000;
 /// Sets that can be tested per asset are counted exactly up to this; beyond it they are estimated.
-pub(super) const SMALL_SET: u64 = 500;
+const SMALL_SET: u64 = 500;
 /// How many assets, in windows spread over the library, estimate a set's size.
-pub(super) const SAMPLE: u64 = 1024;
-pub(super) const SAMPLE_WINDOWS: u64 = 8;
+const SAMPLE: u64 = 1024;
+const SAMPLE_WINDOWS: u64 = 8;
 
 /// A set's size: counted, or estimated (from a sample, or a tag's count).
 #[derive(Debug, Clone, Copy)]
@@ -26,7 +26,7 @@ pub(super) struct Size {
 }
 
 /// `a.id` ranges covering about [`SAMPLE`] assets spread evenly over the ids in use.
-pub(super) fn sample_windows(c: &Connection) -> Result<String, OrganiseError> {
+fn sample_windows(c: &Connection) -> Result<String, OrganiseError> {
     // Two subqueries: SQLite reads min and max from the ends of the table only when each is alone.
     let (lo, hi): (Option<i64>, Option<i64>) =
         c.query_row("SELECT (SELECT min(id) FROM assets), (SELECT max(id) FROM assets)", [], |r| {
@@ -46,10 +46,10 @@ pub(super) fn sample_windows(c: &Connection) -> Result<String, OrganiseError> {
 
 /// Row conditions are counted up to this many assets when deciding whether they, not the
 /// smallest set, should drive the query (a row costs ~0.25 µs: a table lookup).
-pub(super) const ROW_COUNT_CAP: u64 = 5_000;
+const ROW_COUNT_CAP: u64 = 5_000;
 
 /// Whether SQLite would narrow `rows` with an index (rather than read every asset).
-pub(super) fn rows_use_index(c: &Connection, rows: &str, b: &Builder) -> Result<bool, OrganiseError> {
+fn rows_use_index(c: &Connection, rows: &str, b: &Builder) -> Result<bool, OrganiseError> {
     let mut stmt = c.prepare_cached(&format!("EXPLAIN QUERY PLAN SELECT 1 FROM assets a WHERE {rows}"))?;
     let n = stmt.parameter_count();
     let details = stmt.query_map(params_from_iter(b.params[..n].iter()), |r| r.get::<_, String>(3))?;
@@ -62,27 +62,24 @@ pub(super) fn rows_use_index(c: &Connection, rows: &str, b: &Builder) -> Result<
 }
 
 /// How many assets the row conditions hold, when an index narrows them and they hold fewer than
-/// [`ROW_COUNT_CAP`]: then no set needs counting beyond that.
+/// [`ROW_COUNT_CAP`]: the row conditions are sized first, since then no set needs counting beyond
+/// that.
 pub(super) fn rows_size(
     c: &Connection,
     rows: &[String],
     row_sql: &str,
     b: &Builder,
 ) -> Result<Option<u64>, OrganiseError> {
-    // The row conditions first, when an index narrows them: if they hold for fewer than
-    // ROW_COUNT_CAP assets, no set needs counting beyond that.
-    let mut rows_size = None;
-    if !rows.is_empty() && rows_use_index(c, row_sql, b)? {
-        let n =
-            one(c, &format!("SELECT count(*) FROM (SELECT 1 FROM assets a WHERE {row_sql} LIMIT {ROW_COUNT_CAP})"), b)?;
-        rows_size = (n < ROW_COUNT_CAP).then_some(n);
+    if rows.is_empty() || !rows_use_index(c, row_sql, b)? {
+        return Ok(None);
     }
-    Ok(rows_size)
+    let n = one(c, &format!("SELECT count(*) FROM (SELECT 1 FROM assets a WHERE {row_sql} LIMIT {ROW_COUNT_CAP})"), b)?;
+    Ok((n < ROW_COUNT_CAP).then_some(n))
 }
 
 /// Each set's size, as cheaply as it can be had (`library` assets in all).
 pub(super) fn set_sizes(c: &Connection, sets: &[IdSet], library: u64, b: &Builder) -> Result<Vec<Size>, OrganiseError> {
-    // Set sizes, as cheaply as they can be had; they only choose the plan. Full text costs mostly
+    // They only choose the plan. Full text costs mostly
     // its setup, so it is counted (to a cap). A set that can be tested per asset is counted to a
     // small cap; beyond it, a tag's size is its `asset_count`, and any other is estimated from
     // about a thousand assets spread over the library, each tested — a fixed cost however large

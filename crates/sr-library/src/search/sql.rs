@@ -4,6 +4,8 @@
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, params_from_iter};
 
+use sr_imagekit::search::Value as QValue;
+
 use crate::organise::OrganiseError;
 
 /// `/a/b/` from `a/b`, `/a/b`, `a//b/` — slashes only; names are kept as they are.
@@ -76,4 +78,16 @@ pub(super) fn where_sql(wh: &str) -> String {
 
 pub(super) fn all_of(parts: impl IntoIterator<Item = String>) -> String {
     parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" AND ")
+}
+
+/// A query value as an SQL value.
+pub(super) fn qvalue(v: &QValue) -> Sql {
+    match v {
+        QValue::Str(s) => Sql::Text(s.clone()),
+        QValue::Num(n) if n.fract() == 0.0 && n.abs() < 9e15 => Sql::Integer(*n as i64),
+        QValue::Num(n) => Sql::Real(*n),
+        QValue::Bool(b) => Sql::Integer(i64::from(*b)),
+        // Callers handle time values with spans.
+        QValue::Time(_) => Sql::Null,
+    }
 }
