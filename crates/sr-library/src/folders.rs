@@ -190,6 +190,38 @@ pub(crate) fn queue(
     Ok(tx.last_insert_rowid())
 }
 
+/// Folder rows as undo keeps them: `(path, origin)`.
+pub(crate) type FolderRows = Vec<(String, String)>;
+
+/// Moves the account's folder rows under `old` to sit under `new` (as made offline). Returns the
+/// rows taken away, `(path, origin)`, and the paths put in their place, for undo.
+pub(crate) fn move_rows(
+    tx: &Transaction<'_>,
+    account: &str,
+    old: &str,
+    new: &str,
+) -> Result<(FolderRows, Vec<String>), OrganiseError> {
+    let rows: FolderRows = {
+        let mut stmt =
+            tx.prepare("SELECT path, origin FROM folders WHERE account = ?1 AND path >= ?2 AND path < ?3")?;
+        stmt.query_map(params![account, old, prefix_end(old)], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?
+    };
+    let mut added = Vec::new();
+    for (p, _) in &rows {
+        tx.execute("DELETE FROM folders WHERE account = ?1 AND path = ?2", params![account, p])?;
+    }
+    for (p, _) in &rows {
+        let moved = format!("{new}{}", &p[old.len()..]);
+        tx.execute(
+            "INSERT OR REPLACE INTO folders (account, path, origin) VALUES (?1, ?2, 'local')",
+            params![account, moved],
+        )?;
+        added.push(moved);
+    }
+    Ok((rows, added))
+}
+
 /// Undo helper: forget `added` rows, put back `removed` (path, origin) rows.
 pub(crate) fn restore_rows(
     tx: &Transaction<'_>,

@@ -8,7 +8,7 @@ use sr_imagekit::names::{sanitize_folder_name, sanitize_rename_folder_name};
 
 use crate::Library;
 use crate::edit::Batch;
-use crate::folders::{RemoteOpKind, ancestors, folder, folder_known, parent_and_name, prefix_end, queue};
+use crate::folders::{RemoteOpKind, ancestors, folder, folder_known, move_rows, parent_and_name, prefix_end, queue};
 use crate::history::Inverse;
 use crate::index::Indexed;
 use crate::organise::{EditSummary, OrganiseError, asset_names, distinct_ids};
@@ -21,24 +21,8 @@ fn relocate(
     new: &str,
     inverse: &mut Vec<Inverse>,
 ) -> Result<Vec<i64>, OrganiseError> {
+    let (rows, added) = move_rows(tx, account, old, new)?;
     let end = prefix_end(old);
-    let rows: Vec<(String, String)> = {
-        let mut stmt =
-            tx.prepare("SELECT path, origin FROM folders WHERE account = ?1 AND path >= ?2 AND path < ?3")?;
-        stmt.query_map(params![account, old, end], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?
-    };
-    let mut added = Vec::new();
-    for (p, _) in &rows {
-        tx.execute("DELETE FROM folders WHERE account = ?1 AND path = ?2", params![account, p])?;
-    }
-    for (p, _) in &rows {
-        let moved = format!("{new}{}", &p[old.len()..]);
-        tx.execute(
-            "INSERT OR REPLACE INTO folders (account, path, origin) VALUES (?1, ?2, 'local')",
-            params![account, moved],
-        )?;
-        added.push(moved);
-    }
     let assets: Vec<(i64, String)> = {
         let mut stmt =
             tx.prepare("SELECT id, remote_folder FROM assets WHERE remote_folder >= ?1 AND remote_folder < ?2")?;
