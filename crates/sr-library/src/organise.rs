@@ -1,6 +1,8 @@
 //! Organisation's vocabulary, below every table: the error callers branch on, what a batch did,
 //! and the selection helpers every table and request uses (ids once each, that they are assets,
-//! marking them changed). The edit transaction itself is `edit`'s.
+//! marking them changed), and `Library::edit`, a writer transaction with these errors. An edit
+//! batch — a change the merchandiser makes to assets' organisation — commits through
+//! `Library::batch` in `edit` instead, which runs in one of these.
 
 use crate::{Library, LibraryError};
 
