@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use crate::{Asset, AssetKind, AssetStatus, LibraryError};
+use crate::{Asset, AssetKind, AssetStatus, Library, LibraryError};
 
 pub(crate) const MIGRATION_1: &str = r#"
 CREATE TABLE assets (
@@ -45,6 +45,14 @@ CREATE INDEX assets_imported ON assets(imported_at, id);
 pub(crate) const MIGRATION_6: &str = r#"
 CREATE INDEX assets_folder_kind ON assets(remote_folder, kind);
 DROP INDEX assets_folder;
+"#;
+
+/// Migration 2, the assets' part: the indexes search sorts and filters by.
+pub(crate) const MIGRATION_2: &str = r#"CREATE INDEX assets_name ON assets(name);
+CREATE INDEX assets_folder ON assets(remote_folder);
+CREATE INDEX assets_size ON assets(size);
+CREATE INDEX assets_updated ON assets(updated_at, id);
+CREATE INDEX assets_duration ON assets(duration_s);
 "#;
 
 const COLUMNS: &str = "id, path, name, size, mtime_ns, sample_hash, full_hash, kind, container, video_codec, \
@@ -162,4 +170,13 @@ pub(crate) fn list(conn: &Connection, offset: u64, limit: u64) -> Result<Vec<Ass
 
 pub(crate) fn count(conn: &Connection) -> Result<u64, LibraryError> {
     Ok(conn.query_row("SELECT COUNT(*) FROM assets", [], |r| r.get::<_, i64>(0))? as u64)
+}
+
+impl Library {
+    /// Inserts assets directly, in one transaction, for tests and benchmarks where real media does
+    /// not matter. Returns their ids.
+    #[doc(hidden)]
+    pub fn insert_assets_for_tests(&self, assets: &[Asset]) -> Result<Vec<i64>, LibraryError> {
+        self.write(|tx| assets.iter().map(|a| upsert(tx, a)).collect())
+    }
 }

@@ -1,29 +1,12 @@
-//! Opening the library database: pragmas on every open, migrations to the latest schema.
+//! Opening the library database: pragmas on every open, migrations to the latest schema (the list
+//! is `schema`), and the query planner's statistics.
 
 use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags};
-use rusqlite_migration::{M, Migrations};
 
 use crate::LibraryError;
-
-/// Every schema change is a new entry appended here; entries are never edited once released.
-/// Table modules own their SQL; this list only orders it.
-fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
-        M::up(crate::assets::MIGRATION_1),
-        // Offline organisation: tags, custom metadata, folders, search, history (seeds sandbox fields).
-        M::up_with_hook(crate::organise::MIGRATION_2, crate::organise::migration_2_hook),
-        // Upload queue (sr-uploads). Meant as index 3, after organisation's; appended here first.
-        M::up(crate::jobs::MIGRATION_3),
-        // Channel presets (presets.rs): named transformations and the assets they were applied to.
-        M::up(crate::presets::MIGRATION_4),
-        // Search probes one asset's metadata values by key (metadata.rs).
-        M::up(crate::metadata::MIGRATION_5),
-        // Search counts a folder's assets by type from an index alone (assets.rs).
-        M::up(crate::assets::MIGRATION_6),
-    ])
-}
+use crate::schema::{migrations, migrations_count};
 
 /// Opens the writer: pragmas, an integrity check, a copy before any schema upgrade, the
 /// migrations, and the daily copy (see `backup`). A damaged file is refused as
@@ -76,11 +59,6 @@ fn refuse_newer(conn: &Connection) -> Result<(), LibraryError> {
     Ok(())
 }
 
-fn migrations_count() -> i64 {
-    // Keep in step with `migrations()`; checked by `migrations_count_matches`.
-    6
-}
-
 pub(crate) fn open_reader(path: &Path) -> Result<Connection, LibraryError> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(|e| LibraryError::Open { path: path.to_owned(), source: e })?;
@@ -90,7 +68,8 @@ pub(crate) fn open_reader(path: &Path) -> Result<Connection, LibraryError> {
     Ok(conn)
 }
 
-/// A connection that only re-measures tables for the query planner (see `refresh_stats`).
+/// The statistics thread's connection (see `Library::measure`): read-write because `ANALYZE`
+/// writes the planner's statistics tables, and used for nothing else (see `refresh_stats`).
 pub(crate) fn open_measurer(path: &Path) -> Result<Connection, LibraryError> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(|e| LibraryError::Open { path: path.to_owned(), source: e })?;
@@ -173,7 +152,8 @@ mod tests {
 
     use rusqlite::Connection;
 
-    use crate::search::{Indexed, refresh_fts, search_on};
+    use crate::index::{Indexed, refresh_fts};
+    use crate::search::search_on;
     use crate::{Asset, AssetKind, AssetStatus, Library, SANDBOX_ACCOUNT, SearchFilters, SearchRequest, Sort, SortKey};
 
     /// A commit that announces a remote action ("maybe sent") must survive a power cut.
@@ -274,12 +254,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let conn = super::open(&dir.path().join("library.db")).unwrap();
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-        assert_eq!(version, super::migrations_count());
+        assert_eq!(version, crate::schema::migrations_count());
     }
 
     #[test]
     fn migrations_are_valid() {
-        super::migrations().validate().unwrap();
+        crate::schema::migrations().validate().unwrap();
     }
 
     fn asset(i: usize) -> Asset {
@@ -324,7 +304,7 @@ mod tests {
         let path = dir.path().join("library.db");
         let mut conn = Connection::open(&path).unwrap();
         super::configure(&mut conn).unwrap();
-        super::migrations().to_version(&mut conn, 4).unwrap();
+        crate::schema::migrations().to_version(&mut conn, 4).unwrap();
         {
             let tx = conn.transaction().unwrap();
             let mut ids = Vec::new();
@@ -409,7 +389,7 @@ mod tests {
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(
             version,
-            super::migrations()
+            crate::schema::migrations()
                 .current_version(&conn)
                 .map(|v| match v {
                     rusqlite_migration::SchemaVersion::Inside(n) => n.get() as i64,

@@ -4,17 +4,38 @@
 //! `remote_ops` is the hand-over to two-way sync: it reads pending rows in `id` order, performs
 //! each (`args` is the remote endpoint's JSON body, spec §6), and marks it applied or failed
 //! with [`Library::mark_remote_op`]. The local effect (folder rows, assets' folders) is applied
-//! at once, so the merchandiser sees the result offline.
+//! at once, so the merchandiser sees the result offline (by the requests in `ops::folders`).
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use serde_json::{Value, json};
-use sr_imagekit::names::{normalize_folder_path, sanitize_folder_name, sanitize_rename_folder_name};
+use serde_json::Value;
+use sr_imagekit::names::normalize_folder_path;
 
 use crate::Library;
-use crate::history::{self, Inverse};
-use crate::organise::{EditSummary, OrganiseError, distinct_ids, touch};
-use crate::search::Indexed;
-use crate::tags::finish;
+use crate::organise::OrganiseError;
+
+/// Migration 2, the folders' part.
+pub(crate) const MIGRATION_2: &str = r#"
+-- Folders (folders.rs): the remote tree mirrored per account, plus folders made offline.
+CREATE TABLE folders (
+    account TEXT NOT NULL,
+    path    TEXT NOT NULL,
+    origin  TEXT NOT NULL CHECK (origin IN ('remote', 'local')),
+    PRIMARY KEY (account, path)
+) WITHOUT ROWID;
+-- Folder operations made offline, applied in id order by two-way sync.
+CREATE TABLE remote_ops (
+    id         INTEGER PRIMARY KEY,
+    account    TEXT    NOT NULL,
+    kind       TEXT    NOT NULL CHECK (kind IN ('create_folder', 'rename_folder', 'move_folder')),
+    args       TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    state      TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'applied', 'failed')),
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX remote_ops_state ON remote_ops(account, state, id);
+"#;
 
 /// A folder as the library knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,12 +132,12 @@ pub enum RemoteOpOutcome {
     Failed(String),
 }
 
-fn folder(path: &str) -> Result<String, OrganiseError> {
+pub(crate) fn folder(path: &str) -> Result<String, OrganiseError> {
     normalize_folder_path(path).map_err(|e| OrganiseError::invalid(e.to_string()))
 }
 
 /// `/a/b/` → (`/a/`, `b`); the root has no parent.
-fn parent_and_name(path: &str) -> Option<(String, String)> {
+pub(crate) fn parent_and_name(path: &str) -> Option<(String, String)> {
     let trimmed = path.trim_end_matches('/');
     let i = trimmed.rfind('/')?;
     let name = &trimmed[i + 1..];
@@ -124,11 +145,11 @@ fn parent_and_name(path: &str) -> Option<(String, String)> {
 }
 
 /// The exclusive upper bound of paths under `prefix` (which ends in `/`): `/a/` → `/a0`.
-fn prefix_end(prefix: &str) -> String {
+pub(crate) fn prefix_end(prefix: &str) -> String {
     format!("{}0", &prefix[..prefix.len() - 1])
 }
 
-fn ancestors(path: &str) -> Vec<String> {
+pub(crate) fn ancestors(path: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::from("/");
     for seg in path.split('/').filter(|s| !s.is_empty()) {
@@ -139,7 +160,7 @@ fn ancestors(path: &str) -> Vec<String> {
     out
 }
 
-fn folder_known(c: &Connection, account: &str, path: &str) -> Result<bool, OrganiseError> {
+pub(crate) fn folder_known(c: &Connection, account: &str, path: &str) -> Result<bool, OrganiseError> {
     let in_table = c
         .query_row("SELECT 1 FROM folders WHERE account = ?1 AND path = ?2", params![account, path], |_| Ok(()))
         .optional()?
@@ -155,7 +176,7 @@ fn folder_known(c: &Connection, account: &str, path: &str) -> Result<bool, Organ
     Ok(in_table || used)
 }
 
-fn queue(
+pub(crate) fn queue(
     tx: &Transaction<'_>,
     account: &str,
     kind: RemoteOpKind,
@@ -167,6 +188,38 @@ fn queue(
         params![account, kind.as_str(), args.to_string(), now],
     )?;
     Ok(tx.last_insert_rowid())
+}
+
+/// Folder rows as undo keeps them: `(path, origin)`.
+pub(crate) type FolderRows = Vec<(String, String)>;
+
+/// Moves the account's folder rows under `old` to sit under `new` (as made offline). Returns the
+/// rows taken away, `(path, origin)`, and the paths put in their place, for undo.
+pub(crate) fn move_rows(
+    tx: &Transaction<'_>,
+    account: &str,
+    old: &str,
+    new: &str,
+) -> Result<(FolderRows, Vec<String>), OrganiseError> {
+    let rows: FolderRows = {
+        let mut stmt =
+            tx.prepare("SELECT path, origin FROM folders WHERE account = ?1 AND path >= ?2 AND path < ?3")?;
+        stmt.query_map(params![account, old, prefix_end(old)], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?
+    };
+    let mut added = Vec::new();
+    for (p, _) in &rows {
+        tx.execute("DELETE FROM folders WHERE account = ?1 AND path = ?2", params![account, p])?;
+    }
+    for (p, _) in &rows {
+        let moved = format!("{new}{}", &p[old.len()..]);
+        tx.execute(
+            "INSERT OR REPLACE INTO folders (account, path, origin) VALUES (?1, ?2, 'local')",
+            params![account, moved],
+        )?;
+        added.push(moved);
+    }
+    Ok((rows, added))
 }
 
 /// Undo helper: forget `added` rows, put back `removed` (path, origin) rows.
@@ -203,46 +256,6 @@ pub(crate) fn cancel_op(tx: &Transaction<'_>, id: i64) -> Result<(), OrganiseErr
     }
 }
 
-/// Rewrites every folder row and asset folder under `old` to sit under `new`, recording inverses.
-fn relocate(
-    tx: &Transaction<'_>,
-    account: &str,
-    old: &str,
-    new: &str,
-    inverse: &mut Vec<Inverse>,
-) -> Result<Vec<i64>, OrganiseError> {
-    let end = prefix_end(old);
-    let rows: Vec<(String, String)> = {
-        let mut stmt =
-            tx.prepare("SELECT path, origin FROM folders WHERE account = ?1 AND path >= ?2 AND path < ?3")?;
-        stmt.query_map(params![account, old, end], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?
-    };
-    let mut added = Vec::new();
-    for (p, _) in &rows {
-        tx.execute("DELETE FROM folders WHERE account = ?1 AND path = ?2", params![account, p])?;
-    }
-    for (p, _) in &rows {
-        let moved = format!("{new}{}", &p[old.len()..]);
-        tx.execute(
-            "INSERT OR REPLACE INTO folders (account, path, origin) VALUES (?1, ?2, 'local')",
-            params![account, moved],
-        )?;
-        added.push(moved);
-    }
-    let assets: Vec<(i64, String)> = {
-        let mut stmt =
-            tx.prepare("SELECT id, remote_folder FROM assets WHERE remote_folder >= ?1 AND remote_folder < ?2")?;
-        stmt.query_map(params![old, end], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?
-    };
-    let mut upd = tx.prepare_cached("UPDATE assets SET remote_folder = ?1 WHERE id = ?2")?;
-    for (id, f) in &assets {
-        upd.execute(params![format!("{new}{}", &f[old.len()..]), id])?;
-        inverse.push(Inverse::SetFolder { asset_id: *id, folder: f.clone() });
-    }
-    inverse.push(Inverse::Folders { account: account.to_owned(), added, removed: rows });
-    Ok(assets.into_iter().map(|(id, _)| id).collect())
-}
-
 impl Library {
     /// Replaces the account's mirror of the remote folder tree with what sync fetched. Folders
     /// made offline and not yet on the remote are kept.
@@ -276,173 +289,6 @@ impl Library {
                 Ok(FolderEntry { path: r.get(0)?, on_remote: r.get(1)?, asset_count: r.get::<_, i64>(2)? as u64 })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
-        })
-    }
-
-    /// Places assets in a remote folder (created on the remote by their upload if missing).
-    pub fn set_folder(&self, ids: &[i64], folder_path: &str, now: i64) -> Result<EditSummary, OrganiseError> {
-        let ids = distinct_ids(ids)?;
-        let target = folder(folder_path)?;
-        self.edit(|tx| {
-            crate::organise::asset_names(tx, &ids)?;
-            let mut get = tx.prepare_cached("SELECT remote_folder FROM assets WHERE id = ?1")?;
-            let mut upd = tx.prepare_cached("UPDATE assets SET remote_folder = ?1 WHERE id = ?2")?;
-            let mut inverse = Vec::new();
-            let mut changed = Vec::new();
-            for &id in &ids {
-                let cur: String = get.query_row([id], |r| r.get(0))?;
-                if cur == target {
-                    continue;
-                }
-                upd.execute(params![target, id])?;
-                inverse.push(Inverse::SetFolder { asset_id: id, folder: cur });
-                changed.push(id);
-            }
-            let n = changed.len();
-            let description =
-                format!("Moved {} to {target}", if n == 1 { "1 asset".to_owned() } else { format!("{n} assets") });
-            // The folder column of the search index follows assets.remote_folder by trigger.
-            finish(tx, changed, inverse, description, now, Indexed::Nothing)
-        })
-    }
-
-    /// Creates a folder offline; the remote gets it at the next sync. Returns the new path.
-    pub fn create_folder(
-        &self,
-        account: &str,
-        parent: &str,
-        name: &str,
-        now: i64,
-    ) -> Result<(String, EditSummary), OrganiseError> {
-        let parent = folder(parent)?;
-        let name = sanitize_folder_name(name.trim());
-        if name.is_empty() {
-            return Err(OrganiseError::invalid("Type a name for the new folder."));
-        }
-        let path = folder(&format!("{parent}{name}"))?;
-        self.edit(|tx| {
-            if folder_known(tx, account, &path)? {
-                return Err(OrganiseError::invalid(format!("There is already a folder {path}. Choose another name.")));
-            }
-            let mut added = Vec::new();
-            for a in ancestors(&path) {
-                let n = tx.execute(
-                    "INSERT OR IGNORE INTO folders (account, path, origin) VALUES (?1, ?2, 'local')",
-                    params![account, a],
-                )?;
-                if n > 0 {
-                    added.push(a);
-                }
-            }
-            let op = queue(
-                tx,
-                account,
-                RemoteOpKind::CreateFolder,
-                &json!({"folderName": name, "parentFolderPath": parent}),
-                now,
-            )?;
-            let inverse = vec![
-                Inverse::Folders { account: account.to_owned(), added, removed: Vec::new() },
-                Inverse::CancelRemoteOp { id: op },
-            ];
-            let description = format!("Created folder {path}");
-            let batch_id = history::record(tx, &description, &inverse, now)?;
-            Ok((path.clone(), EditSummary { batch_id: Some(batch_id), assets: 0, description }))
-        })
-    }
-
-    /// Renames a folder offline (its subfolders and assets follow); the remote gets it at sync.
-    pub fn rename_folder(
-        &self,
-        account: &str,
-        path: &str,
-        new_name: &str,
-        now: i64,
-    ) -> Result<(String, EditSummary), OrganiseError> {
-        let old = folder(path)?;
-        let Some((parent, old_name)) = parent_and_name(&old) else {
-            return Err(OrganiseError::invalid("The top folder (/) cannot be renamed."));
-        };
-        let name = sanitize_rename_folder_name(new_name.trim());
-        if name.is_empty() {
-            return Err(OrganiseError::invalid("Type the folder's new name."));
-        }
-        let new = folder(&format!("{parent}{name}"))?;
-        if new == old {
-            return Err(OrganiseError::invalid(format!("The folder is already called \"{old_name}\".")));
-        }
-        let args = json!({"folderPath": old.trim_end_matches('/'), "newFolderName": name, "purgeCache": false});
-        self.relocate_folder(
-            account,
-            &old,
-            &new,
-            RemoteOpKind::RenameFolder,
-            args,
-            format!("Renamed folder {old} to {new}"),
-            now,
-        )
-        .map(|s| (new, s))
-    }
-
-    /// Moves a folder into another offline (`/a/b/` into `/c/` gives `/c/b/`).
-    pub fn move_folder(
-        &self,
-        account: &str,
-        source: &str,
-        destination: &str,
-        now: i64,
-    ) -> Result<(String, EditSummary), OrganiseError> {
-        let old = folder(source)?;
-        let dest = folder(destination)?;
-        let Some((parent, name)) = parent_and_name(&old) else {
-            return Err(OrganiseError::invalid("The top folder (/) cannot be moved."));
-        };
-        if dest.starts_with(&old) {
-            return Err(OrganiseError::invalid(format!("{old} cannot be moved into itself or one of its subfolders.")));
-        }
-        if dest == parent {
-            return Err(OrganiseError::invalid(format!("{old} is already in {dest}.")));
-        }
-        let new = folder(&format!("{dest}{name}"))?;
-        let args = json!({"sourceFolderPath": old.trim_end_matches('/'), "destinationPath": dest});
-        self.relocate_folder(
-            account,
-            &old,
-            &new,
-            RemoteOpKind::MoveFolder,
-            args,
-            format!("Moved folder {old} into {dest}"),
-            now,
-        )
-        .map(|s| (new, s))
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn relocate_folder(
-        &self,
-        account: &str,
-        old: &str,
-        new: &str,
-        kind: RemoteOpKind,
-        args: Value,
-        description: String,
-        now: i64,
-    ) -> Result<EditSummary, OrganiseError> {
-        self.edit(|tx| {
-            if !folder_known(tx, account, old)? {
-                return Err(OrganiseError::NotFound(format!("There is no folder {old} in this library.")));
-            }
-            if folder_known(tx, account, new)? {
-                return Err(OrganiseError::invalid(format!("There is already a folder {new}. Choose another name.")));
-            }
-            let mut inverse = Vec::new();
-            let moved = relocate(tx, account, old, new, &mut inverse)?;
-            let op = queue(tx, account, kind, &args, now)?;
-            inverse.push(Inverse::CancelRemoteOp { id: op });
-            // The folder column of the search index follows assets.remote_folder by trigger.
-            touch(tx, &moved, now)?;
-            let batch_id = history::record(tx, &description, &inverse, now)?;
-            Ok(EditSummary { batch_id: Some(batch_id), assets: moved.len() as u64, description })
         })
     }
 

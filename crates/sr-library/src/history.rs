@@ -1,12 +1,22 @@
 //! The `history` table: each edit batch with the operations that put things back, so the last
-//! batch can be undone. Undo itself is not recorded (there is no redo); it pops its batch.
+//! batch can be undone. Undo itself is not recorded (there is no redo); it pops its batch. This
+//! module only stores batches: `edit` records them, `undo` reads one back and applies it.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use crate::organise::OrganiseError;
-use crate::search::Indexed;
-use crate::{Library, folders, metadata, search, tags};
+
+/// Migration 2, undo's part.
+pub(crate) const MIGRATION_2: &str = r#"
+-- Undo (history.rs): each edit batch with the operations that reverse it.
+CREATE TABLE history (
+    batch_id    INTEGER PRIMARY KEY,
+    description TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL,
+    inverse     TEXT    NOT NULL
+);
+"#;
 
 /// How many batches are kept; older ones can no longer be undone.
 const KEEP_BATCHES: i64 = 100;
@@ -45,68 +55,36 @@ pub(crate) fn record(
     Ok(id)
 }
 
-impl Library {
-    /// Reverses the most recent edit batch and returns what it was ("Added tag "sale" to 3
-    /// assets"). `NotFound` when there is nothing to undo.
-    pub fn undo_last(&self, now: i64) -> Result<String, OrganiseError> {
-        self.edit(|tx| {
-            let last: Option<(i64, String, String)> = tx
-                .query_row(
-                    "SELECT batch_id, description, inverse FROM history ORDER BY batch_id DESC LIMIT 1",
-                    [],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()?;
-            let Some((batch_id, description, json)) = last else {
-                return Err(OrganiseError::NotFound("There is nothing to undo.".into()));
-            };
-            let steps: Vec<Inverse> = serde_json::from_str(&json).map_err(|e| {
-                OrganiseError::invalid(format!("The last edit cannot be undone (its record is unreadable: {e})."))
-            })?;
-            // Tag lists are put back together after the loop (one pass over the batch's assets);
-            // no other step reads or writes tags, so the order of application is kept.
-            let mut tag_lists = Vec::new();
-            let mut metadata_touched = Vec::new();
-            for step in steps.into_iter().rev() {
-                match step {
-                    Inverse::SetTags { asset_id, tags: list } => tag_lists.push((asset_id, list)),
-                    Inverse::SetMetadata { asset_id, json } => {
-                        if asset_exists(tx, asset_id)? {
-                            metadata::write_asset_metadata(tx, asset_id, json.as_deref())?;
-                            metadata_touched.push(asset_id);
-                        }
-                    }
-                    Inverse::SetFolder { asset_id, folder } => {
-                        tx.execute("UPDATE assets SET remote_folder = ?1 WHERE id = ?2", params![folder, asset_id])?;
-                    }
-                    Inverse::Folders { account, added, removed } => {
-                        folders::restore_rows(tx, &account, &added, &removed)?;
-                    }
-                    Inverse::CancelRemoteOp { id } => folders::cancel_op(tx, id)?,
-                }
-            }
-            let tags_touched = tags::restore_tag_lists(tx, tag_lists)?;
-            let mut touched: Vec<i64> = tags_touched.iter().chain(&metadata_touched).copied().collect();
-            touched.sort_unstable();
-            touched.dedup();
-            crate::organise::touch(tx, &touched, now)?;
-            search::refresh_fts(tx, &tags_touched, Indexed::Tags)?;
-            search::refresh_fts(tx, &metadata_touched, Indexed::Metadata)?;
-            tx.execute("DELETE FROM history WHERE batch_id = ?1", [batch_id])?;
-            Ok(description)
-        })
-    }
-
-    /// Descriptions of the batches that can be undone, newest first.
-    pub fn undo_stack(&self, limit: u64) -> Result<Vec<String>, OrganiseError> {
-        self.look(|c| {
-            let mut stmt = c.prepare("SELECT description FROM history ORDER BY batch_id DESC LIMIT ?1")?;
-            let rows = stmt.query_map([limit as i64], |r| r.get(0))?;
-            Ok(rows.collect::<Result<_, _>>()?)
-        })
-    }
+/// A recorded batch read back: its id, description and steps.
+pub(crate) struct Recorded {
+    pub batch_id: i64,
+    pub description: String,
+    pub steps: Vec<Inverse>,
 }
 
-fn asset_exists(tx: &Transaction<'_>, id: i64) -> Result<bool, OrganiseError> {
-    Ok(tx.query_row("SELECT 1 FROM assets WHERE id = ?1", [id], |_| Ok(())).optional()?.is_some())
+/// The most recent batch, if any; a record that cannot be read is refused in words.
+pub(crate) fn last(c: &Connection) -> Result<Option<Recorded>, OrganiseError> {
+    let last: Option<(i64, String, String)> = c
+        .query_row("SELECT batch_id, description, inverse FROM history ORDER BY batch_id DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    let Some((batch_id, description, json)) = last else { return Ok(None) };
+    let steps: Vec<Inverse> = serde_json::from_str(&json).map_err(|e| {
+        OrganiseError::invalid(format!("The last edit cannot be undone (its record is unreadable: {e})."))
+    })?;
+    Ok(Some(Recorded { batch_id, description, steps }))
+}
+
+/// Removes a batch once undone.
+pub(crate) fn forget(tx: &Connection, batch_id: i64) -> Result<(), OrganiseError> {
+    tx.execute("DELETE FROM history WHERE batch_id = ?1", [batch_id])?;
+    Ok(())
+}
+
+/// Descriptions of the batches that can be undone, newest first.
+pub(crate) fn descriptions(c: &Connection, limit: u64) -> Result<Vec<String>, OrganiseError> {
+    let mut stmt = c.prepare("SELECT description FROM history ORDER BY batch_id DESC LIMIT ?1")?;
+    let rows = stmt.query_map([limit as i64], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -3,21 +3,54 @@
 //! Boundary: SQLite (through rusqlite, bundled) and the local filesystem; media facts come from
 //! `sr-media`. No network, no Tauri, no async. Time is passed in by the caller.
 //! Invariant: one row per distinct content (full BLAKE3 hash is unique); writes go through one
-//! writer connection in IMMEDIATE transactions; thumbnails are files beside the database.
+//! writer connection in IMMEDIATE transactions (the planner-statistics thread's own connection
+//! only runs `ANALYZE`, see [`Library`]); thumbnails are files beside the database.
+//!
+//! # Layers
+//!
+//! Each layer names only its own and lower layers; table modules name no other table module.
+//! `layering.rs` reads the sources and fails the tests when this stops being so.
+//!
+//! 1. **store** — the crate root (`Library`: the writer, the reader pool, transactions; `Asset`,
+//!    `LibraryError`), `db` (opening, pragmas, planner statistics), `schema` (the migration list:
+//!    it orders the tables' DDL and names nothing of theirs but `MIGRATION_*` and migration
+//!    hooks), `backup`, `identity`, `assets` (the table every other references), and `organise`
+//!    (organisation's errors, `EditSummary`, the selection helpers).
+//! 2. **tables** — `tags`, `metadata`, `folders` (with `remote_ops`), `history` (batches and
+//!    their inverse steps), `presets`, `jobs` (the upload queue), `search::saved`. Each owns its
+//!    tables' DDL (`MIGRATION_<n>`, migration 2 in parts) and rows; none names another.
+//! 3. **index** — the search index `asset_fts` and its upkeep.
+//! 4. **edit** — the only commit path for an edit batch: marks the assets changed, refreshes the
+//!    index, records the inverse in `history` (and, later, sync's push log).
+//! 5. **undo** — reads the last batch back and dispatches each step to its table.
+//! 6. **requests** — `ops::{tags, metadata, folders}` (organising, each request one batch),
+//!    `search` (`request` → `compile` → `sets` → `size` → `plan`, over `sql`), `import`.
 
+// The store.
 mod assets;
 mod backup;
 mod db;
+pub mod identity;
+mod organise;
+mod schema;
+// Tables.
 mod folders;
 mod history;
-pub mod identity;
-mod import;
 pub mod jobs;
 mod metadata;
-mod organise;
 mod presets;
-mod search;
 mod tags;
+// The edit path: index, edit, undo.
+mod edit;
+mod index;
+mod undo;
+// Requests.
+mod import;
+mod ops;
+mod search;
+
+#[cfg(test)]
+mod layering;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -28,7 +61,7 @@ use rusqlite::Connection;
 pub use folders::{FolderEntry, RemoteOp, RemoteOpKind, RemoteOpOutcome, RemoteOpState};
 pub use import::{ImportEvent, ImportOptions, ImportReport, Skipped};
 pub use jobs::{Job, JobSpec, JobState, NewJob, PostTransform, RemoteCopy};
-pub use metadata::{FieldSummary, SummaryValue};
+pub use ops::{FieldSummary, SummaryValue};
 pub use organise::{EditSummary, FieldProblem, OrganiseError, SANDBOX_ACCOUNT};
 pub use presets::{MAX_PRESET_NAME, Preset, check_preset_tr};
 pub use search::{SearchFilters, SearchHit, SearchPage, SearchRequest, Sort, SortKey};
@@ -222,9 +255,17 @@ impl Library {
 
     /// Re-measures tables whose size changed ten-fold, on a connection and thread of its own:
     /// measuring 250,000 tag rows takes a tenth of a second, which the edit that crossed the line
-    /// should not wait for. It takes the write lock like any writer (edits meanwhile wait for it,
-    /// as for each other). Statistics only steer the planner: if measuring fails, nothing is lost
-    /// and the old statistics stay.
+    /// should not wait for. So this is the one write outside the writer connection: a
+    /// read-write connection (`db::open_measurer`) opened for the re-measure and closed after it,
+    /// which only runs `ANALYZE` (writing `sqlite_stat1`/`sqlite_stat4`, never a table's rows). It
+    /// takes SQLite's write lock like any writer (edits meanwhile wait for it through the busy
+    /// timeout, as for each other), and at most one runs at a time (`Stats::measuring`). It is
+    /// not from the reader pool because readers are read-only, and not the writer because the
+    /// thread outlives the call that spawns it while the writer belongs to the `Library` (behind
+    /// its mutex, not shared); under SQLite's write lock edits wait for it just as they would
+    /// for the writer's mutex.
+    /// Statistics only steer the planner: if measuring fails, nothing is lost and the old
+    /// statistics stay.
     fn measure(&self) {
         if self.stats.measuring.swap(true, Ordering::AcqRel) {
             return;

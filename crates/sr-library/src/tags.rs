@@ -1,17 +1,38 @@
 //! Tags: `tags` (one row per distinct name, with how many assets carry it) and `asset_tags`
 //! (which asset carries which tag, in the order they were added, as the remote keeps them).
 //! The remote's rules (spec §2.3: no `%`, at most 500 characters per asset) are checked with
-//! `sr_imagekit::names::validate_tags` before anything is written.
+//! `sr_imagekit::names::validate_tags` before anything is written (by the requests in `ops::tags`).
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, Transaction, params};
-use sr_imagekit::names::{TagError, validate_tags};
+use rusqlite::{Connection, params};
 
-use crate::Library;
-use crate::history::{self, Inverse};
-use crate::organise::{EditSummary, OrganiseError, asset_names, distinct_ids, ids_json, touch};
-use crate::search::{Indexed, refresh_fts};
+use crate::organise::{OrganiseError, ids_json};
+
+/// Migration 2, the tags' part.
+pub(crate) const MIGRATION_2: &str = r#"
+-- Tags (tags.rs). Names are case-sensitive like the remote's; asset_count is kept by triggers so
+-- autocomplete never counts.
+CREATE TABLE tags (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT    NOT NULL UNIQUE,
+    asset_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX tags_name_nocase ON tags(name COLLATE NOCASE);
+CREATE TABLE asset_tags (
+    asset_id INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    tag_id   INTEGER NOT NULL REFERENCES tags(id),
+    position INTEGER NOT NULL,
+    PRIMARY KEY (asset_id, tag_id)
+) WITHOUT ROWID;
+CREATE INDEX asset_tags_tag ON asset_tags(tag_id, asset_id);
+CREATE TRIGGER asset_tags_count_ins AFTER INSERT ON asset_tags BEGIN
+    UPDATE tags SET asset_count = asset_count + 1 WHERE id = new.tag_id;
+END;
+CREATE TRIGGER asset_tags_count_del AFTER DELETE ON asset_tags BEGIN
+    UPDATE tags SET asset_count = asset_count - 1 WHERE id = old.tag_id;
+END;
+"#;
 
 /// A tag and how many assets carry it, for autocomplete.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +52,7 @@ pub(crate) fn asset_tags(c: &Connection, id: i64) -> Result<Vec<String>, Organis
 
 /// The tag rows of many assets at once: per asset, `(position, name)` in order (assets without
 /// tags are left out).
-fn tag_rows_of_many(c: &Connection, ids: &[i64]) -> Result<HashMap<i64, Vec<(i64, String)>>, OrganiseError> {
+pub(crate) fn tag_rows_of_many(c: &Connection, ids: &[i64]) -> Result<HashMap<i64, Vec<(i64, String)>>, OrganiseError> {
     let mut stmt = c.prepare_cached(
         "SELECT at.asset_id, at.position, t.name FROM asset_tags at JOIN tags t ON t.id = at.tag_id
          WHERE at.asset_id IN (SELECT value FROM json_each(?1))",
@@ -56,7 +77,7 @@ pub(crate) fn tags_of_many(c: &Connection, ids: &[i64]) -> Result<HashMap<i64, V
         .collect())
 }
 
-fn tag_id(tx: &Connection, name: &str, cache: &mut HashMap<String, i64>) -> Result<i64, OrganiseError> {
+pub(crate) fn tag_id(tx: &Connection, name: &str, cache: &mut HashMap<String, i64>) -> Result<i64, OrganiseError> {
     if let Some(id) = cache.get(name) {
         return Ok(*id);
     }
@@ -125,237 +146,57 @@ fn insert_tags(
     Ok(())
 }
 
-/// Trims tags, drops repeats, and refuses what no asset may carry (empty, `%`).
-fn clean_tags(tags: &[String]) -> Result<Vec<String>, OrganiseError> {
-    let mut out: Vec<String> = Vec::new();
+/// Adds tag rows in one statement, `[asset, tag, position]` each.
+pub(crate) fn insert_rows(tx: &Connection, rows: &[[i64; 3]]) -> Result<(), OrganiseError> {
+    if !rows.is_empty() {
+        tx.prepare_cached(
+            "INSERT INTO asset_tags (asset_id, tag_id, position)
+             SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)",
+        )?
+        .execute([serde_json::to_string(rows).unwrap_or_default()])?;
+    }
+    Ok(())
+}
+
+/// Takes `tags` off one asset (those it does not carry are ignored).
+pub(crate) fn remove_from(tx: &Connection, id: i64, tags: &[String]) -> Result<(), OrganiseError> {
+    let mut del = tx.prepare_cached(
+        "DELETE FROM asset_tags WHERE asset_id = ?1 AND tag_id = (SELECT id FROM tags WHERE name = ?2)",
+    )?;
     for t in tags {
-        let t = t.trim();
-        if !t.is_empty() && !out.iter().any(|x| x == t) {
-            out.push(t.to_owned());
-        }
+        del.execute(params![id, t])?;
     }
-    if out.is_empty() {
-        return Err(OrganiseError::invalid("Type a tag first."));
-    }
-    validate_tags(&out).or_else(|e| match e {
-        TagError::TooLong { .. } => Ok(()),
-        other => Err(OrganiseError::invalid(other.to_string())),
+    Ok(())
+}
+
+/// The assets carrying a tag, by id.
+pub(crate) fn carriers(c: &Connection, name: &str) -> Result<Vec<i64>, OrganiseError> {
+    let mut stmt = c.prepare(
+        "SELECT at.asset_id FROM asset_tags at JOIN tags t ON t.id = at.tag_id WHERE t.name = ?1 ORDER BY at.asset_id",
+    )?;
+    Ok(stmt.query_map([name], |r| r.get(0))?.collect::<Result<_, _>>()?)
+}
+
+/// Whether some asset carries the tag.
+pub(crate) fn in_use(c: &Connection, name: &str) -> Result<bool, OrganiseError> {
+    Ok(c.query_row("SELECT EXISTS (SELECT 1 FROM tags WHERE name = ?1 AND asset_count > 0)", [name], |r| r.get(0))?)
+}
+
+/// Tags starting with `prefix` (case-insensitive), most used first.
+pub(crate) fn suggestions(c: &Connection, prefix: &str, limit: u64) -> Result<Vec<TagCount>, OrganiseError> {
+    let pattern = format!("{}%", like_escape(prefix.trim_start()));
+    let mut stmt = c.prepare_cached(
+        "SELECT name, asset_count FROM tags WHERE asset_count > 0 AND name LIKE ?1 ESCAPE '\\'
+         ORDER BY asset_count DESC, name LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![pattern, limit.min(1000) as i64], |r| {
+        Ok(TagCount { tag: r.get(0)?, count: r.get::<_, i64>(1)? as u64 })
     })?;
-    Ok(out)
-}
-
-fn quote_list(tags: &[String]) -> String {
-    let q: Vec<String> = tags.iter().map(|t| format!("\"{t}\"")).collect();
-    q.join(", ")
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
-}
-
-/// The message for assets whose tags would break the remote's limit, naming the first.
-fn too_long(failures: &[(i64, String, TagError)], what: &str) -> OrganiseError {
-    let (id, name, err) = &failures[0];
-    let more = match failures.len() - 1 {
-        0 => String::new(),
-        n => format!(" {} would be over the limit too.", plural(n, "other asset", "other assets")),
-    };
-    OrganiseError::invalid(format!(
-        "Nothing was changed: {what} \"{name}\" (#{id}) would break the remote's tag rules. {err}{more}"
-    ))
-}
-
-impl Library {
-    /// An asset's tags, in order.
-    pub fn tags_of(&self, id: i64) -> Result<Vec<String>, OrganiseError> {
-        self.look(|c| asset_tags(c, id))
-    }
-
-    /// Adds tags to every selected asset, all or nothing: if one asset would break the remote's
-    /// rules (no `%`, at most 500 characters of tags per asset) nothing is saved and the message
-    /// names that asset and tag.
-    pub fn add_tags(&self, ids: &[i64], tags: &[String], now: i64) -> Result<EditSummary, OrganiseError> {
-        let ids = distinct_ids(ids)?;
-        let tags = clean_tags(tags)?;
-        self.edit(|tx| {
-            let names = asset_names(tx, &ids)?;
-            let mut rows = tag_rows_of_many(tx, &ids)?;
-            let mut inverse = Vec::new();
-            let mut changed = Vec::new();
-            let mut failures = Vec::new();
-            let mut cache = HashMap::new();
-            let mut new_rows = Vec::new();
-            for (id, name) in names {
-                let current_rows = rows.remove(&id).unwrap_or_default();
-                // After the last tag, even if a removal left a gap, so the order added is kept.
-                let next_position = current_rows.iter().map(|(p, _)| p + 1).max().unwrap_or(0);
-                let current: Vec<String> = current_rows.into_iter().map(|(_, t)| t).collect();
-                let added: Vec<String> = tags.iter().filter(|t| !current.contains(t)).cloned().collect();
-                if added.is_empty() {
-                    continue;
-                }
-                let mut next = current.clone();
-                next.extend(added.iter().cloned());
-                if let Err(e) = validate_tags(&next) {
-                    failures.push((id, name, e));
-                    continue;
-                }
-                if failures.is_empty() {
-                    for (i, t) in added.iter().enumerate() {
-                        new_rows.push([id, tag_id(tx, t, &mut cache)?, next_position + i as i64]);
-                    }
-                    inverse.push(Inverse::SetTags { asset_id: id, tags: current });
-                    changed.push(id);
-                }
-            }
-            if !failures.is_empty() {
-                return Err(too_long(&failures, &format!("adding {} to", quote_list(&tags))));
-            }
-            // One statement for the batch's rows (`[asset, tag, position]` each).
-            if !new_rows.is_empty() {
-                tx.prepare_cached(
-                    "INSERT INTO asset_tags (asset_id, tag_id, position)
-                     SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)",
-                )?
-                .execute([serde_json::to_string(&new_rows).unwrap_or_default()])?;
-            }
-            let description = format!(
-                "Added {} {} to {}",
-                if tags.len() == 1 { "tag" } else { "tags" },
-                quote_list(&tags),
-                plural(changed.len(), "asset", "assets")
-            );
-            finish(tx, changed, inverse, description, now, Indexed::Tags)
-        })
-    }
-
-    /// Removes tags from every selected asset (assets without them are left alone).
-    pub fn remove_tags(&self, ids: &[i64], tags: &[String], now: i64) -> Result<EditSummary, OrganiseError> {
-        let ids = distinct_ids(ids)?;
-        let tags: Vec<String> = tags.iter().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
-        if tags.is_empty() {
-            return Err(OrganiseError::invalid("Choose a tag to remove first."));
-        }
-        self.edit(|tx| {
-            asset_names(tx, &ids)?;
-            let mut inverse = Vec::new();
-            let mut changed = Vec::new();
-            let mut del = tx.prepare_cached(
-                "DELETE FROM asset_tags WHERE asset_id = ?1 AND tag_id = (SELECT id FROM tags WHERE name = ?2)",
-            )?;
-            let mut lists = tags_of_many(tx, &ids)?;
-            for &id in &ids {
-                let current = lists.remove(&id).unwrap_or_default();
-                if !current.iter().any(|t| tags.contains(t)) {
-                    continue;
-                }
-                for t in &tags {
-                    del.execute(params![id, t])?;
-                }
-                inverse.push(Inverse::SetTags { asset_id: id, tags: current });
-                changed.push(id);
-            }
-            let description = format!(
-                "Removed {} {} from {}",
-                if tags.len() == 1 { "tag" } else { "tags" },
-                quote_list(&tags),
-                plural(changed.len(), "asset", "assets")
-            );
-            finish(tx, changed, inverse, description, now, Indexed::Tags)
-        })
-    }
-
-    /// Tags starting with `prefix` (case-insensitive), most used first, for autocomplete.
-    pub fn tag_suggestions(&self, prefix: &str, limit: u64) -> Result<Vec<TagCount>, OrganiseError> {
-        let pattern = format!("{}%", like_escape(prefix.trim_start()));
-        self.look(|c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT name, asset_count FROM tags WHERE asset_count > 0 AND name LIKE ?1 ESCAPE '\\'
-                 ORDER BY asset_count DESC, name LIMIT ?2",
-            )?;
-            let rows = stmt.query_map(params![pattern, limit.min(1000) as i64], |r| {
-                Ok(TagCount { tag: r.get(0)?, count: r.get::<_, i64>(1)? as u64 })
-            })?;
-            Ok(rows.collect::<Result<_, _>>()?)
-        })
-    }
-
-    /// Renames a tag on every asset carrying it. If `to` already exists the two are merged
-    /// (an asset carrying both keeps one). All or nothing, like every batch.
-    pub fn rename_tag(&self, from: &str, to: &str, now: i64) -> Result<EditSummary, OrganiseError> {
-        let to = clean_tags(&[to.to_owned()])?.remove(0);
-        let from = from.trim().to_owned();
-        if from == to {
-            return Err(OrganiseError::invalid(format!("The tag is already called \"{to}\".")));
-        }
-        self.edit(|tx| {
-            let ids: Vec<i64> = {
-                let mut stmt = tx.prepare(
-                    "SELECT at.asset_id FROM asset_tags at JOIN tags t ON t.id = at.tag_id WHERE t.name = ?1 ORDER BY at.asset_id",
-                )?;
-                stmt.query_map([&from], |r| r.get(0))?.collect::<Result<_, _>>()?
-            };
-            if ids.is_empty() {
-                return Err(OrganiseError::NotFound(format!("No asset carries the tag \"{from}\".")));
-            }
-            let merging: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM tags WHERE name = ?1 AND asset_count > 0)",
-                [&to],
-                |r| r.get(0),
-            )?;
-            let names = asset_names(tx, &ids)?;
-            let mut lists = tags_of_many(tx, &ids)?;
-            let mut inverse = Vec::new();
-            let mut failures = Vec::new();
-            for (id, name) in names {
-                let current = lists.remove(&id).unwrap_or_default();
-                let mut next: Vec<String> = Vec::with_capacity(current.len());
-                for t in &current {
-                    let t = if *t == from { to.clone() } else { t.clone() };
-                    if !next.contains(&t) {
-                        next.push(t);
-                    }
-                }
-                if let Err(e) = validate_tags(&next) {
-                    failures.push((id, name, e));
-                    continue;
-                }
-                write_asset_tags(tx, id, &next)?;
-                inverse.push(Inverse::SetTags { asset_id: id, tags: current });
-            }
-            if !failures.is_empty() {
-                return Err(too_long(&failures, &format!("renaming \"{from}\" to \"{to}\" on")));
-            }
-            let description = if merging {
-                format!("Merged tag \"{from}\" into \"{to}\" on {}", plural(ids.len(), "asset", "assets"))
-            } else {
-                format!("Renamed tag \"{from}\" to \"{to}\" on {}", plural(ids.len(), "asset", "assets"))
-            };
-            finish(tx, ids, inverse, description, now, Indexed::Tags)
-        })
-    }
-}
-
-/// Records the batch for undo and refreshes what search sees of what the batch changed.
-pub(crate) fn finish(
-    tx: &Transaction<'_>,
-    changed: Vec<i64>,
-    inverse: Vec<Inverse>,
-    description: String,
-    now: i64,
-    indexed: Indexed,
-) -> Result<EditSummary, OrganiseError> {
-    if changed.is_empty() {
-        return Ok(EditSummary { batch_id: None, assets: 0, description: "Nothing needed changing".into() });
-    }
-    touch(tx, &changed, now)?;
-    refresh_fts(tx, &changed, indexed)?;
-    let batch_id = history::record(tx, &description, &inverse, now)?;
-    Ok(EditSummary { batch_id: Some(batch_id), assets: changed.len() as u64, description })
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
-pub(crate) fn like_escape(s: &str) -> String {
+fn like_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if matches!(c, '%' | '_' | '\\') {

@@ -1,0 +1,8 @@
+//! The organising requests — tagging, custom metadata, folders — each an edit batch over the
+//! table modules, committed by `edit`.
+
+mod folders;
+mod metadata;
+mod tags;
+
+pub use metadata::{FieldSummary, SummaryValue};
