@@ -37,9 +37,8 @@ pub use query::{FileTypeFilter, FileUpdate, ItemTypeFilter, ListQuery, Publish, 
 pub use retry::{RetryPolicy, with_retry};
 pub use tokio_util::sync::CancellationToken;
 pub use types::{
-    AiTag, BulkItemError, BulkJob, BulkJobType, BulkOutcome, CustomMetadataField, CustomMetadataFieldUpdate,
-    CustomMetadataSchema, CustomMetadataType, File, FileKind, FileMetadata, Folder, Item, JobStatus,
-    NewCustomMetadataField, RenameOutcome, UploadedFile, VersionInfo,
+    AiTag, BulkItemError, BulkJob, BulkJobType, BulkOutcome, CustomMetadataFieldUpdate, File, FileKind, FileMetadata,
+    Folder, Item, JobStatus, RenameOutcome, UploadedFile, VersionInfo,
 };
 pub use upload::{
     AbsProtocol, PostTransformation, ResponseField, UploadProgress, UploadRequest, UploadSource, UploadTransformation,

@@ -528,14 +528,10 @@ impl Ctx {
             *g = Some(None);
             return Ok(None);
         }
+        // A field the client cannot read is an error naming it (the job fails and says so), never a
+        // shorter schema that would refuse or let through values the remote judges otherwise.
         let fields = match self.target.client.list_custom_metadata_fields(false).await {
-            Ok(list) => Some(
-                list.into_iter()
-                    .filter_map(|f| {
-                        serde_json::to_value(&f).ok().and_then(|v| serde_json::from_value::<FieldDef>(v).ok())
-                    })
-                    .collect(),
-            ),
+            Ok(list) => Some(list),
             // Client-side (auth endpoint) accounts cannot read the schema; the remote checks on upload.
             Err(RemoteError::Authentication { .. }) => None,
             Err(e) => return Err(e),
