@@ -798,9 +798,8 @@ fn parse_or_empty(headers: &HeaderMap, body: &[u8]) -> Result<Value, RemoteError
 /// One custom metadata field as the shared type; an unreadable one is an error that names it.
 fn read_field(headers: &HeaderMap, field: Value) -> Result<FieldDef, RemoteError> {
     let name = field.get("name").and_then(Value::as_str).unwrap_or("?").to_owned();
-    FieldDef::deserialize(field).map_err(|e| {
-        invalid(headers, format!("a custom metadata field (\"{name}\") Stockroom cannot read: {e}"))
-    })
+    FieldDef::deserialize(field)
+        .map_err(|e| invalid(headers, format!("a custom metadata field (\"{name}\") Stockroom cannot read: {e}")))
 }
 
 fn invalid(headers: &HeaderMap, e: impl std::fmt::Display) -> RemoteError {
@@ -863,7 +862,8 @@ mod tests {
     #[test]
     fn a_field_of_a_type_stockroom_does_not_know_is_an_error_naming_it() {
         let read = |v: Value| read_field(&HeaderMap::new(), v);
-        let ok = read(json!({"id": "1", "name": "lot", "label": "Lot", "schema": {"type": "Number", "readOnly": true}}));
+        let ok =
+            read(json!({"id": "1", "name": "lot", "label": "Lot", "schema": {"type": "Number", "readOnly": true}}));
         assert_eq!(ok.unwrap().schema.field_type, sr_imagekit::metadata::FieldType::Number);
         match read(json!({"id": "2", "name": "colour", "label": "Colour", "schema": {"type": "Swatch"}})) {
             Err(RemoteError::InvalidResponse { message, .. }) => {

@@ -6,9 +6,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
+use sr_imagekit::metadata::FieldSchema;
 #[cfg(doc)]
 use sr_imagekit::metadata::{FieldDef, NewField};
-use sr_imagekit::metadata::FieldSchema;
 
 /// `versionInfo` of a file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -68,10 +68,7 @@ async fn an_invalid_schema_comes_back_with_per_property_errors() {
     let bad = NewField {
         name: "sku".into(),
         label: "SKU".into(),
-        schema: FieldSchema {
-            min_value: Some(json!(3)),
-            ..FieldSchema::of_type(FieldType::Text)
-        },
+        schema: FieldSchema { min_value: Some(json!(3)), ..FieldSchema::of_type(FieldType::Text) },
         description: None,
     };
     match env.client.create_custom_metadata_field(&bad).await.unwrap_err() {

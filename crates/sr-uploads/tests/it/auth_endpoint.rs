@@ -34,7 +34,7 @@ async fn auth_env() -> (Env, Client) {
     env.client = Client::new(RemoteConfig::new(
         &base,
         &base,
-        &env.emu.url_endpoint(),
+        env.emu.url_endpoint(),
         RemoteAuth::AuthEndpoint { public_key: "public_test".into(), url, token: None },
     ))
     .unwrap();
