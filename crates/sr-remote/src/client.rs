@@ -798,8 +798,7 @@ fn parse_or_empty(headers: &HeaderMap, body: &[u8]) -> Result<Value, RemoteError
 /// One custom metadata field as the shared type; an unreadable one is an error that names it.
 fn read_field(headers: &HeaderMap, field: Value) -> Result<FieldDef, RemoteError> {
     let name = field.get("name").and_then(Value::as_str).unwrap_or("?").to_owned();
-    FieldDef::deserialize(field)
-        .map_err(|e| invalid(headers, format!("a custom metadata field (\"{name}\") Stockroom cannot read: {e}")))
+    FieldDef::deserialize(field).map_err(|e| invalid(headers, format!("the custom metadata field \"{name}\": {e}")))
 }
 
 fn invalid(headers: &HeaderMap, e: impl std::fmt::Display) -> RemoteError {
@@ -867,7 +866,7 @@ mod tests {
         assert_eq!(ok.unwrap().schema.field_type, sr_imagekit::metadata::FieldType::Number);
         match read(json!({"id": "2", "name": "colour", "label": "Colour", "schema": {"type": "Swatch"}})) {
             Err(RemoteError::InvalidResponse { message, .. }) => {
-                assert!(message.contains(r#"custom metadata field ("colour")"#), "{message}");
+                assert!(message.contains(r#"the custom metadata field "colour""#), "{message}");
                 assert!(message.contains("Swatch"), "{message}");
             }
             other => panic!("{other:?}"),

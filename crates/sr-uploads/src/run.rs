@@ -67,7 +67,8 @@ impl Uploader {
     }
 
     /// Shares the account's gate with its other callers (sync), so a 429 or an outage met by one
-    /// holds the others too.
+    /// holds the others too. The gate's own probe interval then applies, not
+    /// [`Settings::probe_interval`].
     pub fn with_gate(mut self, gate: Arc<AccountGate>) -> Uploader {
         Arc::get_mut(&mut self.ctx).expect("not shared before run").gate = gate;
         self
