@@ -1,5 +1,5 @@
 //! What a remote error means for a job: the crash protocol's decision (crate docs, step 3), as a
-//! pure function of the error and a few facts about the attempt. [`crate::attempt`] carries it out.
+//! pure function of the error and a few facts about the attempt. The `attempt` module carries it out.
 //!
 //! The rule that matters most is `maybe_sent`: it is cleared only by an answer proving nothing was
 //! stored (a connect failure or a body cut short, a 429, a 4xx), and kept by anything else met while
