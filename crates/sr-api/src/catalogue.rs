@@ -5,7 +5,6 @@
 //! A failed refresh changes nothing: the last fetched catalogue stays in use. Folders made offline
 //! (pending remote operations) are never touched by a refresh.
 
-use sr_imagekit::metadata::FieldDef;
 use sr_remote::{ItemTypeFilter, ListQuery, RemoteError};
 
 use crate::dto_organise::CatalogueRefresh;
@@ -20,24 +19,13 @@ pub(crate) fn remote_error(e: RemoteError) -> ApiError {
     ApiError::new(code, e.to_string())
 }
 
-/// The remote's field object and the offline validator's share the spec's JSON shape.
-fn field_def(f: sr_remote::CustomMetadataField) -> Result<FieldDef, ApiError> {
-    let name = f.name.clone();
-    serde_json::to_value(f).and_then(serde_json::from_value).map_err(|e| {
-        ApiError::new(
-            ErrorCode::Remote,
-            format!("The media library sent a custom metadata field (\"{name}\") Stockroom cannot read: {e}"),
-        )
-    })
-}
-
 impl Stockroom {
     /// Fetches the active account's custom metadata fields and folder tree and keeps them in the
     /// library (replacing the previous copy). Offline: `ErrorCode::Offline`, nothing changed.
     pub async fn refresh_catalogue(&self) -> Result<CatalogueRefresh, ApiError> {
         let remote = self.remote().await?;
-        let fields = remote.client.list_custom_metadata_fields(false).await.map_err(remote_error)?;
-        let defs: Vec<FieldDef> = fields.into_iter().map(field_def).collect::<Result<_, _>>()?;
+        // The client reads `FieldDef`s off the wire; a field it cannot read fails the refresh, naming it.
+        let defs = remote.client.list_custom_metadata_fields(false).await.map_err(remote_error)?;
         // Every folder at every depth: `path` would restrict the listing to one level.
         let query = ListQuery {
             type_: Some(ItemTypeFilter::Folder),

@@ -10,6 +10,7 @@ use reqwest::{Body, Method, RequestBuilder, StatusCode, Url};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
+use sr_imagekit::metadata::{FieldDef, NewField};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{RemoteAuth, RemoteConfig, Secret, Timeouts};
@@ -415,29 +416,32 @@ impl Client {
     // ---------------------------------------------------------------------------------------------
     // Custom metadata fields
 
-    pub async fn create_custom_metadata_field(
-        &self,
-        field: &NewCustomMetadataField,
-    ) -> Result<CustomMetadataField, RemoteError> {
+    pub async fn create_custom_metadata_field(&self, field: &NewField) -> Result<FieldDef, RemoteError> {
         let rb = self.api(Method::POST, &["v1", "customMetadataFields"])?.json(field);
-        self.call_json(rb).await
+        self.call_field(rb).await
     }
 
-    pub async fn list_custom_metadata_fields(
-        &self,
-        include_deleted: bool,
-    ) -> Result<Vec<CustomMetadataField>, RemoteError> {
+    /// The account's fields. With `include_deleted` the deleted ones come too, indistinguishable: the
+    /// shared [`FieldDef`] has no `isDeleted`.
+    ///
+    /// A field Stockroom cannot read (a type it does not know) makes the whole call an
+    /// [`RemoteError::InvalidResponse`] naming that field, never a shorter list: checking values
+    /// against a schema with a field missing would refuse a value the remote accepts ("no such field")
+    /// or let a required field go empty.
+    pub async fn list_custom_metadata_fields(&self, include_deleted: bool) -> Result<Vec<FieldDef>, RemoteError> {
         let rb = self.api(Method::GET, &["v1", "customMetadataFields"])?.query(&[("includeDeleted", include_deleted)]);
-        self.call_json(rb).await
+        let (headers, body) = self.call_ok(rb).await?;
+        let fields: Vec<Value> = parse(&headers, &body)?;
+        fields.into_iter().map(|f| read_field(&headers, f)).collect()
     }
 
     pub async fn update_custom_metadata_field(
         &self,
         field_id: &str,
         update: &CustomMetadataFieldUpdate,
-    ) -> Result<CustomMetadataField, RemoteError> {
+    ) -> Result<FieldDef, RemoteError> {
         let rb = self.api(Method::PATCH, &["v1", "customMetadataFields", field_id])?.json(update);
-        self.call_json(rb).await
+        self.call_field(rb).await
     }
 
     /// Deletes a field. Its name can never be used again on this account.
@@ -702,6 +706,11 @@ impl Client {
         self.call_ok(rb).await.map(|_| ())
     }
 
+    async fn call_field(&self, rb: RequestBuilder) -> Result<FieldDef, RemoteError> {
+        let (headers, body) = self.call_ok(rb).await?;
+        read_field(&headers, parse(&headers, &body)?)
+    }
+
     async fn call_bulk(&self, rb: RequestBuilder, success_key: &str) -> Result<BulkOutcome, RemoteError> {
         let (_, headers, body) = self.call_raw(rb).await?;
         let json: Value = parse_or_empty(&headers, &body)?;
@@ -786,6 +795,12 @@ fn parse_or_empty(headers: &HeaderMap, body: &[u8]) -> Result<Value, RemoteError
     parse(headers, body)
 }
 
+/// One custom metadata field as the shared type; an unreadable one is an error that names it.
+fn read_field(headers: &HeaderMap, field: Value) -> Result<FieldDef, RemoteError> {
+    let name = field.get("name").and_then(Value::as_str).unwrap_or("?").to_owned();
+    FieldDef::deserialize(field).map_err(|e| invalid(headers, format!("the custom metadata field \"{name}\": {e}")))
+}
+
 fn invalid(headers: &HeaderMap, e: impl std::fmt::Display) -> RemoteError {
     RemoteError::InvalidResponse { message: e.to_string(), request_id: error::request_id(headers) }
 }
@@ -842,6 +857,21 @@ impl Pages<'_> {
 mod tests {
     use super::*;
     use crate::config::Secret;
+
+    #[test]
+    fn a_field_of_a_type_stockroom_does_not_know_is_an_error_naming_it() {
+        let read = |v: Value| read_field(&HeaderMap::new(), v);
+        let ok =
+            read(json!({"id": "1", "name": "lot", "label": "Lot", "schema": {"type": "Number", "readOnly": true}}));
+        assert_eq!(ok.unwrap().schema.field_type, sr_imagekit::metadata::FieldType::Number);
+        match read(json!({"id": "2", "name": "colour", "label": "Colour", "schema": {"type": "Swatch"}})) {
+            Err(RemoteError::InvalidResponse { message, .. }) => {
+                assert!(message.contains(r#"the custom metadata field "colour""#), "{message}");
+                assert!(message.contains("Swatch"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 
     fn config(api: &str) -> RemoteConfig {
         RemoteConfig::new(

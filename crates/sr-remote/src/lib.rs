@@ -1,8 +1,10 @@
 //! HTTP client for the remote media library (ImageKit API): typed errors, streamed uploads with progress.
 //!
 //! Boundary: this crate owns the wire (URLs, auth headers, multipart encoding, JSON shapes, status codes)
-//! and nothing else. It keeps no state beyond a connection pool, never retries uploads on its own, and
-//! never logs or returns the private key.
+//! and when an account may be called again ([`hold`]: backoff, the offline probe, the 429 hold, in an
+//! [`AccountGate`] its callers share). The [`Client`] keeps no state beyond a connection pool, never
+//! retries uploads on its own, and never logs or returns the private key. Custom metadata fields are
+//! `sr_imagekit::metadata`'s types on the wire, the very ones the offline validator checks.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), sr_remote::RemoteError> {
@@ -25,6 +27,7 @@
 mod client;
 mod config;
 mod error;
+pub mod hold;
 mod query;
 mod retry;
 mod types;
@@ -33,13 +36,13 @@ mod upload;
 pub use client::{Client, Pages};
 pub use config::{RemoteAuth, RemoteConfig, Secret, Timeouts};
 pub use error::RemoteError;
+pub use hold::{AccountGate, Backoff};
 pub use query::{FileTypeFilter, FileUpdate, ItemTypeFilter, ListQuery, Publish, RemoveAiTags, Sort, UpdateFile};
 pub use retry::{RetryPolicy, with_retry};
 pub use tokio_util::sync::CancellationToken;
 pub use types::{
-    AiTag, BulkItemError, BulkJob, BulkJobType, BulkOutcome, CustomMetadataField, CustomMetadataFieldUpdate,
-    CustomMetadataSchema, CustomMetadataType, File, FileKind, FileMetadata, Folder, Item, JobStatus,
-    NewCustomMetadataField, RenameOutcome, UploadedFile, VersionInfo,
+    AiTag, BulkItemError, BulkJob, BulkJobType, BulkOutcome, CustomMetadataFieldUpdate, File, FileKind, FileMetadata,
+    Folder, Item, JobStatus, RenameOutcome, UploadedFile, VersionInfo,
 };
 pub use upload::{
     AbsProtocol, PostTransformation, ResponseField, UploadProgress, UploadRequest, UploadSource, UploadTransformation,

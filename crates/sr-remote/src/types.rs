@@ -6,6 +6,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
+use sr_imagekit::metadata::FieldSchema;
+#[cfg(doc)]
+use sr_imagekit::metadata::{FieldDef, NewField};
 
 /// `versionInfo` of a file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -259,98 +262,16 @@ pub struct FileMetadata {
     pub audio_codec: Option<String>,
 }
 
-/// The value type of a custom metadata field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum CustomMetadataType {
-    Text,
-    Textarea,
-    Number,
-    Date,
-    Boolean,
-    SingleSelect,
-    MultiSelect,
-}
-
-/// A field's schema. Number/Date bounds and defaults are JSON values because their type depends on
-/// `type` (numbers, ISO dates, arrays for MultiSelect).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CustomMetadataSchema {
-    #[serde(rename = "type")]
-    pub kind: CustomMetadataType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub select_options: Option<Vec<Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub select_options_truncated: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_value_required: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_value: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_value: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_length: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-}
-
-impl CustomMetadataSchema {
-    /// A schema of `kind` with no constraints.
-    pub fn of(kind: CustomMetadataType) -> Self {
-        CustomMetadataSchema {
-            kind,
-            select_options: None,
-            select_options_truncated: None,
-            default_value: None,
-            is_value_required: None,
-            min_value: None,
-            max_value: None,
-            min_length: None,
-            max_length: None,
-            read_only: None,
-        }
-    }
-}
-
-/// A custom metadata field definition.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CustomMetadataField {
-    pub id: String,
-    pub name: String,
-    pub label: String,
-    pub schema: CustomMetadataSchema,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Present (true) on deleted fields when listed with `include_deleted`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_deleted: Option<bool>,
-}
-
-/// Body of `POST /v1/customMetadataFields`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NewCustomMetadataField {
-    pub name: String,
-    pub label: String,
-    pub schema: CustomMetadataSchema,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-}
-
 /// Body of `PATCH /v1/customMetadataFields/{id}`: at least one of `label` or `schema`. A schema's type
-/// cannot change.
+/// cannot change. The field itself, on the way out and back, is `sr_imagekit::metadata`'s
+/// [`NewField`]/[`FieldDef`]: one type for the app, the emulator and the offline validator.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomMetadataFieldUpdate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub schema: Option<CustomMetadataSchema>,
+    pub schema: Option<FieldSchema>,
     /// An empty string clears the description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -454,6 +375,7 @@ fn opt_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
 mod tests {
     use super::*;
     use serde_json::json;
+    use sr_imagekit::metadata::{FieldDef, FieldType};
 
     #[test]
     fn list_items_split_by_type() {
@@ -503,13 +425,14 @@ mod tests {
     }
 
     #[test]
+    /// The client reads fields as `sr_imagekit`'s type straight from the wire.
     fn custom_field_schema_round_trips_in_wire_spelling() {
-        let field: CustomMetadataField = serde_json::from_value(json!({
+        let field: FieldDef = serde_json::from_value(json!({
             "id":"598821f949c0a938d57563dd","name":"size","label":"Size",
             "schema":{"type":"SingleSelect","selectOptions":["S","M"],"isValueRequired":true,"defaultValue":"M"}
         }))
         .unwrap();
-        assert_eq!(field.schema.kind, CustomMetadataType::SingleSelect);
+        assert_eq!(field.schema.field_type, FieldType::SingleSelect);
         let back = serde_json::to_value(&field.schema).unwrap();
         assert_eq!(
             back,

@@ -1,8 +1,10 @@
-//! What the queue reports while it runs: a stream of [`UploadEvent`]s (the Tauri shell forwards them
-//! through an IPC channel, the CLI prints them as JSON lines).
+//! What the queue reports while it runs: a stream of [`UploadEvent`]s handed to the sink given to
+//! [`crate::Uploader::run`]. The façade turns each into its own `UploadEvent` DTO
+//! (`event_dto` in sr-api's `uploads.rs`), which the Tauri shell forwards through an IPC channel and the CLI
+//! prints as text or, with `--json`, as JSON lines; neither sees this type.
 
 use serde::Serialize;
-use sr_library::{JobState, RemoteCopy};
+use sr_library::{Job, JobState, RemoteCopy};
 
 /// Bytes, percent, speed and ETA of one running job.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -87,4 +89,25 @@ pub enum UploadEvent {
         cancelled: u64,
         paused: u64,
     },
+}
+
+/// Jobs per state and the bytes still to send, from the recorded queue alone (no live progress).
+pub fn count_jobs(jobs: &[Job]) -> Totals {
+    let mut t = Totals::default();
+    for j in jobs {
+        match j.state {
+            JobState::Queued => t.queued += 1,
+            JobState::WaitingForNetwork => t.waiting_for_network += 1,
+            JobState::Uploading => t.uploading += 1,
+            JobState::Verifying => t.verifying += 1,
+            JobState::Done => t.done += 1,
+            JobState::Failed => t.failed += 1,
+            JobState::Paused => t.paused += 1,
+            JobState::Cancelled => t.cancelled += 1,
+        }
+        if !j.state.is_terminal() && j.state != JobState::Paused {
+            t.bytes_remaining += j.expected_size;
+        }
+    }
+    t
 }

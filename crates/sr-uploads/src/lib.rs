@@ -12,7 +12,23 @@
 //! (per job, or the whole queue is paused globally) and `cancelled`. Server errors (5xx) and network
 //! errors back off exponentially with jitter ([`Backoff`]); a 429 holds the whole account for exactly
 //! the reset the remote asked for, and each job held back then waits up to a tenth more (at most a
-//! second), so they do not all hit the remote at the instant it resets.
+//! second), so they do not all hit the remote at the instant it resets. The offline state and the hold
+//! are the account's [`AccountGate`] (in `sr-remote`, so sync can share it: [`Uploader::with_gate`]).
+//! What each error means for a job is one pure function, [`verdict::verdict`], table-tested.
+//!
+//! # Modules, bottom to top
+//!
+//! A module imports only modules of lower layers, never one of its own layer or above (the crate
+//! root's `setting_keys` excepted).
+//!
+//! 1. Base: `clock`, `config` (target, limits, settings), `events` (what a run reports, counting the
+//!    queue), `throttle` (bandwidth), `request` (a job's spec as the upload request).
+//! 2. Rules, each over the library and the client only: `preflight`, `reconcile`, `withdraw`,
+//!    `verdict` (pure: error × phase × job → retry, hold, wait for the network, reconcile, fail).
+//! 3. `controls` (the [`UploaderHandle`]: edits the queue, then stops or wakes a run) and `ctx` (what
+//!    one run's loop and attempts share, and how they commit a job as done or failed).
+//! 4. `attempt`: one job from pre-flight to `done`, carrying out the verdict when the remote fails.
+//! 5. `run`: the [`Uploader`] loop — queue lock, gate, concurrency, controls from other processes.
 //!
 //! # Crash safety and the reconciliation protocol
 //!
@@ -60,23 +76,30 @@
 //! (`apply_metadata` in Upload mode). A job whose content the library already put at the same remote
 //! place is finished as a duplicate unless `force`.
 
-mod backoff;
+mod attempt;
 mod clock;
+mod config;
+mod controls;
+mod ctx;
 mod events;
 mod preflight;
 mod reconcile;
-mod scheduler;
+mod request;
+mod run;
 mod throttle;
+pub mod verdict;
 mod withdraw;
 
-pub use backoff::Backoff;
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use events::{JobProgress, Totals, UploadEvent};
+pub use config::{AccountLimits, Settings, UploadTarget};
+pub use controls::UploaderHandle;
+pub use events::{JobProgress, Totals, UploadEvent, count_jobs};
 pub use preflight::{Preflight, PreflightError};
 pub use reconcile::{Reconciled, reconcile};
-pub use scheduler::{
-    AccountLimits, RunSummary, Settings, UploadTarget, Uploader, UploaderHandle, count_jobs, parse_abs,
-};
+pub use request::parse_abs;
+pub use run::{RunSummary, Uploader};
+/// Backoff and the account's offline/429 gate live in `sr-remote`, shared with sync.
+pub use sr_remote::{AccountGate, Backoff};
 pub use throttle::TokenBucket;
 
 /// Settings keys in the library's `upload_settings` table.

@@ -4,7 +4,7 @@ use sr_imagekit::metadata::{ApplyMode, FieldDef, MetadataErrors, apply_metadata}
 use sr_imagekit::names::{self, NameError, TagError};
 use sr_library::{Asset, AssetKind, Job, Library, LibraryError, RemoteCopy};
 
-use crate::scheduler::AccountLimits;
+use crate::config::AccountLimits;
 
 /// What pre-flight decided.
 #[derive(Debug, Clone, PartialEq)]

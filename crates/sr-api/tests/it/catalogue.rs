@@ -5,10 +5,9 @@
 use serde_json::json;
 use sr_api::{ErrorCode, ImagekitAccountInput, OpenOptions, Stockroom};
 use sr_emulator::EmulatorConfig;
+use sr_imagekit::metadata::{FieldSchema, FieldType, NewField};
 use sr_media::fixtures::{ImageFormat, image};
-use sr_remote::{
-    Client, CustomMetadataSchema, CustomMetadataType, NewCustomMetadataField, RemoteAuth, RemoteConfig, Secret,
-};
+use sr_remote::{Client, RemoteAuth, RemoteConfig, Secret};
 
 fn app_with_a_photo() -> (tempfile::TempDir, Stockroom, i64) {
     let dir = tempfile::tempdir().unwrap();
@@ -35,16 +34,11 @@ async fn team_account(dir: &std::path::Path) -> sr_emulator::EmulatorHandle {
         RemoteAuth::PrivateKey(Secret::new("private_team")),
     ))
     .unwrap();
-    let mut schema = CustomMetadataSchema::of(CustomMetadataType::Number);
+    let mut schema = FieldSchema::of_type(FieldType::Number);
     schema.min_value = Some(json!(1));
     schema.max_value = Some(json!(99));
     client
-        .create_custom_metadata_field(&NewCustomMetadataField {
-            name: "lot".into(),
-            label: "Lot".into(),
-            schema,
-            description: None,
-        })
+        .create_custom_metadata_field(&NewField { name: "lot".into(), label: "Lot".into(), schema, description: None })
         .await
         .unwrap();
     client.create_folder("shop", "/").await.unwrap();

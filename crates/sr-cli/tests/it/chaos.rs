@@ -100,10 +100,10 @@ async fn kill_the_uploader_repeatedly_and_nothing_is_lost_or_duplicated() {
     ))
     .unwrap();
     client
-        .create_custom_metadata_field(&sr_remote::NewCustomMetadataField {
+        .create_custom_metadata_field(&sr_imagekit::metadata::NewField {
             name: "lot".into(),
             label: "Lot".into(),
-            schema: sr_remote::CustomMetadataSchema::of(sr_remote::CustomMetadataType::Number),
+            schema: sr_imagekit::metadata::FieldSchema::of_type(sr_imagekit::metadata::FieldType::Number),
             description: None,
         })
         .await

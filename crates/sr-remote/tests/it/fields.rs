@@ -1,18 +1,19 @@
 //! Custom metadata fields: create, list (with deleted), update, delete, schema errors.
 
 use serde_json::json;
+use sr_imagekit::metadata::{FieldSchema, FieldType, NewField};
 use sr_remote::*;
 
 use crate::support::env;
 
-fn price() -> NewCustomMetadataField {
-    NewCustomMetadataField {
+fn price() -> NewField {
+    NewField {
         name: "price".into(),
         label: "Price".into(),
-        schema: CustomMetadataSchema {
+        schema: FieldSchema {
             min_value: Some(json!(1)),
             max_value: Some(json!(3000)),
-            ..CustomMetadataSchema::of(CustomMetadataType::Number)
+            ..FieldSchema::of_type(FieldType::Number)
         },
         description: Some("Retail price in EUR".into()),
     }
@@ -24,7 +25,7 @@ async fn field_lifecycle() {
     let c = &env.client;
     let created = c.create_custom_metadata_field(&price()).await.unwrap();
     assert_eq!(created.name, "price");
-    assert_eq!(created.schema.kind, CustomMetadataType::Number);
+    assert_eq!(created.schema.field_type, FieldType::Number);
     assert_eq!(created.schema.max_value, Some(json!(3000)));
     assert_eq!(created.description.as_deref(), Some("Retail price in EUR"));
 
@@ -39,7 +40,7 @@ async fn field_lifecycle() {
         .await
         .unwrap();
     assert_eq!(updated.label, "Retail price");
-    assert_eq!(updated.schema.kind, CustomMetadataType::Number);
+    assert_eq!(updated.schema.field_type, FieldType::Number);
 
     c.delete_custom_metadata_field(&created.id).await.unwrap();
     assert!(c.list_custom_metadata_fields(false).await.unwrap().is_empty());
@@ -64,13 +65,10 @@ async fn field_lifecycle() {
 #[tokio::test]
 async fn an_invalid_schema_comes_back_with_per_property_errors() {
     let env = env().await;
-    let bad = NewCustomMetadataField {
+    let bad = NewField {
         name: "sku".into(),
         label: "SKU".into(),
-        schema: CustomMetadataSchema {
-            min_value: Some(json!(3)),
-            ..CustomMetadataSchema::of(CustomMetadataType::Text)
-        },
+        schema: FieldSchema { min_value: Some(json!(3)), ..FieldSchema::of_type(FieldType::Text) },
         description: None,
     };
     match env.client.create_custom_metadata_field(&bad).await.unwrap_err() {

@@ -1,6 +1,7 @@
 //! Files: list/search, details, update, delete, bulk delete, copy, move, rename, tags, metadata.
 
 use serde_json::{Value, json};
+use sr_imagekit::metadata::{FieldSchema, FieldType, NewField};
 use sr_remote::*;
 
 use crate::support::{bytes, env, png, put};
@@ -65,10 +66,10 @@ async fn list_filters_by_folder_type_and_search_and_pages_through_everything() {
 async fn details_update_and_publish() {
     let env = env().await;
     let c = &env.client;
-    c.create_custom_metadata_field(&NewCustomMetadataField {
+    c.create_custom_metadata_field(&NewField {
         name: "color".into(),
         label: "Color".into(),
-        schema: CustomMetadataSchema::of(CustomMetadataType::Text),
+        schema: FieldSchema::of_type(FieldType::Text),
         description: None,
     })
     .await

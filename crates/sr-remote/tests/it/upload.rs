@@ -4,6 +4,7 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::json;
 use sr_emulator::{FaultAction, FaultRule};
+use sr_imagekit::metadata::{FieldSchema, FieldType, NewField};
 use sr_remote::*;
 
 use crate::support::{self, bytes, env, png, put};
@@ -50,10 +51,10 @@ async fn streams_a_file_with_progress_and_a_matching_hash() {
 async fn every_option_reaches_the_remote() {
     let env = env().await;
     env.client
-        .create_custom_metadata_field(&NewCustomMetadataField {
+        .create_custom_metadata_field(&NewField {
             name: "brand".into(),
             label: "Brand".into(),
-            schema: CustomMetadataSchema::of(CustomMetadataType::Text),
+            schema: FieldSchema::of_type(FieldType::Text),
             description: None,
         })
         .await

@@ -34,7 +34,7 @@ async fn auth_env() -> (Env, Client) {
     env.client = Client::new(RemoteConfig::new(
         &base,
         &base,
-        &env.emu.url_endpoint(),
+        env.emu.url_endpoint(),
         RemoteAuth::AuthEndpoint { public_key: "public_test".into(), url, token: None },
     ))
     .unwrap();
@@ -49,10 +49,10 @@ async fn files_on(admin: &Client) -> usize {
 async fn a_job_with_custom_metadata_publishes_and_the_remote_checks_the_values() {
     let (env, admin) = auth_env().await;
     admin
-        .create_custom_metadata_field(&sr_remote::NewCustomMetadataField {
+        .create_custom_metadata_field(&sr_imagekit::metadata::NewField {
             name: "price".into(),
             label: "Price".into(),
-            schema: sr_remote::CustomMetadataSchema::of(sr_remote::CustomMetadataType::Number),
+            schema: sr_imagekit::metadata::FieldSchema::of_type(sr_imagekit::metadata::FieldType::Number),
             description: None,
         })
         .await

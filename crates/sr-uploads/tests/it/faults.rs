@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use sr_emulator::{FaultAction, FaultRule};
 use sr_library::JobState;
-use sr_uploads::{ManualClock, UploadEvent, UploadTarget, Uploader};
+use sr_uploads::{AccountGate, ManualClock, UploadEvent, UploadTarget, Uploader};
 use tokio_util::sync::CancellationToken;
 
 use crate::support::*;
@@ -119,6 +119,26 @@ async fn jobs_held_back_by_one_rate_limit_come_back_spread_out_not_all_at_once()
     for id in ids {
         assert_eq!(job(&env, id).state, JobState::Done);
     }
+}
+
+/// The hold is the account's, not the queue's: a 429 met by another caller sharing the gate (sync)
+/// keeps the queue from starting until the reset.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hold_met_by_another_caller_of_the_account_holds_the_queue_too() {
+    let env = env().await;
+    let a = asset(&env, "held.bin", &content(9, 1000));
+    let j = queue(&env, a.id, spec("held.bin"));
+    let clock = ManualClock::new(3_000_000);
+    let gate = Arc::new(AccountGate::new(std::time::Duration::from_millis(20)));
+    gate.hold(3_000_000, std::time::Duration::from_secs(60));
+    let target = UploadTarget { account: ACCOUNT.into(), client: env.client.clone(), limits: env.limits };
+    let uploader = Uploader::new(env.lib.clone(), target, Arc::new(clock.clone()), settings(), None).with_gate(gate);
+    let run = tokio::spawn(uploader.run(true, CancellationToken::new(), |_| {}));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let held = job(&env, j.id);
+    assert_eq!((held.state, held.attempts), (JobState::Queued, 0), "nothing starts before the reset");
+    clock.set(3_060_000);
+    assert_eq!(run.await.unwrap().unwrap().done, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

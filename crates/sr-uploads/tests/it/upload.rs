@@ -11,10 +11,10 @@ use crate::support::*;
 async fn queued_files_arrive_once_with_tags_and_metadata() {
     let env = env().await;
     env.client
-        .create_custom_metadata_field(&sr_remote::NewCustomMetadataField {
+        .create_custom_metadata_field(&sr_imagekit::metadata::NewField {
             name: "price".into(),
             label: "Price".into(),
-            schema: sr_remote::CustomMetadataSchema::of(sr_remote::CustomMetadataType::Number),
+            schema: sr_imagekit::metadata::FieldSchema::of_type(sr_imagekit::metadata::FieldType::Number),
             description: None,
         })
         .await
