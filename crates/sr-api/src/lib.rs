@@ -9,10 +9,6 @@ pub mod bindings;
 mod catalogue;
 mod delivery;
 pub mod dto;
-pub mod dto_organise;
-pub mod dto_presets;
-pub mod dto_preview;
-pub mod dto_uploads;
 mod error;
 pub mod logging;
 mod media_server;
@@ -31,6 +27,8 @@ use std::sync::{Arc, OnceLock};
 use sr_library::{ImportOptions, Library};
 
 pub use delivery::{UrlRequest, parse_transformation};
+/// The domain DTO modules under their first names (`sr_api::dto_organise::…`).
+pub use dto::{organise as dto_organise, presets as dto_presets, preview as dto_preview, uploads as dto_uploads};
 pub use error::{ApiError, ErrorCode};
 pub use media_server::MediaServer;
 pub use preview_jobs::{PreviewJobs, PreviewTicket};

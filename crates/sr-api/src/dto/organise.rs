@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use crate::dto::{Asset, AssetKind, AssetStatus};
+use super::{Asset, AssetKind, AssetStatus};
 
 /// An asset's organisation: what the tag bar and metadata panel show.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

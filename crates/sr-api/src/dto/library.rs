@@ -1,5 +1,4 @@
-//! The façade's wire types. Each one is a contract with the UI (TypeScript bindings are generated
-//! from these) and with `stockroom --json` users: add fields, never rename or remove them.
+//! Wire types of the library itself: assets, imports, pages. Re-exported as `sr_api::dto::*`.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
