@@ -58,7 +58,9 @@ fn ts(ty: &Type, dtos: &mut BTreeSet<String>) -> String {
                 "Channel" => format!("Channel<{}>", inner(0)),
                 "String" | "str" | "PathBuf" => "string".into(),
                 "bool" => "boolean".into(),
-                "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize" | "f32" | "f64" => "number".into(),
+                "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize" | "f32" | "f64" => {
+                    "number".into()
+                }
                 "Value" => {
                     dtos.insert("JsonValue".into());
                     "JsonValue".into()
@@ -126,7 +128,10 @@ fn is_command(f: &syn::ItemFn) -> bool {
         let path = a.path();
         let is = path.segments.len() == 2 && path.segments[0].ident == "tauri" && path.segments[1].ident == "command";
         // Tauri's default keys (camelCase) are what `camel_case` reproduces.
-        assert!(!is || matches!(a.meta, syn::Meta::Path(_)), "#[tauri::command(...)] options are not read by contract.rs");
+        assert!(
+            !is || matches!(a.meta, syn::Meta::Path(_)),
+            "#[tauri::command(...)] options are not read by contract.rs"
+        );
         is
     })
 }

@@ -122,7 +122,9 @@ mod tests {
             for line in source.lines().map(str::trim) {
                 if line.starts_with("#[derive(") {
                     derives_ts = line.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == "TS");
-                } else if derives_ts && let Some(rest) = line.strip_prefix("pub struct ").or(line.strip_prefix("pub enum ")) {
+                } else if derives_ts
+                    && let Some(rest) = line.strip_prefix("pub struct ").or(line.strip_prefix("pub enum "))
+                {
                     let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
                     out.push((path.clone(), name));
                     derives_ts = false;

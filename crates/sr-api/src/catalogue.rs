@@ -6,19 +6,10 @@
 //! (pending remote operations) are never touched by a refresh.
 
 use sr_imagekit::metadata::FieldDef;
-use sr_remote::{ItemTypeFilter, ListQuery, RemoteError};
+use sr_remote::{ItemTypeFilter, ListQuery};
 
 use crate::dto_organise::CatalogueRefresh;
 use crate::{ApiError, ErrorCode, Stockroom};
-
-/// `RemoteError` for a person: offline is its own code so the UI can say "using the saved fields".
-pub(crate) fn remote_error(e: RemoteError) -> ApiError {
-    let code = match e {
-        RemoteError::Network { .. } => ErrorCode::Offline,
-        _ => ErrorCode::Remote,
-    };
-    ApiError::new(code, e.to_string())
-}
 
 /// The remote's field object and the offline validator's share the spec's JSON shape.
 fn field_def(f: sr_remote::CustomMetadataField) -> Result<FieldDef, ApiError> {
@@ -36,7 +27,7 @@ impl Stockroom {
     /// library (replacing the previous copy). Offline: `ErrorCode::Offline`, nothing changed.
     pub async fn refresh_catalogue(&self) -> Result<CatalogueRefresh, ApiError> {
         let remote = self.remote().await?;
-        let fields = remote.client.list_custom_metadata_fields(false).await.map_err(remote_error)?;
+        let fields = remote.client.list_custom_metadata_fields(false).await.map_err(ApiError::from)?;
         let defs: Vec<FieldDef> = fields.into_iter().map(field_def).collect::<Result<_, _>>()?;
         // Every folder at every depth: `path` would restrict the listing to one level.
         let query = ListQuery {
@@ -44,7 +35,7 @@ impl Stockroom {
             search_query: Some(r#"type = "folder""#.to_owned()),
             ..Default::default()
         };
-        let items = remote.client.list_all(&query).await.map_err(remote_error)?;
+        let items = remote.client.list_all(&query).await.map_err(ApiError::from)?;
         let mut folders: Vec<String> = items.iter().filter_map(|i| i.as_folder()).map(folder_path).collect();
         folders.sort();
         folders.dedup();

@@ -6,20 +6,9 @@
 
 use serde_json::{Map, Value};
 use sr_imagekit::metadata::FieldDef;
-use sr_library::OrganiseError;
 
 use crate::dto_organise as d;
 use crate::{ApiError, ErrorCode, Stockroom, now_unix};
-
-impl From<OrganiseError> for ApiError {
-    fn from(e: OrganiseError) -> Self {
-        match e {
-            OrganiseError::Invalid { message, .. } => ApiError::invalid(message),
-            OrganiseError::NotFound(m) => ApiError::not_found(m),
-            OrganiseError::Library(e) => e.into(),
-        }
-    }
-}
 
 fn edit(s: sr_library::EditSummary) -> d::EditResult {
     d::EditResult { batch_id: s.batch_id, assets: s.assets, description: s.description }

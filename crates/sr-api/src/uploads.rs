@@ -167,19 +167,18 @@ impl Stockroom {
             }
             None => None,
         };
-        let org = |e: sr_library::OrganiseError| ApiError::new(ErrorCode::Library, e.to_string());
         let mut jobs = Vec::with_capacity(req.asset_ids.len());
         for &id in &req.asset_ids {
             let Some(asset) = self.library.asset(id)? else {
                 return Err(ApiError::not_found(format!("There is no asset #{id} in this library.")));
             };
-            let mut tags = self.library.tags_of(id).map_err(org)?;
+            let mut tags = self.library.tags_of(id)?;
             for t in &req.tags {
                 if !tags.contains(t) {
                     tags.push(t.clone());
                 }
             }
-            let mut meta = self.library.metadata_of(id).map_err(org)?;
+            let mut meta = self.library.metadata_of(id)?;
             for (k, v) in &req.custom_metadata {
                 meta.insert(k.clone(), v.clone());
             }
@@ -332,6 +331,8 @@ impl Stockroom {
         let summary = uploader
             .run(opts.until_idle, stop.unwrap_or_default(), move |e| on_event(event_dto(e)))
             .await
+            // Not `?`: a run that cannot start (the queue's lock is held, the file unreadable) is a
+            // library problem to the person, whatever the IO underneath.
             .map_err(|e| ApiError::new(ErrorCode::Library, e.to_string()))?;
         Ok(dto::UploadRunSummary {
             done: summary.done,
