@@ -4,6 +4,11 @@
 //! [`ApiError`] `{code, message}`. Blocking methods are meant for a worker thread
 //! (`spawn_blocking`); async ones run on the caller's Tokio runtime.
 //! Invariant: every user-visible operation exists here first; the shell and the CLI only adapt it.
+//!
+//! Layout: [`dto`] holds every wire type and its conversions from the lower crates' types, and
+//! depends on nothing else here; `error.rs` is the one mapping of their errors to [`ApiError`]; the
+//! domain modules (organise, uploads, remote, catalogue, delivery, presets, preview, runner) add
+//! `Stockroom` methods on top of both; [`bindings`] reads `dto/` and `error.rs` only.
 
 pub mod bindings;
 mod catalogue;

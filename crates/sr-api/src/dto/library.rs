@@ -76,6 +76,7 @@ pub struct ImportReport {
 /// Progress of an import, streamed in order while it runs.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(tag = "event", content = "data", rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)] // short-lived values handed straight to a channel
 pub enum ImportEvent {
     Discovered { total: u64 },
     Imported { asset: Asset },
