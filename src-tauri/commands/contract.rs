@@ -77,8 +77,7 @@ fn ts(ty: &Type, dtos: &mut BTreeSet<String>) -> String {
 }
 
 fn quote_type(ty: &Type) -> String {
-    use syn::__private::ToTokens;
-    ty.to_token_stream().to_string()
+    quote::ToTokens::to_token_stream(ty).to_string()
 }
 
 /// What a command resolves with: the `Ok` of a `Result<_, ApiError>`, or the plain return.

@@ -88,7 +88,7 @@ export function toApiError(e: unknown): ApiError {
     }
   }
   if (typeof e === 'string' && e.trim() !== '') {
-    // Tauri itself rejects with plain strings (e.g. "command list_assets not found").
+    // Tauri itself rejects with plain strings (e.g. "command get_assets not found").
     return { code: 'internal', message: e };
   }
   return { code: 'internal', message: 'Something went wrong, and the app did not say what.' };
