@@ -1,5 +1,8 @@
-//! The thin Tauri shell: window setup, the command list, and nothing else.
-//! Every command is a one-line call into the `sr-api` façade (see commands.rs).
+//! The thin Tauri shell: startup (log file, the library from `--library`, this window's claim on it,
+//! the media server, a Content-Security-Policy narrowed to that server), plugins, managed state and
+//! the command handler, and nothing else.
+//! Commands are one-line calls into the `sr-api` façade, grouped by domain in `commands/`; the one
+//! list of them is in `commands/mod.rs` (registered here, and the source of `ui/src/ipc/commands.ts`).
 
 mod commands;
 
@@ -23,63 +26,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, stockroom: Arc<Stockroom>) -> Builde
             app.state::<commands::uploads::UploadRunner>().restart(app.handle().clone(), stockroom.clone());
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::library::library_info,
-            commands::library::list_assets,
-            commands::library::get_asset,
-            commands::library::import_paths,
-            commands::library::cancel_imports,
-            commands::organise::organisation,
-            commands::organise::add_tags,
-            commands::organise::remove_tags,
-            commands::organise::tag_suggestions,
-            commands::organise::rename_tag,
-            commands::organise::metadata_fields,
-            commands::organise::set_metadata,
-            commands::organise::unset_metadata,
-            commands::organise::check_metadata,
-            commands::organise::metadata_summary,
-            commands::organise::folders,
-            commands::organise::set_folder,
-            commands::organise::create_folder,
-            commands::organise::rename_folder,
-            commands::organise::move_folder,
-            commands::organise::search,
-            commands::organise::save_search,
-            commands::organise::saved_searches,
-            commands::organise::delete_saved_search,
-            commands::organise::undo_last,
-            commands::remote::remote_info,
-            commands::remote::use_sandbox,
-            commands::remote::use_imagekit,
-            commands::remote::refresh_catalogue,
-            commands::remote::delivery_url,
-            commands::preview::plan_preview,
-            commands::preview::render_preview,
-            commands::preview::cancel_preview,
-            commands::preview::plan_ladder,
-            commands::preview::render_ladder,
-            commands::presets::presets,
-            commands::presets::save_preset,
-            commands::presets::delete_preset,
-            commands::presets::apply_preset,
-            commands::presets::remove_preset,
-            commands::presets::preset_urls,
-            commands::presets::asset_url,
-            commands::presets::ladder_url,
-            commands::uploads::watch_uploads,
-            commands::uploads::queue_add,
-            commands::uploads::queue_list,
-            commands::uploads::queue_pause,
-            commands::uploads::queue_resume,
-            commands::uploads::queue_cancel,
-            commands::uploads::queue_retry,
-            commands::uploads::queue_reorder,
-            commands::uploads::uploads_set_paused,
-            commands::uploads::uploads_retry,
-            commands::uploads::upload_settings,
-            commands::uploads::set_upload_settings,
-        ])
+        .invoke_handler(commands::handler())
 }
 
 /// `--library DIR` on the command line wins over `$STOCKROOM_LIBRARY` and the app-data default.

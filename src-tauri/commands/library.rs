@@ -1,4 +1,4 @@
-//! Library commands: open, list, import.
+//! Library commands: what the library is, one asset, import.
 
 use std::path::PathBuf;
 
@@ -10,11 +10,6 @@ use super::{Api, blocking};
 #[tauri::command]
 pub async fn library_info(api: Api<'_>) -> Result<dto::LibraryInfo, ApiError> {
     blocking(&api, |s| s.info()).await
-}
-
-#[tauri::command]
-pub async fn list_assets(api: Api<'_>, offset: u64, limit: u64) -> Result<dto::AssetPage, ApiError> {
-    blocking(&api, move |s| s.list_assets(offset, limit)).await
 }
 
 #[tauri::command]

@@ -1,6 +1,6 @@
-//! The remote account (Settings) and delivery URLs.
+//! The remote account (Settings) and its catalogue.
 
-use sr_api::{ApiError, ImagekitAccountInput, RemoteInfo, UrlRequest};
+use sr_api::{ApiError, ImagekitAccountInput, RemoteInfo};
 
 use super::Api;
 use super::uploads::UploadRunner;
@@ -39,9 +39,4 @@ pub async fn use_imagekit<R: tauri::Runtime>(
 #[tauri::command]
 pub async fn refresh_catalogue(api: Api<'_>) -> Result<sr_api::dto_organise::CatalogueRefresh, ApiError> {
     api.refresh_catalogue().await
-}
-
-#[tauri::command]
-pub async fn delivery_url(api: Api<'_>, request: UrlRequest) -> Result<String, ApiError> {
-    api.delivery_url(request).await
 }

@@ -1,18 +1,19 @@
 //! TypeScript bindings for the façade's DTOs, generated from the Rust types.
 //!
-//! `ui/src/ipc/bindings.ts` is committed; the test `bindings_are_current` fails when it drifts.
-//! Regenerate with `UPDATE_BINDINGS=1 cargo test -p sr-api bindings`.
+//! `ui/src/ipc/bindings.ts` is committed; the test `bindings_are_current` fails when it drifts, and
+//! `every_dto_is_bound` when a type deriving `TS` is missing from the list below or lives outside
+//! `dto/` (and `error.rs`). Regenerate with `UPDATE_BINDINGS=1 cargo test -p sr-api bindings`.
 
 use ts_rs::{Config, TS};
 
-use crate::delivery::UrlRequest;
+use crate::dto::account::{AccountLimits, ImagekitAccountInput, KeyStorage, RemoteInfo};
+use crate::dto::delivery::UrlRequest;
+use crate::dto::organise as org;
+use crate::dto::presets as ps;
+use crate::dto::preview as pv;
+use crate::dto::uploads as up;
 use crate::dto::*;
-use crate::dto_organise as org;
-use crate::dto_presets as ps;
-use crate::dto_preview as pv;
-use crate::dto_uploads as up;
 use crate::error::{ApiError, ErrorCode};
-use crate::remote::{AccountLimits, ImagekitAccountInput, KeyStorage, RemoteInfo};
 
 /// The whole bindings file.
 pub fn typescript() -> String {
@@ -87,7 +88,7 @@ pub fn typescript() -> String {
         ps::AssetUrl::decl(&cfg),
     ];
     let mut out = String::from(
-        "// Generated from crates/sr-api/src/dto.rs by `UPDATE_BINDINGS=1 cargo test -p sr-api bindings`.\n// Do not edit by hand.\n\n",
+        "// Generated from crates/sr-api/src/dto/ by `UPDATE_BINDINGS=1 cargo test -p sr-api bindings`.\n// Do not edit by hand.\n\n",
     );
     for d in decls {
         out.push_str("export ");
@@ -106,6 +107,54 @@ pub fn committed_path() -> std::path::PathBuf {
 
 #[cfg(test)]
 mod tests {
+    use std::path::{Path, PathBuf};
+
+    /// `(file, type name)` of every type in `src/` whose derive list names `TS`.
+    fn ts_types(dir: &Path, out: &mut Vec<(PathBuf, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                ts_types(&path, out);
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).unwrap();
+            let mut derives_ts = false;
+            for line in source.lines().map(str::trim) {
+                if line.starts_with("#[derive(") {
+                    derives_ts = line.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == "TS");
+                } else if derives_ts
+                    && let Some(rest) = line.strip_prefix("pub struct ").or(line.strip_prefix("pub enum "))
+                {
+                    let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                    out.push((path.clone(), name));
+                    derives_ts = false;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_dto_is_bound() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut found = Vec::new();
+        ts_types(&src, &mut found);
+        assert!(found.len() > 50, "the scan found only {} types; has the derive style changed?", found.len());
+        let bound = super::typescript();
+        for (path, name) in found {
+            let file = path.strip_prefix(&src).unwrap();
+            assert!(
+                file.starts_with("dto") || file == Path::new("error.rs"),
+                "{name} derives TS in {}; wire types live in src/dto/",
+                file.display()
+            );
+            assert!(
+                bound.contains(&format!("export type {name} =")),
+                "{name} ({}) derives TS but is not in the list in bindings.rs",
+                file.display()
+            );
+        }
+    }
+
     #[test]
     fn bindings_are_current() {
         let fresh = super::typescript();

@@ -5,19 +5,10 @@
 //! A failed refresh changes nothing: the last fetched catalogue stays in use. Folders made offline
 //! (pending remote operations) are never touched by a refresh.
 
-use sr_remote::{ItemTypeFilter, ListQuery, RemoteError};
+use sr_remote::{ItemTypeFilter, ListQuery};
 
 use crate::dto_organise::CatalogueRefresh;
 use crate::{ApiError, ErrorCode, Stockroom};
-
-/// `RemoteError` for a person: offline is its own code so the UI can say "using the saved fields".
-pub(crate) fn remote_error(e: RemoteError) -> ApiError {
-    let code = match e {
-        RemoteError::Network { .. } => ErrorCode::Offline,
-        _ => ErrorCode::Remote,
-    };
-    ApiError::new(code, e.to_string())
-}
 
 impl Stockroom {
     /// Fetches the active account's custom metadata fields and folder tree and keeps them in the
@@ -25,14 +16,14 @@ impl Stockroom {
     pub async fn refresh_catalogue(&self) -> Result<CatalogueRefresh, ApiError> {
         let remote = self.remote().await?;
         // The client reads `FieldDef`s off the wire; a field it cannot read fails the refresh, naming it.
-        let defs = remote.client.list_custom_metadata_fields(false).await.map_err(remote_error)?;
+        let defs = remote.client.list_custom_metadata_fields(false).await.map_err(ApiError::from)?;
         // Every folder at every depth: `path` would restrict the listing to one level.
         let query = ListQuery {
             type_: Some(ItemTypeFilter::Folder),
             search_query: Some(r#"type = "folder""#.to_owned()),
             ..Default::default()
         };
-        let items = remote.client.list_all(&query).await.map_err(remote_error)?;
+        let items = remote.client.list_all(&query).await.map_err(ApiError::from)?;
         let mut folders: Vec<String> = items.iter().filter_map(|i| i.as_folder()).map(folder_path).collect();
         folders.sort();
         folders.dedup();

@@ -3,12 +3,11 @@
 //! The key and endpoint come from, in order: what the caller passes explicitly
 //! (`STOCKROOM_PRIVATE_KEY`, `--url-endpoint`), else the active account.
 
-use serde::Deserialize;
 use sr_imagekit::signing::AuthParams;
 use sr_imagekit::transform::Transformation;
 use sr_imagekit::url::{TransformationPosition, UrlOptions, UrlSigning, build_url};
-use ts_rs::TS;
 
+pub use crate::dto::delivery::UrlRequest;
 use crate::{ApiError, ErrorCode, Stockroom};
 
 /// How long a signed URL works when the caller gives no expiry: a week.
@@ -18,52 +17,6 @@ pub const DEFAULT_SIGNED_URL_LIFETIME_S: i64 = 7 * 24 * 3600;
 /// the same asset signed again within the hour gives the same URL (and the CDN's cached copy).
 pub fn default_expiry(now: i64) -> i64 {
     (now + DEFAULT_SIGNED_URL_LIFETIME_S).div_euclid(3600) * 3600 + 3600
-}
-
-/// A delivery URL to build.
-#[derive(Clone, Default, Deserialize, TS)]
-pub struct UrlRequest {
-    /// A path in the media library (`/products/shoe.mp4`) or an absolute URL.
-    pub src: String,
-    /// An ImageKit `tr` string, e.g. `w-400,h-400:rt-90`.
-    pub tr: Option<String>,
-    /// Or the SDK's JSON transformation objects, e.g. `[{"width":400,"rotation":90}]`.
-    #[ts(type = "unknown")]
-    pub transformation: Option<serde_json::Value>,
-    /// Query parameters added after any already in `src`, in this order (e.g. `version=2.0`).
-    #[serde(default)]
-    pub query: Vec<(String, String)>,
-    /// `true`: `/tr:.../path`; `false` (the SDK default): `?tr=...`.
-    pub path_position: bool,
-    /// Overrides the account's URL endpoint.
-    pub url_endpoint: Option<String>,
-    pub sign: bool,
-    /// Absolute Unix seconds; `None`: [`default_expiry`] (a week), unless `no_expiry`.
-    pub expire_at: Option<i64>,
-    /// Sign without any expiry (the SDK's `9999999999` rule): the URL works for as long as the key.
-    #[serde(default)]
-    pub no_expiry: bool,
-    /// Overrides the account's private key for signing (e.g. `STOCKROOM_PRIVATE_KEY`). Never echoed.
-    #[serde(skip)]
-    #[ts(skip)]
-    pub private_key: Option<String>,
-}
-
-impl std::fmt::Debug for UrlRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UrlRequest")
-            .field("src", &self.src)
-            .field("tr", &self.tr)
-            .field("transformation", &self.transformation)
-            .field("query", &self.query)
-            .field("path_position", &self.path_position)
-            .field("url_endpoint", &self.url_endpoint)
-            .field("sign", &self.sign)
-            .field("expire_at", &self.expire_at)
-            .field("no_expiry", &self.no_expiry)
-            .field("private_key", &self.private_key.as_ref().map(|_| "***"))
-            .finish()
-    }
 }
 
 fn invalid(m: impl Into<String>) -> ApiError {

@@ -1,4 +1,10 @@
 //! Errors as the UI and the CLI see them: a small code to branch on and a message for a person.
+//!
+//! The one place the lower crates' typed errors become [`ApiError`]: a `From` impl per error type
+//! below, used by `?` everywhere in the façade. Call sites build an `ApiError` themselves only for
+//! failures that have no typed error (a file the façade opens, a worker that stopped) or to say
+//! more than the type can, and then say why beside the call (`uploads.rs`: a run that cannot
+//! start is a library problem, whatever the cause).
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -58,8 +64,50 @@ impl From<sr_library::LibraryError> for ApiError {
     }
 }
 
+impl From<sr_library::OrganiseError> for ApiError {
+    fn from(e: sr_library::OrganiseError) -> Self {
+        use sr_library::OrganiseError;
+        match e {
+            OrganiseError::Invalid { message, .. } => ApiError::invalid(message),
+            OrganiseError::NotFound(m) => ApiError::not_found(m),
+            OrganiseError::Library(e) => e.into(),
+        }
+    }
+}
+
 impl From<sr_media::MediaError> for ApiError {
     fn from(e: sr_media::MediaError) -> Self {
         ApiError::new(ErrorCode::Media, e.to_string())
+    }
+}
+
+/// A transformation the preview cannot make is the request's fault; the message names the nearest
+/// valid setting.
+impl From<sr_media::render::PlanError> for ApiError {
+    fn from(e: sr_media::render::PlanError) -> Self {
+        ApiError::invalid(e.to_string())
+    }
+}
+
+impl From<sr_media::render::RenderError> for ApiError {
+    fn from(e: sr_media::render::RenderError) -> Self {
+        use sr_media::render::RenderError;
+        let code = match &e {
+            RenderError::Plan(_) => ErrorCode::InvalidInput,
+            RenderError::Output(_) => ErrorCode::Io,
+            _ => ErrorCode::Media,
+        };
+        ApiError::new(code, e.to_string())
+    }
+}
+
+/// Offline is its own code so the UI can say "using the saved fields".
+impl From<sr_remote::RemoteError> for ApiError {
+    fn from(e: sr_remote::RemoteError) -> Self {
+        let code = match e {
+            sr_remote::RemoteError::Network { .. } => ErrorCode::Offline,
+            _ => ErrorCode::Remote,
+        };
+        ApiError::new(code, e.to_string())
     }
 }

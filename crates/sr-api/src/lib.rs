@@ -4,15 +4,16 @@
 //! [`ApiError`] `{code, message}`. Blocking methods are meant for a worker thread
 //! (`spawn_blocking`); async ones run on the caller's Tokio runtime.
 //! Invariant: every user-visible operation exists here first; the shell and the CLI only adapt it.
+//!
+//! Layout: [`dto`] holds every wire type and its conversions from the lower crates' types, and
+//! depends on nothing else here; `error.rs` is the one mapping of their errors to [`ApiError`]; the
+//! domain modules (organise, uploads, remote, catalogue, delivery, presets, preview, runner) add
+//! `Stockroom` methods on top of both; [`bindings`] reads `dto/` and `error.rs` only.
 
 pub mod bindings;
 mod catalogue;
 mod delivery;
 pub mod dto;
-pub mod dto_organise;
-pub mod dto_presets;
-pub mod dto_preview;
-pub mod dto_uploads;
 mod error;
 pub mod logging;
 mod media_server;
@@ -31,6 +32,8 @@ use std::sync::{Arc, OnceLock};
 use sr_library::{ImportOptions, Library};
 
 pub use delivery::{UrlRequest, parse_transformation};
+/// The domain DTO modules under their first names (`sr_api::dto_organise::…`).
+pub use dto::{organise as dto_organise, presets as dto_presets, preview as dto_preview, uploads as dto_uploads};
 pub use error::{ApiError, ErrorCode};
 pub use media_server::MediaServer;
 pub use preview_jobs::{PreviewJobs, PreviewTicket};
@@ -152,7 +155,7 @@ impl Stockroom {
             let event = match e {
                 sr_library::ImportEvent::Discovered { total } => dto::ImportEvent::Discovered { total },
                 sr_library::ImportEvent::Imported(a) => dto::ImportEvent::Imported { asset: self.to_dto(a) },
-                sr_library::ImportEvent::Skipped(s) => dto::ImportEvent::Skipped { skipped: skipped_dto(s) },
+                sr_library::ImportEvent::Skipped(s) => dto::ImportEvent::Skipped { skipped: s.into() },
                 sr_library::ImportEvent::Thumbnail { id } => dto::ImportEvent::Thumbnail {
                     id,
                     thumb_url: self.media.get().map(|m| format!("{}/thumb/{id}", m.base())),
@@ -178,7 +181,7 @@ impl Stockroom {
             .iter()
             .map(|a| Ok(self.library.asset(a.id)?.map(|a| self.to_dto(&a)).unwrap_or_else(|| self.to_dto(a))))
             .collect::<Result<Vec<_>, ApiError>>()?;
-        Ok(dto::ImportReport { imported, skipped: report.skipped.iter().map(skipped_dto).collect(), cancelled })
+        Ok(dto::ImportReport { imported, skipped: report.skipped.iter().map(dto::Skipped::from).collect(), cancelled })
     }
 
     /// Claims this library for one app window: a second app on the same library is refused (and
@@ -236,42 +239,57 @@ impl Stockroom {
         }
     }
 
+    /// Every field of the library's asset is named: a new one does not compile until someone decides
+    /// whether the UI sees it.
     fn to_dto(&self, a: &sr_library::Asset) -> dto::Asset {
+        let sr_library::Asset {
+            id,
+            path,
+            name,
+            size,
+            mtime_ns: _,
+            sample_hash: _,
+            full_hash,
+            kind,
+            container,
+            video_codec,
+            audio_codec,
+            width,
+            height,
+            rotation,
+            duration_s,
+            frame_rate,
+            bit_rate,
+            thumb_path,
+            status,
+            status_detail,
+            remote_folder,
+            imported_at,
+            updated_at: _,
+        } = a;
         let base = self.media.get().map(|m| m.base());
         dto::Asset {
-            id: a.id,
-            path: a.path.to_string_lossy().into_owned(),
-            name: a.name.clone(),
-            kind: match a.kind {
-                sr_library::AssetKind::Video => dto::AssetKind::Video,
-                sr_library::AssetKind::Image => dto::AssetKind::Image,
-                sr_library::AssetKind::Audio => dto::AssetKind::Audio,
-                sr_library::AssetKind::Other => dto::AssetKind::Other,
-            },
-            size: a.size,
-            hash: a.full_hash.clone(),
-            width: a.width,
-            height: a.height,
-            duration_s: a.duration_s,
-            frame_rate: a.frame_rate,
-            bit_rate: a.bit_rate,
-            rotation: a.rotation,
-            container: a.container.clone(),
-            video_codec: a.video_codec.clone(),
-            audio_codec: a.audio_codec.clone(),
-            status: match a.status {
-                sr_library::AssetStatus::Local => dto::AssetStatus::Local,
-                sr_library::AssetStatus::Missing => dto::AssetStatus::Missing,
-            },
-            status_detail: a.status_detail.clone(),
-            remote_folder: a.remote_folder.clone(),
-            imported_at: a.imported_at,
-            thumb_url: base.filter(|_| a.thumb_path.is_some()).map(|b| format!("{b}/thumb/{}", a.id)),
-            original_url: base.map(|b| format!("{b}/original/{}", a.id)),
+            id: *id,
+            path: path.to_string_lossy().into_owned(),
+            name: name.clone(),
+            kind: (*kind).into(),
+            size: *size,
+            hash: full_hash.clone(),
+            width: *width,
+            height: *height,
+            duration_s: *duration_s,
+            frame_rate: *frame_rate,
+            bit_rate: *bit_rate,
+            rotation: *rotation,
+            container: container.clone(),
+            video_codec: video_codec.clone(),
+            audio_codec: audio_codec.clone(),
+            status: (*status).into(),
+            status_detail: status_detail.clone(),
+            remote_folder: remote_folder.clone(),
+            imported_at: *imported_at,
+            thumb_url: base.filter(|_| thumb_path.is_some()).map(|b| format!("{b}/thumb/{id}")),
+            original_url: base.map(|b| format!("{b}/original/{id}")),
         }
     }
-}
-
-fn skipped_dto(s: &sr_library::Skipped) -> dto::Skipped {
-    dto::Skipped { path: s.path.to_string_lossy().into_owned(), reason: s.reason.clone() }
 }

@@ -6,81 +6,17 @@
 
 use serde_json::{Map, Value};
 use sr_imagekit::metadata::FieldDef;
-use sr_library::OrganiseError;
 
 use crate::dto_organise as d;
 use crate::{ApiError, ErrorCode, Stockroom, now_unix};
 
-impl From<OrganiseError> for ApiError {
-    fn from(e: OrganiseError) -> Self {
-        match e {
-            OrganiseError::Invalid { message, .. } => ApiError::invalid(message),
-            OrganiseError::NotFound(m) => ApiError::not_found(m),
-            OrganiseError::Library(e) => e.into(),
-        }
-    }
-}
-
-fn edit(s: sr_library::EditSummary) -> d::EditResult {
-    d::EditResult { batch_id: s.batch_id, assets: s.assets, description: s.description }
-}
-
-fn field_dto(f: &FieldDef) -> d::MetadataField {
-    use sr_imagekit::metadata::FieldType as T;
-    let s = &f.schema;
-    d::MetadataField {
-        id: f.id.clone(),
-        name: f.name.clone(),
-        label: f.label.clone(),
-        description: f.description.clone(),
-        field_type: match s.field_type {
-            T::Text => d::FieldType::Text,
-            T::Textarea => d::FieldType::Textarea,
-            T::Number => d::FieldType::Number,
-            T::Date => d::FieldType::Date,
-            T::Boolean => d::FieldType::Boolean,
-            T::SingleSelect => d::FieldType::SingleSelect,
-            T::MultiSelect => d::FieldType::MultiSelect,
-        },
-        min_value: s.min_value.clone(),
-        max_value: s.max_value.clone(),
-        min_length: s.min_length,
-        max_length: s.max_length,
-        default_value: s.default_value.clone(),
-        required: s.required(),
-        select_options: s.select_options.clone(),
-    }
-}
-
-fn problem(p: sr_library::FieldProblem) -> d::FieldProblem {
-    d::FieldProblem { asset_id: p.asset_id, key: p.key, message: p.message }
-}
-
 fn to_library_request(req: &d::SearchRequest, account: &str) -> sr_library::SearchRequest {
-    use sr_library::AssetKind as K;
-    use sr_library::AssetStatus as S;
     let f = &req.filters;
     sr_library::SearchRequest {
         text: req.text.clone(),
         filters: sr_library::SearchFilters {
-            kinds: f
-                .kinds
-                .iter()
-                .map(|k| match k {
-                    crate::dto::AssetKind::Video => K::Video,
-                    crate::dto::AssetKind::Image => K::Image,
-                    crate::dto::AssetKind::Audio => K::Audio,
-                    crate::dto::AssetKind::Other => K::Other,
-                })
-                .collect(),
-            statuses: f
-                .statuses
-                .iter()
-                .map(|s| match s {
-                    crate::dto::AssetStatus::Local => S::Local,
-                    crate::dto::AssetStatus::Missing => S::Missing,
-                })
-                .collect(),
+            kinds: f.kinds.iter().map(|&k| k.into()).collect(),
+            statuses: f.statuses.iter().map(|&s| s.into()).collect(),
             tags: f.tags.clone(),
             folder: f.folder.clone(),
             include_subfolders: f.include_subfolders,
@@ -139,32 +75,27 @@ impl Stockroom {
 
     /// Adds tags to every selected asset; all or nothing.
     pub fn add_tags(&self, ids: &[i64], tags: &[String]) -> Result<d::EditResult, ApiError> {
-        Ok(edit(self.library.add_tags(ids, tags, now_unix())?))
+        Ok(self.library.add_tags(ids, tags, now_unix())?.into())
     }
 
     pub fn remove_tags(&self, ids: &[i64], tags: &[String]) -> Result<d::EditResult, ApiError> {
-        Ok(edit(self.library.remove_tags(ids, tags, now_unix())?))
+        Ok(self.library.remove_tags(ids, tags, now_unix())?.into())
     }
 
     /// Tags starting with `prefix`, most used first.
     pub fn tag_suggestions(&self, prefix: &str, limit: u64) -> Result<Vec<d::TagCount>, ApiError> {
-        Ok(self
-            .library
-            .tag_suggestions(prefix, limit.clamp(1, 1000))?
-            .into_iter()
-            .map(|t| d::TagCount { tag: t.tag, count: t.count })
-            .collect())
+        Ok(self.library.tag_suggestions(prefix, limit.clamp(1, 1000))?.into_iter().map(d::TagCount::from).collect())
     }
 
     /// Renames a tag across the library (merges into `to` if it exists).
     pub fn rename_tag(&self, from: &str, to: &str) -> Result<d::EditResult, ApiError> {
-        Ok(edit(self.library.rename_tag(from, to, now_unix())?))
+        Ok(self.library.rename_tag(from, to, now_unix())?.into())
     }
 
     // ----- custom metadata -----
 
     pub fn metadata_fields(&self) -> Result<Vec<d::MetadataField>, ApiError> {
-        Ok(self.library.metadata_fields(&self.organisation_account()?)?.iter().map(field_dto).collect())
+        Ok(self.library.metadata_fields(&self.organisation_account()?)?.iter().map(d::MetadataField::from).collect())
     }
 
     /// Stores the field definitions fetched from the remote (sync calls this when online).
@@ -174,16 +105,21 @@ impl Stockroom {
 
     /// Sets custom metadata on every selected asset; refused with the field's label and rule.
     pub fn set_metadata(&self, ids: &[i64], values: &Map<String, Value>) -> Result<d::EditResult, ApiError> {
-        Ok(edit(self.library.set_metadata(&self.organisation_account()?, ids, values, now_unix())?))
+        Ok(self.library.set_metadata(&self.organisation_account()?, ids, values, now_unix())?.into())
     }
 
     pub fn unset_metadata(&self, ids: &[i64], keys: &[String]) -> Result<d::EditResult, ApiError> {
-        Ok(edit(self.library.unset_metadata(&self.organisation_account()?, ids, keys, now_unix())?))
+        Ok(self.library.unset_metadata(&self.organisation_account()?, ids, keys, now_unix())?.into())
     }
 
     /// What `set_metadata` would refuse, per field, without saving (for inline messages).
     pub fn check_metadata(&self, ids: &[i64], values: &Map<String, Value>) -> Result<Vec<d::FieldProblem>, ApiError> {
-        Ok(self.library.check_metadata(&self.organisation_account()?, ids, values)?.into_iter().map(problem).collect())
+        Ok(self
+            .library
+            .check_metadata(&self.organisation_account()?, ids, values)?
+            .into_iter()
+            .map(d::FieldProblem::from)
+            .collect())
     }
 
     /// Each field's value across a selection, or "mixed".
@@ -193,7 +129,7 @@ impl Stockroom {
             .metadata_summary(&self.organisation_account()?, ids)?
             .into_iter()
             .map(|s| d::FieldSummary {
-                field: field_dto(&s.field),
+                field: (&s.field).into(),
                 value: match s.value {
                     sr_library::SummaryValue::Unset => d::SummaryValue::Unset,
                     sr_library::SummaryValue::Same(value) => d::SummaryValue::Same { value },
@@ -207,12 +143,7 @@ impl Stockroom {
     // ----- folders -----
 
     pub fn folders(&self) -> Result<Vec<d::Folder>, ApiError> {
-        Ok(self
-            .library
-            .folders(&self.organisation_account()?)?
-            .into_iter()
-            .map(|f| d::Folder { path: f.path, on_remote: f.on_remote, asset_count: f.asset_count })
-            .collect())
+        Ok(self.library.folders(&self.organisation_account()?)?.into_iter().map(d::Folder::from).collect())
     }
 
     /// Mirrors the remote folder tree (sync calls this with what it fetched).
@@ -222,48 +153,27 @@ impl Stockroom {
 
     /// Places assets in a remote folder (normalised as the remote would).
     pub fn set_folder(&self, ids: &[i64], folder: &str) -> Result<d::EditResult, ApiError> {
-        Ok(edit(self.library.set_folder(ids, folder, now_unix())?))
+        Ok(self.library.set_folder(ids, folder, now_unix())?.into())
     }
 
     pub fn create_folder(&self, parent: &str, name: &str) -> Result<d::FolderChange, ApiError> {
         let (path, s) = self.library.create_folder(&self.organisation_account()?, parent, name, now_unix())?;
-        Ok(d::FolderChange { path, edit: edit(s) })
+        Ok(d::FolderChange { path, edit: s.into() })
     }
 
     pub fn rename_folder(&self, path: &str, new_name: &str) -> Result<d::FolderChange, ApiError> {
         let (path, s) = self.library.rename_folder(&self.organisation_account()?, path, new_name, now_unix())?;
-        Ok(d::FolderChange { path, edit: edit(s) })
+        Ok(d::FolderChange { path, edit: s.into() })
     }
 
     pub fn move_folder(&self, source: &str, destination: &str) -> Result<d::FolderChange, ApiError> {
         let (path, s) = self.library.move_folder(&self.organisation_account()?, source, destination, now_unix())?;
-        Ok(d::FolderChange { path, edit: edit(s) })
+        Ok(d::FolderChange { path, edit: s.into() })
     }
 
     /// Folder changes made offline that sync has not applied yet, in order.
     pub fn pending_remote_ops(&self) -> Result<Vec<d::RemoteOp>, ApiError> {
-        Ok(self
-            .library
-            .remote_ops(&self.organisation_account()?, true)?
-            .into_iter()
-            .map(|o| d::RemoteOp {
-                id: o.id,
-                kind: match o.kind {
-                    sr_library::RemoteOpKind::CreateFolder => d::RemoteOpKind::CreateFolder,
-                    sr_library::RemoteOpKind::RenameFolder => d::RemoteOpKind::RenameFolder,
-                    sr_library::RemoteOpKind::MoveFolder => d::RemoteOpKind::MoveFolder,
-                },
-                args: o.args,
-                created_at: o.created_at,
-                state: match o.state {
-                    sr_library::RemoteOpState::Pending => d::RemoteOpState::Pending,
-                    sr_library::RemoteOpState::Applied => d::RemoteOpState::Applied,
-                    sr_library::RemoteOpState::Failed => d::RemoteOpState::Failed,
-                },
-                attempts: o.attempts,
-                last_error: o.last_error,
-            })
-            .collect())
+        Ok(self.library.remote_ops(&self.organisation_account()?, true)?.into_iter().map(d::RemoteOp::from).collect())
     }
 
     // ----- search -----

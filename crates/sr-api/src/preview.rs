@@ -17,8 +17,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use sr_imagekit::transform::Transformation;
 use sr_media::render::{
-    self, OutputFormat, PlanError, PlanKind, PlanOptions, RenderCache, RenderError, RenderEvent, RenderMode,
-    RenderOptions, RenderOutput, RenderPlan, Source,
+    self, OutputFormat, PlanKind, PlanOptions, RenderCache, RenderEvent, RenderMode, RenderOptions, RenderOutput,
+    RenderPlan, Source,
 };
 
 use crate::dto_preview::{
@@ -48,19 +48,6 @@ struct Input {
     /// Library content hash, or BLAKE3 of the file.
     hash: Option<String>,
     info: sr_media::MediaInfo,
-}
-
-fn plan_error(e: PlanError) -> ApiError {
-    ApiError::invalid(e.to_string())
-}
-
-fn render_error(e: RenderError) -> ApiError {
-    let code = match &e {
-        RenderError::Plan(_) => ErrorCode::InvalidInput,
-        RenderError::Output(_) => ErrorCode::Io,
-        _ => ErrorCode::Media,
-    };
-    ApiError::new(code, e.to_string())
 }
 
 fn kind_dto(k: PlanKind) -> PreviewKind {
@@ -305,7 +292,7 @@ impl Stockroom {
         } else {
             render::plan_with(&input.info, &tr, &opts)
         }
-        .map_err(plan_error)
+        .map_err(ApiError::from)
     }
 
     /// What a preview of `tr` will be: output size, duration, format and codecs, the parameters
@@ -385,7 +372,7 @@ impl Stockroom {
                     &mut |e| on_event(urls.event(e)),
                     &cancel,
                 )
-                .map_err(render_error)?;
+                .map_err(ApiError::from)?;
             let result = urls.result(&out, cached);
             trim_renders(&cache);
             on_event(PreviewEvent::Finished { result: result.clone() });
@@ -422,7 +409,7 @@ impl Stockroom {
                 RenderMode::Fast => render::render_preview(&path, &plan, &out, &opts, &mut sink, &cancel),
                 RenderMode::Full => render::render(&path, &plan, &out, &opts, &mut sink, &cancel),
             }
-            .map_err(render_error)?;
+            .map_err(ApiError::from)?;
             let result = urls.result(&done, false);
             on_event(PreviewEvent::Finished { result: result.clone() });
             Ok(result)
@@ -447,7 +434,7 @@ impl Stockroom {
         let result = on_worker(move || {
             let done =
                 render::render(&path, &plan, &out, &RenderOptions::default(), &mut |_| {}, &AtomicBool::new(false))
-                    .map_err(render_error)?;
+                    .map_err(ApiError::from)?;
             Ok(urls.result(&done, false))
         })?;
         Ok((plan_out, result))
@@ -457,7 +444,7 @@ impl Stockroom {
         let tr = Transformation::parse(&canonical_tr(tr));
         let resolver = |p: &str| self.resolve_layer(p);
         let opts = PlanOptions { resolver: Some(&resolver), default_format: None };
-        render::plan_ladder(&input.info, &tr, ladder_format(format), &opts).map_err(plan_error)
+        render::plan_ladder(&input.info, &tr, ladder_format(format), &opts).map_err(ApiError::from)
     }
 
     /// What the adaptive-bitrate ladder of `tr` (which lists its representations with `sr-…`) will
@@ -501,7 +488,7 @@ impl Stockroom {
                     &mut |e| ladder_progress(&on_event, e),
                     &cancel,
                 )
-                .map_err(render_error)?;
+                .map_err(ApiError::from)?;
             let result = ladder_result(&urls, &out, format, cached);
             trim_renders(&cache);
             on_event(LadderEvent::Finished { result: result.clone() });
@@ -545,7 +532,7 @@ impl Stockroom {
                 &mut |e| ladder_progress(&on_event, e),
                 &cancel,
             )
-            .map_err(render_error)?;
+            .map_err(ApiError::from)?;
             let result = ladder_result(&urls, &done, format, false);
             on_event(LadderEvent::Finished { result: result.clone() });
             Ok(result)

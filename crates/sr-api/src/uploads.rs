@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use sr_library::{JobSpec, JobState, NewJob, PostTransform};
+use sr_library::{JobSpec, NewJob, PostTransform};
 use sr_uploads::{SystemClock, UploadTarget, Uploader, UploaderHandle, setting_keys};
 use tokio_util::sync::CancellationToken;
 
@@ -17,87 +17,9 @@ fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
-fn state_dto(s: JobState) -> dto::UploadJobState {
-    match s {
-        JobState::Queued => dto::UploadJobState::Queued,
-        JobState::WaitingForNetwork => dto::UploadJobState::WaitingForNetwork,
-        JobState::Uploading => dto::UploadJobState::Uploading,
-        JobState::Verifying => dto::UploadJobState::Verifying,
-        JobState::Done => dto::UploadJobState::Done,
-        JobState::Failed => dto::UploadJobState::Failed,
-        JobState::Paused => dto::UploadJobState::Paused,
-        JobState::Cancelled => dto::UploadJobState::Cancelled,
-    }
-}
-
-fn copy_dto(c: &sr_library::RemoteCopy) -> dto::RemoteCopy {
-    dto::RemoteCopy {
-        file_id: c.file_id.clone(),
-        url: c.url.clone(),
-        version_id: c.version_id.clone(),
-        file_path: c.file_path.clone(),
-    }
-}
-
-fn post_dto(p: &PostTransform) -> dto::PostTransformation {
-    dto::PostTransformation { kind: p.kind.clone(), value: p.value.clone(), protocol: p.protocol.clone() }
-}
-
-fn totals_dto(t: &sr_uploads::Totals) -> dto::UploadTotals {
-    dto::UploadTotals {
-        queued: t.queued,
-        waiting_for_network: t.waiting_for_network,
-        uploading: t.uploading,
-        verifying: t.verifying,
-        done: t.done,
-        failed: t.failed,
-        paused: t.paused,
-        cancelled: t.cancelled,
-        bytes_sent: t.bytes_sent,
-        bytes_remaining: t.bytes_remaining,
-        bytes_per_sec: t.bytes_per_sec,
-        eta_s: t.eta_s,
-    }
-}
-
 /// The façade's view of a scheduler event.
 pub fn event_dto(e: sr_uploads::UploadEvent) -> dto::UploadEvent {
-    use sr_uploads::UploadEvent as E;
-    match e {
-        E::Started { account, interrupted } => dto::UploadEvent::Started { account, interrupted },
-        E::JobChanged { job_id, asset_id, state, attempts, next_retry_at, last_error, fix, note, remote } => {
-            dto::UploadEvent::JobChanged {
-                job_id,
-                asset_id,
-                state: state_dto(state),
-                attempts,
-                next_retry_at,
-                last_error,
-                fix,
-                note,
-                remote: remote.as_ref().map(copy_dto),
-            }
-        }
-        E::Restarting { job_id, bytes_total, attempt } => dto::UploadEvent::Restarting { job_id, bytes_total, attempt },
-        E::Progress(p) => dto::UploadEvent::Progress {
-            progress: dto::UploadProgress {
-                job_id: p.job_id,
-                bytes_sent: p.bytes_sent,
-                bytes_total: p.bytes_total,
-                percent: p.percent,
-                bytes_per_sec: p.bytes_per_sec,
-                eta_s: p.eta_s,
-            },
-        },
-        E::Totals(t) => dto::UploadEvent::Totals { totals: totals_dto(&t) },
-        E::Reconciling { job_id } => dto::UploadEvent::Reconciling { job_id },
-        E::Adopted { job_id, file_id } => dto::UploadEvent::Adopted { job_id, file_id },
-        E::Offline { next_probe_at } => dto::UploadEvent::Offline { next_probe_at },
-        E::Online => dto::UploadEvent::Online,
-        E::BatchFinished { done, failed, cancelled, paused } => {
-            dto::UploadEvent::BatchFinished { done, failed, cancelled, paused }
-        }
-    }
+    e.into()
 }
 
 impl Stockroom {
@@ -105,36 +27,74 @@ impl Stockroom {
         self.uploads.get_or_init(|| UploaderHandle::new(self.library.clone(), Arc::new(SystemClock)))
     }
 
+    /// Every field of the job is named: a new one does not compile until someone decides whether the
+    /// queue panel shows it.
     fn job_dto(&self, j: &sr_library::Job) -> dto::UploadJob {
-        let asset_name = self.library.asset(j.asset_id).ok().flatten().map(|a| a.name).unwrap_or_default();
+        let sr_library::Job {
+            id,
+            account,
+            asset_id,
+            spec,
+            state,
+            priority,
+            position,
+            expected_size: _,
+            expected_hash: _,
+            expected_mtime_ns: _,
+            attempts,
+            next_retry_at,
+            last_error,
+            fix,
+            note,
+            bytes_total,
+            bytes_sent,
+            maybe_sent: _,
+            attempt_started_at: _,
+            remote,
+            created_at,
+            updated_at,
+        } = j;
+        let JobSpec {
+            folder,
+            file_name,
+            use_unique_file_name,
+            overwrite,
+            is_private,
+            force,
+            tags,
+            custom_metadata,
+            pre_transformation,
+            post_transformations,
+        } = spec;
+        let asset_name = self.library.asset(*asset_id).ok().flatten().map(|a| a.name).unwrap_or_default();
         dto::UploadJob {
-            id: j.id,
-            asset_id: j.asset_id,
+            id: *id,
+            asset_id: *asset_id,
             asset_name,
-            account: j.account.clone(),
-            state: state_dto(j.state),
-            priority: j.priority,
-            position: j.position,
-            folder: j.spec.folder.clone(),
-            file_name: j.spec.file_name.clone(),
-            use_unique_file_name: j.spec.use_unique_file_name,
-            overwrite: j.spec.overwrite,
-            is_private: j.spec.is_private,
-            force: j.spec.force,
-            tags: j.spec.tags.clone(),
-            custom_metadata: j.spec.custom_metadata.clone(),
-            pre_transformation: j.spec.pre_transformation.clone(),
-            post_transformations: j.spec.post_transformations.iter().map(post_dto).collect(),
-            attempts: j.attempts,
-            next_retry_at: j.next_retry_at,
-            last_error: j.last_error.clone(),
-            fix: j.fix.clone(),
-            note: j.note.clone(),
-            bytes_total: j.bytes_total,
-            bytes_sent: j.bytes_sent,
-            remote: j.remote.as_ref().map(copy_dto),
-            created_at: j.created_at,
-            updated_at: j.updated_at,
+            account: account.clone(),
+            state: (*state).into(),
+            priority: *priority,
+            position: *position,
+            folder: folder.clone(),
+            file_name: file_name.clone(),
+            use_unique_file_name: *use_unique_file_name,
+            overwrite: *overwrite,
+            is_private: *is_private,
+            force: *force,
+            tags: tags.clone(),
+            custom_metadata: custom_metadata.clone(),
+            pre_transformation: pre_transformation.clone(),
+            post_transformations: post_transformations.iter().map(dto::PostTransformation::from).collect(),
+            attempts: *attempts,
+            next_retry_at: *next_retry_at,
+            last_error: last_error.clone(),
+            fix: fix.clone(),
+            note: note.clone(),
+            bytes_total: *bytes_total,
+            bytes_sent: *bytes_sent,
+            remote: remote.as_ref().map(dto::RemoteCopy::from),
+            created_at: *created_at,
+            updated_at: *updated_at,
         }
     }
 
@@ -167,19 +127,18 @@ impl Stockroom {
             }
             None => None,
         };
-        let org = |e: sr_library::OrganiseError| ApiError::new(ErrorCode::Library, e.to_string());
         let mut jobs = Vec::with_capacity(req.asset_ids.len());
         for &id in &req.asset_ids {
             let Some(asset) = self.library.asset(id)? else {
                 return Err(ApiError::not_found(format!("There is no asset #{id} in this library.")));
             };
-            let mut tags = self.library.tags_of(id).map_err(org)?;
+            let mut tags = self.library.tags_of(id)?;
             for t in &req.tags {
                 if !tags.contains(t) {
                     tags.push(t.clone());
                 }
             }
-            let mut meta = self.library.metadata_of(id).map_err(org)?;
+            let mut meta = self.library.metadata_of(id)?;
             for (k, v) in &req.custom_metadata {
                 meta.insert(k.clone(), v.clone());
             }
@@ -214,7 +173,7 @@ impl Stockroom {
     pub async fn queue_list(&self) -> Result<dto::UploadQueue, ApiError> {
         let account = self.remote().await?.account;
         let jobs = self.library.upload_jobs(Some(&account))?;
-        let t = totals_dto(&sr_uploads::count_jobs(&jobs));
+        let t = dto::UploadTotals::from(&sr_uploads::count_jobs(&jobs));
         Ok(dto::UploadQueue {
             account,
             jobs: jobs.iter().map(|j| self.job_dto(j)).collect(),
@@ -332,6 +291,8 @@ impl Stockroom {
         let summary = uploader
             .run(opts.until_idle, stop.unwrap_or_default(), move |e| on_event(event_dto(e)))
             .await
+            // Not `?`: a run that cannot start (the queue's lock is held, the file unreadable) is a
+            // library problem to the person, whatever the IO underneath.
             .map_err(|e| ApiError::new(ErrorCode::Library, e.to_string()))?;
         Ok(dto::UploadRunSummary {
             done: summary.done,

@@ -1,7 +1,7 @@
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { describe, expect, it } from 'vitest';
 
-import { getAsset, importPaths, isApiError, listAssets, toApiError } from '@/ipc/api';
+import { getAsset, importPaths, isApiError, tagSuggestions, toApiError } from '@/ipc/api';
 
 describe('toApiError', () => {
   it('keeps the backend {code, message}', () => {
@@ -34,14 +34,14 @@ describe('toApiError', () => {
 });
 
 describe('commands', () => {
-  it('sends list_assets with offset and limit', async () => {
+  it('sends tag_suggestions with prefix and limit', async () => {
     let seen: unknown;
     mockIPC((cmd, args) => {
       seen = { cmd, args };
-      return { total: 0, offset: 40, assets: [] };
+      return [{ tag: 'summer', count: 3 }];
     });
-    await expect(listAssets(40, 20)).resolves.toEqual({ total: 0, offset: 40, assets: [] });
-    expect(seen).toEqual({ cmd: 'list_assets', args: { offset: 40, limit: 20 } });
+    await expect(tagSuggestions('su', 20)).resolves.toEqual([{ tag: 'summer', count: 3 }]);
+    expect(seen).toEqual({ cmd: 'tag_suggestions', args: { prefix: 'su', limit: 20 } });
   });
 
   it('rejects with ApiError when the backend fails', async () => {

@@ -1,10 +1,13 @@
-// The only module that talks to the Rust side. Every backend command has one typed function here;
-// every failure is normalised to ApiError {code, message} so the UI can show `message` and branch
-// on `code`, never on raw JSON or exception text.
+// The only module that talks to the Rust side. Every backend command has one typed function here,
+// calling it through the generated command map (`commands.ts`), so a command or argument renamed in
+// Rust fails the type check; every failure is normalised to ApiError {code, message} so the UI can
+// show `message` and branch on `code`, never on raw JSON or exception text.
 
-import { Channel, invoke } from '@tauri-apps/api/core';
+import { Channel } from '@tauri-apps/api/core';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open } from '@tauri-apps/plugin-dialog';
+
+import { type Command, type CommandArgList, type CommandResult, invokeCommand } from '@/ipc/commands';
 
 import type {
   ApiError,
@@ -85,7 +88,7 @@ export function toApiError(e: unknown): ApiError {
     }
   }
   if (typeof e === 'string' && e.trim() !== '') {
-    // Tauri itself rejects with plain strings (e.g. "command list_assets not found").
+    // Tauri itself rejects with plain strings (e.g. "command get_assets not found").
     return { code: 'internal', message: e };
   }
   return { code: 'internal', message: 'Something went wrong, and the app did not say what.' };
@@ -101,9 +104,9 @@ export function isApiError(e: unknown): e is ApiError {
   );
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+async function call<C extends Command>(cmd: C, ...args: CommandArgList<C>): Promise<CommandResult<C>> {
   try {
-    return await invoke<T>(cmd, args);
+    return await invokeCommand(cmd, ...args);
   } catch (e) {
     throw toApiError(e);
   }
@@ -112,16 +115,11 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 // ---- library -------------------------------------------------------------------------------
 
 export function libraryInfo(): Promise<LibraryInfo> {
-  return call<LibraryInfo>('library_info');
-}
-
-/** A page of the library, newest first. */
-export function listAssets(offset: number, limit: number): Promise<AssetPage> {
-  return call<AssetPage>('list_assets', { offset, limit });
+  return call('library_info');
 }
 
 export function getAsset(id: number): Promise<Asset> {
-  return call<Asset>('get_asset', { id });
+  return call('get_asset', { id });
 }
 
 /**
@@ -133,97 +131,97 @@ export function importPaths(
   onEvent: (event: ImportEvent) => void,
 ): Promise<ImportReport> {
   const channel = new Channel<ImportEvent>(onEvent);
-  return call<ImportReport>('import_paths', { paths, onEvent: channel });
+  return call('import_paths', { paths, onEvent: channel });
 }
 
 /** Stops the imports running now (what was imported stays); true when one was running. */
 export function cancelImports(): Promise<boolean> {
-  return call<boolean>('cancel_imports');
+  return call('cancel_imports');
 }
 
 // ---- organisation: tags, metadata, folders, search, undo ------------------------------------
 
 export function organisation(id: number): Promise<AssetOrganisation> {
-  return call<AssetOrganisation>('organisation', { id });
+  return call('organisation', { id });
 }
 
 export function addTags(ids: number[], tags: string[]): Promise<EditResult> {
-  return call<EditResult>('add_tags', { ids, tags });
+  return call('add_tags', { ids, tags });
 }
 
 export function removeTags(ids: number[], tags: string[]): Promise<EditResult> {
-  return call<EditResult>('remove_tags', { ids, tags });
+  return call('remove_tags', { ids, tags });
 }
 
 export function tagSuggestions(prefix: string, limit: number): Promise<TagCount[]> {
-  return call<TagCount[]>('tag_suggestions', { prefix, limit });
+  return call('tag_suggestions', { prefix, limit });
 }
 
 export function renameTag(from: string, to: string): Promise<EditResult> {
-  return call<EditResult>('rename_tag', { from, to });
+  return call('rename_tag', { from, to });
 }
 
 export function metadataFields(): Promise<MetadataField[]> {
-  return call<MetadataField[]>('metadata_fields');
+  return call('metadata_fields');
 }
 
 export function setMetadata(ids: number[], values: Record<string, JsonValue>): Promise<EditResult> {
-  return call<EditResult>('set_metadata', { ids, values });
+  return call('set_metadata', { ids, values });
 }
 
 export function unsetMetadata(ids: number[], keys: string[]): Promise<EditResult> {
-  return call<EditResult>('unset_metadata', { ids, keys });
+  return call('unset_metadata', { ids, keys });
 }
 
 /** Validates values against the fields' rules without saving anything. */
 export function checkMetadata(ids: number[], values: Record<string, JsonValue>): Promise<FieldProblem[]> {
-  return call<FieldProblem[]>('check_metadata', { ids, values });
+  return call('check_metadata', { ids, values });
 }
 
 export function metadataSummary(ids: number[]): Promise<FieldSummary[]> {
-  return call<FieldSummary[]>('metadata_summary', { ids });
+  return call('metadata_summary', { ids });
 }
 
 export function folders(): Promise<Folder[]> {
-  return call<Folder[]>('folders');
+  return call('folders');
 }
 
 export function setFolder(ids: number[], folder: string): Promise<EditResult> {
-  return call<EditResult>('set_folder', { ids, folder });
+  return call('set_folder', { ids, folder });
 }
 
 export function createFolder(parent: string, name: string): Promise<FolderChange> {
-  return call<FolderChange>('create_folder', { parent, name });
+  return call('create_folder', { parent, name });
 }
 
 export function search(request: SearchRequest): Promise<SearchPage> {
-  return call<SearchPage>('search', { request });
+  return call('search', { request });
 }
 
-export function saveSearch(name: string, request: SearchRequest): Promise<void> {
-  return call<void>('save_search', { name, request });
+export function saveSearch(name: string, request: SearchRequest): Promise<null> {
+  return call('save_search', { name, request });
 }
 
 export function savedSearches(): Promise<SavedSearch[]> {
-  return call<SavedSearch[]>('saved_searches');
+  return call('saved_searches');
 }
 
-export function deleteSavedSearch(name: string): Promise<void> {
-  return call<void>('delete_saved_search', { name });
+export function deleteSavedSearch(name: string): Promise<null> {
+  return call('delete_saved_search', { name });
 }
 
 export function undoLast(): Promise<UndoResult> {
-  return call<UndoResult>('undo_last');
+  return call('undo_last');
 }
 
 // ---- account -------------------------------------------------------------------------------
 
 export function remoteInfo(): Promise<RemoteInfo> {
-  return call<RemoteInfo>('remote_info');
+  return call('remote_info');
 }
 
 export function switchToSandbox(): Promise<RemoteInfo> {
-  return call<RemoteInfo>('use_sandbox');
+  return call('use_sandbox');
 }
 
 /**
@@ -231,55 +229,55 @@ export function switchToSandbox(): Promise<RemoteInfo> {
  * offline. Rejects with `offline` when the media library cannot be reached (the saved copy stays).
  */
 export function refreshCatalogue(): Promise<CatalogueRefresh> {
-  return call<CatalogueRefresh>('refresh_catalogue');
+  return call('refresh_catalogue');
 }
 
 /** The private key (if any) goes straight to the backend's keychain; nothing here keeps it. */
 export function connectImagekit(input: ImagekitAccountInput): Promise<RemoteInfo> {
-  return call<RemoteInfo>('use_imagekit', { input });
+  return call('use_imagekit', { input });
 }
 
 // ---- uploads -------------------------------------------------------------------------------
 
 /** Subscribes to the background queue's events (once per window). */
-export function watchUploads(onEvent: (e: UploadEvent) => void): Promise<void> {
+export function watchUploads(onEvent: (e: UploadEvent) => void): Promise<null> {
   const channel = new Channel<UploadEvent>(onEvent);
-  return call<void>('watch_uploads', { onEvent: channel });
+  return call('watch_uploads', { onEvent: channel });
 }
 
 export function queueAdd(request: QueueAddRequest): Promise<UploadJob[]> {
-  return call<UploadJob[]>('queue_add', { request });
+  return call('queue_add', { request });
 }
 
 export function queueList(): Promise<UploadQueue> {
-  return call<UploadQueue>('queue_list');
+  return call('queue_list');
 }
 
 export type JobAction = 'pause' | 'resume' | 'cancel' | 'retry';
 
 export function queueJob(action: JobAction, jobId: number): Promise<UploadJob> {
-  return call<UploadJob>(`queue_${action}`, { jobId });
+  return call(`queue_${action}` as const, { jobId });
 }
 
-export function queueReorder(jobIds: number[]): Promise<void> {
-  return call<void>('queue_reorder', { jobIds });
+export function queueReorder(jobIds: number[]): Promise<null> {
+  return call('queue_reorder', { jobIds });
 }
 
-export function setUploadsPaused(paused: boolean): Promise<void> {
-  return call<void>('uploads_set_paused', { paused });
+export function setUploadsPaused(paused: boolean): Promise<null> {
+  return call('uploads_set_paused', { paused });
 }
 
 /** A stopped background upload run tries again now. */
-export function retryUploads(): Promise<void> {
-  return call<void>('uploads_retry');
+export function retryUploads(): Promise<null> {
+  return call('uploads_retry');
 }
 
 export function uploadSettings(): Promise<UploadSettings> {
-  return call<UploadSettings>('upload_settings');
+  return call('upload_settings');
 }
 
 export function setUploadSettings(settings: UploadSettings): Promise<UploadSettings> {
-  return call<UploadSettings>('set_upload_settings', { settings });
+  return call('set_upload_settings', { settings });
 }
 
 // ---- previews and channel presets ----------------------------------------------------------
@@ -287,7 +285,7 @@ export function setUploadSettings(settings: UploadSettings): Promise<UploadSetti
 /** What a preview of `tr` will be (size, duration, codecs, what is left out); `invalid_input`
  * with the nearest valid setting when the combination can't be made. */
 export function planPreview(source: AssetSource, tr: string): Promise<PreviewPlan> {
-  return call<PreviewPlan>('plan_preview', { source, tr });
+  return call('plan_preview', { source, tr });
 }
 
 /**
@@ -303,12 +301,12 @@ export function renderPreview(
   onEvent: (e: PreviewEvent) => void,
 ): Promise<PreviewResult> {
   const channel = new Channel<PreviewEvent>(onEvent);
-  return call<PreviewResult>('render_preview', { view, source, tr, mode, onEvent: channel });
+  return call('render_preview', { view, source, tr, mode, onEvent: channel });
 }
 
 /** What the adaptive-bitrate ladder of `tr` (with `sr-…`) will be, before anything renders. */
 export function planLadder(source: AssetSource, tr: string, format: LadderFormat): Promise<LadderPlan> {
-  return call<LadderPlan>('plan_ladder', { source, tr, format });
+  return call('plan_ladder', { source, tr, format });
 }
 
 /** Renders a ladder (HLS or DASH) locally with progress; `view` cancels it like a preview. */
@@ -320,46 +318,46 @@ export function renderLadder(
   onEvent: (e: LadderEvent) => void,
 ): Promise<LadderResult> {
   const channel = new Channel<LadderEvent>(onEvent);
-  return call<LadderResult>('render_ladder', { view, source, tr, format, onEvent: channel });
+  return call('render_ladder', { view, source, tr, format, onEvent: channel });
 }
 
 /** The delivery URL of an asset's `ik-master.m3u8` / `ik-master.mpd` for a ladder `tr`. */
 export function ladderUrl(id: number, tr: string, format: LadderFormat, sign = false): Promise<AssetUrl> {
-  return call<AssetUrl>('ladder_url', { id, tr, format, sign });
+  return call('ladder_url', { id, tr, format, sign });
 }
 
 export function cancelPreview(view: string): Promise<boolean> {
-  return call<boolean>('cancel_preview', { view });
+  return call('cancel_preview', { view });
 }
 
 export function listPresets(): Promise<Preset[]> {
-  return call<Preset[]>('presets');
+  return call('presets');
 }
 
 export function savePreset(name: string, tr: string): Promise<Preset> {
-  return call<Preset>('save_preset', { name, tr });
+  return call('save_preset', { name, tr });
 }
 
-export function deletePreset(name: string): Promise<void> {
-  return call<void>('delete_preset', { name });
+export function deletePreset(name: string): Promise<null> {
+  return call('delete_preset', { name });
 }
 
 export function applyPreset(name: string, ids: number[]): Promise<PresetApplied> {
-  return call<PresetApplied>('apply_preset', { name, ids });
+  return call('apply_preset', { name, ids });
 }
 
 export function removePreset(name: string, ids: number[]): Promise<number> {
-  return call<number>('remove_preset', { name, ids });
+  return call('remove_preset', { name, ids });
 }
 
 /** The delivery URL of every preset recorded on `ids`, on the active account. */
 export function presetUrls(ids: number[], sign = false): Promise<AssetUrl[]> {
-  return call<AssetUrl[]>('preset_urls', { ids, sign });
+  return call('preset_urls', { ids, sign });
 }
 
 /** The delivery URL of one asset with `tr` (its remote folder and name, the active account). */
 export function assetUrl(id: number, tr: string, sign = false): Promise<AssetUrl> {
-  return call<AssetUrl>('asset_url', { id, tr, sign });
+  return call('asset_url', { id, tr, sign });
 }
 
 // ---- native dialogs ------------------------------------------------------------------------

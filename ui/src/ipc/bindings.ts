@@ -1,4 +1,4 @@
-// Generated from crates/sr-api/src/dto.rs by `UPDATE_BINDINGS=1 cargo test -p sr-api bindings`.
+// Generated from crates/sr-api/src/dto/ by `UPDATE_BINDINGS=1 cargo test -p sr-api bindings`.
 // Do not edit by hand.
 
 export type ErrorCode = "not_found" | "invalid_input" | "library" | "media" | "io" | "offline" | "remote" | "keychain_unavailable" | "internal";
@@ -276,7 +276,7 @@ path_position: boolean,
  */
 url_endpoint: string | null, sign: boolean, 
 /**
- * Absolute Unix seconds; `None`: [`default_expiry`] (a week), unless `no_expiry`.
+ * Absolute Unix seconds; `None`: a week on (`delivery::default_expiry`), unless `no_expiry`.
  */
 expire_at: number | null, 
 /**

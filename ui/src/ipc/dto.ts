@@ -1,5 +1,5 @@
-// The organise, account and upload wire types, from the generated bindings (crates/sr-api:
-// dto_organise.rs, dto_uploads.rs, remote.rs). Kept as one import point so UI modules do not
+// The organise, account and upload wire types, from the generated bindings (crates/sr-api/src/dto:
+// organise.rs, uploads.rs, account.rs). Kept as one import point so UI modules do not
 // depend on where the generator puts them.
 
 export type {

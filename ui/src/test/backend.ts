@@ -1,10 +1,12 @@
 // A fake Stockroom backend behind `mockIPC`: a library of N generated assets served by page, and
-// scripted imports that stream ImportEvents through the real `Channel` the UI passes.
+// scripted imports that stream ImportEvents through the real `Channel` the UI passes. Commands,
+// their arguments and results are typed by the generated command map (`@/ipc/commands`).
 
 import type { Channel } from '@tauri-apps/api/core';
 import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 
-import type { Asset, AssetPage, ImportEvent, ImportReport, LibraryInfo } from '@/ipc/bindings';
+import type { Asset, ImportEvent, ImportReport, LibraryInfo } from '@/ipc/bindings';
+import type { Command, CommandArgs, CommandResult } from '@/ipc/commands';
 import type {
   EditResult,
   FieldProblem,
@@ -18,7 +20,6 @@ import type {
   SearchRequest,
   UploadEvent,
   UploadJob,
-  UploadQueue,
   UploadSettings,
 } from '@/ipc/dto';
 
@@ -137,8 +138,11 @@ export function makeAsset(id: number, over: Partial<Asset> = {}): Asset {
   };
 }
 
+/** What the fake does for each command it knows. */
+type CommandImpls = { [C in Command]?: (args: CommandArgs<C>) => CommandResult<C> };
+
 export interface Call {
-  cmd: string;
+  cmd: Command;
   args: Record<string, unknown>;
 }
 
@@ -147,12 +151,12 @@ export interface BackendOptions {
   count?: number;
   info?: Partial<LibraryInfo>;
   /** Overrides per command: return a value, or throw to reject. */
-  handlers?: Record<string, (args: Record<string, unknown>) => unknown>;
+  handlers?: { [C in Command]?: (args: Record<string, unknown>) => unknown };
 }
 
 export interface FakeBackend {
   calls: Call[];
-  /** Offsets of the pages the grid asked for (search or list_assets), in order. */
+  /** Offsets of the pages the grid asked for (searches), in order. */
   listOffsets(): number[];
   /** Inserts assets at the top of the fake library (what a real import does). */
   add(asset: Asset): void;
@@ -165,7 +169,7 @@ export interface FakeBackend {
   /** Sends events through the channel the UI passed to watch_uploads. */
   emitUpload(e: UploadEvent): void;
   /** Calls of one command. */
-  callsOf(cmd: string): Call[];
+  callsOf(cmd: Command): Call[];
 }
 
 export function installBackend(opts: BackendOptions = {}): FakeBackend {
@@ -243,229 +247,208 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
     return t;
   };
 
+  const editTags = (adding: boolean, { ids, tags: given }: CommandArgs<'add_tags'>): EditResult => {
+    const list = given.map((t) => t.trim()).filter(Boolean);
+    if (list.some((t) => t.includes('%'))) throw { code: 'invalid_input', message: 'Tags cannot contain "%".' };
+    const r = snapshot(
+      `${adding ? 'Added' : 'Removed'} tag "${list.join('", "')}" ${adding ? 'to' : 'from'} ${ids.length} ${ids.length === 1 ? 'asset' : 'assets'}`,
+    );
+    for (const id of ids) {
+      const cur = tagsOf(id);
+      tags.set(id, adding ? [...cur, ...list.filter((t) => !cur.includes(t))] : cur.filter((t) => !list.includes(t)));
+    }
+    return { ...r, assets: ids.length };
+  };
+  const jobAction =
+    (state: UploadJob['state']) =>
+    ({ jobId }: CommandArgs<'queue_pause'>): UploadJob => {
+      const j = jobs.find((x) => x.id === jobId);
+      if (!j) throw { code: 'not_found', message: `No upload job ${String(jobId)}.` };
+      j.state = state;
+      return { ...j };
+    };
+
+  // What each command does, typed by the generated command map: a command or argument renamed in
+  // Rust fails the type check here too. A command missing here rejects as Tauri does.
+  const commands: CommandImpls = {
+    library_info: () => ({
+      library_dir: '/home/merch/Stockroom',
+      asset_count: count + added.length,
+      version: '0.1.0',
+      ...opts.info,
+    }),
+    search: ({ request: r }) => {
+      const all = count + added.length;
+      let hits: Asset[];
+      let total: number;
+      if (!narrows(r)) {
+        total = all;
+        hits = [];
+        for (let i = r.offset; i < Math.min(all, r.offset + r.limit); i++) hits.push(assetAt(i));
+      } else {
+        const found: Asset[] = [];
+        for (let i = 0; i < all; i++) if (matches(assetAt(i), r)) found.push(assetAt(i));
+        total = found.length;
+        hits = found.slice(r.offset, r.offset + r.limit);
+      }
+      return {
+        total,
+        offset: r.offset,
+        hits: hits.map((asset) => ({ asset, tags: tagsOf(asset.id) })),
+      } satisfies SearchPage;
+    },
+    organisation: ({ id }) => ({ id, tags: tagsOf(id), metadata: metadata.get(id) ?? {}, folder: folderOf.get(id) ?? '/' }),
+    add_tags: (args) => editTags(true, args),
+    remove_tags: (args) => editTags(false, args),
+    tag_suggestions: ({ prefix, limit }) => {
+      const lower = prefix.toLowerCase();
+      const counts = new Map<string, number>();
+      for (const list of tags.values()) for (const t of list) counts.set(t, (counts.get(t) ?? 0) + 1);
+      return [...counts]
+        .filter(([t]) => t.toLowerCase().startsWith(lower))
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, limit)
+        .map(([tag, n]) => ({ tag, count: n }));
+    },
+    metadata_fields: () => DEMO_FIELDS,
+    check_metadata: ({ ids, values }) => problemsFor(ids, values),
+    set_metadata: ({ ids, values }) => {
+      const p = problemsFor(ids, values);
+      if (p.length) throw { code: 'invalid_input', message: p[0]!.message };
+      const r = snapshot(`Set ${Object.keys(values).join(', ')} on ${ids.length} ${ids.length === 1 ? 'asset' : 'assets'}`);
+      for (const id of ids) metadata.set(id, { ...(metadata.get(id) ?? {}), ...values });
+      return { ...r, assets: ids.length };
+    },
+    unset_metadata: ({ ids, keys }) => {
+      const r = snapshot(`Cleared ${keys.join(', ')} on ${ids.length} ${ids.length === 1 ? 'asset' : 'assets'}`);
+      for (const id of ids) {
+        const m = { ...(metadata.get(id) ?? {}) };
+        for (const k of keys) delete m[k];
+        metadata.set(id, m);
+      }
+      return { ...r, assets: ids.length };
+    },
+    metadata_summary: ({ ids }) =>
+      DEMO_FIELDS.map((f): FieldSummary => {
+        const vals = ids.map((id) => metadata.get(id)?.[f.name]).filter((v) => v !== undefined);
+        const distinct = new Set(vals.map((v) => JSON.stringify(v)));
+        return {
+          field: f,
+          set_on: vals.length,
+          value:
+            vals.length === 0
+              ? { state: 'unset' }
+              : distinct.size === 1 && vals.length === ids.length
+                ? { state: 'same', value: vals[0]! }
+                : { state: 'mixed' },
+        };
+      }),
+    folders: () => folderList,
+    set_folder: ({ ids, folder }) => {
+      const r = snapshot(`Moved ${ids.length} ${ids.length === 1 ? 'asset' : 'assets'} to ${folder}`);
+      for (const id of ids) folderOf.set(id, folder);
+      return { ...r, assets: ids.length };
+    },
+    create_folder: ({ parent, name }) => {
+      const path = `${parent}${name}/`;
+      folderList.push({ path, on_remote: false, asset_count: 0 });
+      return { path, edit: { batch_id: ++batch, assets: 0, description: `Created folder ${path}` } };
+    },
+    saved_searches: () => saved,
+    save_search: ({ name, request }) => {
+      saved.push({ name, request });
+      return null;
+    },
+    delete_saved_search: ({ name }) => {
+      saved.splice(saved.findIndex((x) => x.name === name), 1);
+      return null;
+    },
+    undo_last: () => {
+      const last = history.pop();
+      if (!last) throw { code: 'invalid_input', message: 'There is nothing to undo.' };
+      tags.clear();
+      for (const [k, v] of last.tags) tags.set(k, v);
+      metadata.clear();
+      for (const [k, v] of last.metadata) metadata.set(k, v);
+      return { description: last.description };
+    },
+    remote_info: () => remote,
+    use_sandbox: () => {
+      remote = SANDBOX_INFO;
+      return remote;
+    },
+    refresh_catalogue: () => ({ account: remote.account, fields: 7, folders: folderList.length }),
+    use_imagekit: ({ input }) => {
+      if (!input.url_endpoint.startsWith('https://'))
+        throw { code: 'invalid_input', message: 'The URL endpoint must start with https://.' };
+      // As on a machine without a keychain service: a key file only when the person chose it.
+      if (input.private_key && !input.store_key_in_file)
+        throw { code: 'keychain_unavailable', message: 'No system keychain answered, so the private key was not saved.' };
+      remote = {
+        ...SANDBOX_INFO,
+        kind: 'imagekit',
+        account: `imagekit:${input.public_key}`,
+        label: 'ImageKit account',
+        url_endpoint: input.url_endpoint,
+        public_key: input.public_key,
+        key_storage: input.private_key ? 'file' : 'auth_endpoint',
+        auth_endpoint: input.auth_endpoint,
+        warning: input.private_key ? 'No system keychain is available, so the private key is kept in a file.' : null,
+      };
+      return remote;
+    },
+    upload_settings: () => settings,
+    set_upload_settings: (args) => {
+      settings = args.settings;
+      return settings;
+    },
+    watch_uploads: ({ onEvent }) => {
+      uploadChannel = onEvent;
+      return null;
+    },
+    queue_list: () => ({ account: remote.account, jobs: jobs.map((j) => ({ ...j })), totals: totals(), paused, settings, stopped: null }),
+    queue_add: ({ request }) => {
+      const made = request.asset_ids.map((id) =>
+        makeJob(jobs.length + 1 + request.asset_ids.indexOf(id), { asset_id: id, asset_name: `clip-${id}.mp4` }),
+      );
+      jobs.push(...made);
+      return made;
+    },
+    queue_pause: jobAction('paused'),
+    queue_resume: jobAction('queued'),
+    queue_cancel: jobAction('cancelled'),
+    queue_retry: jobAction('queued'),
+    uploads_set_paused: (args) => {
+      paused = args.paused;
+      return null;
+    },
+    uploads_retry: () => null,
+    // Channel presets: none saved unless a test scripts them.
+    presets: () => [],
+    preset_urls: () => [],
+    get_asset: ({ id }) => {
+      const a = added.find((x) => x.id === id) ?? (id >= 1 && id <= count ? makeAsset(id) : null);
+      if (!a) throw { code: 'not_found', message: `No asset with id ${id}.` };
+      return a;
+    },
+  };
+
   mockWindows('main');
   mockIPC(
     async (cmd, raw) => {
       const args = (raw ?? {}) as Record<string, unknown>;
-      calls.push({ cmd, args });
-      const h = opts.handlers?.[cmd];
+      calls.push({ cmd: cmd as Command, args });
+      const h = opts.handlers?.[cmd as Command];
       if (h) return h(args);
-      switch (cmd) {
-        case 'library_info':
-          return {
-            library_dir: '/home/merch/Stockroom',
-            asset_count: count + added.length,
-            version: '0.1.0',
-            ...opts.info,
-          } satisfies LibraryInfo;
-        case 'list_assets': {
-          const offset = args.offset as number;
-          const limit = args.limit as number;
-          const total = count + added.length;
-          const assets: Asset[] = [];
-          for (let i = offset; i < Math.min(total, offset + limit); i++) assets.push(assetAt(i));
-          return { total, offset, assets } satisfies AssetPage;
-        }
-        case 'search': {
-          const r = args.request as SearchRequest;
-          const all = count + added.length;
-          let hits: Asset[];
-          let total: number;
-          if (!narrows(r)) {
-            total = all;
-            hits = [];
-            for (let i = r.offset; i < Math.min(all, r.offset + r.limit); i++) hits.push(assetAt(i));
-          } else {
-            const found: Asset[] = [];
-            for (let i = 0; i < all; i++) if (matches(assetAt(i), r)) found.push(assetAt(i));
-            total = found.length;
-            hits = found.slice(r.offset, r.offset + r.limit);
-          }
-          return {
-            total,
-            offset: r.offset,
-            hits: hits.map((asset) => ({ asset, tags: tagsOf(asset.id) })),
-          } satisfies SearchPage;
-        }
-        case 'organisation': {
-          const id = args.id as number;
-          return { id, tags: tagsOf(id), metadata: metadata.get(id) ?? {}, folder: folderOf.get(id) ?? '/' };
-        }
-        case 'add_tags':
-        case 'remove_tags': {
-          const ids = args.ids as number[];
-          const list = (args.tags as string[]).map((t) => t.trim()).filter(Boolean);
-          if (list.some((t) => t.includes('%'))) throw { code: 'invalid_input', message: 'Tags cannot contain "%".' };
-          const adding = cmd === 'add_tags';
-          const r = snapshot(
-            `${adding ? 'Added' : 'Removed'} tag "${list.join('", "')}" ${adding ? 'to' : 'from'} ${ids.length} ${ids.length === 1 ? 'asset' : 'assets'}`,
-          );
-          for (const id of ids) {
-            const cur = tagsOf(id);
-            tags.set(id, adding ? [...cur, ...list.filter((t) => !cur.includes(t))] : cur.filter((t) => !list.includes(t)));
-          }
-          return { ...r, assets: ids.length };
-        }
-        case 'tag_suggestions': {
-          const prefix = (args.prefix as string).toLowerCase();
-          const counts = new Map<string, number>();
-          for (const list of tags.values()) for (const t of list) counts.set(t, (counts.get(t) ?? 0) + 1);
-          return [...counts]
-            .filter(([t]) => t.toLowerCase().startsWith(prefix))
-            .sort((a, b) => b[1] - a[1])
-            .slice(0, args.limit as number)
-            .map(([tag, n]) => ({ tag, count: n }));
-        }
-        case 'metadata_fields':
-          return DEMO_FIELDS;
-        case 'check_metadata':
-          return problemsFor(args.ids as number[], args.values as Record<string, JsonValue>);
-        case 'set_metadata': {
-          const ids = args.ids as number[];
-          const values = args.values as Record<string, JsonValue>;
-          const p = problemsFor(ids, values);
-          if (p.length) throw { code: 'invalid_input', message: p[0]!.message };
-          const r = snapshot(`Set ${Object.keys(values).join(', ')} on ${ids.length} ${ids.length === 1 ? 'asset' : 'assets'}`);
-          for (const id of ids) metadata.set(id, { ...(metadata.get(id) ?? {}), ...values });
-          return { ...r, assets: ids.length };
-        }
-        case 'unset_metadata': {
-          const ids = args.ids as number[];
-          const keys = args.keys as string[];
-          const r = snapshot(`Cleared ${keys.join(', ')} on ${ids.length} ${ids.length === 1 ? 'asset' : 'assets'}`);
-          for (const id of ids) {
-            const m = { ...(metadata.get(id) ?? {}) };
-            for (const k of keys) delete m[k];
-            metadata.set(id, m);
-          }
-          return { ...r, assets: ids.length };
-        }
-        case 'metadata_summary': {
-          const ids = args.ids as number[];
-          return DEMO_FIELDS.map((f): FieldSummary => {
-            const vals = ids.map((id) => metadata.get(id)?.[f.name]).filter((v) => v !== undefined);
-            const distinct = new Set(vals.map((v) => JSON.stringify(v)));
-            return {
-              field: f,
-              set_on: vals.length,
-              value:
-                vals.length === 0
-                  ? { state: 'unset' }
-                  : distinct.size === 1 && vals.length === ids.length
-                    ? { state: 'same', value: vals[0]! }
-                    : { state: 'mixed' },
-            };
-          });
-        }
-        case 'folders':
-          return folderList;
-        case 'set_folder': {
-          const ids = args.ids as number[];
-          const r = snapshot(`Moved ${ids.length} ${ids.length === 1 ? 'asset' : 'assets'} to ${args.folder as string}`);
-          for (const id of ids) folderOf.set(id, args.folder as string);
-          return { ...r, assets: ids.length };
-        }
-        case 'create_folder': {
-          const path = `${args.parent as string}${args.name as string}/`;
-          folderList.push({ path, on_remote: false, asset_count: 0 });
-          return { path, edit: { batch_id: ++batch, assets: 0, description: `Created folder ${path}` } };
-        }
-        case 'saved_searches':
-          return saved;
-        case 'save_search':
-          saved.push({ name: args.name as string, request: args.request as SearchRequest });
-          return null;
-        case 'delete_saved_search':
-          saved.splice(saved.findIndex((x) => x.name === args.name), 1);
-          return null;
-        case 'undo_last': {
-          const last = history.pop();
-          if (!last) throw { code: 'invalid_input', message: 'There is nothing to undo.' };
-          tags.clear();
-          for (const [k, v] of last.tags) tags.set(k, v);
-          metadata.clear();
-          for (const [k, v] of last.metadata) metadata.set(k, v);
-          return { description: last.description };
-        }
-        case 'remote_info':
-          return remote;
-        case 'use_sandbox':
-          remote = SANDBOX_INFO;
-          return remote;
-        case 'refresh_catalogue':
-          return { account: remote.account, fields: 7, folders: folderList.length };
-        case 'use_imagekit': {
-          const input = args.input as { url_endpoint: string; public_key: string; private_key: string | null; auth_endpoint: string | null; store_key_in_file: boolean };
-          if (!input.url_endpoint.startsWith('https://'))
-            throw { code: 'invalid_input', message: 'The URL endpoint must start with https://.' };
-          // As on a machine without a keychain service: a key file only when the person chose it.
-          if (input.private_key && !input.store_key_in_file)
-            throw { code: 'keychain_unavailable', message: 'No system keychain answered, so the private key was not saved.' };
-          remote = {
-            ...SANDBOX_INFO,
-            kind: 'imagekit',
-            account: `imagekit:${input.public_key}`,
-            label: 'ImageKit account',
-            url_endpoint: input.url_endpoint,
-            public_key: input.public_key,
-            key_storage: input.private_key ? 'file' : 'auth_endpoint',
-            auth_endpoint: input.auth_endpoint,
-            warning: input.private_key ? 'No system keychain is available, so the private key is kept in a file.' : null,
-          };
-          return remote;
-        }
-        case 'upload_settings':
-          return settings;
-        case 'set_upload_settings':
-          settings = args.settings as UploadSettings;
-          return settings;
-        case 'watch_uploads':
-          uploadChannel = args.onEvent as Channel<UploadEvent>;
-          return null;
-        case 'queue_list':
-          return { account: remote.account, jobs: jobs.map((j) => ({ ...j })), totals: totals(), paused, settings, stopped: null } satisfies UploadQueue;
-        case 'queue_add': {
-          const req = args.request as { asset_ids: number[] };
-          const made = req.asset_ids.map((id) => makeJob(jobs.length + 1 + req.asset_ids.indexOf(id), { asset_id: id, asset_name: `clip-${id}.mp4` }));
-          jobs.push(...made);
-          return made;
-        }
-        case 'queue_pause':
-        case 'queue_resume':
-        case 'queue_cancel':
-        case 'queue_retry': {
-          const j = jobs.find((x) => x.id === args.jobId);
-          if (!j) throw { code: 'not_found', message: `No upload job ${String(args.jobId)}.` };
-          j.state = ({ queue_pause: 'paused', queue_resume: 'queued', queue_cancel: 'cancelled', queue_retry: 'queued' } as const)[cmd];
-          return { ...j };
-        }
-        case 'uploads_set_paused':
-          paused = args.paused as boolean;
-          return null;
-        case 'uploads_retry':
-          return null;
-        // Channel presets: none saved unless a test scripts them.
-        case 'presets':
-        case 'preset_urls':
-          return [];
-        case 'get_asset': {
-          const id = args.id as number;
-          const a = added.find((x) => x.id === id) ?? (id >= 1 && id <= count ? makeAsset(id) : null);
-          if (!a) throw { code: 'not_found', message: `No asset with id ${id}.` };
-          return a;
-        }
-        default:
-          throw `command ${cmd} not found`;
-      }
+      const run = commands[cmd as Command] as ((a: Record<string, unknown>) => unknown) | undefined;
+      if (!run) throw `command ${cmd} not found`;
+      return run(args);
     },
     { shouldMockEvents: true },
   );
   return {
     calls,
-    listOffsets: () =>
-      calls
-        .filter((c) => c.cmd === 'list_assets' || c.cmd === 'search')
-        .map((c) => (c.cmd === 'search' ? (c.args.request as SearchRequest).offset : (c.args.offset as number))),
+    listOffsets: () => calls.filter((c) => c.cmd === 'search').map((c) => (c.args.request as SearchRequest).offset),
     add: (a) => {
       added.push(a);
     },

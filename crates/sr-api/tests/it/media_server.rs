@@ -15,7 +15,9 @@ async fn originals_stream_with_range_and_only_with_the_secret() {
     let app = Stockroom::open(OpenOptions { library_dir: Some(work.path().join("lib")) }).unwrap();
     let base = app.start_media_server().await.unwrap();
     assert!(base.starts_with("http://127.0.0.1:"), "{base}");
-    let report = tokio::task::block_in_place(|| app.import(&[media.clone()], true, &|_: dto::ImportEvent| {})).unwrap();
+    let report =
+        tokio::task::block_in_place(|| app.import(std::slice::from_ref(&media), true, &|_: dto::ImportEvent| {}))
+            .unwrap();
     let asset = &report.imported[0];
     let original_url = asset.original_url.clone().expect("an original URL");
     let thumb_url = asset.thumb_url.clone().expect("a thumbnail URL");

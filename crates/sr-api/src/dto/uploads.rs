@@ -262,3 +262,113 @@ pub struct RunUploadsOptions {
     /// Seed of the retry jitter.
     pub seed: Option<u64>,
 }
+
+// ----- from the queue's own types (each source destructured in full, so a new field there does not
+// compile until someone decides whether the queue panel sees it) -----
+
+impl From<sr_library::JobState> for UploadJobState {
+    fn from(s: sr_library::JobState) -> Self {
+        use sr_library::JobState as S;
+        match s {
+            S::Queued => UploadJobState::Queued,
+            S::WaitingForNetwork => UploadJobState::WaitingForNetwork,
+            S::Uploading => UploadJobState::Uploading,
+            S::Verifying => UploadJobState::Verifying,
+            S::Done => UploadJobState::Done,
+            S::Failed => UploadJobState::Failed,
+            S::Paused => UploadJobState::Paused,
+            S::Cancelled => UploadJobState::Cancelled,
+        }
+    }
+}
+
+impl From<&sr_library::RemoteCopy> for RemoteCopy {
+    fn from(c: &sr_library::RemoteCopy) -> Self {
+        let sr_library::RemoteCopy { file_id, url, version_id, file_path } = c;
+        RemoteCopy {
+            file_id: file_id.clone(),
+            url: url.clone(),
+            version_id: version_id.clone(),
+            file_path: file_path.clone(),
+        }
+    }
+}
+
+impl From<&sr_library::PostTransform> for PostTransformation {
+    fn from(p: &sr_library::PostTransform) -> Self {
+        let sr_library::PostTransform { kind, value, protocol } = p;
+        PostTransformation { kind: kind.clone(), value: value.clone(), protocol: protocol.clone() }
+    }
+}
+
+impl From<&sr_uploads::Totals> for UploadTotals {
+    fn from(t: &sr_uploads::Totals) -> Self {
+        let sr_uploads::Totals {
+            queued,
+            waiting_for_network,
+            uploading,
+            verifying,
+            done,
+            failed,
+            paused,
+            cancelled,
+            bytes_sent,
+            bytes_remaining,
+            bytes_per_sec,
+            eta_s,
+        } = *t;
+        UploadTotals {
+            queued,
+            waiting_for_network,
+            uploading,
+            verifying,
+            done,
+            failed,
+            paused,
+            cancelled,
+            bytes_sent,
+            bytes_remaining,
+            bytes_per_sec,
+            eta_s,
+        }
+    }
+}
+
+impl From<sr_uploads::JobProgress> for UploadProgress {
+    fn from(p: sr_uploads::JobProgress) -> Self {
+        let sr_uploads::JobProgress { job_id, bytes_sent, bytes_total, percent, bytes_per_sec, eta_s } = p;
+        UploadProgress { job_id, bytes_sent, bytes_total, percent, bytes_per_sec, eta_s }
+    }
+}
+
+impl From<sr_uploads::UploadEvent> for UploadEvent {
+    fn from(e: sr_uploads::UploadEvent) -> Self {
+        use sr_uploads::UploadEvent as E;
+        match e {
+            E::Started { account, interrupted } => UploadEvent::Started { account, interrupted },
+            E::JobChanged { job_id, asset_id, state, attempts, next_retry_at, last_error, fix, note, remote } => {
+                UploadEvent::JobChanged {
+                    job_id,
+                    asset_id,
+                    state: state.into(),
+                    attempts,
+                    next_retry_at,
+                    last_error,
+                    fix,
+                    note,
+                    remote: remote.as_ref().map(RemoteCopy::from),
+                }
+            }
+            E::Restarting { job_id, bytes_total, attempt } => UploadEvent::Restarting { job_id, bytes_total, attempt },
+            E::Progress(p) => UploadEvent::Progress { progress: p.into() },
+            E::Totals(t) => UploadEvent::Totals { totals: (&t).into() },
+            E::Reconciling { job_id } => UploadEvent::Reconciling { job_id },
+            E::Adopted { job_id, file_id } => UploadEvent::Adopted { job_id, file_id },
+            E::Offline { next_probe_at } => UploadEvent::Offline { next_probe_at },
+            E::Online => UploadEvent::Online,
+            E::BatchFinished { done, failed, cancelled, paused } => {
+                UploadEvent::BatchFinished { done, failed, cancelled, paused }
+            }
+        }
+    }
+}

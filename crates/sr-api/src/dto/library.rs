@@ -1,5 +1,4 @@
-//! The façade's wire types. Each one is a contract with the UI (TypeScript bindings are generated
-//! from these) and with `stockroom --json` users: add fields, never rename or remove them.
+//! Wire types of the library itself: assets, imports, pages. Re-exported as `sr_api::dto::*`.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -77,6 +76,7 @@ pub struct ImportReport {
 /// Progress of an import, streamed in order while it runs.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(tag = "event", content = "data", rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)] // short-lived values handed straight to a channel
 pub enum ImportEvent {
     Discovered { total: u64 },
     Imported { asset: Asset },
@@ -100,4 +100,53 @@ pub struct LibraryInfo {
     pub library_dir: String,
     pub asset_count: u64,
     pub version: String,
+}
+
+// ----- to and from the library's own types -----
+
+impl From<sr_library::AssetKind> for AssetKind {
+    fn from(k: sr_library::AssetKind) -> Self {
+        match k {
+            sr_library::AssetKind::Video => AssetKind::Video,
+            sr_library::AssetKind::Image => AssetKind::Image,
+            sr_library::AssetKind::Audio => AssetKind::Audio,
+            sr_library::AssetKind::Other => AssetKind::Other,
+        }
+    }
+}
+
+impl From<AssetKind> for sr_library::AssetKind {
+    fn from(k: AssetKind) -> Self {
+        match k {
+            AssetKind::Video => sr_library::AssetKind::Video,
+            AssetKind::Image => sr_library::AssetKind::Image,
+            AssetKind::Audio => sr_library::AssetKind::Audio,
+            AssetKind::Other => sr_library::AssetKind::Other,
+        }
+    }
+}
+
+impl From<sr_library::AssetStatus> for AssetStatus {
+    fn from(s: sr_library::AssetStatus) -> Self {
+        match s {
+            sr_library::AssetStatus::Local => AssetStatus::Local,
+            sr_library::AssetStatus::Missing => AssetStatus::Missing,
+        }
+    }
+}
+
+impl From<AssetStatus> for sr_library::AssetStatus {
+    fn from(s: AssetStatus) -> Self {
+        match s {
+            AssetStatus::Local => sr_library::AssetStatus::Local,
+            AssetStatus::Missing => sr_library::AssetStatus::Missing,
+        }
+    }
+}
+
+impl From<&sr_library::Skipped> for Skipped {
+    fn from(s: &sr_library::Skipped) -> Self {
+        let sr_library::Skipped { path, reason } = s;
+        Skipped { path: path.to_string_lossy().into_owned(), reason: reason.clone() }
+    }
 }

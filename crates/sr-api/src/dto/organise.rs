@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use crate::dto::{Asset, AssetKind, AssetStatus};
+use super::{Asset, AssetKind, AssetStatus};
 
 /// An asset's organisation: what the tag bar and metadata panel show.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -259,4 +259,105 @@ pub struct CatalogueRefresh {
     pub fields: u64,
     /// Remote folders now mirrored (every depth).
     pub folders: u64,
+}
+
+// ----- from the library's and the remote's types (each source destructured in full, so a new field
+// there does not compile until someone decides whether the UI sees it) -----
+
+impl From<sr_library::EditSummary> for EditResult {
+    fn from(s: sr_library::EditSummary) -> Self {
+        let sr_library::EditSummary { batch_id, assets, description } = s;
+        EditResult { batch_id, assets, description }
+    }
+}
+
+impl From<sr_library::FieldProblem> for FieldProblem {
+    fn from(p: sr_library::FieldProblem) -> Self {
+        let sr_library::FieldProblem { asset_id, key, message } = p;
+        FieldProblem { asset_id, key, message }
+    }
+}
+
+impl From<sr_imagekit::metadata::FieldType> for FieldType {
+    fn from(t: sr_imagekit::metadata::FieldType) -> Self {
+        use sr_imagekit::metadata::FieldType as T;
+        match t {
+            T::Text => FieldType::Text,
+            T::Textarea => FieldType::Textarea,
+            T::Number => FieldType::Number,
+            T::Date => FieldType::Date,
+            T::Boolean => FieldType::Boolean,
+            T::SingleSelect => FieldType::SingleSelect,
+            T::MultiSelect => FieldType::MultiSelect,
+        }
+    }
+}
+
+impl From<&sr_imagekit::metadata::FieldDef> for MetadataField {
+    fn from(f: &sr_imagekit::metadata::FieldDef) -> Self {
+        let sr_imagekit::metadata::FieldDef { id, name, label, schema, description } = f;
+        let required = schema.required();
+        let sr_imagekit::metadata::FieldSchema {
+            field_type,
+            min_value,
+            max_value,
+            min_length,
+            max_length,
+            default_value,
+            is_value_required: _,
+            select_options,
+            select_options_truncated: _,
+        } = schema;
+        MetadataField {
+            id: id.clone(),
+            name: name.clone(),
+            label: label.clone(),
+            description: description.clone(),
+            field_type: (*field_type).into(),
+            min_value: min_value.clone(),
+            max_value: max_value.clone(),
+            min_length: *min_length,
+            max_length: *max_length,
+            default_value: default_value.clone(),
+            required,
+            select_options: select_options.clone(),
+        }
+    }
+}
+
+impl From<sr_library::TagCount> for TagCount {
+    fn from(t: sr_library::TagCount) -> Self {
+        let sr_library::TagCount { tag, count } = t;
+        TagCount { tag, count }
+    }
+}
+
+impl From<sr_library::FolderEntry> for Folder {
+    fn from(f: sr_library::FolderEntry) -> Self {
+        let sr_library::FolderEntry { path, on_remote, asset_count } = f;
+        Folder { path, on_remote, asset_count }
+    }
+}
+
+impl From<sr_library::RemoteOp> for RemoteOp {
+    fn from(o: sr_library::RemoteOp) -> Self {
+        let sr_library::RemoteOp { id, account: _, kind, args, created_at, state, attempts, last_error } = o;
+        RemoteOp {
+            id,
+            kind: match kind {
+                sr_library::RemoteOpKind::CreateFolder => RemoteOpKind::CreateFolder,
+                sr_library::RemoteOpKind::RenameFolder => RemoteOpKind::RenameFolder,
+                sr_library::RemoteOpKind::MoveFolder => RemoteOpKind::MoveFolder,
+            },
+            args,
+            created_at,
+            state: match state {
+                sr_library::RemoteOpState::Pending => RemoteOpState::Pending,
+                sr_library::RemoteOpState::Applied => RemoteOpState::Applied,
+                sr_library::RemoteOpState::Failed => RemoteOpState::Failed,
+            },
+            attempts,
+            last_error,
+        }
+    }
 }
