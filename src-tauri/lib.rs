@@ -57,6 +57,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, stockroom: Arc<Stockroom>) -> Builde
             commands::preview::plan_preview,
             commands::preview::render_preview,
             commands::preview::cancel_preview,
+            commands::preview::ladder_tr,
             commands::preview::plan_ladder,
             commands::preview::render_ladder,
             commands::presets::presets,

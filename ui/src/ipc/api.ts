@@ -22,6 +22,7 @@ import type {
   LadderFormat,
   LadderPlan,
   LadderResult,
+  LadderTr,
   Preset,
   PresetApplied,
   PreviewEvent,
@@ -57,7 +58,7 @@ import type {
 
 export type { ApiError, Asset, AssetPage, ErrorCode, ImportEvent, ImportReport, LibraryInfo };
 export type { AssetUrl, Preset, PresetApplied, PreviewEvent, PreviewMode, PreviewPlan, PreviewResult, AssetSource };
-export type { LadderEvent, LadderFormat, LadderPlan, LadderResult };
+export type { LadderEvent, LadderFormat, LadderPlan, LadderResult, LadderTr };
 export type * from '@/ipc/dto';
 
 const ERROR_CODES: readonly ErrorCode[] = [
@@ -304,6 +305,12 @@ export function renderPreview(
 ): Promise<PreviewResult> {
   const channel = new Channel<PreviewEvent>(onEvent);
   return call<PreviewResult>('render_preview', { view, source, tr, mode, onEvent: channel });
+}
+
+/** The ladder `tr` for the studio's `tr` and the chosen renditions: what streaming URLs refuse
+ * left out (and listed), then `sr-…`. The backend owns that rule. */
+export function ladderTr(tr: string, rungs: number[]): Promise<LadderTr> {
+  return call<LadderTr>('ladder_tr', { tr, rungs });
 }
 
 /** What the adaptive-bitrate ladder of `tr` (with `sr-…`) will be, before anything renders. */

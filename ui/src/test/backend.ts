@@ -4,7 +4,9 @@
 import type { Channel } from '@tauri-apps/api/core';
 import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 
-import type { Asset, AssetPage, ImportEvent, ImportReport, LibraryInfo } from '@/ipc/bindings';
+import ladderTrVectors from '../../../crates/sr-api/tests/vectors/ladder_tr.json';
+
+import type { Asset, AssetPage, ImportEvent, ImportReport, LadderTr, LibraryInfo } from '@/ipc/bindings';
 import type {
   EditResult,
   FieldProblem,
@@ -21,6 +23,15 @@ import type {
   UploadQueue,
   UploadSettings,
 } from '@/ipc/dto';
+
+/** What `ladder_tr` answers (`crates/sr-api/src/preview.rs` checks every vector). */
+interface LadderTrVector {
+  studio: string;
+  rungs: number[];
+  tr: string;
+  left_out: string[];
+}
+const LADDER_TR_VECTORS: LadderTrVector[] = ladderTrVectors;
 
 function field(over: Partial<MetadataField> & Pick<MetadataField, 'name' | 'label' | 'field_type'>): MetadataField {
   return {
@@ -448,6 +459,13 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
         case 'presets':
         case 'preset_urls':
           return [];
+        // The ladder `tr` as the backend makes it: read from the vectors its own test checks.
+        case 'ladder_tr': {
+          const rungs = args.rungs as number[];
+          const v = LADDER_TR_VECTORS.find((x) => x.studio === args.tr && x.rungs.join() === rungs.join());
+          if (!v) throw `no ladder_tr vector for ${JSON.stringify({ studio: args.tr, rungs })}: add it to crates/sr-api/tests/vectors/ladder_tr.json`;
+          return { tr: v.tr, left_out: v.left_out } satisfies LadderTr;
+        }
         case 'get_asset': {
           const id = args.id as number;
           const a = added.find((x) => x.id === id) ?? (id >= 1 && id <= count ? makeAsset(id) : null);
