@@ -31,9 +31,9 @@ use std::sync::{Arc, OnceLock};
 use sr_library::{ImportOptions, Library};
 
 pub use delivery::{UrlRequest, parse_transformation};
-pub use preview::ladder_tr;
 pub use error::{ApiError, ErrorCode};
 pub use media_server::MediaServer;
+pub use preview::ladder_tr;
 pub use preview_jobs::{PreviewJobs, PreviewTicket};
 pub use remote::{
     AccountLimits, EmulatorOptions, ImagekitAccountInput, KeyStorage, RemoteHandle, RemoteInfo, serve_emulator,

@@ -26,8 +26,8 @@ use sr_media::render::{
 };
 
 use crate::dto_preview::{
-    LadderEvent, LadderFormat, LadderPlan, LadderResult, LadderRung, LadderTr, NotPreviewable, PreviewEvent, PreviewKind,
-    PreviewMode, PreviewPlan, PreviewResult, PreviewSource,
+    LadderEvent, LadderFormat, LadderPlan, LadderResult, LadderRung, LadderTr, NotPreviewable, PreviewEvent,
+    PreviewKind, PreviewMode, PreviewPlan, PreviewResult, PreviewSource,
 };
 use crate::{ApiError, ErrorCode, Stockroom};
 
@@ -206,6 +206,17 @@ pub fn ladder_tr(studio: &str, rungs: &[u32]) -> LadderTr {
         out.push_step(step);
     }
     LadderTr { tr: out.to_string(), left_out }
+}
+
+/// A single file rendered from a `tr` with `sr-…` holds no ladder: the note says where one goes.
+fn ladder_hint(tr: &str, out: &Path) -> Option<String> {
+    Transformation::parse(tr).steps().iter().any(|s| s.has("sr")).then(|| {
+        let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        format!(
+            "sr-… lists the representations of an adaptive-bitrate ladder (ik-master.m3u8 / ik-master.mpd); write the ladder to {}/ik-master.m3u8",
+            dir.display()
+        )
+    })
 }
 
 /// `tr` in its canonical spelling (what the cache is keyed by).
@@ -450,7 +461,8 @@ impl Stockroom {
 
     /// Renders a preview of `tr` to `out` instead of the cache (what `stockroom preview -o` does):
     /// `full` writes the file `out` (format from `tr`, else from `out`'s extension; the plan tells
-    /// which), `fast` writes the HLS folder `out`. Blocking, like [`Stockroom::render_preview`].
+    /// which), `fast` writes the HLS folder `out`. A `tr` with `sr-…` gets a note naming the ladder
+    /// playlist to write instead. Blocking, like [`Stockroom::render_preview`].
     pub fn render_preview_to(
         &self,
         source: PreviewSource,
@@ -467,7 +479,8 @@ impl Stockroom {
         };
         let plan = self.make_plan(&input, tr, false, default_format)?;
         let mode = Self::preview_mode(&plan, mode)?;
-        let plan_out = plan_dto(&plan);
+        let mut plan_out = plan_dto(&plan);
+        plan_out.notes.extend(ladder_hint(&plan_out.tr, out));
         let urls = self.render_urls();
         let (path, out) = (input.path, out.to_path_buf());
         let result = on_worker(move || {
@@ -643,6 +656,14 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_single_file_from_an_sr_tr_notes_the_ladder_to_write() {
+        assert_eq!(ladder_hint("rt-90", Path::new("out/a.mp4")), None);
+        let hint = ladder_hint("rt-90:sr-240_360", Path::new("out/a.mp4")).expect("a note");
+        assert!(hint.starts_with("sr-… lists the representations") && hint.ends_with(" out/ik-master.m3u8"), "{hint}");
+        assert!(ladder_hint("sr-240", Path::new("a.mp4")).expect("a note").ends_with(" ./ik-master.m3u8"));
+    }
+
     /// The planner's rule and [`ladder_tr`]'s agree: each parameter the studio can write is refused
     /// by `plan_ladder` exactly when `ladder_tr` leaves it out on its own.
     #[test]
@@ -660,12 +681,9 @@ mod tests {
             bit_rate: None,
             has_alpha: false,
         };
-        let params = [
-            "w-640", "h-360", "ar-16-9", "f-mp4", "vc-h264", "ac-aac", "q-60", "c-at_max", "cm-extract", "x-10",
-            "y-10", "xc-100", "yc-100", "fo-center", "bg-red", "rt-90", "fl-h", "so-1", "eo-4", "du-2", "e-grayscale",
-            "b-2_red", "r-10",
-        ];
-        for p in params {
+        let params = "w-640 h-360 ar-16-9 f-mp4 vc-h264 ac-aac q-60 c-at_max cm-extract x-10 y-10 xc-100 yc-100 \
+                      fo-center bg-red rt-90 fl-h so-1 eo-4 du-2 e-grayscale b-2_red r-10";
+        for p in params.split_whitespace() {
             let planned = render::plan_ladder(
                 &info,
                 &Transformation::parse(&format!("{p},sr-240")),
