@@ -77,6 +77,7 @@ commands![
     preview::plan_preview,
     preview::render_preview,
     preview::cancel_preview,
+    preview::ladder_tr,
     preview::plan_ladder,
     preview::render_ladder,
     presets::presets,

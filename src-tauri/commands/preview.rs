@@ -66,6 +66,12 @@ pub async fn plan_ladder(
     blocking(&api, move |s| s.plan_ladder(source.into(), &tr, format)).await
 }
 
+/// The ladder `tr` for the studio's `tr` and the chosen renditions (what streaming URLs refuse left out).
+#[tauri::command]
+pub fn ladder_tr(tr: String, rungs: Vec<u32>) -> d::LadderTr {
+    sr_api::ladder_tr(&tr, &rungs)
+}
+
 /// Renders the ladder into the render cache with progress; cancelled like a preview, by `view`.
 #[tauri::command]
 pub async fn render_ladder(

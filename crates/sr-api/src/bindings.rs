@@ -81,6 +81,7 @@ pub fn typescript() -> String {
         pv::LadderFormat::decl(&cfg),
         pv::LadderRung::decl(&cfg),
         pv::LadderPlan::decl(&cfg),
+        pv::LadderTr::decl(&cfg),
         pv::LadderResult::decl(&cfg),
         pv::LadderEvent::decl(&cfg),
         ps::Preset::decl(&cfg),

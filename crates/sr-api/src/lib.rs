@@ -36,6 +36,7 @@ pub use delivery::{UrlRequest, parse_transformation};
 pub use dto::{organise as dto_organise, presets as dto_presets, preview as dto_preview, uploads as dto_uploads};
 pub use error::{ApiError, ErrorCode};
 pub use media_server::MediaServer;
+pub use preview::ladder_tr;
 pub use preview_jobs::{PreviewJobs, PreviewTicket};
 pub use remote::{
     AccountLimits, EmulatorOptions, ImagekitAccountInput, KeyStorage, RemoteHandle, RemoteInfo, serve_emulator,

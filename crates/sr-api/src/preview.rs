@@ -4,7 +4,11 @@
 //!
 //! Renders for the UI are kept in `<library>/renders/` by (content hash, canonical `tr`, mode) via
 //! [`sr_media::render::RenderCache`] and served by the loopback media server under
-//! `/<secret>/render/<file>`. The CLI renders to a file of its choice with
+//! `/<secret>/render/<file>`.
+//!
+//! What `ik-master` URLs refuse is decided here and in [`sr_media::render::plan_ladder`] only:
+//! [`ladder_tr`] turns the studio's transformation into a ladder `tr` the planner accepts (the UI
+//! asks it instead of keeping its own list; a test checks both agree). The CLI renders to a file of its choice with
 //! [`Stockroom::render_preview_to`] (no cache).
 //!
 //! Blocking methods: call them from a worker thread (`spawn_blocking`). Each render itself runs on
@@ -15,15 +19,15 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use sr_imagekit::transform::Transformation;
+use sr_imagekit::transform::{Item, Param, Step, Transformation};
 use sr_media::render::{
     self, OutputFormat, PlanKind, PlanOptions, RenderCache, RenderEvent, RenderMode, RenderOptions, RenderOutput,
     RenderPlan, Source,
 };
 
 use crate::dto_preview::{
-    LadderEvent, LadderFormat, LadderPlan, LadderResult, LadderRung, NotPreviewable, PreviewEvent, PreviewKind,
-    PreviewMode, PreviewPlan, PreviewResult, PreviewSource,
+    LadderEvent, LadderFormat, LadderPlan, LadderResult, LadderRung, LadderTr, NotPreviewable, PreviewEvent,
+    PreviewKind, PreviewMode, PreviewPlan, PreviewResult, PreviewSource,
 };
 use crate::{ApiError, ErrorCode, Stockroom};
 
@@ -138,6 +142,68 @@ fn ladder_result(urls: &RenderUrls, out: &render::LadderOutput, format: LadderFo
         path: out.master.to_string_lossy().into_owned(),
         cached,
     }
+}
+
+/// Refused anywhere on a streaming URL (spec §10.4): every representation is H.264 + AAC at a
+/// fixed bit rate, so format, codecs and quality have no say.
+const LADDER_REFUSED: [&str; 4] = ["f", "vc", "ac", "q"];
+/// A resize or crop: refused (each representation's size comes from `sr`)...
+const LADDER_SIZE: [&str; 3] = ["w", "h", "ar"];
+/// ...so the parameters that only shape it go with it, in its step.
+const LADDER_SIZE_COMPANIONS: [&str; 8] = ["c", "cm", "x", "y", "xc", "yc", "fo", "bg"];
+
+/// The ladder `tr` for the studio's transformation `studio` and the renditions `rungs`: `studio`
+/// without what streaming URLs refuse (a refused resize or crop takes its step's `c`, `cm`, `x`,
+/// `y`, `xc`, `yc`, `fo`, `bg` with it) and without an `sr` of its own, then `sr-…` (ascending,
+/// each once) as the last step; no rungs, no `sr` (the plan then says one is needed). Rotations,
+/// flips, trims, effects and layers carry over as written. `left_out` lists the dropped keys.
+pub fn ladder_tr(studio: &str, rungs: &[u32]) -> LadderTr {
+    let mut left_out: Vec<String> = Vec::new();
+    let mut out = Transformation::new();
+    for step in Transformation::parse(studio.trim()).steps() {
+        let sized = step.params().any(|p| LADDER_SIZE.contains(&p.key()));
+        let mut kept = Step::new();
+        for item in step.items() {
+            if let Item::Param(p) = item {
+                let key = p.key();
+                if key == "sr" {
+                    continue;
+                }
+                let shapes_size = LADDER_SIZE.contains(&key) || LADDER_SIZE_COMPANIONS.contains(&key);
+                if LADDER_REFUSED.contains(&key) || (sized && shapes_size) {
+                    if !left_out.iter().any(|k| k == key) {
+                        left_out.push(key.to_owned());
+                    }
+                    continue;
+                }
+            }
+            kept.items_mut().push(item.clone());
+        }
+        if !kept.is_empty() {
+            out.push_step(kept);
+        }
+    }
+    let mut sorted = rungs.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    if !sorted.is_empty() {
+        let sr = sorted.iter().map(u32::to_string).collect::<Vec<_>>().join("_");
+        let mut step = Step::new();
+        step.push_param(Param::new("sr", sr));
+        out.push_step(step);
+    }
+    LadderTr { tr: out.to_string(), left_out }
+}
+
+/// A single file rendered from a `tr` with `sr-…` holds no ladder: the note says where one goes.
+fn ladder_hint(tr: &str, out: &Path) -> Option<String> {
+    Transformation::parse(tr).steps().iter().any(|s| s.has("sr")).then(|| {
+        let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        format!(
+            "sr-… lists the representations of an adaptive-bitrate ladder (ik-master.m3u8 / ik-master.mpd); write the ladder to {}/ik-master.m3u8",
+            dir.display()
+        )
+    })
 }
 
 /// `tr` in its canonical spelling (what the cache is keyed by).
@@ -382,7 +448,8 @@ impl Stockroom {
 
     /// Renders a preview of `tr` to `out` instead of the cache (what `stockroom preview -o` does):
     /// `full` writes the file `out` (format from `tr`, else from `out`'s extension; the plan tells
-    /// which), `fast` writes the HLS folder `out`. Blocking, like [`Stockroom::render_preview`].
+    /// which), `fast` writes the HLS folder `out`. A `tr` with `sr-…` gets a note naming the ladder
+    /// playlist to write instead. Blocking, like [`Stockroom::render_preview`].
     pub fn render_preview_to(
         &self,
         source: PreviewSource,
@@ -399,7 +466,8 @@ impl Stockroom {
         };
         let plan = self.make_plan(&input, tr, false, default_format)?;
         let mode = Self::preview_mode(&plan, mode)?;
-        let plan_out = plan_dto(&plan);
+        let mut plan_out = plan_dto(&plan);
+        plan_out.notes.extend(ladder_hint(&plan_out.tr, out));
         let urls = self.render_urls();
         let (path, out) = (input.path, out.to_path_buf());
         let result = on_worker(move || {
@@ -545,5 +613,78 @@ impl Stockroom {
 fn ladder_progress(on_event: &impl Fn(LadderEvent), e: RenderEvent) {
     if let RenderEvent::Progress(fraction) = e {
         on_event(LadderEvent::Progress { fraction })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One case of `tests/vectors/ladder_tr.json`, which the UI's mock backend answers from too.
+    #[derive(serde::Deserialize)]
+    struct Vector {
+        studio: String,
+        rungs: Vec<u32>,
+        tr: String,
+        left_out: Vec<String>,
+    }
+
+    // Among them the cases the UI tested when it kept this rule: what streaming URLs accept stays,
+    // a crop whose w/h are refused goes whole, so do format and quality, an old sr is replaced, no
+    // rendition gives no sr (the planner says one is needed).
+    #[test]
+    fn ladder_tr_answers_every_shared_vector() {
+        let vectors: Vec<Vector> =
+            serde_json::from_str(include_str!("../tests/vectors/ladder_tr.json")).expect("ladder_tr.json parses");
+        assert!(vectors.len() >= 5);
+        for v in vectors {
+            let got = ladder_tr(&v.studio, &v.rungs);
+            assert_eq!((got.tr, got.left_out), (v.tr, v.left_out), "ladder_tr({:?}, {:?})", v.studio, v.rungs);
+        }
+    }
+
+    #[test]
+    fn a_single_file_from_an_sr_tr_notes_the_ladder_to_write() {
+        assert_eq!(ladder_hint("rt-90", Path::new("out/a.mp4")), None);
+        let hint = ladder_hint("rt-90:sr-240_360", Path::new("out/a.mp4")).expect("a note");
+        assert!(hint.starts_with("sr-… lists the representations") && hint.ends_with(" out/ik-master.m3u8"), "{hint}");
+        assert!(ladder_hint("sr-240", Path::new("a.mp4")).expect("a note").ends_with(" ./ik-master.m3u8"));
+    }
+
+    /// The planner's rule and [`ladder_tr`]'s agree: each parameter the studio can write is refused
+    /// by `plan_ladder` exactly when `ladder_tr` leaves it out on its own.
+    #[test]
+    fn ladder_tr_agrees_with_the_planner() {
+        let info = sr_media::MediaInfo {
+            kind: sr_media::MediaKind::Video,
+            container: Some("mp4".into()),
+            video_codec: Some("h264".into()),
+            audio_codec: Some("aac".into()),
+            width: Some(1920),
+            height: Some(1080),
+            rotation_deg: 0,
+            duration_s: Some(10.0),
+            frame_rate: Some(25.0),
+            bit_rate: None,
+            has_alpha: false,
+        };
+        let params = "w-640 h-360 ar-16-9 f-mp4 vc-h264 ac-aac q-60 c-at_max cm-extract x-10 y-10 xc-100 yc-100 \
+                      fo-center bg-red rt-90 fl-h so-1 eo-4 du-2 e-grayscale b-2_red r-10";
+        for p in params.split_whitespace() {
+            let planned = render::plan_ladder(
+                &info,
+                &Transformation::parse(&format!("{p},sr-240")),
+                render::LadderFormat::Hls,
+                &PlanOptions::default(),
+            );
+            let refused = matches!(planned, Err(sr_media::render::PlanError::NotInLadder { .. }));
+            let dropped = !ladder_tr(p, &[240]).left_out.is_empty();
+            let shapes_size = LADDER_SIZE_COMPANIONS.iter().any(|k| Param::parse(p).key() == *k);
+            assert_eq!(refused, dropped, "{p}: planner refuses it: {refused}, ladder_tr drops it: {dropped}");
+            if shapes_size {
+                let with_resize = ladder_tr(&format!("{p},w-640"), &[240]);
+                assert_eq!(with_resize.tr, "sr-240", "{p} goes with the resize it shapes");
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 success, 1 the operation failed (the message says why), 2 bad arguments.
 
+mod common;
 mod organise;
 mod presets;
 mod preview;
@@ -13,6 +14,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use common::emit;
 use sr_api::{ApiError, OpenOptions, Stockroom, dto};
 
 #[derive(Parser)]
@@ -130,12 +132,6 @@ fn main() -> ExitCode {
     }
 }
 
-fn print_json<T: serde::Serialize>(v: &T) -> Result<(), ApiError> {
-    let out = serde_json::to_string_pretty(v).map_err(|e| ApiError::new(sr_api::ErrorCode::Internal, e.to_string()))?;
-    println!("{out}");
-    Ok(())
-}
-
 fn describe(a: &dto::Asset) -> String {
     let dims = match (a.width, a.height) {
         (Some(w), Some(h)) => format!("{w}×{h}"),
@@ -184,35 +180,27 @@ fn run(cli: Cli) -> Result<(), ApiError> {
                     _ => {}
                 }
             };
-            let report = app.import(&paths, !no_thumbnails, &on_event)?;
-            if cli.json {
-                print_json(&report)?;
-            } else {
+            emit(cli.json, &app.import(&paths, !no_thumbnails, &on_event)?, |report| {
                 for a in &report.imported {
                     println!("{}", describe(a));
                 }
-            }
+            })?;
         }
         Command::Assets { command: AssetsCommand::List { offset, limit, query: Some(query) } } => {
             organise::assets_query(&app, query, offset, limit, cli.json)?;
         }
         Command::Assets { command: AssetsCommand::List { offset, limit, query: None } } => {
             let page = app.list_assets(offset, limit)?;
-            if cli.json {
-                print_json(&page.assets)?;
-            } else {
-                for a in &page.assets {
+            emit(cli.json, &page.assets, |assets| {
+                for a in assets {
                     println!("{}", describe(a));
                 }
-                println!("{} of {} assets", page.assets.len(), page.total);
-            }
+                println!("{} of {} assets", assets.len(), page.total);
+            })?;
         }
         Command::Assets { command: AssetsCommand::Show { id } } => {
-            let a = app.asset(id)?;
-            if cli.json {
-                print_json(&a)?;
-            } else {
-                println!("{}", describe(&a));
+            emit(cli.json, &app.asset(id)?, |a| {
+                println!("{}", describe(a));
                 println!("path:    {}", a.path);
                 println!("hash:    {}", a.hash);
                 println!(
@@ -221,7 +209,7 @@ fn run(cli: Cli) -> Result<(), ApiError> {
                     a.audio_codec.as_deref().unwrap_or("-")
                 );
                 println!("folder:  {}", a.remote_folder);
-            }
+            })?;
         }
         Command::Remote { command } => remote::remote(&app, command, cli.json)?,
         Command::Url(args) => remote::url(&app, args, cli.json)?,

@@ -2,11 +2,12 @@
 //! commands, each a thin adapter over the façade.
 
 use clap::{Args, Subcommand, ValueEnum};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use sr_api::dto_organise as d;
 use sr_api::{ApiError, Stockroom};
 
-use crate::{describe, print_json};
+use crate::common::{emit, parse_pairs, print_json, runtime};
+use crate::describe;
 
 #[derive(Subcommand)]
 pub enum TagCommand {
@@ -144,11 +145,7 @@ pub struct SearchArgs {
 }
 
 fn print_edit(r: &d::EditResult, json: bool) -> Result<(), ApiError> {
-    if json {
-        return print_json(r);
-    }
-    println!("{}", r.description);
-    Ok(())
+    emit(json, r, |r| println!("{}", r.description))
 }
 
 pub fn tag(app: &Stockroom, cmd: TagCommand, json: bool) -> Result<(), ApiError> {
@@ -156,102 +153,69 @@ pub fn tag(app: &Stockroom, cmd: TagCommand, json: bool) -> Result<(), ApiError>
         TagCommand::Add { tag, ids } => print_edit(&app.add_tags(&ids, &[tag])?, json),
         TagCommand::Remove { tag, ids } => print_edit(&app.remove_tags(&ids, &[tag])?, json),
         TagCommand::Rename { from, to } => print_edit(&app.rename_tag(&from, &to)?, json),
-        TagCommand::Suggest { prefix, limit } => {
-            let tags = app.tag_suggestions(&prefix, limit)?;
-            if json {
-                return print_json(&tags);
-            }
+        TagCommand::Suggest { prefix, limit } => emit(json, &app.tag_suggestions(&prefix, limit)?, |tags| {
             for t in tags {
                 println!("{:>7}  {}", t.count, t.tag);
             }
-            Ok(())
-        }
+        }),
     }
-}
-
-fn parse_pairs(pairs: &[String]) -> Result<Map<String, Value>, ApiError> {
-    let mut out = Map::new();
-    for p in pairs {
-        let Some((k, v)) = p.split_once('=') else {
-            return Err(ApiError::invalid(format!(
-                "\"{p}\" is not KEY=VALUE; write e.g. price=59.9 or colour='\"red\"'."
-            )));
-        };
-        let value = serde_json::from_str(v).unwrap_or_else(|_| Value::String(v.to_owned()));
-        out.insert(k.trim().to_owned(), value);
-    }
-    Ok(out)
 }
 
 pub fn meta(app: &Stockroom, cmd: MetaCommand, json: bool) -> Result<(), ApiError> {
     match cmd {
         MetaCommand::Set { id, values } => print_edit(&app.set_metadata(&[id], &parse_pairs(&values)?)?, json),
         MetaCommand::Unset { id, keys } => print_edit(&app.unset_metadata(&[id], &keys)?, json),
-        MetaCommand::Show { ids } => {
-            let summary = app.metadata_summary(&ids)?;
-            if json {
-                return print_json(&summary);
-            }
+        MetaCommand::Show { ids } => emit(json, &app.metadata_summary(&ids)?, |summary| {
             for s in summary {
-                let shown = match s.value {
+                let shown = match &s.value {
                     d::SummaryValue::Unset => "-".to_owned(),
                     d::SummaryValue::Same { value } => value.to_string(),
                     d::SummaryValue::Mixed => format!("(mixed: set on {} of {})", s.set_on, ids.len()),
                 };
                 println!("{:<16} {shown}", s.field.label);
             }
-            Ok(())
-        }
+        }),
     }
 }
 
 pub fn fields(app: &Stockroom, cmd: FieldsCommand, json: bool) -> Result<(), ApiError> {
     if let FieldsCommand::Refresh = cmd {
-        let r = crate::remote::runtime()?.block_on(app.refresh_catalogue())?;
-        if json {
-            return print_json(&r);
-        }
-        println!("Fetched {} custom metadata fields and {} folders for {}.", r.fields, r.folders, r.account);
-        return Ok(());
+        return emit(json, &runtime()?.block_on(app.refresh_catalogue())?, |r| {
+            println!("Fetched {} custom metadata fields and {} folders for {}.", r.fields, r.folders, r.account);
+        });
     }
-    let fields = app.metadata_fields()?;
-    if json {
-        return print_json(&fields);
+    emit(json, &app.metadata_fields()?, |fields| fields.iter().for_each(print_field))
+}
+
+/// One field on a line: name, label, type and its rules.
+fn print_field(f: &d::MetadataField) {
+    let mut rules = Vec::new();
+    if f.required {
+        rules.push("required".to_owned());
     }
-    for f in fields {
-        let mut rules = Vec::new();
-        if f.required {
-            rules.push("required".to_owned());
-        }
-        if f.min_value.is_some() || f.max_value.is_some() {
-            let show = |v: &Option<Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
-            rules.push(format!("{}..{}", show(&f.min_value), show(&f.max_value)));
-        }
-        if f.min_length.is_some() || f.max_length.is_some() {
-            let show = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_default();
-            rules.push(format!("{}..{} chars", show(f.min_length), show(f.max_length)));
-        }
-        if let Some(opts) = &f.select_options {
-            let o: Vec<String> =
-                opts.iter().map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())).collect();
-            rules.push(format!("one of {}", o.join("|")));
-        }
-        if let Some(dv) = &f.default_value {
-            rules.push(format!("default {dv}"));
-        }
-        println!("{:<14} {:<14} {:<13} {}", f.name, f.label, format!("{:?}", f.field_type), rules.join(", "));
+    if f.min_value.is_some() || f.max_value.is_some() {
+        let show = |v: &Option<Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
+        rules.push(format!("{}..{}", show(&f.min_value), show(&f.max_value)));
     }
-    Ok(())
+    if f.min_length.is_some() || f.max_length.is_some() {
+        let show = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_default();
+        rules.push(format!("{}..{} chars", show(f.min_length), show(f.max_length)));
+    }
+    if let Some(opts) = &f.select_options {
+        let o: Vec<String> =
+            opts.iter().map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())).collect();
+        rules.push(format!("one of {}", o.join("|")));
+    }
+    if let Some(dv) = &f.default_value {
+        rules.push(format!("default {dv}"));
+    }
+    println!("{:<14} {:<14} {:<13} {}", f.name, f.label, format!("{:?}", f.field_type), rules.join(", "));
 }
 
 pub fn folder(app: &Stockroom, cmd: FolderCommand, json: bool) -> Result<(), ApiError> {
     let change = |c: d::FolderChange| if json { print_json(&c) } else { print_edit(&c.edit, false) };
     match cmd {
-        FolderCommand::List => {
-            let folders = app.folders()?;
-            if json {
-                return print_json(&folders);
-            }
+        FolderCommand::List => emit(json, &app.folders()?, |folders| {
             for f in folders {
                 println!(
                     "{:>6}  {}{}",
@@ -260,22 +224,16 @@ pub fn folder(app: &Stockroom, cmd: FolderCommand, json: bool) -> Result<(), Api
                     if f.on_remote { "" } else { "  (not on the remote yet)" }
                 );
             }
-            Ok(())
-        }
+        }),
         FolderCommand::Set { folder, ids } => print_edit(&app.set_folder(&ids, &folder)?, json),
         FolderCommand::Create { parent, name } => change(app.create_folder(&parent, &name)?),
         FolderCommand::Rename { path, new_name } => change(app.rename_folder(&path, &new_name)?),
         FolderCommand::Move { source, destination } => change(app.move_folder(&source, &destination)?),
-        FolderCommand::Pending => {
-            let ops = app.pending_remote_ops()?;
-            if json {
-                return print_json(&ops);
-            }
+        FolderCommand::Pending => emit(json, &app.pending_remote_ops()?, |ops| {
             for o in ops {
                 println!("#{:<5} {:<14} {}", o.id, format!("{:?}", o.kind), o.args);
             }
-            Ok(())
-        }
+        }),
     }
 }
 
@@ -353,10 +311,7 @@ pub fn assets_query(app: &Stockroom, query: String, offset: u64, limit: u64, jso
 }
 
 pub fn undo(app: &Stockroom, json: bool) -> Result<(), ApiError> {
-    let r = app.undo_last()?;
-    if json {
-        return print_json(&r);
-    }
-    println!("Undid: {}", r.description);
-    Ok(())
+    emit(json, &app.undo_last()?, |r| {
+        println!("Undid: {}", r.description);
+    })
 }

@@ -4,8 +4,7 @@
 use clap::Subcommand;
 use sr_api::{ApiError, Stockroom};
 
-use crate::print_json;
-use crate::remote::runtime;
+use crate::common::{emit, runtime};
 
 #[derive(Subcommand)]
 pub enum PresetCommand {
@@ -44,58 +43,38 @@ pub enum PresetCommand {
 
 pub fn preset(app: &Stockroom, command: PresetCommand, json: bool) -> Result<(), ApiError> {
     match command {
-        PresetCommand::List => {
-            let presets = app.presets()?;
-            if json {
-                return print_json(&presets);
-            }
+        PresetCommand::List => emit(json, &app.presets()?, |presets| {
             if presets.is_empty() {
                 println!("no presets yet: stockroom preset save 'Shop grid 1:1' --tr w-1080,h-1080");
             }
             for p in presets {
                 println!("{:<28} {:>6} assets  {}", p.name, p.asset_count, p.tr);
             }
-        }
+        }),
         PresetCommand::Save { name, tr } => {
-            let p = app.save_preset(&name, &tr)?;
-            if json {
-                return print_json(&p);
-            }
-            println!("saved \"{}\": {}", p.name, p.tr);
+            emit(json, &app.save_preset(&name, &tr)?, |p| println!("saved \"{}\": {}", p.name, p.tr))
         }
         PresetCommand::Delete { name } => {
             app.delete_preset(&name)?;
-            if json {
-                return print_json(&serde_json::json!({ "deleted": name.trim() }));
-            }
-            println!("deleted \"{}\"", name.trim());
+            let name = name.trim();
+            emit(json, &serde_json::json!({ "deleted": name }), |_| println!("deleted \"{name}\""))
         }
-        PresetCommand::Apply { name, ids } => {
-            let r = app.apply_preset(&name, &ids)?;
-            if json {
-                return print_json(&r);
-            }
+        PresetCommand::Apply { name, ids } => emit(json, &app.apply_preset(&name, &ids)?, |r| {
             println!(
                 "applied \"{}\" to {} assets ({} new); {} assets have it",
                 r.preset.name, r.assets, r.added, r.preset.asset_count
-            );
-        }
+            )
+        }),
         PresetCommand::Remove { name, ids } => {
             let n = app.remove_preset(&name, &ids)?;
-            if json {
-                return print_json(&serde_json::json!({ "removed": n }));
-            }
-            println!("removed \"{}\" from {n} assets", name.trim());
+            emit(json, &serde_json::json!({ "removed": n }), |_| {
+                println!("removed \"{}\" from {n} assets", name.trim())
+            })
         }
-        PresetCommand::Urls { ids, sign } => {
-            let urls = runtime()?.block_on(app.preset_urls(&ids, sign))?;
-            if json {
-                return print_json(&urls);
-            }
+        PresetCommand::Urls { ids, sign } => emit(json, &runtime()?.block_on(app.preset_urls(&ids, sign))?, |urls| {
             for u in urls {
                 println!("{}", u.url);
             }
-        }
+        }),
     }
-    Ok(())
 }

@@ -28,8 +28,9 @@ use std::sync::atomic::AtomicBool;
 use sr_api::dto_preview::{
     LadderPlan, LadderResult, NotPreviewable, PreviewEvent, PreviewMode, PreviewPlan, PreviewResult, PreviewSource,
 };
-use sr_api::{ApiError, ErrorCode, OpenOptions, Stockroom};
-use sr_imagekit::transform::Transformation;
+use sr_api::{ApiError, OpenOptions, Stockroom};
+
+use crate::common::print_json;
 
 /// `stockroom preview (INPUT|ASSET_ID) --tr STR -o OUT [--fast]`
 #[derive(clap::Args, Debug)]
@@ -118,9 +119,7 @@ fn print_ladder(plan: &LadderPlan, out: &LadderResult) -> Result<(), ApiError> {
         "duration_s": out.duration_s,
         "size": out.size,
     });
-    let text = serde_json::to_string_pretty(&v).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-    println!("{text}");
-    Ok(())
+    print_json(&v)
 }
 
 /// `stockroom preview … -o DIR/ik-master.m3u8|.mpd`.
@@ -144,9 +143,7 @@ fn print(out: &PreviewResult) -> Result<(), ApiError> {
         "audio_codec": out.audio_codec,
         "size": out.size,
     });
-    let text = serde_json::to_string_pretty(&v).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-    println!("{text}");
-    Ok(())
+    print_json(&v)
 }
 
 /// `stockroom preview`.
@@ -155,12 +152,6 @@ pub fn preview(library: Option<PathBuf>, args: PreviewArgs) -> Result<(), ApiErr
     let app = open(library)?;
     if is_ladder(&args.out) {
         return ladder(&app, src, &args);
-    }
-    if Transformation::parse(args.tr.trim()).steps().iter().any(|s| s.has("sr")) {
-        eprintln!(
-            "note: sr-… lists the representations of an adaptive-bitrate ladder (ik-master.m3u8 / ik-master.mpd); write the ladder with -o {}/ik-master.m3u8",
-            args.out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).display()
-        );
     }
     let mode = if args.fast { PreviewMode::Fast } else { PreviewMode::Full };
     let (plan, out) = app.render_preview_to(

@@ -4,15 +4,9 @@ use std::io::BufRead;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::common::{print_json, runtime};
 use clap::{Args, Subcommand, ValueEnum};
 use sr_api::{ApiError, ErrorCode, ImagekitAccountInput, RemoteInfo, Stockroom, UrlRequest};
-
-pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("Could not start the async runtime: {e}")))
-}
 
 fn private_key_env() -> Option<String> {
     std::env::var("STOCKROOM_PRIVATE_KEY").ok().filter(|k| !k.is_empty())
@@ -111,7 +105,7 @@ fn ask_for_key_file(why: &str) -> bool {
 
 fn print_remote(info: &RemoteInfo, json: bool) -> Result<(), ApiError> {
     if json {
-        crate::print_json(info)?;
+        print_json(info)?;
     } else {
         println!("{}", info.label);
         println!("account:      {}", info.account);
@@ -259,7 +253,7 @@ pub fn url(app: &Stockroom, args: UrlArgs, json: bool) -> Result<(), ApiError> {
     };
     let url = runtime()?.block_on(app.delivery_url(req))?;
     if json {
-        crate::print_json(&serde_json::json!({ "url": url }))
+        print_json(&serde_json::json!({ "url": url }))
     } else {
         println!("{url}");
         Ok(())

@@ -6,6 +6,8 @@ use clap::{Args, Subcommand};
 use sr_api::dto_uploads as dto;
 use sr_api::{ApiError, ErrorCode, Stockroom};
 
+use crate::common::{emit, parse_pairs, print_json, runtime};
+
 #[derive(Subcommand)]
 pub enum QueueCommand {
     /// Queue assets for upload to the active account (tags, metadata and folder come from the library).
@@ -94,25 +96,6 @@ pub struct UploadArgs {
     pub seed: Option<u64>,
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("Could not start: {e}")))
-}
-
-fn parse_meta(items: &[String]) -> Result<serde_json::Map<String, serde_json::Value>, ApiError> {
-    let mut out = serde_json::Map::new();
-    for item in items {
-        let (k, v) = item
-            .split_once('=')
-            .ok_or_else(|| ApiError::invalid(format!("\"{item}\" should look like key=value, e.g. price=1200")))?;
-        let value = serde_json::from_str(v).unwrap_or_else(|_| serde_json::Value::String(v.to_owned()));
-        out.insert(k.trim().to_owned(), value);
-    }
-    Ok(out)
-}
-
 fn mb(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1_000_000.0)
 }
@@ -146,19 +129,8 @@ fn describe(j: &dto::UploadJob) -> String {
     line
 }
 
-fn print<T: serde::Serialize>(v: &T) -> Result<(), ApiError> {
-    let out = serde_json::to_string_pretty(v).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-    println!("{out}");
-    Ok(())
-}
-
 fn show(j: &dto::UploadJob, json: bool) -> Result<(), ApiError> {
-    if json {
-        print(j)
-    } else {
-        println!("{}", describe(j));
-        Ok(())
-    }
+    emit(json, j, |j| println!("{}", describe(j)))
 }
 
 pub fn queue(app: &Stockroom, cmd: QueueCommand, json: bool) -> Result<(), ApiError> {
@@ -169,7 +141,7 @@ pub fn queue(app: &Stockroom, cmd: QueueCommand, json: bool) -> Result<(), ApiEr
                 folder: a.folder,
                 file_name: a.name,
                 tags: a.tags,
-                custom_metadata: parse_meta(&a.meta)?,
+                custom_metadata: parse_pairs(&a.meta)?,
                 unique_name: a.unique_name,
                 overwrite: a.overwrite,
                 private: a.private,
@@ -181,7 +153,7 @@ pub fn queue(app: &Stockroom, cmd: QueueCommand, json: bool) -> Result<(), ApiEr
             };
             let jobs = runtime()?.block_on(app.queue_add(req))?;
             if json {
-                print(&jobs)?;
+                print_json(&jobs)?;
             } else {
                 for j in &jobs {
                     println!("{}", describe(j));
@@ -192,7 +164,7 @@ pub fn queue(app: &Stockroom, cmd: QueueCommand, json: bool) -> Result<(), ApiEr
         QueueCommand::List => {
             let q = runtime()?.block_on(app.queue_list())?;
             if json {
-                print(&q)?;
+                print_json(&q)?;
             } else {
                 for j in &q.jobs {
                     println!("{}", describe(j));
@@ -229,7 +201,7 @@ pub fn queue(app: &Stockroom, cmd: QueueCommand, json: bool) -> Result<(), ApiEr
             }
             let s = if concurrency.is_some() || bandwidth.is_some() { app.set_upload_settings(s)? } else { s };
             if json {
-                print(&s)?;
+                print_json(&s)?;
             } else {
                 let bw = s.bandwidth_limit_bytes_per_sec.map(|b| format!("{}/s", mb(b))).unwrap_or("unlimited".into());
                 println!("uploads at once: {}, bandwidth: {bw}", s.concurrency);

@@ -25,6 +25,7 @@ import type {
   LadderFormat,
   LadderPlan,
   LadderResult,
+  LadderTr,
   Preset,
   PresetApplied,
   PreviewEvent,
@@ -60,7 +61,7 @@ import type {
 
 export type { ApiError, Asset, AssetPage, ErrorCode, ImportEvent, ImportReport, LibraryInfo };
 export type { AssetUrl, Preset, PresetApplied, PreviewEvent, PreviewMode, PreviewPlan, PreviewResult, AssetSource };
-export type { LadderEvent, LadderFormat, LadderPlan, LadderResult };
+export type { LadderEvent, LadderFormat, LadderPlan, LadderResult, LadderTr };
 export type * from '@/ipc/dto';
 
 const ERROR_CODES: readonly ErrorCode[] = [
@@ -302,6 +303,12 @@ export function renderPreview(
 ): Promise<PreviewResult> {
   const channel = new Channel<PreviewEvent>(onEvent);
   return call('render_preview', { view, source, tr, mode, onEvent: channel });
+}
+
+/** The ladder `tr` for the studio's `tr` and the chosen renditions: what streaming URLs refuse
+ * left out (and listed), then `sr-…`. The backend owns that rule. */
+export function ladderTr(tr: string, rungs: number[]): Promise<LadderTr> {
+  return call('ladder_tr', { tr, rungs });
 }
 
 /** What the adaptive-bitrate ladder of `tr` (with `sr-…`) will be, before anything renders. */

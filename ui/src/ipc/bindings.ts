@@ -554,6 +554,16 @@ audio_codec: string | null, not_previewable: Array<NotPreviewable>,
  */
 notes: Array<string>, };
 
+export type LadderTr = { 
+/**
+ * What goes after `?tr=`.
+ */
+tr: string, 
+/**
+ * Keys of the studio's parameters left out, first occurrence first (`cm`, `x`, `w`, `q`, ...).
+ */
+left_out: Array<string>, };
+
 export type LadderResult = { format: LadderFormat, rungs: Array<LadderRung>, 
 /**
  * Segments per rung.

@@ -3,7 +3,7 @@
 
 import { invoke, type Channel, type InvokeArgs } from '@tauri-apps/api/core';
 
-import type { Asset, AssetOrganisation, AssetSource, AssetUrl, CatalogueRefresh, EditResult, FieldProblem, FieldSummary, Folder, FolderChange, ImagekitAccountInput, ImportEvent, ImportReport, JsonValue, LadderEvent, LadderFormat, LadderPlan, LadderResult, LibraryInfo, MetadataField, Preset, PresetApplied, PreviewEvent, PreviewMode, PreviewPlan, PreviewResult, QueueAddRequest, RemoteInfo, SavedSearch, SearchPage, SearchRequest, TagCount, UndoResult, UploadEvent, UploadJob, UploadQueue, UploadSettings } from './bindings';
+import type { Asset, AssetOrganisation, AssetSource, AssetUrl, CatalogueRefresh, EditResult, FieldProblem, FieldSummary, Folder, FolderChange, ImagekitAccountInput, ImportEvent, ImportReport, JsonValue, LadderEvent, LadderFormat, LadderPlan, LadderResult, LadderTr, LibraryInfo, MetadataField, Preset, PresetApplied, PreviewEvent, PreviewMode, PreviewPlan, PreviewResult, QueueAddRequest, RemoteInfo, SavedSearch, SearchPage, SearchRequest, TagCount, UndoResult, UploadEvent, UploadJob, UploadQueue, UploadSettings } from './bindings';
 
 /** Every command the shell registers: its arguments as sent (camelCase keys) and what it resolves with. */
 export interface Commands {
@@ -38,6 +38,7 @@ export interface Commands {
   plan_preview: { args: { source: AssetSource; tr: string }; result: PreviewPlan };
   render_preview: { args: { view: string; source: AssetSource; tr: string; mode: PreviewMode; onEvent: Channel<PreviewEvent> }; result: PreviewResult };
   cancel_preview: { args: { view: string }; result: boolean };
+  ladder_tr: { args: { tr: string; rungs: Array<number> }; result: LadderTr };
   plan_ladder: { args: { source: AssetSource; tr: string; format: LadderFormat }; result: LadderPlan };
   render_ladder: { args: { view: string; source: AssetSource; tr: string; format: LadderFormat; onEvent: Channel<LadderEvent> }; result: LadderResult };
   presets: { args: Record<string, never>; result: Array<Preset> };

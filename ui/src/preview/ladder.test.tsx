@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createServices, ServicesProvider } from '@/app/context';
 import type { LadderEvent, LadderPlan, LadderResult } from '@/ipc/api';
 import { LadderPanel } from '@/preview/LadderPanel';
-import { defaultRungs, ladderTr } from '@/preview/ladder';
+import { defaultRungs } from '@/preview/ladder';
 import { installBackend, makeAsset } from '@/test/backend';
 import type { FakeBackend } from '@/test/backend';
 
@@ -43,19 +43,9 @@ vi.mock('hls.js', () => {
   return { default: Hls };
 });
 
-describe('ladderTr', () => {
-  it('keeps what streaming URLs accept and ends with sr', () => {
-    expect(ladderTr('', [720, 240, 360])).toEqual({ tr: 'sr-240_360_720', leftOut: [] });
-    expect(ladderTr('rt-90:l-text,i-Sale,fs-40,l-end', [240])).toEqual({ tr: 'rt-90:l-text,i-Sale,fs-40,l-end:sr-240', leftOut: [] });
-    // The crop's w/h are refused, so the whole crop goes; so do format and quality; an old sr is replaced.
-    expect(ladderTr('cm-extract,x-10,y-0,w-360,h-360,rt-90,so-1,q-60,f-webm:sr-1080', [360])).toEqual({
-      tr: 'rt-90,so-1:sr-360',
-      leftOut: ['cm', 'x', 'y', 'w', 'h', 'q', 'f'],
-    });
-    // Nothing chosen: no sr (the planner says one is needed).
-    expect(ladderTr('rt-90', [])).toEqual({ tr: 'rt-90', leftOut: [] });
-  });
-
+// The ladder `tr` itself (what streaming URLs refuse) is the backend's rule now: its cases are in
+// crates/sr-api/tests/vectors/ladder_tr.json, checked in Rust and answered by the mock backend.
+describe('defaultRungs', () => {
   it('offers every rendition a source fills, at least 240p', () => {
     expect(defaultRungs(640, 360)).toEqual([240, 360]);
     expect(defaultRungs(1080, 1920)).toEqual([240, 360, 480, 720, 1080]);

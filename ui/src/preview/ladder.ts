@@ -5,46 +5,18 @@
 // The ladder follows the studio's transformation: rotate, flip, trim and watermark carry over.
 // What the remote refuses on streaming URLs (`w`, `h`, `ar`, `f`, `vc`, `ac`, `q`, spec §10.4) is
 // left out, with the crop or resize it belonged to, and listed, so the URL shown always works.
+// The backend decides that (`ladderTr`, beside the planner that refuses the same parameters);
+// this session only asks, then plans what it answered.
 
-import { ladderUrl, planLadder, renderLadder, toApiError } from '@/ipc/api';
+import { ladderTr, ladderUrl, planLadder, renderLadder, toApiError } from '@/ipc/api';
 import type { Asset, LadderEvent, LadderFormat, LadderPlan, LadderResult } from '@/ipc/api';
 import { PlanningSession } from '@/preview/planning';
-import * as T from '@/preview/tr';
 
 /**
  * The `sr` values the remote offers (spec §10.4). Each one's size and bit rate come from the
  * backend's plan (`plan_ladder`), which owns the remote's table.
  */
 export const RUNGS = [240, 360, 480, 720, 1080, 1440, 2160] as const;
-
-/** Refused anywhere on a streaming URL. */
-const REFUSED = new Set(['f', 'vc', 'ac', 'q']);
-/** A resize or crop: refused (`w`, `h`, `ar`), so its companions go with it. */
-const SIZE = new Set(['w', 'h', 'ar']);
-const SIZE_COMPANIONS = new Set(['c', 'cm', 'x', 'y', 'xc', 'yc', 'fo', 'bg']);
-
-/**
- * The ladder `tr` for the studio's `base` and the chosen renditions: `base` without what streaming
- * URLs refuse (and without an `sr` of its own), then `sr-…` as the last step.
- */
-export function ladderTr(base: string, rungs: number[]): { tr: string; leftOut: string[] } {
-  const leftOut: string[] = [];
-  const steps: T.Tr = [];
-  for (const step of T.parseTr(base.trim())) {
-    const sized = step.some((i) => i.kind === 'param' && SIZE.has(i.key));
-    const kept = step.filter((i) => {
-      if (i.kind !== 'param') return true;
-      if (i.key === 'sr') return false;
-      const drop = REFUSED.has(i.key) || (sized && (SIZE.has(i.key) || SIZE_COMPANIONS.has(i.key)));
-      if (drop && !leftOut.includes(i.key)) leftOut.push(i.key);
-      return !drop;
-    });
-    if (kept.length > 0) steps.push(kept);
-  }
-  const sorted = [...new Set(rungs)].sort((a, b) => a - b);
-  if (sorted.length > 0) steps.push([{ kind: 'param', key: 'sr', value: sorted.join('_') }]);
-  return { tr: T.printTr(steps), leftOut };
-}
 
 /** The renditions a source of this size gets by default: every one it fills (at least 240p). */
 export function defaultRungs(width: number | null, height: number | null): number[] {
@@ -70,7 +42,7 @@ export interface LadderState {
   format: LadderFormat;
   /** The studio's transformation the ladder follows. */
   base: string;
-  /** What goes after `?tr=`. */
+  /** What goes after `?tr=` (the backend's answer for `base` and `rungs`; '' until it answers). */
   tr: string;
   /** Parameters of `base` left out because streaming URLs refuse them. */
   leftOut: string[];
@@ -98,7 +70,8 @@ export class LadderSession extends PlanningSession<LadderState> {
       rungs,
       format: 'hls',
       base,
-      ...ladderTr(base, rungs),
+      tr: '',
+      leftOut: [],
       plan: null,
       planError: null,
       url: null,
@@ -128,10 +101,7 @@ export class LadderSession extends PlanningSession<LadderState> {
   }
 
   private update(change: Partial<Pick<LadderState, 'base' | 'rungs' | 'format'>>): void {
-    this.set((s) => {
-      const next = { ...s, ...change };
-      return { ...next, ...ladderTr(next.base, next.rungs) };
-    });
+    this.set((s) => ({ ...s, ...change }));
     this.schedule(this.debounceMs);
   }
 
@@ -146,7 +116,17 @@ export class LadderSession extends PlanningSession<LadderState> {
   }
 
   protected async plan(seq: number): Promise<void> {
-    const { tr, format } = this.get();
+    const { base, rungs, format } = this.get();
+    let tr: string;
+    try {
+      const answer = await ladderTr(base, rungs);
+      if (!this.live(seq)) return;
+      tr = answer.tr;
+      this.set((s) => ({ ...s, tr, leftOut: answer.left_out }));
+    } catch (e) {
+      if (this.live(seq)) this.set((s) => ({ ...s, plan: null, planError: toApiError(e).message }));
+      return;
+    }
     void this.updateUrl(seq);
     try {
       const plan = await planLadder({ asset_id: this.asset.id }, tr, format);

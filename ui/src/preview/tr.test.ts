@@ -2,19 +2,35 @@ import { describe, expect, it } from 'vitest';
 
 import * as T from '@/preview/tr';
 
+import vectors from '../../../crates/sr-imagekit/tests/vectors/tr.json';
+
+type Shaped = { key: string; value: string | null } | { layer: string; steps: Shaped[][] };
+
+/** Steps in the vectors' shape; an unclosed layer has no place in a well-formed vector. */
+function shape(tr: T.Step[]): Shaped[][] {
+  return tr.map((step) =>
+    step.map((i): Shaped => {
+      if (i.kind === 'param') return { key: i.key, value: i.value };
+      expect(i.closed).toBe(true);
+      return { layer: i.type, steps: shape(i.steps) };
+    }),
+  );
+}
+
 const controls = (s: string) => T.readControls(T.parseTr(s));
 
 describe('parsing and printing a tr', () => {
-  it.each([
-    '',
-    'w-300,h-300',
-    'w-400,h-400:w-500,h-400,cm-pad_resize,fo-right,bg-000000:l-image,i-logo.png,lx-10,ly-50,h-20,l-end',
-    'l-text,i-SALE%20%2429,fs-40,co-FFFFFF,bg-FF0000,pa-10,lfo-top_left,l-end',
-    'e-sharpen-10,e-grayscale,n-some_name,lx-N35',
-    'w-100:l-image,i-a.png,l-text,i-nested,l-end,l-end:rt-90',
-    'l-text,i-open',
-  ])('prints %j back byte for byte', (s) => {
+  // The vectors sr-imagekit's parser is tested on too (crates/sr-imagekit/tests/it/tr_vectors.rs).
+  it.each(vectors.well_formed.map((v) => v.tr).concat(vectors.malformed))('prints %j back byte for byte', (s) => {
     expect(T.printTr(T.parseTr(s))).toBe(s);
+  });
+
+  it.each(vectors.well_formed)('parses $tr into the same steps as the Rust parser', ({ tr, steps }) => {
+    expect(shape(T.parseTr(tr))).toEqual(steps);
+  });
+
+  it.each(vectors.params)('splits $written as the Rust parser does', ({ written, key, value }) => {
+    expect(T.parseParam(written)).toEqual({ kind: 'param', key, value });
   });
 
   it('splits keys the ImageKit way: effects keep their name, negatives are N', () => {

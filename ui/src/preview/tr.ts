@@ -22,7 +22,8 @@ export interface Layer {
   /** `text`, `image`, `video`, `subtitles` (or the legacy `subtitle`). */
   type: string;
   steps: Step[];
-  /** Whether `l-end` was written. */
+  /** Whether it prints its `l-end`: always for a parsed layer (an opener without one stays a plain
+   * parameter); a builder may leave it open. */
   closed: boolean;
 }
 
@@ -65,40 +66,60 @@ function tokenize(s: string): Token[] {
   return out;
 }
 
-function parseSteps(tokens: Token[], start: number, inLayer: boolean): { steps: Step[]; next: number; closed: boolean } {
-  const steps: Step[] = [[]];
-  let i = start;
-  while (i < tokens.length) {
-    const tok = tokens[i]!;
-    if (inLayer && tok.text === 'l-end') return { steps, next: i + 1, closed: true };
-    const type = layerType(tok.text);
-    let sep: string;
-    if (type) {
-      const sub = parseSteps(tokens, i + 1, true);
-      steps[steps.length - 1]!.push({ kind: 'layer', type, steps: sub.steps, closed: sub.closed });
-      i = sub.next;
-      sep = tokens[i - 1]?.sep ?? '';
-      if (!sub.closed) break;
-    } else {
-      steps[steps.length - 1]!.push(parseParam(tok.text));
-      sep = tok.sep;
-      i++;
-    }
-    if (sep === ':') steps.push([]);
-  }
-  return { steps, next: i, closed: false };
+/** Layers nest at most 3 deep on the remote; deeper openers still parse as layers up to this
+ * bound, beyond it they stay plain parameters (as in sr-imagekit). */
+const MAX_NESTING = 32;
+
+/** For every layer opener, the index of the `l-end` that closes it (bracket matching). */
+function layerEnds(tokens: Token[]): (number | null)[] {
+  const ends: (number | null)[] = tokens.map(() => null);
+  const open: number[] = [];
+  tokens.forEach((t, j) => {
+    if (layerType(t.text)) open.push(j);
+    else if (t.text === 'l-end' && open.length > 0) ends[open.pop()!] = j;
+  });
+  return ends;
 }
 
-/** Parses any `tr`; never fails. The empty string is no steps. */
+/**
+ * Steps of `tokens[lo..hi)`, as sr-imagekit parses them: a layer is an opener with a `,` after it
+ * and a `,` before its matching `l-end`; any other opener (unclosed, or cut by a `:`) is kept as
+ * a plain parameter, so printing stays lossless.
+ */
+function parseSteps(tokens: Token[], ends: (number | null)[], lo: number, hi: number, nesting: number): Step[] {
+  const steps: Step[] = [[]];
+  let i = lo;
+  while (i < hi) {
+    const tok = tokens[i]!;
+    const type = nesting < MAX_NESTING ? layerType(tok.text) : null;
+    const end = ends[i] ?? null;
+    const last = steps[steps.length - 1]!;
+    if (type && end !== null && tok.sep === ',' && tokens[end - 1]!.sep === ',') {
+      const inner = i + 1 === end ? [] : parseSteps(tokens, ends, i + 1, end, nesting + 1);
+      last.push({ kind: 'layer', type, steps: inner, closed: true });
+      i = end + 1;
+    } else {
+      last.push(parseParam(tok.text));
+      i++;
+    }
+    if (i < hi && tokens[i - 1]!.sep === ':') steps.push([]);
+  }
+  return steps;
+}
+
+/** Parses any `tr`; never fails, and prints back as written. The empty string is no steps. */
 export function parseTr(s: string): Tr {
   if (s === '') return [];
-  return parseSteps(tokenize(s), 0, false).steps;
+  const tokens = tokenize(s);
+  return parseSteps(tokens, layerEnds(tokens), 0, tokens.length, 0);
 }
 
 function printItem(item: Item): string {
   if (item.kind === 'param') return item.value === null ? item.key : `${item.key}-${item.value}`;
-  const inner = item.steps.length === 1 && item.steps[0]!.length === 0 ? '' : printSteps(item.steps);
-  return [`l-${item.type}`, inner, item.closed ? 'l-end' : ''].filter((p) => p !== '').join(',');
+  // As sr-imagekit prints it: the inner steps only when one has an item (`l-image,,l-end` keeps its
+  // empty parameter), `l-end` unless a builder left the layer open.
+  const inner = item.steps.some((st) => st.length > 0) ? `,${printSteps(item.steps)}` : '';
+  return `l-${item.type}${inner}${item.closed ? ',l-end' : ''}`;
 }
 
 function printSteps(steps: Step[]): string {

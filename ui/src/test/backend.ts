@@ -5,7 +5,9 @@
 import type { Channel } from '@tauri-apps/api/core';
 import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 
-import type { Asset, ImportEvent, ImportReport, LibraryInfo } from '@/ipc/bindings';
+import ladderTrVectors from '../../../crates/sr-api/tests/vectors/ladder_tr.json';
+
+import type { Asset, ImportEvent, ImportReport, LadderTr, LibraryInfo } from '@/ipc/bindings';
 import type { Command, CommandArgs, CommandResult } from '@/ipc/commands';
 import type {
   EditResult,
@@ -22,6 +24,15 @@ import type {
   UploadJob,
   UploadSettings,
 } from '@/ipc/dto';
+
+/** What `ladder_tr` answers (`crates/sr-api/src/preview.rs` checks every vector). */
+interface LadderTrVector {
+  studio: string;
+  rungs: number[];
+  tr: string;
+  left_out: string[];
+}
+const LADDER_TR_VECTORS: LadderTrVector[] = ladderTrVectors;
 
 function field(over: Partial<MetadataField> & Pick<MetadataField, 'name' | 'label' | 'field_type'>): MetadataField {
   return {
@@ -426,6 +437,12 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
     // Channel presets: none saved unless a test scripts them.
     presets: () => [],
     preset_urls: () => [],
+    // The ladder `tr` as the backend makes it: read from the vectors its own test checks.
+    ladder_tr: ({ tr, rungs }) => {
+      const v = LADDER_TR_VECTORS.find((x) => x.studio === tr && x.rungs.join() === rungs.join());
+      if (!v) throw `no ladder_tr vector for ${JSON.stringify({ studio: tr, rungs })}: add it to crates/sr-api/tests/vectors/ladder_tr.json`;
+      return { tr: v.tr, left_out: v.left_out } satisfies LadderTr;
+    },
     get_asset: ({ id }) => {
       const a = added.find((x) => x.id === id) ?? (id >= 1 && id <= count ? makeAsset(id) : null);
       if (!a) throw { code: 'not_found', message: `No asset with id ${id}.` };

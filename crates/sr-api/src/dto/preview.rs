@@ -166,6 +166,16 @@ pub struct LadderPlan {
     pub notes: Vec<String>,
 }
 
+/// The ladder `tr` for the studio's transformation and the chosen renditions
+/// ([`crate::ladder_tr`]): the studio's steps minus what `ik-master` URLs refuse, then `sr-…`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct LadderTr {
+    /// What goes after `?tr=`.
+    pub tr: String,
+    /// Keys of the studio's parameters left out, first occurrence first (`cm`, `x`, `w`, `q`, ...).
+    pub left_out: Vec<String>,
+}
+
 /// A finished ladder.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct LadderResult {

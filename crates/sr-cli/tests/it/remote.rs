@@ -226,6 +226,23 @@ fn files_containing(dir: &Path, needle: &[u8], skip: &Path) -> Vec<String> {
     hits
 }
 
+/// `remote use imagekit` on the emulator (sandbox endpoint, its API and upload bases), the private
+/// key on stdin, with `config` as the config folder and `extra` flags.
+fn use_emulator_account(
+    lib: &Path,
+    emu: &Emulator,
+    public_key: &str,
+    private_key: &str,
+    config: &Path,
+    extra: &[&str],
+) -> std::process::Output {
+    let endpoint = format!("{}/sandbox/", emu.base_url);
+    let mut args = vec!["--json", "remote", "use", "imagekit", "--url-endpoint", &endpoint, "--public-key", public_key];
+    args.extend(["--private-key-stdin", "--api-base", &emu.base_url, "--upload-base", &emu.base_url]);
+    args.extend(extra);
+    run_with(lib, &args, &[("STOCKROOM_CONFIG_DIR", config.to_str().unwrap())], Some(&format!("{private_key}\n")))
+}
+
 #[test]
 fn the_private_key_never_appears_in_output_database_or_logs() {
     let secret = "private_Zq9LeakCanary7f3";
@@ -236,27 +253,7 @@ fn the_private_key_never_appears_in_output_database_or_logs() {
     let config_env = [("STOCKROOM_CONFIG_DIR", config.to_str().unwrap())];
     let mut outputs = Vec::new();
     let endpoint = format!("{}/sandbox/", emu.base_url);
-    let set = run_with(
-        &lib,
-        &[
-            "--json",
-            "remote",
-            "use",
-            "imagekit",
-            "--url-endpoint",
-            &endpoint,
-            "--public-key",
-            "public_team_key",
-            "--private-key-stdin",
-            "--api-base",
-            &emu.base_url,
-            "--upload-base",
-            &emu.base_url,
-            "--store-key-in-file",
-        ],
-        &config_env,
-        Some(&format!("{secret}\n")),
-    );
+    let set = use_emulator_account(&lib, &emu, "public_team_key", secret, &config, &["--store-key-in-file"]);
     assert!(set.status.success(), "{}", String::from_utf8_lossy(&set.stderr));
     let info: serde_json::Value = serde_json::from_slice(&set.stdout).unwrap();
     assert_eq!(info["kind"], "imagekit");
@@ -319,27 +316,7 @@ fn without_a_keychain_a_script_is_refused_and_told_the_flag_nothing_saved() {
     let emu = Emulator::start(&work.path().join("remote"), "private_refused", "public_refused");
     let lib = work.path().join("lib");
     let config = work.path().join("config");
-    let endpoint = format!("{}/sandbox/", emu.base_url);
-    let set = run_with(
-        &lib,
-        &[
-            "--json",
-            "remote",
-            "use",
-            "imagekit",
-            "--url-endpoint",
-            &endpoint,
-            "--public-key",
-            "public_refused",
-            "--private-key-stdin",
-            "--api-base",
-            &emu.base_url,
-            "--upload-base",
-            &emu.base_url,
-        ],
-        &[("STOCKROOM_CONFIG_DIR", config.to_str().unwrap())],
-        Some("private_refused\n"),
-    );
+    let set = use_emulator_account(&lib, &emu, "public_refused", "private_refused", &config, &[]);
     let shown = run_with(&lib, &["--json", "remote", "show"], &[], None);
     let info: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
     if set.status.success() {

@@ -6,5 +6,6 @@ mod metadata;
 mod names;
 mod search;
 mod signing;
+mod tr_vectors;
 mod transform;
 mod url;

@@ -5,77 +5,14 @@ use proptest::prelude::*;
 use serde_json::json;
 use sr_imagekit::transform::{
     AspectRatio, AudioCodec, Background, Border, Color, Crop, CropMode, Expr, Flip, Focus, Format, InputEncoding, Item,
-    Layer, LayerInput, LayerKind, Param, Quantity, Radius, Rotation, SdkJsonError, Step, Transformation, VideoCodec,
+    Layer, LayerInput, LayerKind, Quantity, Radius, Rotation, SdkJsonError, Step, Transformation, VideoCodec,
     format_number, from_sdk_json,
 };
 
 use crate::url::{COMBINED_OVERLAYS, MANY_TRANSFORMATIONS};
 
-/// Every `tr` string that appears in the spec (§9.2, §10.1, §10.3, §10.4, §10.6) and the SDK tests.
-const SPEC_STRINGS: &[&str] = &[
-    MANY_TRANSFORMATIONS,
-    COMBINED_OVERLAYS,
-    "w-300,h-300",
-    "w-400,h-400:w-500,h-400,cm-pad_resize,fo-right,bg-000000:l-image,i-logo.png,lx-10,ly-50,h-20,l-end",
-    "lx-N35,ly-N100,rt-N45",
-    "w-iw_div_2,h-bw_mul_0.4,x-bh_sub_ch,h-ih_mul_0.5",
-    "h-300,w-400:rt-90",
-    "h-300,w-400,b-20_FF0000",
-    "h-300,w-400:rndm_trnsf-abcd",
-    "h-300,w-400,l-image,i-/path/to/overlay.jpg,w-100,b-10_CDDC39,l-end",
-    "l-image,i-logo.png,l-end",
-    "l-video,i-play-pause-loop.mp4,l-end",
-    "l-image,i-ik_canvas,bg-FF0000,l-end",
-    "l-image,i-customer_logo@@nykaa.png,l-end",
-    "l-image,ie-Y3VzdG9tZXJfbG9nby%2FDkXlrYWEucG5n,l-end",
-    "l-text,i-Minimal%20Text,l-end",
-    "l-text,ie-TGV0J3MgdXNlIMKpLCDCriwg4oSiLCBldGM%3D,l-end",
-    "l-text,ie-4KS54KS%2F4KSo4KWN4KSm4KWA,co-red,fs-32,ff-sdk-testing-files@@Poppins-Regular_Q15GrYWmL.ttf,l-end",
-    "l-text,ie-4KS54KS%2F4KSo4KWN4KSm4KWA,fs-32,ff-sdk-testing-files@@Poppins-Regular_Q15GrYWmL.ttf,co-red,l-end",
-    "l-subtitle,i-subtitle.srt,l-end",
-    "l-subtitles,i-sub.srt,l-end",
-    "l-image,i-displacement-map.png,lm-displace,lx-50,ly-50,l-end",
-    "w-1280,h-720,f-webm,vc-vp9,ac-none,so-0,du-10",
-    "so-3,w-400",
-    "sr-240_360_480_720_1080",
-    "l-text,i-SALE%20%2429,fs-40,co-FFFFFF,bg-FF0000,pa-10,lfo-top_left,l-end",
-    "f-webm,q-10",
-    "n-some_name",
-    "ar-4:3",
-    "di-",
-    "e-contrast",
-    "bg-genfill:-prompt-sunset",
-    "t-true",
-    "",
-];
-
-/// Strings that are not well formed; they must survive a round trip all the same.
-const MALFORMED: &[&str] = &[
-    "l-text,i-a",
-    "l-end",
-    "l-text:i-a,l-end",
-    "l-text,i-a:l-end",
-    "l-image,l-end",
-    "l-image,,l-end",
-    "w-1,,h-2",
-    "w-1:",
-    ":",
-    ",",
-    "e-",
-    "-",
-    "l-image,i-a,l-text,i-b,l-end",
-    "l-image,i-a,l-text:x,l-end,l-end",
-    "l-image,i-a,w-100:rt-90,l-end",
-    "l-image,i-a,l-image,i-b,l-image,i-c,l-image,i-d,l-end,l-end,l-end,l-end",
-];
-
-#[test]
-fn every_spec_string_prints_back_byte_for_byte() {
-    for s in SPEC_STRINGS.iter().chain(MALFORMED) {
-        assert_eq!(Transformation::parse(s).to_string(), *s);
-        assert_eq!(s.parse::<Transformation>().unwrap().to_string(), *s);
-    }
-}
+// The spec's and SDK tests' `tr` strings, the malformed ones and the key splits are shared with the
+// studio's parser: `tests/vectors/tr.json`, run by `tr_vectors.rs`.
 
 proptest! {
     #[test]
@@ -86,36 +23,6 @@ proptest! {
     #[test]
     fn any_unicode_string_prints_back(s in "\\PC{0,40}") {
         prop_assert_eq!(Transformation::parse(&s).to_string(), s);
-    }
-}
-
-fn param(key: &str, value: Option<&str>) -> Param {
-    match value {
-        Some(v) => Param::new(key, v),
-        None => Param::flag(key),
-    }
-}
-
-#[test]
-fn keys_split_at_the_first_dash_except_effects() {
-    let table = [
-        ("w-300", "w", Some("300")),
-        ("e-grayscale", "e-grayscale", None),
-        ("e-sharpen-10", "e-sharpen", Some("10")),
-        ("e-usm-2-2-0.8-0.024", "e-usm", Some("2-2-0.8-0.024")),
-        ("e-changebg-prompt-car", "e-changebg", Some("prompt-car")),
-        ("e-edit-prompt-make it vintage", "e-edit", Some("prompt-make it vintage")),
-        ("cr-FF0000_50_00FF00", "cr", Some("FF0000_50_00FF00")),
-        ("e-shadow-bl-15_st-40_x-10_y-N5", "e-shadow", Some("bl-15_st-40_x-10_y-N5")),
-        ("lx-N35", "lx", Some("N35")),
-        ("ar-4-3", "ar", Some("4-3")),
-        ("di-", "di", Some("")),
-        ("rndm_trnsf-abcd", "rndm_trnsf", Some("abcd")),
-        ("orig", "orig", None),
-    ];
-    for (written, key, value) in table {
-        assert_eq!(Param::parse(written), param(key, value), "{written}");
-        assert_eq!(Param::parse(written).to_string(), written);
     }
 }
 
