@@ -10,6 +10,9 @@ step() { printf '\n\033[1;34m==== %s ====\033[0m\n' "$*"; }
 step "Rust: formatting"
 cargo fmt --all --check
 
+step "Rust: lints (clippy, warnings are errors)"
+cargo clippy --workspace --all-targets --features custom-protocol -- -D warnings
+
 step "UI: type check, unit tests and production build"
 (cd ui && npm test --silent && npm run build --silent)
 
