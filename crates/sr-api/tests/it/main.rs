@@ -2,6 +2,7 @@
 
 mod background_uploads;
 mod catalogue;
+mod layers;
 mod media_server;
 mod organise;
 mod presets;
