@@ -10,11 +10,12 @@ step() { printf '\n\033[1;34m==== %s ====\033[0m\n' "$*"; }
 step "Rust: formatting"
 cargo fmt --all --check
 
-step "Rust: lints (clippy, warnings are errors)"
-cargo clippy --workspace --all-targets --features custom-protocol -- -D warnings
-
 step "UI: type check, unit tests and production build"
 (cd ui && npm test --silent && npm run build --silent)
+
+# After the UI build: the shell embeds ui/dist, which its macros read even for clippy.
+step "Rust: lints (clippy, warnings are errors)"
+cargo clippy --workspace --all-targets --features custom-protocol -- -D warnings
 
 # The app's binary embeds ui/dist (custom-protocol); building the tests with the same features
 # lets the e2e build below reuse every compiled crate.
