@@ -13,6 +13,7 @@ pub mod presets;
 pub mod preview;
 pub mod remote;
 pub mod uploads;
+pub mod watch;
 
 use std::sync::Arc;
 
@@ -100,4 +101,16 @@ commands![
     uploads::uploads_retry,
     uploads::upload_settings,
     uploads::set_upload_settings,
+    watch::watch_add,
+    watch::watch_list,
+    watch::watch_remove,
+    watch::watch_set_paused,
+    watch::watch_status,
+    watch::watch_retry,
+    watch::watch_ingest_anyway,
+    watch::watch_ignore,
+    watch::watch_settings,
+    watch::set_watch_settings,
+    watch::follow_watch,
+    watch::follow_library,
 ];

@@ -12,6 +12,7 @@ use crate::dto::organise as org;
 use crate::dto::presets as ps;
 use crate::dto::preview as pv;
 use crate::dto::uploads as up;
+use crate::dto::watch as wt;
 use crate::dto::*;
 use crate::error::{ApiError, ErrorCode};
 
@@ -70,6 +71,19 @@ pub fn typescript() -> String {
         up::UploadEvent::decl(&cfg),
         up::UploadRunSummary::decl(&cfg),
         up::RunUploadsOptions::decl(&cfg),
+        wt::WatchFolderRequest::decl(&cfg),
+        wt::WatchMode::decl(&cfg),
+        wt::RootHealth::decl(&cfg),
+        wt::ScanProgress::decl(&cfg),
+        wt::WatchFolder::decl(&cfg),
+        wt::LedgerReason::decl(&cfg),
+        wt::LedgerState::decl(&cfg),
+        wt::LedgerAction::decl(&cfg),
+        wt::LedgerEntry::decl(&cfg),
+        wt::WatchStatus::decl(&cfg),
+        wt::WatchSettings::decl(&cfg),
+        wt::WatchEvent::decl(&cfg),
+        wt::LibraryChange::decl(&cfg),
         pv::PreviewSource::decl(&cfg),
         pv::AssetSource::decl(&cfg),
         pv::PreviewMode::decl(&cfg),

@@ -24,6 +24,7 @@ mod preview_jobs;
 mod remote;
 mod runner;
 mod uploads;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -33,7 +34,10 @@ use sr_library::{ImportOptions, Library};
 
 pub use delivery::{UrlRequest, parse_transformation};
 /// The domain DTO modules under their first names (`sr_api::dto_organise::…`).
-pub use dto::{organise as dto_organise, presets as dto_presets, preview as dto_preview, uploads as dto_uploads};
+pub use dto::{
+    organise as dto_organise, presets as dto_presets, preview as dto_preview, uploads as dto_uploads,
+    watch as dto_watch,
+};
 pub use error::{ApiError, ErrorCode};
 pub use media_server::MediaServer;
 pub use preview::ladder_tr;

@@ -40,12 +40,14 @@ pub mod jobs;
 mod metadata;
 mod presets;
 mod tags;
+pub mod watch;
 // The edit path: index, edit, undo.
 mod edit;
 mod index;
 mod undo;
 // Requests.
 mod import;
+pub mod ingest;
 mod ops;
 mod search;
 

@@ -442,6 +442,100 @@ retry_base_ms: number | null,
  */
 seed: number | null, };
 
+export type WatchFolderRequest = { 
+/**
+ * The folder on this computer.
+ */
+path: string, 
+/**
+ * Remote folder it maps to; `None`: the library root `/`.
+ */
+remote_folder: string | null, tags: Array<string>, 
+/**
+ * Custom metadata, checked offline against the active account's fields when saved.
+ */
+metadata: Record<string, JsonValue>, auto_upload: boolean, 
+/**
+ * Exclude globs, matched against the path inside the folder, e.g. `proxies/` folders or `*.xmp`.
+ */
+excludes: Array<string>, };
+
+export type WatchMode = "native" | "polling";
+
+export type RootHealth = "online" | "offline";
+
+export type ScanProgress = { done: number, total: number, };
+
+export type WatchFolder = { id: number, path: string, remote_folder: string, tags: Array<string>, metadata: Record<string, JsonValue>, auto_upload: boolean, excludes: Array<string>, paused: boolean, mode: WatchMode, 
+/**
+ * Why it is polled, in words ("a network drive (nfs): changes are checked every 10 s").
+ */
+mode_reason: string | null, health: RootHealth, 
+/**
+ * Why it is offline, in words, and what to do.
+ */
+health_reason: string | null, 
+/**
+ * Unix seconds.
+ */
+added_at: number, 
+/**
+ * While a reconciliation of this folder runs.
+ */
+scanning: ScanProgress | null, 
+/**
+ * Files under it in the ledger now.
+ */
+waiting: number, };
+
+export type LedgerReason = { "kind": "still_writing" } | { "kind": "temporary_name" } | { "kind": "not_media" } | { "kind": "unreadable" } | { "kind": "damaged" } | { "kind": "duplicate", asset_id: number, } | { "kind": "excluded" } | { "kind": "link_loop" } | { "kind": "empty" } | { "kind": "replaced_in_place", asset_id: number, };
+
+export type LedgerState = "waiting" | "skipped";
+
+export type LedgerAction = "retry" | "ingest_anyway" | "ignore";
+
+export type LedgerEntry = { root_id: number, path: string, name: string, state: LedgerState, reason: LedgerReason, 
+/**
+ * The reason in words, with what to do ("Still being written: it comes in 2 s after the last change.").
+ */
+message: string, 
+/**
+ * An OS error or the probe's words, when there is one.
+ */
+detail: string | null, 
+/**
+ * What the person may do with it.
+ */
+actions: Array<LedgerAction>, 
+/**
+ * Unix seconds.
+ */
+since: number, updated_at: number, };
+
+export type WatchStatus = { 
+/**
+ * This process runs the library's watcher.
+ */
+running: boolean, 
+/**
+ * Another process runs it (e.g. `stockroom watch run` in a terminal), in words.
+ */
+held_by: string | null, folders: Array<WatchFolder>, waiting: number, skipped: number, ledger: Array<LedgerEntry>, };
+
+export type WatchSettings = { 
+/**
+ * Size and time must hold still this long before a file is ingested (default 2000).
+ */
+settle_ms: number, };
+
+export type WatchEvent = { "type": "ingested", root_id: number, asset_id: number, path: string, } | { "type": "moved", asset_id: number, from: string, to: string, } | { "type": "missing", asset_ids: Array<number>, } | { "type": "ledger" } | { "type": "folder", root_id: number, } | { "type": "scan", root_id: number, done: number, total: number, } | { "type": "stopped", message: string, };
+
+export type LibraryChange = { 
+/**
+ * Grows with every change any process commits.
+ */
+version: number, };
+
 export type PreviewSource = { "asset_id": number } | { "path": string };
 
 export type AssetSource = { asset_id: number, };

@@ -3,7 +3,7 @@
 
 import { invoke, type Channel, type InvokeArgs } from '@tauri-apps/api/core';
 
-import type { Asset, AssetOrganisation, AssetSource, AssetUrl, CatalogueRefresh, EditResult, FieldProblem, FieldSummary, Folder, FolderChange, ImagekitAccountInput, ImportEvent, ImportReport, JsonValue, LadderEvent, LadderFormat, LadderPlan, LadderResult, LadderTr, LibraryInfo, MetadataField, Preset, PresetApplied, PreviewEvent, PreviewMode, PreviewPlan, PreviewResult, QueueAddRequest, RemoteInfo, SavedSearch, SearchPage, SearchRequest, TagCount, UndoResult, UploadEvent, UploadJob, UploadQueue, UploadSettings } from './bindings';
+import type { Asset, AssetOrganisation, AssetSource, AssetUrl, CatalogueRefresh, EditResult, FieldProblem, FieldSummary, Folder, FolderChange, ImagekitAccountInput, ImportEvent, ImportReport, JsonValue, LadderEvent, LadderFormat, LadderPlan, LadderResult, LadderTr, LibraryChange, LibraryInfo, MetadataField, Preset, PresetApplied, PreviewEvent, PreviewMode, PreviewPlan, PreviewResult, QueueAddRequest, RemoteInfo, SavedSearch, SearchPage, SearchRequest, TagCount, UndoResult, UploadEvent, UploadJob, UploadQueue, UploadSettings, WatchEvent, WatchFolder, WatchFolderRequest, WatchSettings, WatchStatus } from './bindings';
 
 /** Every command the shell registers: its arguments as sent (camelCase keys) and what it resolves with. */
 export interface Commands {
@@ -61,6 +61,18 @@ export interface Commands {
   uploads_retry: { args: Record<string, never>; result: null };
   upload_settings: { args: Record<string, never>; result: UploadSettings };
   set_upload_settings: { args: { settings: UploadSettings }; result: UploadSettings };
+  watch_add: { args: { req: WatchFolderRequest }; result: WatchFolder };
+  watch_list: { args: Record<string, never>; result: Array<WatchFolder> };
+  watch_remove: { args: { id: number }; result: null };
+  watch_set_paused: { args: { id: number; paused: boolean }; result: WatchFolder };
+  watch_status: { args: Record<string, never>; result: WatchStatus };
+  watch_retry: { args: { path: string }; result: null };
+  watch_ingest_anyway: { args: { path: string }; result: null };
+  watch_ignore: { args: { path: string }; result: null };
+  watch_settings: { args: Record<string, never>; result: WatchSettings };
+  set_watch_settings: { args: { settings: WatchSettings }; result: WatchSettings };
+  follow_watch: { args: { onEvent: Channel<WatchEvent> }; result: null };
+  follow_library: { args: { onEvent: Channel<LibraryChange> }; result: null };
 }
 
 export type Command = keyof Commands;

@@ -14,5 +14,6 @@ pub mod organise;
 pub mod presets;
 pub mod preview;
 pub mod uploads;
+pub mod watch;
 
 pub use library::*;

@@ -9,7 +9,7 @@ const LAYERS: &[&[&str]] = &[
     &["sr-imagekit"],
     &["sr-media", "sr-remote", "sr-emulator"],
     &["sr-library"],
-    &["sr-uploads"],
+    &["sr-uploads", "sr-watch"],
     &["sr-api"],
     &["sr-cli"],
 ];

@@ -1,0 +1,150 @@
+//! Watched folders: every file that lands under a watched root is ingested once, only when
+//! complete, keeps its identity through moves, and anything that waits says why.
+//!
+//! Boundary: the filesystem (notify 8 with notify-debouncer-full; polling where inotify cannot
+//! serve) over `sr-library`. No network, no Tauri, no async.
+//! Invariant: ingest goes through `Library::ingest_watched` (one transaction keyed on the content
+//! hash); a vanished file is marked missing, never deleted; a root that vanishes or loses most of
+//! its files at once goes offline and marks nothing missing; one process per library runs the
+//! watcher (`<library>/watch.lock`).
+//!
+//! SKELETON (issue 10): the public API agreed with sr-api. Layers (filled in by the sr-watch work):
+//! base (`rules`: names and globs; `settle`: the pure write-settled state machine, taking `now`
+//! and observations and returning what is ready; `budget`: inotify watches and `statfs`) →
+//! `source` (notify or polling behind a channel, so tests inject events) → `scan` (reconciliation
+//! against the stat cache) → `engine` (the loop) → this API.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sr_library::Library;
+use sr_library::watch::{RootHealth, WatchMode, WatchRoot};
+
+/// How the watcher behaves; defaults are the product's.
+#[derive(Debug, Clone)]
+pub struct WatchConfig {
+    /// Size and mtime must be unchanged across two checks at least this far apart (default 2 s).
+    pub settle: Duration,
+    /// How often a polled root is walked (default 10 s).
+    pub poll_interval: Duration,
+    /// How often every root is reconciled against the stat cache anyway (default 10 min).
+    pub reconcile_interval: Duration,
+    /// inotify watches this process may use; `None` reads `/proc/sys/fs/inotify/max_user_watches`
+    /// minus a margin for other programs. Tests force a small budget.
+    pub watch_budget: Option<u64>,
+    /// A root that loses more than this share of its files in one pass goes offline (default 0.5).
+    pub offline_fraction: f64,
+}
+
+impl Default for WatchConfig {
+    fn default() -> Self {
+        WatchConfig {
+            settle: Duration::from_secs(2),
+            poll_interval: Duration::from_secs(10),
+            reconcile_interval: Duration::from_secs(600),
+            watch_budget: None,
+            offline_fraction: 0.5,
+        }
+    }
+}
+
+/// What the watcher did, as it happens (the app forwards these to the window; the CLI prints them).
+#[derive(Debug, Clone, PartialEq)]
+pub enum WatchEvent {
+    /// A new asset; `auto_upload` when its root asks for queueing.
+    Ingested { root_id: i64, asset_id: i64, path: PathBuf, auto_upload: bool },
+    /// An asset's file moved (or was found moved at start): same asset.
+    Moved { asset_id: i64, from: PathBuf, to: PathBuf },
+    /// These assets' files vanished: marked missing.
+    Missing { asset_ids: Vec<i64> },
+    /// The ledger changed (a file started or stopped waiting, or was skipped).
+    Ledger,
+    /// A root's mode or health changed.
+    Root { root_id: i64 },
+    /// Reconciliation progress of a root.
+    Scan { root_id: i64, done: u64, total: u64 },
+}
+
+/// One root as the running watcher sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RootStatus {
+    pub root: WatchRoot,
+    pub mode: WatchMode,
+    pub mode_reason: Option<String>,
+    pub health: RootHealth,
+    /// `(done, total)` while a reconciliation runs.
+    pub scanning: Option<(u64, u64)>,
+    /// Files waiting (settling) under this root now.
+    pub waiting: u64,
+}
+
+/// The watcher's state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WatchStatus {
+    pub running: bool,
+    pub roots: Vec<RootStatus>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WatchError {
+    /// Another process runs this library's watcher.
+    #[error("Another Stockroom process is already watching folders for this library ({holder}).")]
+    AlreadyRunning { holder: String },
+    #[error(transparent)]
+    Library(#[from] sr_library::LibraryError),
+    #[error("{0}")]
+    Io(String),
+}
+
+/// A change seen on disk, as the source reports it (tests send these directly).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Observation {
+    /// Closed after write, created, or modified.
+    Written(PathBuf),
+    /// Renamed into the tree, or renamed within it (`from` when known).
+    Renamed { from: Option<PathBuf>, to: PathBuf },
+    /// Gone (deleted or moved out).
+    Removed(PathBuf),
+    /// The source lost events (inotify overflow): reconcile this root.
+    Rescan { root_id: i64 },
+}
+
+/// The running watcher of one library. Dropping it stops it.
+pub struct Watcher {
+    _private: (),
+}
+
+impl Watcher {
+    /// Takes the library's watch lock, catches every root up (reconciliation), then watches.
+    pub fn start(
+        library: Arc<Library>,
+        config: WatchConfig,
+        sink: Arc<dyn Fn(WatchEvent) + Send + Sync>,
+    ) -> Result<Watcher, WatchError> {
+        let _ = (library, config, sink);
+        todo!("sr-watch: start")
+    }
+    /// Re-reads the roots (one was added, removed, paused or resumed).
+    pub fn reload(&self) {
+        todo!("sr-watch: reload")
+    }
+    /// Reconciles one root (or all) now.
+    pub fn rescan(&self, root_id: Option<i64>) {
+        let _ = root_id;
+        todo!("sr-watch: rescan")
+    }
+    /// Looks at a ledger path again now (retry), or ingests it without waiting for it to settle
+    /// (ingest anyway: `force`).
+    pub fn retry(&self, path: PathBuf, force: bool) {
+        let _ = (path, force);
+        todo!("sr-watch: retry")
+    }
+    pub fn status(&self) -> WatchStatus {
+        todo!("sr-watch: status")
+    }
+    /// Stops and waits for the threads.
+    pub fn stop(self) {
+        todo!("sr-watch: stop")
+    }
+}
