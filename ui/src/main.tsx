@@ -6,6 +6,7 @@ import { createServices, ServicesProvider } from '@/app/context';
 import '@/app/app.css';
 import '@/app/organise.css';
 import '@/preview/studio.css';
+import '@/watch/watch.css';
 
 const root = document.getElementById('root');
 if (root) {

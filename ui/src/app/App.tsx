@@ -21,6 +21,7 @@ import { GearIcon } from '@/app/icons';
 import { QueueButton, QueuePanel } from '@/uploads/QueuePanel';
 import { StudioHost } from '@/preview/StudioHost';
 import { publishRequest } from '@/uploads/queueStore';
+import { LedgerPanel, WatchChip } from '@/watch/LedgerPanel';
 
 /** What end-to-end tests (WebDriver cannot drag files from the OS) call instead of a drop. */
 export interface StockroomTestHooks {
@@ -34,7 +35,7 @@ declare global {
 }
 
 export function App() {
-  const { assets, importer, toasts, selection, edits, uploads } = useServices();
+  const { assets, importer, toasts, selection, edits, uploads, watch } = useServices();
   const [info, setInfo] = useState<LibraryInfo | null>(null);
   const sel = useObservable(selection);
   const selectedId = sel.focus;
@@ -45,12 +46,18 @@ export function App() {
   const [filtersOpen, setFiltersOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [queueOpen, setQueueOpen] = useState(false);
+  const [ledgerOpen, setLedgerOpen] = useState(false);
   const [studioId, setStudioId] = useState<number | null>(null);
   const closeStudio = useCallback(() => setStudioId(null), []);
 
   useEffect(() => {
     void uploads.start();
   }, [uploads]);
+
+  // Watched folders, and the library kept current while other processes change it.
+  useEffect(() => {
+    void watch.start();
+  }, [watch]);
 
   const publish = useCallback(
     (ids: number[]) => {
@@ -184,13 +191,14 @@ export function App() {
         onToggleFilters={() => setFiltersOpen((o) => !o)}
         actions={
           <>
+          <WatchChip open={ledgerOpen} onToggle={() => setLedgerOpen((o) => !o)} />
           <QueueButton open={queueOpen} onToggle={() => setQueueOpen((o) => !o)} />
           <button
             type="button"
             className="btn btn-square"
             data-testid="settings-button"
             aria-label="Settings"
-            title="Settings: media library account, uploads"
+            title="Settings: media library account, uploads, watched folders"
             onClick={() => setSettingsOpen(true)}
           >
             <GearIcon size={17} />
@@ -221,6 +229,15 @@ export function App() {
       {queueOpen && <QueuePanel onClose={() => setQueueOpen(false)} />}
       <StatusBar info={info} />
       {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} />}
+      {ledgerOpen && (
+        <LedgerPanel
+          onClose={() => setLedgerOpen(false)}
+          onOpenAsset={(id) => {
+            setLedgerOpen(false);
+            open(id);
+          }}
+        />
+      )}
       {studioId !== null && <StudioHost id={studioId} onClose={closeStudio} />}
       {dragging && <DropOverlay />}
     </div>

@@ -10,6 +10,7 @@ import { Selection } from '@/library/selection';
 import { PresetStore } from '@/preview/presetStore';
 import { SearchService } from '@/search/searchService';
 import { UploadQueueStore } from '@/uploads/queueStore';
+import { WatchStore } from '@/watch/watchStore';
 
 export interface AppServices {
   toasts: Toasts;
@@ -20,10 +21,11 @@ export interface AppServices {
   search: SearchService;
   uploads: UploadQueueStore;
   presets: PresetStore;
+  watch: WatchStore;
 }
 
 export function createServices(
-  opts: { pageSize?: number; maxCached?: number; searchDebounceMs?: number } = {},
+  opts: { pageSize?: number; maxCached?: number; searchDebounceMs?: number; watchCoalesceMs?: number } = {},
 ): AppServices {
   const toasts = new Toasts();
   let search: SearchService | null = null;
@@ -37,7 +39,8 @@ export function createServices(
   const edits = new Edits(assets, toasts);
   const uploads = new UploadQueueStore(toasts);
   const presets = new PresetStore(toasts);
-  return { toasts, assets, importer, selection, edits, search, uploads, presets };
+  const watch = new WatchStore(toasts, assets, opts.watchCoalesceMs);
+  return { toasts, assets, importer, selection, edits, search, uploads, presets, watch };
 }
 
 const Ctx = createContext<AppServices | null>(null);

@@ -59,10 +59,34 @@ import type {
   UploadSettings,
 } from '@/ipc/dto';
 
+import type {
+  LibraryChange,
+  WatchEvent,
+  WatchFolder,
+  WatchFolderRequest,
+  WatchSettings,
+  WatchStatus,
+} from '@/ipc/bindings';
+
 export type { ApiError, Asset, AssetPage, ErrorCode, ImportEvent, ImportReport, LibraryInfo };
 export type { AssetUrl, Preset, PresetApplied, PreviewEvent, PreviewMode, PreviewPlan, PreviewResult, AssetSource };
 export type { LadderEvent, LadderFormat, LadderPlan, LadderResult, LadderTr };
 export type * from '@/ipc/dto';
+export type {
+  LedgerAction,
+  LedgerEntry,
+  LedgerReason,
+  LedgerState,
+  LibraryChange,
+  RootHealth,
+  ScanProgress,
+  WatchEvent,
+  WatchFolder,
+  WatchFolderRequest,
+  WatchMode,
+  WatchSettings,
+  WatchStatus,
+} from '@/ipc/bindings';
 
 const ERROR_CODES: readonly ErrorCode[] = [
   'not_found',
@@ -279,6 +303,67 @@ export function uploadSettings(): Promise<UploadSettings> {
 
 export function setUploadSettings(settings: UploadSettings): Promise<UploadSettings> {
   return call('set_upload_settings', { settings });
+}
+
+// ---- watched folders and library changes ---------------------------------------------------
+
+export function watchAdd(req: WatchFolderRequest): Promise<WatchFolder> {
+  return call('watch_add', { req });
+}
+
+export function watchList(): Promise<WatchFolder[]> {
+  return call('watch_list');
+}
+
+export function watchRemove(id: number): Promise<null> {
+  return call('watch_remove', { id });
+}
+
+export function watchSetPaused(id: number, paused: boolean): Promise<WatchFolder> {
+  return call('watch_set_paused', { id, paused });
+}
+
+/** The folders, their health and the ledger ("Waiting and skipped"). */
+export function watchStatus(): Promise<WatchStatus> {
+  return call('watch_status');
+}
+
+export type LedgerCommand = 'retry' | 'ingest_anyway' | 'ignore';
+
+/** Acts on one ledger entry (by its path): retry, ingest anyway, ignore. */
+export function watchLedgerAction(action: LedgerCommand, path: string): Promise<null> {
+  return call(`watch_${action}` as const, { path });
+}
+
+export function watchSettings(): Promise<WatchSettings> {
+  return call('watch_settings');
+}
+
+export function setWatchSettings(settings: WatchSettings): Promise<WatchSettings> {
+  return call('set_watch_settings', { settings });
+}
+
+/** Subscribes to the background watcher's events (once per window). */
+export function followWatch(onEvent: (e: WatchEvent) => void): Promise<null> {
+  const channel = new Channel<WatchEvent>(onEvent);
+  return call('follow_watch', { onEvent: channel });
+}
+
+/** Subscribes to changes any process (this app, `stockroom import`, `watch run`) commits to the library. */
+export function followLibrary(onEvent: (e: LibraryChange) => void): Promise<null> {
+  const channel = new Channel<LibraryChange>(onEvent);
+  return call('follow_library', { onEvent: channel });
+}
+
+/** The native folder picker for one folder; null when cancelled. */
+export async function pickFolder(): Promise<string | null> {
+  try {
+    const chosen = await open({ multiple: false, directory: true });
+    if (chosen === null) return null;
+    return Array.isArray(chosen) ? (chosen[0] ?? null) : chosen;
+  } catch (e) {
+    throw toApiError(e);
+  }
 }
 
 // ---- previews and channel presets ----------------------------------------------------------

@@ -179,6 +179,16 @@ export class AssetStore {
     this.changed();
   }
 
+  /**
+   * The library changed outside this window's own edits (another process, the watcher): re-read
+   * what is shown, in place (like {@link invalidate}); an empty grid asks for its first page, since
+   * it has no rows on screen to ask for.
+   */
+  reloadInPlace(): void {
+    this.invalidate();
+    if (this.total === 0 || !this.loadedOnce) void this.loadPage(0);
+  }
+
   /** Changes the cached tags of some assets (after a tag edit), so badges update at once. */
   patchTags(ids: number[], change: (tags: string[]) => string[]): void {
     this.tagEpoch++;

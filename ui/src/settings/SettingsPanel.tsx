@@ -1,4 +1,5 @@
-// Settings: which media library Stockroom publishes to, and how uploads use the network.
+// Settings: which media library Stockroom publishes to, how uploads use the network, and the
+// folders watched for new files.
 //
 // The private key is typed into a password field, sent once to the backend (which keeps it in the
 // system keychain) and cleared from the form straight after, whether or not the backend accepted
@@ -19,6 +20,7 @@ import {
 } from '@/ipc/api';
 import type { KeyStorage, RemoteInfo, UploadSettings } from '@/ipc/dto';
 import { formatSize } from '@/library/format';
+import { WatchSection } from '@/settings/WatchSection';
 
 const KEY_STORAGE: Record<KeyStorage, string> = {
   keychain: 'In the system keychain',
@@ -58,6 +60,7 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
         <div className="modal-body">
           <AccountSection />
           <UploadSection />
+          <WatchSection />
         </div>
       </div>
     </div>

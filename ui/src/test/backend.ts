@@ -7,7 +7,18 @@ import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 
 import ladderTrVectors from '../../../crates/sr-api/tests/vectors/ladder_tr.json';
 
-import type { Asset, ImportEvent, ImportReport, LadderTr, LibraryInfo } from '@/ipc/bindings';
+import type {
+  Asset,
+  ImportEvent,
+  ImportReport,
+  LadderTr,
+  LedgerEntry,
+  LibraryChange,
+  LibraryInfo,
+  WatchEvent,
+  WatchFolder,
+  WatchSettings,
+} from '@/ipc/bindings';
 import type { Command, CommandArgs, CommandResult } from '@/ipc/commands';
 import type {
   EditResult,
@@ -122,6 +133,43 @@ const EMPTY_TOTALS = {
   eta_s: null,
 };
 
+export function makeFolder(id: number, over: Partial<WatchFolder> = {}): WatchFolder {
+  return {
+    id,
+    path: `/home/merch/Shoots/folder-${id}`,
+    remote_folder: '/',
+    tags: [],
+    metadata: {},
+    auto_upload: false,
+    excludes: [],
+    paused: false,
+    mode: 'native',
+    mode_reason: null,
+    health: 'online',
+    health_reason: null,
+    added_at: 1_763_900_000,
+    scanning: null,
+    waiting: 0,
+    ...over,
+  };
+}
+
+export function makeLedgerEntry(root: WatchFolder, name: string, over: Partial<LedgerEntry> = {}): LedgerEntry {
+  return {
+    root_id: root.id,
+    path: `${root.path}/${name}`,
+    name,
+    state: 'waiting',
+    reason: { kind: 'still_writing' },
+    message: 'Still being written: it comes in 2 s after the last change.',
+    detail: null,
+    actions: ['retry', 'ingest_anyway', 'ignore'],
+    since: Math.floor(Date.now() / 1000) - 30,
+    updated_at: Math.floor(Date.now() / 1000) - 30,
+    ...over,
+  };
+}
+
 export function makeAsset(id: number, over: Partial<Asset> = {}): Asset {
   return {
     id,
@@ -181,6 +229,16 @@ export interface FakeBackend {
   emitUpload(e: UploadEvent): void;
   /** Calls of one command. */
   callsOf(cmd: Command): Call[];
+  /** Watched folders (mutable: tests seed them). */
+  watchFolders: WatchFolder[];
+  /** The ledger (mutable). */
+  ledger: LedgerEntry[];
+  /** Whether this process runs the watcher, or who else does. */
+  watchRunner: { running: boolean; held_by: string | null };
+  /** Sends an event through the channel the UI passed to follow_watch. */
+  emitWatch(e: WatchEvent): void;
+  /** What another process does: changes the library's version and tells the UI (follow_library). */
+  emitLibrary(change?: LibraryChange): void;
 }
 
 export function installBackend(opts: BackendOptions = {}): FakeBackend {
@@ -204,6 +262,23 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
   let paused = false;
   const jobs: UploadJob[] = [];
   let uploadChannel: Channel<UploadEvent> | null = null;
+  const watchFolders: WatchFolder[] = [];
+  const ledger: LedgerEntry[] = [];
+  const watchRunner = { running: true, held_by: null as string | null };
+  let watchSettingsValue: WatchSettings = { settle_ms: 2000 };
+  let watchChannel: Channel<WatchEvent> | null = null;
+  let libraryChannel: Channel<LibraryChange> | null = null;
+  let libraryVersion = 1;
+  const folderById = (id: number) => {
+    const f = watchFolders.find((x) => x.id === id);
+    if (!f) throw { code: 'not_found', message: `No watched folder ${id}.` };
+    return f;
+  };
+  const ledgerAt = (path: string) => {
+    const i = ledger.findIndex((e) => e.path === path);
+    if (i < 0) throw { code: 'not_found', message: `${path} is not waiting or skipped.` };
+    return i;
+  };
 
   const tagsOf = (id: number) => tags.get(id) ?? [];
   const snapshot = (description: string): EditResult => {
@@ -443,6 +518,66 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
       if (!v) throw `no ladder_tr vector for ${JSON.stringify({ studio: tr, rungs })}: add it to crates/sr-api/tests/vectors/ladder_tr.json`;
       return { tr: v.tr, left_out: v.left_out } satisfies LadderTr;
     },
+    watch_status: () => ({
+      ...watchRunner,
+      folders: watchFolders.map((f) => ({ ...f, waiting: ledger.filter((e) => e.root_id === f.id).length })),
+      waiting: ledger.filter((e) => e.state === 'waiting').length,
+      skipped: ledger.filter((e) => e.state === 'skipped').length,
+      ledger: ledger.map((e) => ({ ...e })),
+    }),
+    watch_list: () => watchFolders.map((f) => ({ ...f })),
+    watch_add: ({ req }) => {
+      if (!req.path.startsWith('/')) throw { code: 'invalid_input', message: `${req.path} is not a full path: choose the folder, or type a path starting with /.` };
+      if (watchFolders.some((f) => f.path === req.path)) throw { code: 'invalid_input', message: `${req.path} is already watched.` };
+      const p = problemsFor([], req.metadata);
+      if (p.length) throw { code: 'invalid_input', message: `This folder's metadata does not fit the account's fields: ${p[0]!.message}` };
+      const f = makeFolder(watchFolders.reduce((m, x) => Math.max(m, x.id), 0) + 1, {
+        path: req.path,
+        remote_folder: req.remote_folder ?? '/',
+        tags: req.tags,
+        metadata: req.metadata,
+        auto_upload: req.auto_upload,
+        excludes: req.excludes,
+      });
+      watchFolders.push(f);
+      return { ...f };
+    },
+    watch_remove: ({ id }) => {
+      watchFolders.splice(watchFolders.indexOf(folderById(id)), 1);
+      for (let i = ledger.length - 1; i >= 0; i--) if (ledger[i]!.root_id === id) ledger.splice(i, 1);
+      return null;
+    },
+    watch_set_paused: ({ id, paused: p }) => {
+      const f = folderById(id);
+      f.paused = p;
+      return { ...f };
+    },
+    watch_retry: ({ path }) => {
+      ledgerAt(path);
+      return null;
+    },
+    watch_ingest_anyway: ({ path }) => {
+      ledger.splice(ledgerAt(path), 1);
+      return null;
+    },
+    watch_ignore: ({ path }) => {
+      ledger.splice(ledgerAt(path), 1);
+      return null;
+    },
+    watch_settings: () => watchSettingsValue,
+    set_watch_settings: ({ settings: ws }) => {
+      if (ws.settle_ms < 200) throw { code: 'invalid_input', message: 'The settle time must be at least 0.2 s.' };
+      watchSettingsValue = ws;
+      return ws;
+    },
+    follow_watch: ({ onEvent }) => {
+      watchChannel = onEvent;
+      return null;
+    },
+    follow_library: ({ onEvent }) => {
+      libraryChannel = onEvent;
+      return null;
+    },
     get_asset: ({ id }) => {
       const a = added.find((x) => x.id === id) ?? (id >= 1 && id <= count ? makeAsset(id) : null);
       if (!a) throw { code: 'not_found', message: `No asset with id ${id}.` };
@@ -477,6 +612,18 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
       uploadChannel.onmessage(e);
     },
     callsOf: (cmd) => calls.filter((c) => c.cmd === cmd),
+    watchFolders,
+    ledger,
+    watchRunner,
+    emitWatch: (e) => {
+      if (!watchChannel) throw new Error('the UI has not called follow_watch');
+      watchChannel.onmessage(e);
+    },
+    emitLibrary: (change) => {
+      if (!libraryChannel) throw new Error('the UI has not called follow_library');
+      libraryVersion = change?.version ?? libraryVersion + 1;
+      libraryChannel.onmessage({ version: libraryVersion });
+    },
   };
 }
 
