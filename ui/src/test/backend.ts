@@ -209,6 +209,8 @@ export interface BackendOptions {
   /** Assets already in the library; ids count down from `count` so index 0 is the newest. */
   count?: number;
   info?: Partial<LibraryInfo>;
+  /** What the native folder dialog answers (null: cancelled). */
+  dialogAnswer?: string | string[] | null;
   /** Overrides per command: return a value, or throw to reject. */
   handlers?: { [C in Command]?: (args: Record<string, unknown>) => unknown };
 }
@@ -219,6 +221,8 @@ export interface FakeBackend {
   listOffsets(): number[];
   /** Inserts assets at the top of the fake library (what a real import does). */
   add(asset: Asset): void;
+  /** Changes an asset as another process would (e.g. the watcher marking it missing). */
+  patch(id: number, over: Partial<Asset>): void;
   /** Tags per asset id (mutable: tests seed it). */
   tags: Map<number, string[]>;
   /** customMetadata per asset id (mutable). */
@@ -245,8 +249,12 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
   let count = opts.count ?? 0;
   const added: Asset[] = []; // newest last
   const calls: Call[] = [];
-  const assetAt = (index: number): Asset =>
-    index < added.length ? added[added.length - 1 - index]! : makeAsset(count - (index - added.length));
+  const patches = new Map<number, Partial<Asset>>();
+  const assetAt = (index: number): Asset => {
+    const a = index < added.length ? added[added.length - 1 - index]! : makeAsset(count - (index - added.length));
+    const p = patches.get(a.id);
+    return p ? { ...a, ...p } : a;
+  };
   const tags = new Map<number, string[]>();
   const metadata = new Map<number, Record<string, JsonValue>>();
   const folderOf = new Map<number, string>();
@@ -581,7 +589,7 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
     get_asset: ({ id }) => {
       const a = added.find((x) => x.id === id) ?? (id >= 1 && id <= count ? makeAsset(id) : null);
       if (!a) throw { code: 'not_found', message: `No asset with id ${id}.` };
-      return a;
+      return { ...a, ...patches.get(id) };
     },
   };
 
@@ -590,6 +598,7 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
     async (cmd, raw) => {
       const args = (raw ?? {}) as Record<string, unknown>;
       calls.push({ cmd: cmd as Command, args });
+      if (cmd === 'plugin:dialog|open') return opts.dialogAnswer ?? null;
       const h = opts.handlers?.[cmd as Command];
       if (h) return h(args);
       const run = commands[cmd as Command] as ((a: Record<string, unknown>) => unknown) | undefined;
@@ -603,6 +612,9 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
     listOffsets: () => calls.filter((c) => c.cmd === 'search').map((c) => (c.args.request as SearchRequest).offset),
     add: (a) => {
       added.push(a);
+    },
+    patch: (id, over) => {
+      patches.set(id, { ...patches.get(id), ...over });
     },
     tags,
     metadata,
