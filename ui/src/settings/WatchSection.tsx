@@ -123,7 +123,7 @@ function WatchRow({ folder: f }: { folder: WatchFolder }) {
       </div>
       <div className="watch-rules">
         <span>
-          → <span data-testid="watch-remote">{f.remote_folder}</span>
+          Remote folder <span className="watch-remote" data-testid="watch-remote">{f.remote_folder}</span>
         </span>
         {f.tags.length > 0 && (
           <span className="watch-tags">

@@ -30,7 +30,7 @@ export function WatchChip({ open, onToggle }: { open: boolean; onToggle: () => v
       onClick={onToggle}
     >
       <span className={`watch-dot${s.running || s.held_by ? ' on' : ''}`} aria-hidden="true" />
-      {text}
+      <span className="watch-chip-text">{text}</span>
     </button>
   );
 }
@@ -180,7 +180,7 @@ function LedgerRow({ entry: e, where, onOpenAsset }: { entry: LedgerEntry; where
         {e.detail && <div className="ledger-detail">{e.detail}</div>}
         {linked !== null && (
           <button type="button" className="link-btn" data-testid="ledger-asset-link" onClick={() => onOpenAsset(linked)}>
-            Show asset {linked}
+            Show asset #{linked}
           </button>
         )}
       </td>
