@@ -522,9 +522,15 @@ impl Stockroom {
     pub async fn watch_add(&self, req: d::WatchFolderRequest) -> Result<d::WatchFolder, ApiError> {
         let account = self.active_account()?;
         let library = self.library.clone();
+        let tuning = self.watching.shared.tuning.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let root = tokio::task::spawn_blocking(move || -> Result<WatchRoot, ApiError> {
             let rule = check_rule(&library, &account, &req)?;
             let root = library.add_watch_root(&rule, now_unix())?;
+            // Native watching or polling (a network drive, not enough inotify watches), shown
+            // before any watcher runs; a running watcher re-checks.
+            let config = config_of(&library, &tuning);
+            let (mode, reason) = sr_watch::choose_mode(&rule.path, &rule.excludes, &config);
+            library.set_watch_root_mode(root.id, mode, reason.as_deref())?;
             Ok(root)
         })
         .await
@@ -602,7 +608,7 @@ impl Stockroom {
         let meta = std::fs::metadata(path).map_err(|e| {
             ApiError::new(ErrorCode::Io, format!("Stockroom cannot read {path}: {e}. Check that it is still there."))
         })?;
-        let stat = stat_of(&meta);
+        let stat = sr_library::watch::FileStat::from_metadata(&meta);
         self.library.ingest_watched(root, Path::new(path), stat, now_unix())?;
         Ok(())
     }
@@ -727,15 +733,5 @@ impl Stockroom {
         if let Err(e) = spawned {
             tracing::error!(error = %e, "could not follow library changes");
         }
-    }
-}
-
-fn stat_of(meta: &std::fs::Metadata) -> sr_library::watch::FileStat {
-    use std::os::unix::fs::MetadataExt;
-    sr_library::watch::FileStat {
-        dev: meta.dev(),
-        inode: meta.ino(),
-        size: meta.size(),
-        mtime_ns: meta.mtime() * 1_000_000_000 + meta.mtime_nsec(),
     }
 }
