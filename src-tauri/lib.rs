@@ -21,9 +21,12 @@ pub fn app<R: Runtime>(builder: Builder<R>, stockroom: Arc<Stockroom>) -> Builde
         .manage(stockroom.clone())
         .manage(commands::uploads::UploadRunner::default())
         .manage(sr_api::PreviewJobs::default())
+        .manage(commands::watch::WatchChannels::default())
         .setup(move |app| {
             use tauri::Manager;
             app.state::<commands::uploads::UploadRunner>().restart(app.handle().clone(), stockroom.clone());
+            // Watched folders: catch up, then watch while the app runs; other processes' changes reach the window.
+            app.state::<commands::watch::WatchChannels>().start(&stockroom);
             Ok(())
         })
         .invoke_handler(commands::handler())

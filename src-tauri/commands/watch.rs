@@ -1,8 +1,13 @@
-//! Watched folders, their ledger, and the library's changes made by other processes.
-//! SKELETON (issue 10).
+//! Watched folders, their ledger, and the library's changes made by other processes. The façade
+//! watches in the background for the whole session (started in `lib.rs` setup, see
+//! [`WatchChannels::start`]); the window subscribes to its events with `follow_watch` and to
+//! library changes with `follow_library`.
 
-use sr_api::ApiError;
+use std::sync::{Arc, Mutex};
+
 use sr_api::dto_watch as d;
+use sr_api::{ApiError, Stockroom};
+use tauri::State;
 use tauri::ipc::Channel;
 
 use super::{Api, blocking};
@@ -57,16 +62,37 @@ pub async fn set_watch_settings(api: Api<'_>, settings: d::WatchSettings) -> Res
     blocking(&api, move |s| s.set_watch_settings(settings)).await
 }
 
+/// The windows subscribed to the background watcher's events and to library changes.
+#[derive(Default)]
+pub struct WatchChannels {
+    watch: Arc<Mutex<Vec<Channel<d::WatchEvent>>>>,
+    library: Arc<Mutex<Vec<Channel<d::LibraryChange>>>>,
+}
+
+/// Sends to every subscriber, forgetting those whose window went away.
+fn send_all<T: tauri::ipc::IpcResponse + Clone>(subs: &Mutex<Vec<Channel<T>>>, value: T) {
+    subs.lock().unwrap_or_else(|p| p.into_inner()).retain(|ch| ch.send(value.clone()).is_ok());
+}
+
+impl WatchChannels {
+    /// Starts the background watcher (it catches up first) and the library follower, forwarding
+    /// both to the subscribed windows.
+    pub fn start(&self, api: &Arc<Stockroom>) {
+        let watch = self.watch.clone();
+        api.start_background_watching(Arc::new(move |e| send_all(&watch, e)));
+        let library = self.library.clone();
+        api.follow_library_changes(Arc::new(move |c| send_all(&library, c)));
+    }
+}
+
 /// The window subscribes to the background watcher's events.
 #[tauri::command]
-pub fn follow_watch(api: Api<'_>, on_event: Channel<d::WatchEvent>) {
-    let _ = (api, on_event);
-    todo!("shell: forward watch events to the channel")
+pub fn follow_watch(channels: State<'_, WatchChannels>, on_event: Channel<d::WatchEvent>) {
+    channels.watch.lock().unwrap_or_else(|p| p.into_inner()).push(on_event);
 }
 
 /// The window subscribes to changes any process makes to the library.
 #[tauri::command]
-pub fn follow_library(api: Api<'_>, on_event: Channel<d::LibraryChange>) {
-    let _ = (api, on_event);
-    todo!("shell: forward library changes to the channel")
+pub fn follow_library(channels: State<'_, WatchChannels>, on_event: Channel<d::LibraryChange>) {
+    channels.library.lock().unwrap_or_else(|p| p.into_inner()).push(on_event);
 }

@@ -58,6 +58,9 @@ impl From<sr_library::LibraryError> for ApiError {
     fn from(e: sr_library::LibraryError) -> Self {
         let code = match e {
             sr_library::LibraryError::Io { .. } => ErrorCode::Io,
+            // A request the library refuses (a folder already watched, inside another, or the
+            // library's own): the person's choice to change, not a broken library.
+            sr_library::LibraryError::Refused(_) => ErrorCode::InvalidInput,
             _ => ErrorCode::Library,
         };
         ApiError::new(code, e.to_string())

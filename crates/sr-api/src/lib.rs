@@ -46,6 +46,7 @@ pub use remote::{
     AccountLimits, EmulatorOptions, ImagekitAccountInput, KeyStorage, RemoteHandle, RemoteInfo, serve_emulator,
 };
 pub use uploads::event_dto as upload_event_dto;
+pub use watch::WatchTuning;
 
 /// How to open Stockroom.
 #[derive(Debug, Clone, Default)]
@@ -80,6 +81,15 @@ pub struct Stockroom {
     background: runner::Background,
     /// Cancel flags of the imports running now.
     imports: std::sync::Mutex<Vec<Arc<AtomicBool>>>,
+    /// The watcher of watched folders (app or `watch run`) and the library followers.
+    watching: watch::Watching,
+}
+
+impl Drop for Stockroom {
+    /// The background watcher stops (releasing the library's watch lock) and followers end.
+    fn drop(&mut self) {
+        self.watching.shut_down();
+    }
 }
 
 fn now_unix() -> i64 {
@@ -103,6 +113,7 @@ impl Stockroom {
             uploads: Default::default(),
             background: Default::default(),
             imports: Default::default(),
+            watching: Default::default(),
         })
     }
 

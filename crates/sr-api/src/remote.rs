@@ -261,14 +261,16 @@ fn sandbox_keys(dir: &Path) -> Result<(String, String), ApiError> {
     Ok((keys.private_key, keys.public_key))
 }
 
+/// [`Stockroom::active_account`] of the library in `dir`, for threads that hold no `Stockroom`.
+pub(crate) fn active_account_in(dir: &Path) -> Result<String, ApiError> {
+    Ok(read_accounts(dir)?.imagekit.map(|a| account_key(&a.public_key)).unwrap_or_else(|| SANDBOX_ACCOUNT.to_owned()))
+}
+
 impl Stockroom {
     /// The key remote state is filed under for the active account (`sandbox`,
     /// `imagekit:<public key>`), read from the settings alone: no network, no sandbox start.
     pub(crate) fn active_account(&self) -> Result<String, ApiError> {
-        Ok(read_accounts(self.library_dir())?
-            .imagekit
-            .map(|a| account_key(&a.public_key))
-            .unwrap_or_else(|| SANDBOX_ACCOUNT.to_owned()))
+        active_account_in(self.library_dir())
     }
 
     async fn sandbox(&self) -> Result<&Sandbox, ApiError> {

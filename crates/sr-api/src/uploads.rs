@@ -108,63 +108,7 @@ impl Stockroom {
             return Err(ApiError::invalid("A file name can only be given when queueing a single asset."));
         }
         let account = self.remote().await?.account;
-        let mut post: Vec<PostTransform> = req
-            .post_transformations
-            .iter()
-            .map(|p| PostTransform { kind: p.kind.clone(), value: p.value.clone(), protocol: p.protocol.clone() })
-            .collect();
-        if let Some(abs) = &req.abs {
-            post.push(sr_uploads::parse_abs(abs).map_err(ApiError::invalid)?);
-        }
-        if let Some(pre) = &req.pre_transformation
-            && pre.trim().is_empty()
-        {
-            return Err(ApiError::invalid("The pre-transformation is empty; remove it or write one, like w-800."));
-        }
-        let folder_override = match &req.folder {
-            Some(f) => {
-                Some(sr_imagekit::names::normalize_folder_path(f).map_err(|e| ApiError::invalid(e.to_string()))?)
-            }
-            None => None,
-        };
-        let mut jobs = Vec::with_capacity(req.asset_ids.len());
-        for &id in &req.asset_ids {
-            let Some(asset) = self.library.asset(id)? else {
-                return Err(ApiError::not_found(format!("There is no asset #{id} in this library.")));
-            };
-            let mut tags = self.library.tags_of(id)?;
-            for t in &req.tags {
-                if !tags.contains(t) {
-                    tags.push(t.clone());
-                }
-            }
-            let mut meta = self.library.metadata_of(id)?;
-            for (k, v) in &req.custom_metadata {
-                meta.insert(k.clone(), v.clone());
-            }
-            let folder = match &folder_override {
-                Some(f) => f.clone(),
-                None => sr_imagekit::names::normalize_folder_path(&asset.remote_folder)
-                    .map_err(|e| ApiError::invalid(e.to_string()))?,
-            };
-            let file_name = sr_imagekit::names::sanitize_file_name(req.file_name.as_deref().unwrap_or(&asset.name));
-            jobs.push(NewJob {
-                asset_id: id,
-                priority: req.priority,
-                spec: JobSpec {
-                    folder,
-                    file_name,
-                    use_unique_file_name: req.unique_name,
-                    overwrite: req.overwrite,
-                    is_private: req.private,
-                    force: req.force,
-                    tags,
-                    custom_metadata: meta,
-                    pre_transformation: req.pre_transformation.clone(),
-                    post_transformations: post.clone(),
-                },
-            });
-        }
+        let jobs = new_jobs(&self.library, &req)?;
         let added = self.library.add_upload_jobs(&account, &jobs, now_ms())?;
         Ok(added.iter().map(|j| self.job_dto(j)).collect())
     }
@@ -302,4 +246,65 @@ impl Stockroom {
             interrupted: summary.interrupted,
         })
     }
+}
+
+/// The jobs `queue_add` records for `req` (checked, nothing saved): each asset's folder, tags and
+/// metadata from the library, plus what `req` adds. Also the watcher's automatic queueing.
+pub(crate) fn new_jobs(library: &sr_library::Library, req: &dto::QueueAddRequest) -> Result<Vec<NewJob>, ApiError> {
+    let mut post: Vec<PostTransform> = req
+        .post_transformations
+        .iter()
+        .map(|p| PostTransform { kind: p.kind.clone(), value: p.value.clone(), protocol: p.protocol.clone() })
+        .collect();
+    if let Some(abs) = &req.abs {
+        post.push(sr_uploads::parse_abs(abs).map_err(ApiError::invalid)?);
+    }
+    if let Some(pre) = &req.pre_transformation
+        && pre.trim().is_empty()
+    {
+        return Err(ApiError::invalid("The pre-transformation is empty; remove it or write one, like w-800."));
+    }
+    let folder_override = match &req.folder {
+        Some(f) => Some(sr_imagekit::names::normalize_folder_path(f).map_err(|e| ApiError::invalid(e.to_string()))?),
+        None => None,
+    };
+    let mut jobs = Vec::with_capacity(req.asset_ids.len());
+    for &id in &req.asset_ids {
+        let Some(asset) = library.asset(id)? else {
+            return Err(ApiError::not_found(format!("There is no asset #{id} in this library.")));
+        };
+        let mut tags = library.tags_of(id)?;
+        for t in &req.tags {
+            if !tags.contains(t) {
+                tags.push(t.clone());
+            }
+        }
+        let mut meta = library.metadata_of(id)?;
+        for (k, v) in &req.custom_metadata {
+            meta.insert(k.clone(), v.clone());
+        }
+        let folder = match &folder_override {
+            Some(f) => f.clone(),
+            None => sr_imagekit::names::normalize_folder_path(&asset.remote_folder)
+                .map_err(|e| ApiError::invalid(e.to_string()))?,
+        };
+        let file_name = sr_imagekit::names::sanitize_file_name(req.file_name.as_deref().unwrap_or(&asset.name));
+        jobs.push(NewJob {
+            asset_id: id,
+            priority: req.priority,
+            spec: JobSpec {
+                folder,
+                file_name,
+                use_unique_file_name: req.unique_name,
+                overwrite: req.overwrite,
+                is_private: req.private,
+                force: req.force,
+                tags,
+                custom_metadata: meta,
+                pre_transformation: req.pre_transformation.clone(),
+                post_transformations: post.clone(),
+            },
+        });
+    }
+    Ok(jobs)
 }

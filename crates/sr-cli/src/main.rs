@@ -8,6 +8,7 @@ mod presets;
 mod preview;
 mod remote;
 mod uploads;
+mod watch;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -81,6 +82,11 @@ enum Command {
     },
     /// Upload everything queued for the active account, until nothing is left.
     Upload(uploads::UploadArgs),
+    /// Watched folders: add, list, remove, pause, resume, run (foreground), status (the ledger).
+    Watch {
+        #[command(subcommand)]
+        command: watch::WatchCommand,
+    },
     /// Run a local emulator of the remote media library API until Ctrl-C (prints its base URL).
     Emulator(remote::EmulatorArgs),
     /// The remote media library account: `remote use sandbox`, `remote use imagekit ...`, `remote show`.
@@ -226,6 +232,7 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Preset { command } => presets::preset(&app, command, cli.json)?,
         Command::Queue { command } => uploads::queue(&app, command, cli.json)?,
         Command::Upload(args) => uploads::upload(&app, args, cli.json)?,
+        Command::Watch { command } => watch::watch(&app, command, cli.json)?,
     }
     Ok(())
 }

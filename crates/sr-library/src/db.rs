@@ -376,7 +376,12 @@ mod tests {
         let copies: Vec<PathBuf> = std::fs::read_dir(dir.path().join("backups"))
             .unwrap()
             .map(|e| e.unwrap().path())
-            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("before-schema-6-from-4-"))
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with(&format!("before-schema-{}-from-4-", crate::schema::migrations_count()))
+            })
             .collect();
         assert_eq!(copies.len(), 1, "{copies:?}");
         let old = Connection::open(&copies[0]).unwrap();

@@ -42,7 +42,9 @@ impl Library {
     }
 }
 
-fn commit(tx: &Transaction<'_>, batch: Batch, now: i64) -> Result<EditSummary, OrganiseError> {
+/// Commits a batch inside a transaction the caller already holds (a watched file's ingest: the
+/// asset and its folder's tags and metadata in one transaction).
+pub(crate) fn commit(tx: &Transaction<'_>, batch: Batch, now: i64) -> Result<EditSummary, OrganiseError> {
     let Batch { changed, inverse, description, indexed } = batch;
     if inverse.is_empty() {
         return Ok(EditSummary { batch_id: None, assets: 0, description: "Nothing needed changing".into() });

@@ -37,6 +37,28 @@ CREATE TABLE remote_ops (
 CREATE INDEX remote_ops_state ON remote_ops(account, state, id);
 "#;
 
+/// Migration 7, the folders' part: a remote operation may also move one file (a watched file
+/// moved between mapped subfolders after it was uploaded). SQLite cannot change a CHECK, so the
+/// table is rebuilt with the same rows and ids.
+pub(crate) const MIGRATION_7: &str = r#"
+CREATE TABLE remote_ops_v7 (
+    id         INTEGER PRIMARY KEY,
+    account    TEXT    NOT NULL,
+    kind       TEXT    NOT NULL CHECK (kind IN ('create_folder', 'rename_folder', 'move_folder', 'move_file')),
+    args       TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    state      TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'applied', 'failed')),
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    updated_at INTEGER NOT NULL
+);
+INSERT INTO remote_ops_v7 (id, account, kind, args, created_at, state, attempts, last_error, updated_at)
+    SELECT id, account, kind, args, created_at, state, attempts, last_error, updated_at FROM remote_ops;
+DROP TABLE remote_ops;
+ALTER TABLE remote_ops_v7 RENAME TO remote_ops;
+CREATE INDEX remote_ops_state ON remote_ops(account, state, id);
+"#;
+
 /// A folder as the library knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FolderEntry {
@@ -57,6 +79,9 @@ pub enum RemoteOpKind {
     RenameFolder,
     /// `POST /v1/bulkJobs/moveFolder`, args `{sourceFolderPath, destinationPath}`.
     MoveFolder,
+    /// `POST /v1/files/move`, args `{sourceFilePath, destinationPath}`: an uploaded file whose
+    /// watched original moved to another mapped subfolder.
+    MoveFile,
 }
 
 impl RemoteOpKind {
@@ -65,12 +90,14 @@ impl RemoteOpKind {
             RemoteOpKind::CreateFolder => "create_folder",
             RemoteOpKind::RenameFolder => "rename_folder",
             RemoteOpKind::MoveFolder => "move_folder",
+            RemoteOpKind::MoveFile => "move_file",
         }
     }
     fn parse(s: &str) -> Self {
         match s {
             "rename_folder" => RemoteOpKind::RenameFolder,
             "move_folder" => RemoteOpKind::MoveFolder,
+            "move_file" => RemoteOpKind::MoveFile,
             _ => RemoteOpKind::CreateFolder,
         }
     }

@@ -265,48 +265,73 @@ fn skip(path: &Path, reason: impl Into<String>) -> Indexed {
     Indexed::Skipped(Skipped { path: path.to_owned(), reason: reason.into() })
 }
 
-/// Hashes and probes one file. Pure with respect to the database (runs on the rayon pool).
-fn index_one(cand: &Candidate, now: i64, known: &HashSet<(String, i64, i64)>) -> Indexed {
-    let path = &cand.path;
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) => return skip(path, io_reason(&e)),
-    };
-    let size = meta.len();
-    if size == 0 {
-        return skip(path, "This file is empty (0 bytes).");
+/// Why a file could not be identified as media (shared by import and watched-folder ingest,
+/// which words and types it differently).
+#[derive(Debug)]
+pub(crate) enum NotIdentified {
+    /// The file could not be opened or read (missing, permission, disk error).
+    Io(std::io::Error),
+    /// Zero bytes.
+    Empty,
+    /// Readable, but not a video, photo or sound file.
+    NotMedia,
+    /// Recognised as media, but it does not probe (damaged, incomplete, unsupported).
+    Probe(sr_media::MediaError),
+}
+
+impl NotIdentified {
+    /// The reason in words, as import reports it.
+    pub(crate) fn reason(&self) -> String {
+        match self {
+            NotIdentified::Io(e) => io_reason(e),
+            NotIdentified::Empty => "This file is empty (0 bytes).".into(),
+            NotIdentified::NotMedia => "This doesn't look like a video, photo or sound file.".into(),
+            NotIdentified::Probe(e) => e.to_string(),
+        }
     }
+}
+
+/// The file's size and modification time (nanoseconds since the epoch).
+pub(crate) fn size_and_mtime(meta: &std::fs::Metadata) -> (u64, i64) {
     let mtime_ns = meta
         .modified()
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map(|d| d.as_nanos() as i64)
         .unwrap_or(0);
-    if known.contains(&(path.to_string_lossy().into_owned(), size as i64, mtime_ns)) {
-        return skip(path, "Already in the library.");
+    (meta.len(), mtime_ns)
+}
+
+/// Identifies one file: the sampled hash, the media probe, then the full hash. Pure with respect
+/// to the database (runs on the rayon pool for import, on the watcher's thread for ingest).
+pub(crate) fn identify(
+    path: &Path,
+    size: u64,
+    mtime_ns: i64,
+    remote_folder: &str,
+    now: i64,
+) -> Result<Asset, NotIdentified> {
+    if size == 0 {
+        return Err(NotIdentified::Empty);
     }
-    let sample_hash = match identity::sampled_hash(path, size) {
-        Ok(h) => h,
-        Err(e) => return skip(path, io_reason(&e)),
-    };
-    let info = match sr_media::probe(path) {
-        Ok(i) => i,
-        Err(e) => return skip(path, e.to_string()),
-    };
+    let sample_hash = identity::sampled_hash(path, size).map_err(NotIdentified::Io)?;
+    let info = sr_media::probe(path).map_err(|e| match e {
+        sr_media::MediaError::Empty => NotIdentified::Empty,
+        sr_media::MediaError::NotMedia => NotIdentified::NotMedia,
+        sr_media::MediaError::Unreadable(io) => NotIdentified::Io(io),
+        other => NotIdentified::Probe(other),
+    })?;
     let kind = match info.kind {
         sr_media::MediaKind::Video => AssetKind::Video,
         sr_media::MediaKind::Image => AssetKind::Image,
         sr_media::MediaKind::Audio => AssetKind::Audio,
-        _ => return skip(path, "This doesn't look like a video, photo or sound file."),
+        _ => return Err(NotIdentified::NotMedia),
     };
-    let full_hash = match identity::full_hash(path, size) {
-        Ok(h) => h,
-        Err(e) => return skip(path, io_reason(&e)),
-    };
+    let full_hash = identity::full_hash(path, size).map_err(NotIdentified::Io)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    Indexed::Asset(Box::new(Asset {
+    Ok(Asset {
         id: 0,
-        path: path.clone(),
+        path: path.to_owned(),
         name,
         size,
         mtime_ns,
@@ -325,34 +350,87 @@ fn index_one(cand: &Candidate, now: i64, known: &HashSet<(String, i64, i64)>) ->
         thumb_path: None,
         status: AssetStatus::Local,
         status_detail: None,
-        remote_folder: cand.remote_folder.clone(),
+        remote_folder: remote_folder.to_owned(),
         imported_at: now,
         updated_at: now,
-    }))
+    })
 }
 
-/// Records one indexed asset inside the writer transaction, applying content identity:
-/// the same bytes already in the library are not added twice; if the known copy's file is gone,
-/// the asset follows the content to its new place.
-fn record(tx: &rusqlite::Transaction<'_>, mut a: Asset) -> Result<Indexed, LibraryError> {
+/// Hashes and probes one file for import.
+fn index_one(cand: &Candidate, now: i64, known: &HashSet<(String, i64, i64)>) -> Indexed {
+    let path = &cand.path;
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return skip(path, io_reason(&e)),
+    };
+    let (size, mtime_ns) = size_and_mtime(&meta);
+    if size == 0 {
+        return skip(path, NotIdentified::Empty.reason());
+    }
+    if known.contains(&(path.to_string_lossy().into_owned(), size as i64, mtime_ns)) {
+        return skip(path, "Already in the library.");
+    }
+    match identify(path, size, mtime_ns, &cand.remote_folder, now) {
+        Ok(a) => Indexed::Asset(Box::new(a)),
+        Err(e) => skip(path, e.reason()),
+    }
+}
+
+/// Where an identified file's content stands in the library, decided (and written) inside the
+/// writer transaction by content identity.
+#[derive(Debug)]
+pub(crate) enum Placed {
+    /// This path already is this content.
+    Known(Asset),
+    /// The same content is already an asset at another path that still exists.
+    Duplicate(Asset),
+    /// The content was an asset whose file is gone: that asset now lives here (id kept).
+    Moved { asset: Asset, from: PathBuf },
+    /// An asset at this path had other content: it now holds this content (id, tags, folder kept).
+    Replaced(Asset),
+    /// A new asset.
+    New(Asset),
+}
+
+/// Places one identified file: the same bytes already in the library are not added twice; if the
+/// known copy's file is gone, the asset follows the content to its new place.
+pub(crate) fn place(tx: &rusqlite::Transaction<'_>, mut a: Asset) -> Result<Placed, LibraryError> {
     if let Some(existing) = assets::by_full_hash(tx, &a.full_hash)? {
-        if existing.path == a.path || existing.path.exists() {
-            return Ok(skip(
-                &a.path,
-                format!("Same content as \"{}\", which is already in the library.", existing.name),
-            ));
+        if existing.path == a.path {
+            return Ok(Placed::Known(existing));
+        }
+        if existing.path.exists() {
+            return Ok(Placed::Duplicate(existing));
         }
         tx.execute(
-            "UPDATE assets SET path = ?1, name = ?2, mtime_ns = ?3, status = 'local', updated_at = ?4 WHERE id = ?5",
+            "UPDATE assets SET path = ?1, name = ?2, mtime_ns = ?3, status = 'local', status_detail = NULL,
+                 updated_at = ?4 WHERE id = ?5",
             rusqlite::params![a.path.to_string_lossy(), a.name, a.mtime_ns, a.updated_at, existing.id],
         )?;
-        return Ok(Indexed::Asset(Box::new(assets::get(tx, existing.id)?.expect("row just updated"))));
+        let asset = assets::get(tx, existing.id)?.expect("row just updated");
+        return Ok(Placed::Moved { asset, from: existing.path });
     }
-    if let Some(prev) = assets::by_path(tx, &a.path.to_string_lossy())? {
-        // Same place, new content: keep the asset (its tags, folder...) and refresh its facts.
-        a.remote_folder = prev.remote_folder;
-        a.imported_at = prev.imported_at;
-    }
+    let replaced = match assets::by_path(tx, &a.path.to_string_lossy())? {
+        Some(prev) => {
+            // Same place, new content: keep the asset (its tags, folder...) and refresh its facts.
+            a.remote_folder = prev.remote_folder;
+            a.imported_at = prev.imported_at;
+            true
+        }
+        None => false,
+    };
     a.id = assets::upsert(tx, &a)?;
-    Ok(Indexed::Asset(Box::new(assets::get(tx, a.id)?.expect("row just written"))))
+    let asset = assets::get(tx, a.id)?.expect("row just written");
+    Ok(if replaced { Placed::Replaced(asset) } else { Placed::New(asset) })
+}
+
+/// Records one indexed asset inside the writer transaction (see [`place`]).
+fn record(tx: &rusqlite::Transaction<'_>, a: Asset) -> Result<Indexed, LibraryError> {
+    let path = a.path.clone();
+    Ok(match place(tx, a)? {
+        Placed::Known(existing) | Placed::Duplicate(existing) => {
+            skip(&path, format!("Same content as \"{}\", which is already in the library.", existing.name))
+        }
+        Placed::Moved { asset, .. } | Placed::Replaced(asset) | Placed::New(asset) => Indexed::Asset(Box::new(asset)),
+    })
 }

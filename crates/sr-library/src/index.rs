@@ -34,6 +34,8 @@ END;
 pub(crate) enum Indexed {
     Tags,
     Metadata,
+    /// Both tags and metadata (a watched folder's defaults on a new asset).
+    TagsAndMetadata,
     Nothing,
 }
 
@@ -44,6 +46,10 @@ pub(crate) fn refresh_fts(tx: &Connection, ids: &[i64], what: Indexed) -> Result
     }
     match what {
         Indexed::Nothing => {}
+        Indexed::TagsAndMetadata => {
+            refresh_fts(tx, ids, Indexed::Tags)?;
+            refresh_fts(tx, ids, Indexed::Metadata)?;
+        }
         // One statement for the whole batch: the lists are assembled in SQL, in tag order.
         Indexed::Tags => {
             tx.prepare_cached(

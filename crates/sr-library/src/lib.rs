@@ -164,6 +164,10 @@ pub enum LibraryError {
     Io { path: PathBuf, source: std::io::Error },
     #[error("{}", damaged_message(path, detail, backup.as_deref()))]
     Damaged { path: PathBuf, detail: String, backup: Option<PathBuf> },
+    /// A request the library refuses, in words that say what to do (e.g. a watched folder inside
+    /// another one). Nothing was saved.
+    #[error("{0}")]
+    Refused(String),
 }
 
 fn damaged_message(path: &Path, detail: &str, backup: Option<&Path>) -> String {
@@ -186,6 +190,17 @@ pub struct Library {
     /// Idle readers, each with the statistics generation it was opened in.
     readers: Mutex<Vec<(u64, Connection)>>,
     stats: Arc<Stats>,
+    /// The library change stamp (see [`Library::data_version`]).
+    changes: Changes,
+}
+
+/// What [`Library::data_version`] counts: the writer's own commits, and commits by any other
+/// connection or process, seen through `PRAGMA data_version` on a connection kept for it.
+#[derive(Default)]
+struct Changes {
+    stamp: AtomicU64,
+    /// The watching connection and the `data_version` it last returned.
+    probe: Mutex<Option<(Connection, i64)>>,
 }
 
 /// The query planner's statistics (sqlite_stat1/4), kept in step with the tables' sizes.
@@ -216,7 +231,27 @@ impl Library {
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
             stats: Arc::default(),
+            changes: Changes::default(),
         })
+    }
+
+    /// The library change stamp: grows whenever this library is changed by this `Library` or by
+    /// any other connection or process (a `stockroom import` in a terminal while the app is open).
+    /// Cheap enough to poll every 250 ms; compare with the last value seen, never with a constant.
+    pub fn data_version(&self) -> Result<u64, LibraryError> {
+        let mut probe = self.changes.probe.lock().unwrap_or_else(|p| p.into_inner());
+        if probe.is_none() {
+            let conn = db::open_reader(&self.db_path)?;
+            let v: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+            *probe = Some((conn, v));
+        }
+        let (conn, last) = probe.as_mut().expect("probe opened above");
+        let v: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        if v != *last {
+            *last = v;
+            self.changes.stamp.fetch_add(1, Ordering::AcqRel);
+        }
+        Ok(self.changes.stamp.load(Ordering::Acquire))
     }
 
     pub fn dir(&self) -> &Path {
@@ -249,6 +284,9 @@ impl Library {
         tx.commit()?;
         let written = conn.total_changes().saturating_sub(before);
         drop(conn);
+        if written > 0 {
+            self.changes.stamp.fetch_add(1, Ordering::AcqRel);
+        }
         if self.stats.unmeasured.fetch_add(written, Ordering::Relaxed) + written >= STATS_CHECK_EVERY {
             self.measure();
         }

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use rusqlite_migration::{M, Migrations};
 
-use crate::{assets, folders, history, index, jobs, metadata, presets, search, tags};
+use crate::{assets, folders, history, index, jobs, metadata, presets, search, tags, watch};
 
 /// Migration 2, offline organisation, in the order it was released: tags, custom metadata,
 /// folders, the search index and the assets' sort indexes, saved searches, undo. One statement
@@ -25,6 +25,9 @@ static MIGRATION_2: LazyLock<String> = LazyLock::new(|| {
     .concat()
 });
 
+/// Migration 7, watched folders: remote operations may move a file, and the watch tables.
+static MIGRATION_7: LazyLock<String> = LazyLock::new(|| [folders::MIGRATION_7, watch::MIGRATION_7].concat());
+
 /// Every schema change is a new entry appended here.
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -39,12 +42,14 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(metadata::MIGRATION_5),
         // Search counts a folder's assets by type from an index alone (assets.rs).
         M::up(assets::MIGRATION_6),
+        // Watched folders (watch.rs), and remote operations that move one file (folders.rs).
+        M::up(MIGRATION_7.as_str()),
     ])
 }
 
 pub(crate) fn migrations_count() -> i64 {
     // Keep in step with `migrations()`; checked by `migrations_count_matches`.
-    6
+    7
 }
 
 #[cfg(test)]
@@ -60,6 +65,7 @@ mod tests {
             crate::presets::MIGRATION_4,
             crate::metadata::MIGRATION_5,
             crate::assets::MIGRATION_6,
+            super::MIGRATION_7.as_str(),
         ];
         let hashes: Vec<String> = texts.iter().map(|t| blake3::hash(t.as_bytes()).to_hex().to_string()).collect();
         // BLAKE3 of each text as released (migration 2 as it was when `organise.rs` held it whole).
@@ -70,6 +76,7 @@ mod tests {
             "72fd5302e8e243b83a71e4fc1a14ec519794b71887a92130f5c8418795d7e69c",
             "c5826dc32fc0f42a3c0f431c5f7c87f4597350b002311f59561319079340a809",
             "a9d0a967accd28c818f2418bcd70484d9e750c84142bab7b9160488140a45dd8",
+            "b496796884fee2341363f92b4e4ed856b0250383f86edadad44205c4ec7fd6e9",
         ];
         assert_eq!(hashes, released);
     }

@@ -8,15 +8,26 @@
 //! its files at once goes offline and marks nothing missing; one process per library runs the
 //! watcher (`<library>/watch.lock`).
 //!
-//! SKELETON (issue 10): the public API agreed with sr-api. Layers (filled in by the sr-watch work):
+//! Layers, each naming only those before it:
 //! base (`rules`: names and globs; `settle`: the pure write-settled state machine, taking `now`
 //! and observations and returning what is ready; `budget`: inotify watches and `statfs`) →
 //! `source` (notify or polling behind a channel, so tests inject events) → `scan` (reconciliation
-//! against the stat cache) → `engine` (the loop) → this API.
+//! against the stat cache) → `engine` (the loop) and `lock` (`watch.lock`) → this API.
+
+pub mod budget;
+mod engine;
+mod lock;
+pub mod rules;
+pub mod scan;
+pub mod settle;
+pub mod source;
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use engine::{Engine, Msg};
 
 use sr_library::Library;
 use sr_library::watch::{RootHealth, WatchMode, WatchRoot};
@@ -47,6 +58,18 @@ impl Default for WatchConfig {
             offline_fraction: 0.5,
         }
     }
+}
+
+/// How a folder would be watched, and why in words when it would be polled: its folder count
+/// (after the always-excluded names and `excludes`) against the inotify watches left (or
+/// `config.watch_budget`), and `statfs` (network and FUSE filesystems are polled). For showing the
+/// mode when a folder is added, before any watcher runs; the running watcher decides the same way.
+pub fn choose_mode(path: &std::path::Path, excludes: &[String], config: &WatchConfig) -> (WatchMode, Option<String>) {
+    let rules = rules::Rules::new(path, None, excludes)
+        .unwrap_or_else(|_| rules::Rules::new(path, None, &[]).expect("no globs"));
+    let dirs = budget::count_dirs(&rules);
+    let free = config.watch_budget.or_else(budget::inotify_free);
+    budget::decide(dirs, free, budget::remote_filesystem(path), config.poll_interval.as_secs().max(1))
 }
 
 /// What the watcher did, as it happens (the app forwards these to the window; the CLI prints them).
@@ -112,39 +135,62 @@ pub enum Observation {
 
 /// The running watcher of one library. Dropping it stops it.
 pub struct Watcher {
-    _private: (),
+    tx: Sender<Msg>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    status: Arc<Mutex<WatchStatus>>,
+    _lock: lock::WatchLock,
 }
 
 impl Watcher {
     /// Takes the library's watch lock, catches every root up (reconciliation), then watches.
+    /// Catching up runs on the watcher's thread: this returns once the lock is held.
     pub fn start(
         library: Arc<Library>,
         config: WatchConfig,
         sink: Arc<dyn Fn(WatchEvent) + Send + Sync>,
     ) -> Result<Watcher, WatchError> {
-        let _ = (library, config, sink);
-        todo!("sr-watch: start")
+        let lock = lock::WatchLock::take(library.dir())?;
+        let (tx, rx) = std::sync::mpsc::channel();
+        let status = Arc::new(Mutex::new(WatchStatus { running: true, roots: Vec::new() }));
+        let engine = Engine::new(library, config, sink, tx.clone(), Arc::clone(&status));
+        let thread = std::thread::Builder::new()
+            .name("sr-watch".into())
+            .spawn(move || engine.run(rx))
+            .map_err(|e| WatchError::Io(format!("Could not start watching folders: {e}")))?;
+        Ok(Watcher { tx, thread: Some(thread), status, _lock: lock })
     }
     /// Re-reads the roots (one was added, removed, paused or resumed).
     pub fn reload(&self) {
-        todo!("sr-watch: reload")
+        let _ = self.tx.send(Msg::Reload);
     }
-    /// Reconciles one root (or all) now.
+    /// Reconciles one root (or all) now. Asked by the person, so a root that went offline because
+    /// most of its files vanished accepts that they are gone.
     pub fn rescan(&self, root_id: Option<i64>) {
-        let _ = root_id;
-        todo!("sr-watch: rescan")
+        let _ = self.tx.send(Msg::Rescan(root_id));
     }
     /// Looks at a ledger path again now (retry), or ingests it without waiting for it to settle
     /// (ingest anyway: `force`).
     pub fn retry(&self, path: PathBuf, force: bool) {
-        let _ = (path, force);
-        todo!("sr-watch: retry")
+        let _ = self.tx.send(Msg::Retry(path, force));
+    }
+    /// Feeds an observation as a source would (tests; a shell that learns of a change itself).
+    pub fn observe(&self, observation: Observation) {
+        let _ = self.tx.send(Msg::Obs(observation));
     }
     pub fn status(&self) -> WatchStatus {
-        todo!("sr-watch: status")
+        self.status.lock().map(|s| s.clone()).unwrap_or(WatchStatus { running: false, roots: Vec::new() })
     }
     /// Stops and waits for the threads.
     pub fn stop(self) {
-        todo!("sr-watch: stop")
+        drop(self);
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        let _ = self.tx.send(Msg::Stop);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }

@@ -118,6 +118,8 @@ pub enum RemoteOpKind {
     CreateFolder,
     RenameFolder,
     MoveFolder,
+    /// An uploaded file moved to another folder (its watched original moved).
+    MoveFile,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -348,6 +350,7 @@ impl From<sr_library::RemoteOp> for RemoteOp {
                 sr_library::RemoteOpKind::CreateFolder => RemoteOpKind::CreateFolder,
                 sr_library::RemoteOpKind::RenameFolder => RemoteOpKind::RenameFolder,
                 sr_library::RemoteOpKind::MoveFolder => RemoteOpKind::MoveFolder,
+                sr_library::RemoteOpKind::MoveFile => RemoteOpKind::MoveFile,
             },
             args,
             created_at,

@@ -1,7 +1,6 @@
 //! Wire types of watched folders, their ledger ("Waiting and skipped") and library changes made
 //! by other processes. TypeScript bindings are generated from these (see `bindings.rs`).
-//!
-//! SKELETON (issue 10): the contract between the façade, the CLI (`watch status --json`) and the UI.
+//! The contract between the façade, the CLI (`watch status --json`) and the UI.
 
 use std::collections::BTreeMap;
 
@@ -181,4 +180,127 @@ pub enum WatchEvent {
 pub struct LibraryChange {
     /// Grows with every change any process commits.
     pub version: u64,
+}
+
+// ----- to and from the library's and the watcher's own types -----
+
+impl From<sr_library::watch::WatchMode> for WatchMode {
+    fn from(m: sr_library::watch::WatchMode) -> Self {
+        match m {
+            sr_library::watch::WatchMode::Native => WatchMode::Native,
+            sr_library::watch::WatchMode::Polling => WatchMode::Polling,
+        }
+    }
+}
+
+impl From<sr_library::watch::RootHealth> for RootHealth {
+    fn from(h: sr_library::watch::RootHealth) -> Self {
+        match h {
+            sr_library::watch::RootHealth::Online => RootHealth::Online,
+            sr_library::watch::RootHealth::Offline => RootHealth::Offline,
+        }
+    }
+}
+
+impl From<sr_library::watch::WaitReason> for LedgerReason {
+    fn from(r: sr_library::watch::WaitReason) -> Self {
+        use sr_library::watch::WaitReason as W;
+        match r {
+            W::StillWriting => LedgerReason::StillWriting,
+            W::TemporaryName => LedgerReason::TemporaryName,
+            W::NotMedia => LedgerReason::NotMedia,
+            W::Unreadable => LedgerReason::Unreadable,
+            W::Damaged => LedgerReason::Damaged,
+            W::Duplicate { asset_id } => LedgerReason::Duplicate { asset_id },
+            W::Excluded => LedgerReason::Excluded,
+            W::LinkLoop => LedgerReason::LinkLoop,
+            W::Empty => LedgerReason::Empty,
+            W::ReplacedInPlace { asset_id } => LedgerReason::ReplacedInPlace { asset_id },
+        }
+    }
+}
+
+impl LedgerReason {
+    /// What the person may do: retry always; ingest anyway where only a name or the wait holds it
+    /// back (the content is not known to be wrong); ignore always.
+    pub fn actions(self) -> Vec<LedgerAction> {
+        match self {
+            LedgerReason::StillWriting | LedgerReason::TemporaryName | LedgerReason::Excluded => {
+                vec![LedgerAction::Retry, LedgerAction::IngestAnyway, LedgerAction::Ignore]
+            }
+            _ => vec![LedgerAction::Retry, LedgerAction::Ignore],
+        }
+    }
+
+    /// The reason in words a merchandiser understands, with what to do. `settle_ms` is the
+    /// watcher's settle interval.
+    pub fn message(self, settle_ms: u64) -> String {
+        let settle = if settle_ms % 1000 == 0 {
+            format!("{} s", settle_ms / 1000)
+        } else {
+            format!("{:.1} s", settle_ms as f64 / 1000.0)
+        };
+        match self {
+            LedgerReason::StillWriting => format!(
+                "Still being written: it comes in by itself {settle} after its last change. If the copy has \
+                 finished, choose Ingest anyway."
+            ),
+            LedgerReason::TemporaryName => "A temporary name (a download or copy still under way): it comes in \
+                 when it is renamed to its final name. Choose Ingest anyway if this is the final file."
+                .into(),
+            LedgerReason::NotMedia => "Not a photo, video or audio file, so it is not added. Choose Ignore to stop \
+                 listing it."
+                .into(),
+            LedgerReason::Unreadable => "Stockroom may not read it (permission denied). Give your user read access \
+                 to the file or its folder, then choose Retry."
+                .into(),
+            LedgerReason::Damaged => "It does not open as a photo, video or audio file: it may be damaged or not \
+                 completely copied. Copy it again, then choose Retry."
+                .into(),
+            LedgerReason::Duplicate { asset_id } => {
+                format!("The same content is already in the library as asset #{asset_id}, so it is not added twice.")
+            }
+            LedgerReason::Excluded => "Excluded by the folder's rules (an exclude pattern, or a name Stockroom \
+                 always skips). Choose Ingest anyway to add it regardless."
+                .into(),
+            LedgerReason::LinkLoop => "A folder link that leads back into a folder around it, so Stockroom does \
+                 not follow it. Remove the link, or ignore it."
+                .into(),
+            LedgerReason::Empty => "The file is empty (0 bytes). It comes in once it has content; choose Retry \
+                 after it is copied again."
+                .into(),
+            LedgerReason::ReplacedInPlace { asset_id } => format!(
+                "This file was replaced with other content; asset #{asset_id} keeps the new version locally and \
+                 it is not uploaded again until you choose to (queue it from the asset)."
+            ),
+        }
+    }
+}
+
+impl From<sr_library::watch::FileState> for LedgerState {
+    /// A row the ledger lists is waiting (may still come in by itself) or skipped.
+    fn from(s: sr_library::watch::FileState) -> Self {
+        match s {
+            sr_library::watch::FileState::Waiting => LedgerState::Waiting,
+            _ => LedgerState::Skipped,
+        }
+    }
+}
+
+impl From<sr_watch::WatchEvent> for WatchEvent {
+    fn from(e: sr_watch::WatchEvent) -> Self {
+        let p = |p: std::path::PathBuf| p.to_string_lossy().into_owned();
+        match e {
+            sr_watch::WatchEvent::Ingested { root_id, asset_id, path, auto_upload: _ } => {
+                WatchEvent::Ingested { root_id, asset_id, path: p(path) }
+            }
+            sr_watch::WatchEvent::Moved { asset_id, from, to } => {
+                WatchEvent::Moved { asset_id, from: p(from), to: p(to) }
+            }
+            sr_watch::WatchEvent::Missing { asset_ids } => WatchEvent::Missing { asset_ids },
+            sr_watch::WatchEvent::Ledger => WatchEvent::Ledger,
+            sr_watch::WatchEvent::Root { root_id } => WatchEvent::Folder { root_id },
+            sr_watch::WatchEvent::Scan { root_id, done, total } => WatchEvent::Scan { root_id, done, total },
+        }
+    }
 }

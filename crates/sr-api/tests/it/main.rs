@@ -6,5 +6,6 @@ mod layers;
 mod media_server;
 mod organise;
 mod presets;
+mod watch;
 
 mod preview;

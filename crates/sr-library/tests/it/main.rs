@@ -7,3 +7,4 @@ mod presets;
 mod search;
 mod tags;
 mod undo;
+mod watch;
