@@ -82,7 +82,7 @@ test('a folder added in Settings with a default tag: a video copied into it appe
 
   const chip = await browser.$('[data-testid="watch-chip"]');
   await chip.waitForDisplayed({ timeout: 20_000 });
-  assert.match(await chip.getText(), /Watching 1 folder/);
+  assert.match((await texts(browser, '[data-testid="watch-chip"]'))[0], /Watching 1 folder/);
 
   copyFileSync(join(sources, 'delivery-look-01.mp4'), join(watched, 'delivery-look-01.mp4'));
   await browser.waitUntil(
@@ -114,9 +114,9 @@ test('a .part file waits in "Waiting and skipped" with its reason in words', asy
   const row = await browser.$(rowSel);
   assert.equal(await row.getAttribute('data-reason'), 'temporary_name');
   assert.equal(await row.getAttribute('data-state'), 'waiting');
-  const message = await row.$('[data-testid="ledger-message"]').getText();
+  const [message] = await texts(browser, `${rowSel} [data-testid="ledger-message"]`);
   assert.ok(message.length > 15, `a reason in words: "${message}"`);
-  assert.equal(await row.$('[data-testid="ledger-name"]').getText(), 'half-downloaded.mp4.part');
+  assert.deepEqual(await texts(browser, `${rowSel} [data-testid="ledger-name"]`), ['half-downloaded.mp4.part']);
   await screenshot(browser, 'watch-04-ledger-part-file');
   await browser.$('[data-testid="ledger-close"]').click();
   await panel.waitForExist({ reverse: true, timeout: 10_000 });
