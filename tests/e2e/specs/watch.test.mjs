@@ -99,7 +99,8 @@ test('a .part file waits in "Waiting and skipped" with its reason in words', asy
   const { browser } = session;
   const part = join(watched, 'half-downloaded.mp4.part');
   // A browser download in progress: a temporary name with half the bytes.
-  writeFileSync(part, readFileSync(join(sources, 'half-downloaded.mp4')).subarray(0, 20_000));
+  const full = readFileSync(join(sources, 'half-downloaded.mp4'));
+  writeFileSync(part, full.subarray(0, Math.floor(full.length / 2)));
   const chip = await browser.$('[data-testid="watch-chip"]');
   await browser.waitUntil(async () => Number(await chip.getAttribute('data-waiting')) + Number(await chip.getAttribute('data-skipped')) >= 1, {
     timeout: 60_000, interval: 250, timeoutMsg: 'the chip never counted the .part file',
@@ -122,7 +123,7 @@ test('a .part file waits in "Waiting and skipped" with its reason in words', asy
   await panel.waitForExist({ reverse: true, timeout: 10_000 });
 
   // The download finishes: renamed to its real name, it comes in once and leaves the ledger.
-  writeFileSync(part, readFileSync(join(sources, 'half-downloaded.mp4')));
+  writeFileSync(part, full);
   renameSync(part, join(watched, 'half-downloaded.mp4'));
   await browser.waitUntil(async () => (await tileNamed(browser, 'half-downloaded.mp4')) !== null, {
     timeout: 60_000, interval: 250, timeoutMsg: 'the renamed download never came in',
@@ -137,7 +138,7 @@ test('a .part file waits in "Waiting and skipped" with its reason in words', asy
 test('a file imported by the CLI into the same library appears while the app is open', async () => {
   const { browser, library } = session;
   const before = Number(await browser.$('[data-testid="asset-count"]').getAttribute('data-count'));
-  execFileSync(cli(), ['--library', library, 'import', '--no-thumbnails', join(sources, 'from-the-terminal.mp4')], {
+  execFileSync(cli(), ['--library', library, 'import', join(sources, 'from-the-terminal.mp4')], {
     stdio: 'inherit', timeout: 120_000,
   });
   await browser.waitUntil(async () => (await tileNamed(browser, 'from-the-terminal.mp4')) !== null, {
