@@ -629,8 +629,8 @@ impl Stockroom {
         let reason: d::LedgerReason = row.reason.map(Into::into).unwrap_or(d::LedgerReason::StillWriting);
         if !reason.actions().contains(&d::LedgerAction::IngestAnyway) {
             return Err(ApiError::invalid(format!(
-                "{} cannot be ingested anyway: {} Choose Retry instead.",
-                path,
+                "{path} cannot be ingested anyway: only a file held back for its name, an exclude pattern or \
+                 still changing can be. {}",
                 reason.message(settle_ms_of(&self.library))
             )));
         }

@@ -235,7 +235,7 @@ impl LedgerReason {
     /// The reason in words a merchandiser understands, with what to do. `settle_ms` is the
     /// watcher's settle interval.
     pub fn message(self, settle_ms: u64) -> String {
-        let settle = if settle_ms % 1000 == 0 {
+        let settle = if settle_ms.is_multiple_of(1000) {
             format!("{} s", settle_ms / 1000)
         } else {
             format!("{:.1} s", settle_ms as f64 / 1000.0)

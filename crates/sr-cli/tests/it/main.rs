@@ -5,5 +5,6 @@ mod import;
 mod presets;
 mod preview;
 mod remote;
+mod watch;
 
 mod chaos;
