@@ -1,7 +1,8 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
+import { ROW_H } from '@/library/AssetGrid';
 import { installBackend, makeAsset, makeFolder, makeLedgerEntry } from '@/test/backend';
 import { renderApp } from '@/test/render';
 import { formatSince } from '@/watch/LedgerPanel';
@@ -308,6 +309,28 @@ describe('the library kept current while other processes change it', () => {
     expect(selection.get().focus).toBe(3);
     expect(selection.has(3)).toBe(true);
     expect(tiles().find((t) => t.dataset.assetId === '3')).toHaveAttribute('data-selected', 'true');
+  });
+
+  it('keeps the scroll position when the library changes under a scrolled grid', async () => {
+    const backend = installBackend({ count: 5000 });
+    renderApp({ watchCoalesceMs: 10 });
+    await waitFor(() => expect(tiles().length).toBeGreaterThan(0));
+    const grid = screen.getByTestId('asset-grid');
+    const top = 200 * ROW_H;
+    await act(async () => {
+      grid.scrollTop = top;
+      fireEvent.scroll(grid);
+    });
+    const shown = () => tiles().map((t) => Number(t.dataset.assetId));
+    await waitFor(() => expect(Math.max(...shown())).toBeLessThan(5000 - 100));
+    const searches = backend.callsOf('search').length;
+    act(() => backend.emitLibrary());
+    await waitFor(() => expect(backend.callsOf('search').length).toBeGreaterThan(searches));
+    // Re-read where the person is, not from the top; the grid did not jump.
+    const offsets = backend.listOffsets().slice(searches);
+    expect(Math.min(...offsets)).toBeGreaterThan(0);
+    expect(grid.scrollTop).toBe(top);
+    await waitFor(() => expect(Math.max(...shown())).toBeLessThan(5000 - 100));
   });
 
   it('fills an empty library when another process imports into it', async () => {
