@@ -136,7 +136,7 @@ describe('watched folders: Waiting and skipped', () => {
     );
     backend.watchRunner.running = false;
     backend.watchRunner.held_by = 'Another Stockroom (process 4242) is watching these folders: “stockroom watch run” in a terminal.';
-    renderApp({ watchCoalesceMs: 10 });
+    const { toasts } = renderApp({ watchCoalesceMs: 10 });
     const user = userEvent.setup();
     const chip = await screen.findByTestId('watch-chip');
     expect(chip).toHaveTextContent('Watching 1 folder · 1 offline');
@@ -150,8 +150,12 @@ describe('watched folders: Waiting and skipped', () => {
     expect(await screen.findByTestId('ledger-scanning')).toHaveTextContent('Checking /media/card: 40 of 400 files.');
     expect(backend.callsOf('watch_status').length).toBe(reads);
     // The watcher stopping is said in its words.
-    act(() => backend.emitWatch({ type: 'stopped', message: 'Watching stopped: the library could not be written (disk full). Free some space.' }));
+    const words = 'Watching stopped: the library could not be written (disk full). Free some space.';
+    act(() => backend.emitWatch({ type: 'stopped', message: words }));
     expect(await screen.findByTestId('ledger-stopped')).toHaveTextContent('disk full');
+    // The backend retries and says the same again: one toast, not one per try.
+    act(() => backend.emitWatch({ type: 'stopped', message: words }));
+    expect(toasts.get().filter((t) => t.message === words)).toHaveLength(1);
   });
 });
 

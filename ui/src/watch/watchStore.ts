@@ -109,8 +109,11 @@ export class WatchStore extends Observable<WatchView> {
 
   private onWatchEvent(e: WatchEvent): void {
     if (e.type === 'stopped') {
+      // The backend retries with a growing wait and says why each time: the same words (e.g.
+      // "another Stockroom is watching", while `watch run` runs in a terminal) are toasted once.
+      const repeat = this.get().stopped === e.message;
       this.set((v) => ({ ...v, stopped: e.message }));
-      this.toasts.error(e.message);
+      if (!repeat) this.toasts.error(e.message);
     }
     if (e.type === 'scan') {
       // Progress patches the folder at once; no re-read per step.
