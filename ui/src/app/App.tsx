@@ -44,7 +44,7 @@ export function App() {
   const [detailOpen, setDetailOpen] = useState(false);
   const [dragging, setDragging] = useState(false);
   const [filtersOpen, setFiltersOpen] = useState(false);
-  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState<false | 'all' | 'watch'>(false);
   const [queueOpen, setQueueOpen] = useState(false);
   const [ledgerOpen, setLedgerOpen] = useState(false);
   const [studioId, setStudioId] = useState<number | null>(null);
@@ -199,7 +199,7 @@ export function App() {
             data-testid="settings-button"
             aria-label="Settings"
             title="Settings: media library account, uploads, watched folders"
-            onClick={() => setSettingsOpen(true)}
+            onClick={() => setSettingsOpen('all')}
           >
             <GearIcon size={17} />
           </button>
@@ -228,13 +228,17 @@ export function App() {
       </main>
       {queueOpen && <QueuePanel onClose={() => setQueueOpen(false)} />}
       <StatusBar info={info} />
-      {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} />}
+      {settingsOpen && <SettingsPanel section={settingsOpen === 'watch' ? 'watch' : undefined} onClose={() => setSettingsOpen(false)} />}
       {ledgerOpen && (
         <LedgerPanel
           onClose={() => setLedgerOpen(false)}
           onOpenAsset={(id) => {
             setLedgerOpen(false);
             open(id);
+          }}
+          onManage={() => {
+            setLedgerOpen(false);
+            setSettingsOpen('watch');
           }}
         />
       )}

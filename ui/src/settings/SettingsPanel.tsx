@@ -29,11 +29,12 @@ const KEY_STORAGE: Record<KeyStorage, string> = {
   sandbox: 'The sandbox’s own local key',
 };
 
-export function SettingsPanel({ onClose }: { onClose: () => void }) {
+export function SettingsPanel({ onClose, section }: { onClose: () => void; section?: 'watch' }) {
   const dialog = useRef<HTMLDivElement>(null);
   useEffect(() => {
     dialog.current?.focus();
-  }, []);
+    if (section === 'watch') dialog.current?.querySelector('[data-testid="settings-watch"]')?.scrollIntoView?.({ block: 'start' });
+  }, [section]);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div

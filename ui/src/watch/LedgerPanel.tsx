@@ -67,7 +67,16 @@ function whereIn(entry: LedgerEntry, root: WatchFolder | undefined): string {
   return dir;
 }
 
-export function LedgerPanel({ onClose, onOpenAsset }: { onClose: () => void; onOpenAsset: (id: number) => void }) {
+export function LedgerPanel({
+  onClose,
+  onOpenAsset,
+  onManage,
+}: {
+  onClose: () => void;
+  onOpenAsset: (id: number) => void;
+  /** Opens Settings at the watched folders. */
+  onManage: () => void;
+}) {
   const { watch } = useServices();
   const v = useObservable(watch);
   const dialog = useRef<HTMLDivElement>(null);
@@ -103,6 +112,9 @@ export function LedgerPanel({ onClose, onOpenAsset }: { onClose: () => void; onO
           <span className="queue-summary" data-testid="ledger-summary">
             {s ? `${s.waiting} waiting · ${s.skipped} skipped` : v.loaded ? '' : 'Loading…'}
           </span>
+          <button type="button" className="btn btn-small btn-ghost" data-testid="ledger-manage" onClick={onManage}>
+            Watched folders…
+          </button>
           <button type="button" className="icon-btn" aria-label="Close waiting and skipped" onClick={onClose} data-testid="ledger-close">
             <CloseIcon size={18} />
           </button>

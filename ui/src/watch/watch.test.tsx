@@ -107,6 +107,10 @@ describe('watched folders: Waiting and skipped', () => {
     expect(await within(panel).findByTestId('ledger-empty')).toHaveTextContent('Everything that arrived in your watched folders is in the library.');
     // Nothing left: the chip keeps saying the folder is watched.
     expect(screen.getByTestId('watch-chip')).toHaveTextContent('Watching 1 folder');
+    // The folders themselves are one click away.
+    await user.click(within(panel).getByTestId('ledger-manage'));
+    expect(screen.queryByTestId('ledger-panel')).toBeNull();
+    expect(await screen.findByTestId('settings-watch')).toBeInTheDocument();
   });
 
   it('a duplicate links to the asset it duplicates', async () => {
