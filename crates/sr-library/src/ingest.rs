@@ -135,6 +135,7 @@ impl Library {
                 }
                 Placed::Moved { asset, from } => {
                     let (asset, _) = relocate_in(tx, asset.id, path, before, Some(&folder), now)?;
+                    forget_file(tx, &from)?;
                     IngestOutcome::Moved { asset, from }
                 }
                 Placed::Replaced(a) => {
