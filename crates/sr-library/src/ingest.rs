@@ -16,7 +16,7 @@ use serde_json::json;
 use crate::edit::{Batch, commit};
 use crate::folders::{RemoteOpKind, queue};
 use crate::history::Inverse;
-use crate::import::{NotIdentified, Placed, identify, place};
+use crate::import::{NotIdentified, Placed, identify, io_reason, place};
 use crate::index::Indexed;
 use crate::organise::{OrganiseError, ids_json};
 use crate::watch::{FileStat, FileState, WaitReason, WatchRoot, WatchedFile, forget_file, remote_folder_for};
@@ -56,7 +56,7 @@ impl Library {
                     detail: Some("The file was moved or deleted before Stockroom could read it.".into()),
                 });
             }
-            Err(e) => return self.hold(root, path, None, WaitReason::Unreadable, Some(e.to_string()), now),
+            Err(e) => return self.hold(root, path, None, WaitReason::Unreadable, Some(io_reason(&e)), now),
         };
         if let Some(prev) = &previous
             && prev.state == FileState::Ignored
@@ -106,6 +106,11 @@ impl Library {
             }
         };
 
+        // A replaced file waits for the person's choice, however often it is looked at again.
+        let held = previous.as_ref().and_then(|p| match p.reason {
+            Some(WaitReason::ReplacedInPlace { asset_id }) if p.state == FileState::Skipped => Some(asset_id),
+            _ => None,
+        });
         let outcome = self.transaction(|tx| {
             let placed = place(tx, asset)?;
             let row = |state, asset_id: Option<i64>, reason: Option<WaitReason>, detail: Option<String>| WatchedFile {
@@ -120,6 +125,13 @@ impl Library {
                 updated_at: now,
             };
             Ok::<_, LibraryError>(match placed {
+                Placed::Known(a) if held == Some(a.id) => {
+                    let reason = WaitReason::ReplacedInPlace { asset_id: a.id };
+                    let detail =
+                        previous.as_ref().and_then(|p| p.detail.clone()).or_else(|| Some(replaced_words(&a.name)));
+                    watch::upsert_file(tx, &row(FileState::Skipped, Some(a.id), Some(reason), detail.clone()))?;
+                    IngestOutcome::Skipped { reason, detail }
+                }
                 Placed::Known(a) => {
                     if a.status != AssetStatus::Local {
                         set_local(tx, a.id, now)?;
@@ -140,11 +152,7 @@ impl Library {
                 }
                 Placed::Replaced(a) => {
                     let reason = WaitReason::ReplacedInPlace { asset_id: a.id };
-                    let detail = Some(format!(
-                        "\"{}\" was replaced by a file with other content. It is kept as the asset's new local \
-                         version and was not sent for upload: choose whether to upload it again.",
-                        a.name
-                    ));
+                    let detail = Some(replaced_words(&a.name));
                     watch::upsert_file(tx, &row(FileState::Skipped, Some(a.id), Some(reason), detail.clone()))?;
                     IngestOutcome::Skipped { reason, detail }
                 }
@@ -229,6 +237,13 @@ impl Library {
     pub fn asset_by_path(&self, path: &Path) -> Result<Option<Asset>, LibraryError> {
         self.read(|c| assets::by_path(c, &path.to_string_lossy()))
     }
+}
+
+fn replaced_words(name: &str) -> String {
+    format!(
+        "\"{name}\" was replaced by a file with other content. It is kept as the asset's new local version and \
+         was not sent for upload: choose whether to upload it again."
+    )
 }
 
 /// Longest edge of the thumbnails ingest writes (as import's default).

@@ -225,6 +225,14 @@ fn a_file_replaced_in_place_with_other_content_is_a_new_local_version_held_befor
     let row = s.lib.watched_file(&path).unwrap().unwrap();
     assert_eq!(row.state, FileState::Skipped);
     assert!(row.detail.unwrap().contains("choose whether to upload it again"));
+    // Looked at again (a retry, a touch): still held until the person chooses.
+    assert_eq!(skipped(s.ingest(&path)), WaitReason::ReplacedInPlace { asset_id: asset.id });
+    assert_eq!(s.lib.watch_ledger().unwrap().len(), 1);
+    // They keep the new version: the hold is released, and it is the asset as before.
+    assert_eq!(s.lib.release_replaced(&path, T0 + 60).unwrap(), Some(asset.id));
+    assert!(s.lib.watch_ledger().unwrap().is_empty());
+    assert_eq!(s.ingest(&path), IngestOutcome::AlreadyKnown { asset_id: asset.id });
+    assert_eq!(s.lib.release_replaced(&path, T0 + 61).unwrap(), None);
 }
 
 #[test]
