@@ -79,8 +79,9 @@ impl Library {
             && prev.state == FileState::Ingested
             && prev.stat == Some(before)
             && let Some(id) = prev.asset_id
-            && self.asset(id)?.is_some_and(|a| a.path == path && a.status == AssetStatus::Local)
+            && let Some(asset) = self.asset(id)?.filter(|a| a.path == path && a.status == AssetStatus::Local)
         {
+            self.ensure_thumbnail(&asset);
             return Ok(IngestOutcome::AlreadyKnown { asset_id: id });
         }
 
@@ -167,11 +168,25 @@ impl Library {
                 }
             })
         })?;
-        if let IngestOutcome::Ingested { asset, .. } = &outcome {
-            // A thumbnail that cannot be made is not an ingest failure: the grid shows a placeholder.
-            let _ = self.write_thumbnails(std::slice::from_ref(asset), THUMB_EDGE, &|_| {}, None);
+        match &outcome {
+            IngestOutcome::Ingested { asset, .. } | IngestOutcome::Moved { asset, .. } => self.ensure_thumbnail(asset),
+            IngestOutcome::AlreadyKnown { asset_id } => {
+                if let Some(asset) = self.asset(*asset_id)? {
+                    self.ensure_thumbnail(&asset);
+                }
+            }
+            IngestOutcome::Skipped { .. } => {}
         }
         Ok(outcome)
+    }
+
+    /// Writes the asset's thumbnail if it has none yet (also after a crash between an ingest's
+    /// commit and its thumbnail). One that cannot be made is not an ingest failure: the grid
+    /// shows a placeholder.
+    fn ensure_thumbnail(&self, asset: &Asset) {
+        if asset.thumb_path.as_ref().is_none_or(|p| !p.exists()) {
+            let _ = self.write_thumbnails(std::slice::from_ref(asset), THUMB_EDGE, &|_| {}, None);
+        }
     }
 
     /// Records why `path` is not in the library (waiting while still being written, else

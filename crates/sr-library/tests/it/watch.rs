@@ -95,6 +95,11 @@ fn a_settled_photo_is_ingested_once_with_its_folders_tags_metadata_and_remote_fo
     assert_eq!(s.ingest(&path), IngestOutcome::AlreadyKnown { asset_id: asset.id });
     assert_eq!(s.lib.count().unwrap(), 1);
     assert!(s.lib.watch_ledger().unwrap().is_empty());
+    let thumb = s.lib.asset(asset.id).unwrap().unwrap().thumb_path.expect("a thumbnail for the grid");
+    // A crash between the commit and the thumbnail: the next look makes it.
+    std::fs::remove_file(&thumb).unwrap();
+    assert_eq!(s.ingest(&path), IngestOutcome::AlreadyKnown { asset_id: asset.id });
+    assert!(thumb.exists());
 }
 
 fn skipped(outcome: IngestOutcome) -> WaitReason {
@@ -540,4 +545,52 @@ fn ingested_tags_and_metadata_are_one_undoable_batch_and_searchable() {
     assert!(s.lib.tags_of(asset.id).unwrap().is_empty());
     assert!(s.lib.metadata_of(asset.id).unwrap().is_empty());
     assert_eq!(s.lib.count().unwrap(), 1, "undo takes the folder's tags off, not the asset");
+}
+
+/// Retry and ignore tell reasons apart by type: every reason comes back as it was recorded,
+/// with the asset a duplicate or a replaced file refers to.
+#[test]
+fn every_wait_reason_round_trips_through_the_ledger() {
+    let s = Setup::new(|_| {});
+    let reasons = [
+        WaitReason::StillWriting,
+        WaitReason::TemporaryName,
+        WaitReason::NotMedia,
+        WaitReason::Unreadable,
+        WaitReason::Damaged,
+        WaitReason::Duplicate { asset_id: 41 },
+        WaitReason::Excluded,
+        WaitReason::LinkLoop,
+        WaitReason::Empty,
+        WaitReason::ReplacedInPlace { asset_id: 42 },
+    ];
+    let rows: Vec<_> = reasons
+        .iter()
+        .enumerate()
+        .map(|(i, r)| sr_library::watch::WatchedFile {
+            root_id: s.root.id,
+            path: s.dir().join(format!("{i:02}-{}", r.key())),
+            stat: (i % 2 == 0).then_some(FileStat { dev: 3, inode: i as u64, size: 9, mtime_ns: -5 }),
+            asset_id: None,
+            state: if *r == WaitReason::StillWriting { FileState::Waiting } else { FileState::Skipped },
+            reason: Some(*r),
+            detail: Some(format!("detail {i}")),
+            first_seen: T0 + i as i64,
+            updated_at: T0 + i as i64,
+        })
+        .collect();
+    s.lib.record_watched(&rows).unwrap();
+    assert_eq!(s.lib.watch_ledger().unwrap(), rows);
+    assert_eq!(reasons[5].asset_id(), Some(41));
+    assert_eq!(reasons[0].asset_id(), None);
+}
+
+/// "Ingest anyway" on a file held for its temporary name or an exclude: the façade calls ingest
+/// directly, and the name does not stop it.
+#[test]
+fn ingest_anyway_takes_a_file_whatever_its_name() {
+    let s = Setup::new(|_| {});
+    let path = s.put(3, "download.jpg.part");
+    let IngestOutcome::Ingested { asset, .. } = s.ingest(&path) else { panic!() };
+    assert_eq!(asset.name, "download.jpg.part");
 }
