@@ -50,7 +50,11 @@ impl Library {
         let before = match FileStat::of(path) {
             Ok(s) => s,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                // Gone before it could be read (renamed or deleted meanwhile): nothing to hold.
+                // Gone before it could be read (renamed or deleted meanwhile): nothing to hold, and
+                // a row that said it was waiting goes (an ingested one stays for the scan to judge).
+                if previous.as_ref().is_some_and(|p| p.state != FileState::Ingested) {
+                    self.transaction(|tx| forget_file(tx, path))?;
+                }
                 return Ok(IngestOutcome::Skipped {
                     reason: WaitReason::StillWriting,
                     detail: Some("The file was moved or deleted before Stockroom could read it.".into()),

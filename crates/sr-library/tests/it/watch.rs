@@ -594,3 +594,34 @@ fn ingest_anyway_takes_a_file_whatever_its_name() {
     let IngestOutcome::Ingested { asset, .. } = s.ingest(&path) else { panic!() };
     assert_eq!(asset.name, "download.jpg.part");
 }
+
+#[test]
+fn a_file_gone_before_it_was_read_leaves_no_waiting_row_behind() {
+    let s = Setup::new(|_| {});
+    let path = s.put(0, "a.jpg.crdownload");
+    let stat = FileStat::of(&path).unwrap();
+    std::fs::write(&path, b"more").unwrap();
+    assert_eq!(skipped(s.lib.ingest_watched(&s.root, &path, stat, T0).unwrap()), WaitReason::StillWriting);
+    assert_eq!(s.lib.watch_ledger().unwrap().len(), 1);
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(skipped(s.lib.ingest_watched(&s.root, &path, stat, T0).unwrap()), WaitReason::StillWriting);
+    assert!(s.lib.watch_ledger().unwrap().is_empty());
+    assert!(s.lib.watched_file(&path).unwrap().is_none());
+}
+
+/// (The suite runs as root on CI, where permissions do not stop a read; a path the system
+/// refuses to open stands in for the same branch.)
+#[test]
+fn a_file_the_system_will_not_open_is_unreadable_in_words() {
+    let s = Setup::new(|_| {});
+    let file = s.put(0, "a.jpg");
+    let bad = file.join("inside");
+    let stat = FileStat { dev: 0, inode: 0, size: 1, mtime_ns: 0 };
+    let IngestOutcome::Skipped { reason, detail } = s.lib.ingest_watched(&s.root, &bad, stat, T0).unwrap() else {
+        panic!()
+    };
+    assert_eq!(reason, WaitReason::Unreadable);
+    assert!(detail.unwrap().contains("could not be read"));
+    let row = s.lib.watched_file(&bad).unwrap().unwrap();
+    assert_eq!((row.state, row.stat), (FileState::Skipped, None));
+}
