@@ -384,6 +384,16 @@ fn a_vanished_file_is_marked_missing_never_deleted_and_comes_back_when_it_reappe
     assert!(missing.status_detail.unwrap().contains("Nothing was deleted"));
     assert_eq!(s.lib.count().unwrap(), 1, "the asset stays");
     assert_eq!(s.lib.tags_of(asset.id).unwrap(), vec!["summer".to_owned()]);
+    // The grid's "Missing" filter finds it.
+    let missing_only = sr_library::SearchRequest {
+        account: sr_library::SANDBOX_ACCOUNT.into(),
+        filters: sr_library::SearchFilters { statuses: vec![AssetStatus::Missing], ..Default::default() },
+        now: T0,
+        limit: 10,
+        ..Default::default()
+    };
+    let hits = s.lib.search(&missing_only).unwrap();
+    assert_eq!(hits.hits.iter().map(|h| h.asset.id).collect::<Vec<_>>(), vec![asset.id]);
     // Put back at the same path: the same asset, local again.
     std::fs::copy(&aside, &path).unwrap();
     assert_eq!(s.ingest(&path), IngestOutcome::AlreadyKnown { asset_id: asset.id });
