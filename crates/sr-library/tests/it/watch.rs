@@ -648,3 +648,27 @@ fn an_ingested_file_emptied_in_place_is_held_and_still_linked_to_its_asset() {
     let kept = s.lib.asset(asset.id).unwrap().unwrap();
     assert_eq!(kept.full_hash, asset.full_hash, "the asset keeps the content it had");
 }
+
+/// Moved by copy and delete (another disk) while Stockroom was not running: found by content at
+/// the next look, and an uploaded asset gets one pending remote move.
+#[test]
+fn an_uploaded_file_found_by_content_in_another_subfolder_records_a_pending_remote_move() {
+    let s = Setup::new(|_| {});
+    let old = s.put(1, "day1/bag.jpg");
+    let IngestOutcome::Ingested { asset, .. } = s.ingest(&old) else { panic!() };
+    uploaded(&s.lib, asset.id, "/drops/day1/", "bag.jpg");
+    let new = s.put(1, "day2/bag.jpg");
+    std::fs::remove_file(&old).unwrap();
+    let IngestOutcome::Moved { asset: moved, .. } = s.ingest(&new) else { panic!("not a move") };
+    assert_eq!((moved.id, moved.remote_folder.as_str()), (asset.id, "/drops/day2/"));
+    let ops = s.lib.remote_ops("sandbox", true).unwrap();
+    assert_eq!(ops.len(), 1, "{ops:?}");
+    assert_eq!(
+        (ops[0].kind, &ops[0].args),
+        (
+            RemoteOpKind::MoveFile,
+            &serde_json::json!({"sourceFilePath": "/drops/day1/bag.jpg", "destinationPath": "/drops/day2/"})
+        )
+    );
+    assert_eq!(s.lib.upload_jobs(None).unwrap().len(), 1, "no second upload");
+}
