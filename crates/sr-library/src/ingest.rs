@@ -3,8 +3,9 @@
 //! metadata and remote folder, and its ledger row — so a crash at any point never ingests the same
 //! content twice. Also the moves and disappearances the watcher finds.
 //!
-//! A watched root's default tags and metadata are applied to a new asset as one edit batch
-//! (committed by `edit`, in the ingest's transaction, so undo can take them off). A root with
+//! A watched root's default tags and metadata are applied to a new asset in the ingest's
+//! transaction and committed by `edit` (marked changed, indexed) without an undo record: they are
+//! the folder's rule, not the person's edit, so Undo never takes them off a file that arrived. A root with
 //! auto-upload notes the asset in `watch_auto_uploads` in that same transaction; the façade
 //! queues it and clears the note, so a crash between the two never loses or doubles an upload.
 
@@ -13,9 +14,8 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Transaction, params};
 use serde_json::json;
 
-use crate::edit::{Batch, commit};
+use crate::edit::applied;
 use crate::folders::{RemoteOpKind, queue};
-use crate::history::Inverse;
 use crate::import::{NotIdentified, Placed, identify, io_reason, place};
 use crate::index::Indexed;
 use crate::organise::{OrganiseError, ids_json};
@@ -291,7 +291,8 @@ fn set_local(tx: &Transaction<'_>, id: i64, now: i64) -> Result<(), LibraryError
     Ok(())
 }
 
-/// The root's default tags and metadata on a new asset: one edit batch, in this transaction.
+/// The root's default tags and metadata on a new asset, in this transaction, committed by `edit`
+/// without an undo record (the person did not make them; Undo is theirs).
 fn apply_defaults(tx: &Transaction<'_>, root: &WatchRoot, id: i64, now: i64) -> Result<(), LibraryError> {
     let mut list: Vec<String> = Vec::new();
     for t in &root.rule.tags {
@@ -305,20 +306,14 @@ fn apply_defaults(tx: &Transaction<'_>, root: &WatchRoot, id: i64, now: i64) -> 
     if list.is_empty() && meta.is_empty() {
         return Ok(());
     }
-    let mut inverse = Vec::new();
     if !list.is_empty() {
         tags::write_asset_tags(tx, id, &list).map_err(organise_error)?;
-        inverse.push(Inverse::SetTags { asset_id: id, tags: Vec::new() });
     }
     if !meta.is_empty() {
         let json = serde_json::to_string(&meta).unwrap_or_else(|_| "{}".into());
         metadata::write_asset_metadata(tx, id, Some(&json)).map_err(organise_error)?;
-        inverse.push(Inverse::SetMetadata { asset_id: id, json: None });
     }
-    let description = format!("Applied the watched folder {}'s tags and metadata to 1 asset", root.rule.path.display());
-    commit(tx, Batch { changed: vec![id], inverse, description, indexed: Indexed::TagsAndMetadata }, now)
-        .map_err(organise_error)?;
-    Ok(())
+    applied(tx, &[id], Indexed::TagsAndMetadata, now).map_err(organise_error)
 }
 
 /// Moves an asset to `to` inside `tx` (see [`Library::relocate_asset`]); returns it and where it was.

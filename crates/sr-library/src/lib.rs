@@ -22,7 +22,8 @@
 //!    tables' DDL (`MIGRATION_<n>`, migration 2 in parts) and rows; none names another.
 //! 3. **index** — the search index `asset_fts` and its upkeep.
 //! 4. **edit** — the only commit path for an edit batch: marks the assets changed, refreshes the
-//!    index, records the inverse in `history` (and, later, sync's push log).
+//!    index, records the inverse in `history` (and, later, sync's push log); `edit::applied` does
+//!    the same without the undo record for what the person did not do (a watched folder's tags).
 //! 5. **undo** — reads the last batch back and dispatches each step to its table.
 //! 6. **requests** — `ops::{tags, metadata, folders}` (organising, each request one batch),
 //!    `search` (`request` → `compile` → `sets` → `size` → `plan`, over `sql`), `import`, and

@@ -535,8 +535,10 @@ fn the_change_stamp_grows_with_every_commit_from_this_or_another_process() {
     assert!(s.lib.data_version().unwrap() > v2);
 }
 
+/// A folder's tags and metadata are the folder's rule, not the person's edit: they are indexed
+/// like an edit but kept out of the undo history, so Undo never takes them off a file that arrived.
 #[test]
-fn ingested_tags_and_metadata_are_one_undoable_batch_and_searchable() {
+fn ingested_tags_and_metadata_are_searchable_and_not_in_the_undo_history() {
     let s = Setup::new(|_| {});
     let path = s.put(0, "red-dress.jpg");
     let IngestOutcome::Ingested { asset, .. } = s.ingest(&path) else { panic!() };
@@ -551,10 +553,34 @@ fn ingested_tags_and_metadata_are_one_undoable_batch_and_searchable() {
     assert_eq!(hits.hits.iter().map(|h| h.asset.id).collect::<Vec<_>>(), vec![asset.id], "tag in the index");
     let ss26 = s.lib.search(&sr_library::SearchRequest { text: Some("SS26".into()), ..req.clone() }).unwrap();
     assert_eq!(ss26.total, 1, "metadata in the index");
-    s.lib.undo_last(T0 + 100).unwrap();
-    assert!(s.lib.tags_of(asset.id).unwrap().is_empty());
-    assert!(s.lib.metadata_of(asset.id).unwrap().is_empty());
-    assert_eq!(s.lib.count().unwrap(), 1, "undo takes the folder's tags off, not the asset");
+    assert!(s.lib.undo_stack(10).unwrap().is_empty(), "nothing the person did, nothing to undo");
+    assert!(s.lib.undo_last(T0 + 100).is_err());
+    assert_eq!(s.lib.tags_of(asset.id).unwrap(), vec!["summer".to_owned()]);
+    assert_eq!(s.lib.metadata_of(asset.id).unwrap().get("season"), Some(&serde_json::json!("SS26")));
+}
+
+/// The person tags an asset, then a file lands in a watched folder, then they press Undo: their
+/// own tag comes off, and the file that arrived keeps its folder's tags and metadata.
+#[test]
+fn undo_after_a_file_arrives_undoes_the_persons_last_edit_not_the_folders_tags() {
+    let s = Setup::new(|_| {});
+    let first = s.put(0, "look.jpg");
+    let IngestOutcome::Ingested { asset: tagged, .. } = s.ingest(&first) else { panic!() };
+    let summary = s.lib.add_tags(&[tagged.id], &["hero".to_owned()], T0 + 20).unwrap();
+    assert_eq!(s.lib.tags_of(tagged.id).unwrap(), vec!["summer".to_owned(), "hero".to_owned()]);
+    let arrived = s.put(1, "day2/coat.jpg");
+    let IngestOutcome::Ingested { asset: arrived, .. } =
+        s.lib.ingest_watched(&s.root, &arrived, FileStat::of(&arrived).unwrap(), T0 + 30).unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(s.lib.undo_stack(10).unwrap(), vec![summary.description.clone()], "only the hand edit");
+    assert_eq!(s.lib.undo_last(T0 + 40).unwrap(), summary.description);
+    assert_eq!(s.lib.tags_of(tagged.id).unwrap(), vec!["summer".to_owned()], "the hand tag is undone");
+    assert_eq!(s.lib.tags_of(arrived.id).unwrap(), vec!["summer".to_owned()], "the arrival keeps its tags");
+    assert_eq!(s.lib.metadata_of(arrived.id).unwrap().get("season"), Some(&serde_json::json!("SS26")));
+    assert!(s.lib.undo_last(T0 + 50).is_err(), "nothing else to undo");
+    assert_eq!(s.lib.tags_of(arrived.id).unwrap(), vec!["summer".to_owned()]);
 }
 
 /// Retry and ignore tell reasons apart by type: every reason comes back as it was recorded,
