@@ -258,19 +258,7 @@ impl Engine {
             tracing::warn!("could not follow the move of {}: {e}", from.display());
             return false;
         }
-        let row = WatchedFile {
-            root_id: root.id,
-            path: to.to_owned(),
-            stat: Some(st),
-            asset_id: Some(id),
-            state: FileState::Ingested,
-            reason: None,
-            detail: None,
-            first_seen: prev.first_seen,
-            updated_at: now,
-        };
-        let _ = self.lib.record_watched(&[row]);
-        let _ = self.lib.forget_watched(&[from.to_owned()]);
+        // relocate_asset moved the stat cache row along.
         self.emit(WatchEvent::Moved { asset_id: id, from: from.to_owned(), to: to.to_owned() });
         true
     }
@@ -510,35 +498,15 @@ impl Engine {
                     self.emit(WatchEvent::Ledger);
                 }
             }
+            // The library keeps the stat cache and ledger rows of these in the same transaction.
             Ok(IngestOutcome::Moved { asset, from }) => {
-                row.asset_id = Some(asset.id);
-                let _ = self.lib.record_watched(&[row]);
-                if from != path {
-                    let _ = self.lib.forget_watched(std::slice::from_ref(&from));
-                }
                 self.emit(WatchEvent::Moved { asset_id: asset.id, from, to: path.to_owned() });
             }
-            Ok(IngestOutcome::AlreadyKnown { asset_id }) => {
-                row.asset_id = Some(asset_id);
-                let _ = self.lib.record_watched(&[row]);
-                // A file that came back where it was: no longer missing.
-                if let Ok(Some(a)) = self.lib.asset(asset_id)
-                    && a.status == sr_library::AssetStatus::Missing
-                {
-                    let folder = sr_library::watch::remote_folder_for(root, path);
-                    let _ = self.lib.relocate_asset(asset_id, path, st, Some(&folder), now);
-                }
-            }
+            Ok(IngestOutcome::AlreadyKnown { .. }) => {}
             Ok(IngestOutcome::Skipped { reason: WaitReason::StillWriting, .. }) if !force => {
                 self.settler.observe(path, root.id, Instant::now());
             }
-            Ok(IngestOutcome::Skipped { reason, detail }) => {
-                row.state = FileState::Skipped;
-                row.reason = Some(reason);
-                row.detail = detail;
-                let _ = self.lib.record_watched(&[row]);
-                self.emit(WatchEvent::Ledger);
-            }
+            Ok(IngestOutcome::Skipped { .. }) => self.emit(WatchEvent::Ledger),
             Err(e) => {
                 tracing::warn!("watch: could not ingest {}: {e}", path.display());
                 row.state = FileState::Skipped;

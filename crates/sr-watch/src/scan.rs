@@ -221,12 +221,8 @@ pub fn reconcile(
     for (id, from, i) in moves {
         let (to, st) = report.candidates[i].clone();
         let folder = remote_folder_for(root, &to);
+        // Moves the stat cache row along with the asset.
         lib.relocate_asset(id, &to, st, Some(&folder), now)?;
-        let mut r = row(root, to.clone(), Some(st), FileState::Ingested, None, None, now);
-        r.asset_id = Some(id);
-        r.first_seen = from.first_seen;
-        ledger.push(r);
-        forget.push(from.path.clone());
         report.moved.push((id, from.path.clone(), to));
         moved_to.insert(i);
     }

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use sr_library::Library;
 use sr_library::ingest::IngestOutcome;
 use sr_library::watch::{FileStat, FileState, NewWatchRoot, WatchRoot};
-use sr_library::Library;
 use sr_media::fixtures::{self, ImageFormat, Pattern};
 use tempfile::TempDir;
 
