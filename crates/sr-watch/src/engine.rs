@@ -266,12 +266,7 @@ impl Engine {
     fn retry(&mut self, path: &Path, force: bool) {
         let Some(i) = self.root_index(path) else { return };
         if !force {
-            if let Ok(Some(mut row)) = self.lib.watched_file(path)
-                && row.state == FileState::Ignored
-            {
-                row.state = FileState::Skipped;
-                let _ = self.lib.record_watched(&[row]);
-            }
+            // Looked at afresh: its old verdict (even "ignored") is dropped, then it settles again.
             let _ = self.lib.forget_watched(&[path.to_owned()]);
             self.emit(WatchEvent::Ledger);
             self.arrived(path, None, Instant::now());

@@ -108,3 +108,64 @@ fn sorted(mut v: Vec<String>) -> Vec<String> {
     v.sort();
     v
 }
+
+#[test]
+fn a_folder_renamed_while_watched_keeps_its_assets_and_maps_to_the_new_remote_folder() {
+    let mut rig = Rig::new();
+    rig.start();
+    for i in 0..3u64 {
+        put(&rig.path().join(format!("day1/{i}.jpg")), &jpeg(40 + i));
+    }
+    wait_for("3 assets", || rig.lib.count().unwrap() == 3);
+    let mut ids: Vec<i64> = rig.assets().iter().map(|a| a.id).collect();
+    ids.sort();
+    std::fs::rename(rig.path().join("day1"), rig.path().join("day1-final")).unwrap();
+    wait_for("all three at the new folder", || {
+        rig.assets().iter().all(|a| a.path.starts_with(rig.path().join("day1-final")))
+    });
+    let mut after: Vec<i64> = rig.assets().iter().map(|a| a.id).collect();
+    after.sort();
+    assert_eq!(after, ids, "same assets");
+    assert!(rig.assets().iter().all(|a| a.remote_folder == "/shoots/day1-final/" && a.status == AssetStatus::Local));
+}
+
+#[test]
+fn most_files_vanishing_at_once_take_the_root_offline_until_the_person_rescans() {
+    let mut rig = Rig::new();
+    for i in 0..20u64 {
+        put(&rig.path().join(format!("{i}.jpg")), &jpeg(200 + i));
+    }
+    rig.start();
+    wait_for("20 assets", || rig.lib.count().unwrap() == 20);
+    rig.stop();
+    for i in 0..15u64 {
+        std::fs::remove_file(rig.path().join(format!("{i}.jpg"))).unwrap();
+    }
+    rig.start();
+    wait_for("offline", || rig.lib.watch_root(rig.root.id).unwrap().unwrap().health == RootHealth::Offline);
+    let why = rig.lib.watch_root(rig.root.id).unwrap().unwrap().health_reason.unwrap();
+    assert!(why.contains("15 of the 20"), "{why}");
+    assert!(rig.assets().iter().all(|a| a.status == AssetStatus::Local), "nothing marked missing");
+    // The person confirms (Rescan): the 15 are missing, the root is back online.
+    rig.watcher.as_ref().unwrap().rescan(Some(rig.root.id));
+    wait_for("15 missing", || rig.assets().iter().filter(|a| a.status == AssetStatus::Missing).count() == 15);
+    assert_eq!(rig.lib.watch_root(rig.root.id).unwrap().unwrap().health, RootHealth::Online);
+    assert_eq!(rig.lib.count().unwrap(), 20, "nothing deleted");
+}
+
+#[test]
+fn a_paused_root_is_not_watched_and_catches_up_when_resumed() {
+    let mut rig = Rig::new();
+    rig.start();
+    rig.lib.set_watch_root_paused(rig.root.id, true).unwrap();
+    rig.watcher.as_ref().unwrap().reload();
+    wait_for("paused in the status", || {
+        rig.watcher.as_ref().unwrap().status().roots.first().is_some_and(|r| r.root.paused)
+    });
+    let p = rig.path().join("while-paused.jpg");
+    put(&p, &jpeg(77));
+    holds_for("not ingested while paused", Duration::from_millis(800), || rig.asset_at(&p).is_none());
+    rig.lib.set_watch_root_paused(rig.root.id, false).unwrap();
+    rig.watcher.as_ref().unwrap().reload();
+    wait_for("caught up after resume", || rig.asset_at(&p).is_some());
+}
