@@ -16,7 +16,7 @@ use serde_json::json;
 use crate::edit::{Batch, commit};
 use crate::folders::{RemoteOpKind, queue};
 use crate::history::Inverse;
-use crate::import::{NotIdentified, Placed, identify, place};
+use crate::import::{NotIdentified, Placed, identify, io_reason, place};
 use crate::index::Indexed;
 use crate::organise::{OrganiseError, ids_json};
 use crate::watch::{FileStat, FileState, WaitReason, WatchRoot, WatchedFile, forget_file, remote_folder_for};
@@ -50,13 +50,17 @@ impl Library {
         let before = match FileStat::of(path) {
             Ok(s) => s,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                // Gone before it could be read (renamed or deleted meanwhile): nothing to hold.
+                // Gone before it could be read (renamed or deleted meanwhile): nothing to hold, and
+                // a row that said it was waiting goes (an ingested one stays for the scan to judge).
+                if previous.as_ref().is_some_and(|p| p.state != FileState::Ingested) {
+                    self.transaction(|tx| forget_file(tx, path))?;
+                }
                 return Ok(IngestOutcome::Skipped {
                     reason: WaitReason::StillWriting,
                     detail: Some("The file was moved or deleted before Stockroom could read it.".into()),
                 });
             }
-            Err(e) => return self.hold(root, path, None, WaitReason::Unreadable, Some(e.to_string()), now),
+            Err(e) => return self.hold(root, path, None, WaitReason::Unreadable, Some(io_reason(&e)), now),
         };
         if let Some(prev) = &previous
             && prev.state == FileState::Ignored
@@ -79,8 +83,9 @@ impl Library {
             && prev.state == FileState::Ingested
             && prev.stat == Some(before)
             && let Some(id) = prev.asset_id
-            && self.asset(id)?.is_some_and(|a| a.path == path && a.status == AssetStatus::Local)
+            && let Some(asset) = self.asset(id)?.filter(|a| a.path == path && a.status == AssetStatus::Local)
         {
+            self.ensure_thumbnail(&asset);
             return Ok(IngestOutcome::AlreadyKnown { asset_id: id });
         }
 
@@ -106,6 +111,11 @@ impl Library {
             }
         };
 
+        // A replaced file waits for the person's choice, however often it is looked at again.
+        let held = previous.as_ref().and_then(|p| match p.reason {
+            Some(WaitReason::ReplacedInPlace { asset_id }) if p.state == FileState::Skipped => Some(asset_id),
+            _ => None,
+        });
         let outcome = self.transaction(|tx| {
             let placed = place(tx, asset)?;
             let row = |state, asset_id: Option<i64>, reason: Option<WaitReason>, detail: Option<String>| WatchedFile {
@@ -120,6 +130,13 @@ impl Library {
                 updated_at: now,
             };
             Ok::<_, LibraryError>(match placed {
+                Placed::Known(a) if held == Some(a.id) => {
+                    let reason = WaitReason::ReplacedInPlace { asset_id: a.id };
+                    let detail =
+                        previous.as_ref().and_then(|p| p.detail.clone()).or_else(|| Some(replaced_words(&a.name)));
+                    watch::upsert_file(tx, &row(FileState::Skipped, Some(a.id), Some(reason), detail.clone()))?;
+                    IngestOutcome::Skipped { reason, detail }
+                }
                 Placed::Known(a) => {
                     if a.status != AssetStatus::Local {
                         set_local(tx, a.id, now)?;
@@ -135,15 +152,12 @@ impl Library {
                 }
                 Placed::Moved { asset, from } => {
                     let (asset, _) = relocate_in(tx, asset.id, path, before, Some(&folder), now)?;
+                    forget_file(tx, &from)?;
                     IngestOutcome::Moved { asset, from }
                 }
                 Placed::Replaced(a) => {
                     let reason = WaitReason::ReplacedInPlace { asset_id: a.id };
-                    let detail = Some(format!(
-                        "\"{}\" was replaced by a file with other content. It is kept as the asset's new local \
-                         version and was not sent for upload: choose whether to upload it again.",
-                        a.name
-                    ));
+                    let detail = Some(replaced_words(&a.name));
                     watch::upsert_file(tx, &row(FileState::Skipped, Some(a.id), Some(reason), detail.clone()))?;
                     IngestOutcome::Skipped { reason, detail }
                 }
@@ -158,11 +172,25 @@ impl Library {
                 }
             })
         })?;
-        if let IngestOutcome::Ingested { asset, .. } = &outcome {
-            // A thumbnail that cannot be made is not an ingest failure: the grid shows a placeholder.
-            let _ = self.write_thumbnails(std::slice::from_ref(asset), THUMB_EDGE, &|_| {}, None);
+        match &outcome {
+            IngestOutcome::Ingested { asset, .. } | IngestOutcome::Moved { asset, .. } => self.ensure_thumbnail(asset),
+            IngestOutcome::AlreadyKnown { asset_id } => {
+                if let Some(asset) = self.asset(*asset_id)? {
+                    self.ensure_thumbnail(&asset);
+                }
+            }
+            IngestOutcome::Skipped { .. } => {}
         }
         Ok(outcome)
+    }
+
+    /// Writes the asset's thumbnail if it has none yet (also after a crash between an ingest's
+    /// commit and its thumbnail). One that cannot be made is not an ingest failure: the grid
+    /// shows a placeholder.
+    fn ensure_thumbnail(&self, asset: &Asset) {
+        if asset.thumb_path.as_ref().is_none_or(|p| !p.exists()) {
+            let _ = self.write_thumbnails(std::slice::from_ref(asset), THUMB_EDGE, &|_| {}, None);
+        }
     }
 
     /// Records why `path` is not in the library (waiting while still being written, else
@@ -228,6 +256,13 @@ impl Library {
     pub fn asset_by_path(&self, path: &Path) -> Result<Option<Asset>, LibraryError> {
         self.read(|c| assets::by_path(c, &path.to_string_lossy()))
     }
+}
+
+fn replaced_words(name: &str) -> String {
+    format!(
+        "\"{name}\" was replaced by a file with other content. It is kept as the asset's new local version and \
+         was not sent for upload: choose whether to upload it again."
+    )
 }
 
 /// Longest edge of the thumbnails ingest writes (as import's default).

@@ -153,7 +153,7 @@ on_remote: boolean,
  */
 asset_count: number, };
 
-export type RemoteOpKind = "create_folder" | "rename_folder" | "move_folder";
+export type RemoteOpKind = "create_folder" | "rename_folder" | "move_folder" | "move_file";
 
 export type RemoteOpState = "pending" | "applied" | "failed";
 
