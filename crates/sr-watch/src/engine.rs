@@ -52,6 +52,9 @@ pub(crate) struct Engine {
     removals: Vec<(PathBuf, Instant, u8)>,
     /// Root id → when to reconcile it, and whether losses are accepted (the person asked).
     rescans: HashMap<i64, (Instant, bool)>,
+    /// When each root's last walk ended: automatic walks (overflow, folders arriving) wait a
+    /// little after it, so a storm of events never walks a big tree back to back.
+    last_scan: HashMap<i64, Instant>,
     last_health: Instant,
     last_reconcile: Instant,
 }
@@ -82,6 +85,7 @@ impl Engine {
             roots: Vec::new(),
             removals: Vec::new(),
             rescans: HashMap::new(),
+            last_scan: HashMap::new(),
             last_health: now,
             last_reconcile: now,
         }
@@ -142,6 +146,16 @@ impl Engine {
         (self.sink)(e);
     }
 
+    /// Schedules an automatic walk of a root (see `last_scan`).
+    fn schedule(&mut self, root_id: i64, at: Instant) {
+        let gap = (self.config.settle * 2).max(Duration::from_millis(500));
+        let at = match self.last_scan.get(&root_id) {
+            Some(t) => at.max(*t + gap),
+            None => at,
+        };
+        self.rescans.entry(root_id).or_insert((at, false));
+    }
+
     fn grace(&self) -> Duration {
         self.config.settle * 2 + Duration::from_millis(500)
     }
@@ -180,9 +194,7 @@ impl Engine {
 
     fn observe(&mut self, o: Observation, now: Instant) {
         match o {
-            Observation::Rescan { root_id } => {
-                self.rescans.entry(root_id).or_insert((now, false));
-            }
+            Observation::Rescan { root_id } => self.schedule(root_id, now),
             Observation::Removed(p) => {
                 self.settler.forget(&p);
                 self.removals.push((p, now + self.grace(), 0));
@@ -211,7 +223,7 @@ impl Engine {
         if meta.is_dir() {
             // A folder arrived (created, or moved in or within): its files are found by a walk.
             if !self.roots[i].rules.skip_dir(p) {
-                self.rescans.entry(root_id).or_insert((now + Duration::from_millis(100), false));
+                self.schedule(root_id, now + Duration::from_millis(100));
             }
             return;
         }
@@ -366,7 +378,7 @@ impl Engine {
                 // Not a file it knows: maybe a folder that went; a walk tells.
                 Ok(None) => {
                     let id = self.roots[i].root.id;
-                    self.rescans.entry(id).or_insert((now, false));
+                    self.schedule(id, now);
                 }
                 Err(e) => tracing::warn!("watch: {e}"),
             }
@@ -383,7 +395,7 @@ impl Engine {
             if gone.len() >= scan::OFFLINE_MIN_VANISHED {
                 // Many at once: let a walk decide (it applies the offline fraction).
                 let id = self.roots[i].root.id;
-                self.rescans.entry(id).or_insert((now, false));
+                self.schedule(id, now);
                 continue;
             }
             // Only assets whose file is still recorded here (not moved meanwhile).
@@ -431,6 +443,7 @@ impl Engine {
         };
         let result = scan::reconcile(&self.lib, &root, &rules, fraction, unix_now(), &mut progress);
         self.roots[i].scanning = None;
+        self.last_scan.insert(root_id, Instant::now());
         let report = match result {
             Ok(r) => r,
             Err(e) => {

@@ -177,8 +177,14 @@ impl Watcher {
     pub fn observe(&self, observation: Observation) {
         let _ = self.tx.send(Msg::Obs(observation));
     }
+    /// What the watcher sees now; `running` is false once its thread has ended (stopped, or it
+    /// failed: the log says why).
     pub fn status(&self) -> WatchStatus {
-        self.status.lock().map(|s| s.clone()).unwrap_or(WatchStatus { running: false, roots: Vec::new() })
+        let mut s = self.status.lock().map(|s| s.clone()).unwrap_or(WatchStatus { running: false, roots: Vec::new() });
+        if self.thread.as_ref().is_none_or(|t| t.is_finished()) {
+            s.running = false;
+        }
+        s
     }
     /// Stops and waits for the threads.
     pub fn stop(self) {
