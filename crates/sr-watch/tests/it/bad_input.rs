@@ -64,3 +64,53 @@ fn empty_excluded_and_non_media_files_say_why() {
     rig.watcher.as_ref().unwrap().retry(rig.path().join("raw/x.jpg"), true);
     wait_for("forced in", || rig.asset_at(&rig.path().join("raw/x.jpg")).is_some());
 }
+
+#[test]
+fn a_file_that_keeps_growing_is_listed_as_still_being_written_and_ingested_once_when_done() {
+    use std::io::Write;
+    let mut rig = Rig::new();
+    rig.start();
+    let p = rig.path().join("long.mp4");
+    let bytes = video_bytes();
+    let mut f = std::fs::File::create(&p).unwrap();
+    let chunks: Vec<&[u8]> = bytes.chunks(bytes.len().div_ceil(30)).collect();
+    let mut listed = false;
+    for c in &chunks {
+        f.write_all(c).unwrap();
+        f.sync_data().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        assert!(rig.asset_at(&p).is_none(), "ingested while still growing");
+        listed |= rig
+            .lib
+            .watch_ledger()
+            .unwrap()
+            .iter()
+            .any(|r| r.path == p && r.state == FileState::Waiting && r.reason == Some(WaitReason::StillWriting));
+    }
+    drop(f);
+    assert!(listed, "the growing file was never listed as still being written");
+    wait_for("ingested when done", || rig.asset_at(&p).is_some());
+    wait_for("gone from the ledger", || !rig.lib.watch_ledger().unwrap().iter().any(|r| r.path == p));
+    assert_eq!(rig.assets().len(), 1);
+    let want = sr_library::identity::full_hash(&p, bytes.len() as u64).unwrap();
+    assert_eq!(rig.asset_at(&p).unwrap().full_hash, want);
+}
+
+#[test]
+fn a_file_replaced_in_place_with_other_content_is_held_with_a_choice() {
+    let mut rig = Rig::new();
+    rig.start();
+    let p = rig.path().join("look.jpg");
+    put(&p, &jpeg(1));
+    wait_for("ingested", || rig.asset_at(&p).is_some());
+    let id = rig.asset_at(&p).unwrap().id;
+    put(&p, &jpeg(2));
+    wait_for("held as replaced in place", || {
+        rig.lib
+            .watch_ledger()
+            .unwrap()
+            .iter()
+            .any(|r| r.path == p && r.reason == Some(WaitReason::ReplacedInPlace { asset_id: id }))
+    });
+    assert_eq!(rig.lib.count().unwrap(), 1, "no second asset");
+}
