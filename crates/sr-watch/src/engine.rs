@@ -235,9 +235,11 @@ impl Engine {
             Verdict::Hold(reason) => {
                 let st = scan::file_stat(&meta);
                 let known = self.lib.watched_file(p).ok().flatten();
-                if known
-                    .is_some_and(|k| k.stat == Some(st) && (k.reason == Some(reason) || k.state == FileState::Ignored))
-                {
+                // Already in the library (excluded after it came in) or unchanged: nothing to do.
+                if known.is_some_and(|k| {
+                    k.state == FileState::Ingested
+                        || (k.stat == Some(st) && (k.reason == Some(reason) || k.state == FileState::Ignored))
+                }) {
                     return;
                 }
                 let row = scan::held_row(&self.roots[i].root, p.to_owned(), Some(st), reason, unix_now());
