@@ -47,20 +47,14 @@ impl Library {
         now: i64,
     ) -> Result<IngestOutcome, LibraryError> {
         let previous = self.watched_file(path)?;
+        // A row that holds a file keeps the asset the path was (so a later disappearance still
+        // marks it missing).
+        let linked = previous.as_ref().and_then(|p| p.asset_id);
+        let hold = |stat, reason, detail| self.hold(root, path, stat, linked, reason, detail, now);
         let before = match FileStat::of(path) {
             Ok(s) => s,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                // Gone before it could be read (renamed or deleted meanwhile): nothing to hold, and
-                // a row that said it was waiting goes (an ingested one stays for the scan to judge).
-                if previous.as_ref().is_some_and(|p| p.state != FileState::Ingested) {
-                    self.transaction(|tx| forget_file(tx, path))?;
-                }
-                return Ok(IngestOutcome::Skipped {
-                    reason: WaitReason::StillWriting,
-                    detail: Some("The file was moved or deleted before Stockroom could read it.".into()),
-                });
-            }
-            Err(e) => return self.hold(root, path, None, WaitReason::Unreadable, Some(io_reason(&e)), now),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return self.gone(path, previous.as_ref()),
+            Err(e) => return hold(None, WaitReason::Unreadable, Some(io_reason(&e))),
         };
         if let Some(prev) = &previous
             && prev.state == FileState::Ignored
@@ -73,10 +67,10 @@ impl Library {
             });
         }
         if before != expect {
-            return self.hold(root, path, Some(before), WaitReason::StillWriting, None, now);
+            return hold(Some(before), WaitReason::StillWriting, None);
         }
         if before.size == 0 {
-            return self.hold(root, path, Some(before), WaitReason::Empty, None, now);
+            return hold(Some(before), WaitReason::Empty, None);
         }
         // Fast path: this very file (same identity facts) is already the asset at this path.
         if let Some(prev) = &previous
@@ -91,23 +85,22 @@ impl Library {
 
         let folder = remote_folder_for(root, path);
         let identified = identify(path, before.size, before.mtime_ns, &folder, now);
-        let after = FileStat::of(path).ok();
-        if after != Some(before) {
-            return self.hold(root, path, after, WaitReason::StillWriting, None, now);
+        match FileStat::of(path) {
+            Ok(after) if after == before => {}
+            Ok(after) => return hold(Some(after), WaitReason::StillWriting, None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return self.gone(path, previous.as_ref()),
+            Err(e) => return hold(None, WaitReason::Unreadable, Some(io_reason(&e))),
         }
         let asset = match identified {
             Ok(a) => a,
             Err(e) => {
                 let reason = match &e {
-                    NotIdentified::Io(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
-                        WaitReason::Unreadable
-                    }
                     NotIdentified::Io(_) => WaitReason::Unreadable,
                     NotIdentified::Empty => WaitReason::Empty,
                     NotIdentified::NotMedia => WaitReason::NotMedia,
                     NotIdentified::Probe(_) => WaitReason::Damaged,
                 };
-                return self.hold(root, path, Some(before), reason, Some(e.reason()), now);
+                return hold(Some(before), reason, Some(e.reason()));
             }
         };
 
@@ -193,13 +186,27 @@ impl Library {
         }
     }
 
+    /// The file went before it could be read (renamed or deleted meanwhile): nothing to hold,
+    /// and a row that said it was waiting goes (an ingested one stays for the scan to judge).
+    fn gone(&self, path: &Path, previous: Option<&WatchedFile>) -> Result<IngestOutcome, LibraryError> {
+        if previous.is_some_and(|p| p.state != FileState::Ingested) {
+            self.transaction(|tx| forget_file(tx, path))?;
+        }
+        Ok(IngestOutcome::Skipped {
+            reason: WaitReason::StillWriting,
+            detail: Some("The file was moved or deleted before Stockroom could read it.".into()),
+        })
+    }
+
     /// Records why `path` is not in the library (waiting while still being written, else
     /// skipped) and says so.
+    #[allow(clippy::too_many_arguments)]
     fn hold(
         &self,
         root: &WatchRoot,
         path: &Path,
         stat: Option<FileStat>,
+        asset_id: Option<i64>,
         reason: WaitReason,
         detail: Option<String>,
         now: i64,
@@ -209,7 +216,7 @@ impl Library {
             root_id: root.id,
             path: path.to_owned(),
             stat,
-            asset_id: None,
+            asset_id,
             state,
             reason: Some(reason),
             detail: detail.clone(),

@@ -47,7 +47,7 @@ CREATE TABLE watched_files (
     first_seen   INTEGER NOT NULL,
     updated_at   INTEGER NOT NULL
 );
-CREATE INDEX watched_files_root ON watched_files(root_id);
+CREATE INDEX watched_files_root ON watched_files(root_id, path);
 CREATE INDEX watched_files_ledger ON watched_files(state, first_seen);
 CREATE INDEX watched_files_asset ON watched_files(asset_id);
 CREATE TABLE watch_auto_uploads (

@@ -625,3 +625,16 @@ fn a_file_the_system_will_not_open_is_unreadable_in_words() {
     let row = s.lib.watched_file(&bad).unwrap().unwrap();
     assert_eq!((row.state, row.stat), (FileState::Skipped, None));
 }
+
+#[test]
+fn an_ingested_file_emptied_in_place_is_held_and_still_linked_to_its_asset() {
+    let s = Setup::new(|_| {});
+    let path = s.put(0, "a.jpg");
+    let IngestOutcome::Ingested { asset, .. } = s.ingest(&path) else { panic!() };
+    std::fs::write(&path, b"").unwrap();
+    assert_eq!(skipped(s.ingest(&path)), WaitReason::Empty);
+    let row = s.lib.watched_file(&path).unwrap().unwrap();
+    assert_eq!((row.state, row.asset_id), (FileState::Skipped, Some(asset.id)));
+    let kept = s.lib.asset(asset.id).unwrap().unwrap();
+    assert_eq!(kept.full_hash, asset.full_hash, "the asset keeps the content it had");
+}
