@@ -139,3 +139,26 @@ fn a_second_watcher_on_the_same_library_is_refused_in_words() {
         Ok(_) => panic!("two watchers on one library"),
     }
 }
+
+#[test]
+fn injected_observations_drive_the_engine_like_a_source() {
+    // Polled once a minute: within the test only what is injected is seen.
+    let mut config = config();
+    config.watch_budget = Some(0);
+    config.poll_interval = Duration::from_secs(60);
+    let mut rig = Rig::with(config, |_| {});
+    rig.start();
+    wait_for("the root polled", || {
+        rig.watcher.as_ref().unwrap().status().roots.first().is_some_and(|r| r.mode == WatchMode::Polling)
+    });
+    let written = rig.path().join("told.jpg");
+    put(&written, &jpeg(31));
+    let w = rig.watcher.as_ref().unwrap();
+    w.observe(sr_watch::Observation::Written(written.clone()));
+    wait_for("the told file in the library", || rig.asset_at(&written).is_some());
+    let found = rig.path().join("deep/found.jpg");
+    put(&found, &jpeg(32));
+    w.observe(sr_watch::Observation::Rescan { root_id: rig.root.id });
+    wait_for("the file found by the rescan", || rig.asset_at(&found).is_some());
+    assert_eq!(rig.assets().len(), 2);
+}
