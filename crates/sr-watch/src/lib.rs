@@ -13,6 +13,19 @@
 //! and observations and returning what is ready; `budget`: inotify watches and `statfs`) →
 //! `source` (notify or polling behind a channel, so tests inject events) → `scan` (reconciliation
 //! against the stat cache) → `engine` (the loop) and `lock` (`watch.lock`) → this API.
+//!
+//! How a file goes: an observation (close-write, create, rename into place) or a walk makes it a
+//! candidate; the settler stats it until two stats a settle interval apart agree; then
+//! `ingest_watched` reads, identifies and records it (its ledger row too). A rename within the
+//! tree of an ingested file with an unchanged stat is relocated without a read. A removal waits
+//! `2 × settle + 0.5 s` (a move shows as an arrival first) and then marks the asset missing, unless
+//! the root is gone or on another device (offline) or ten or more went at once (a walk decides,
+//! with the offline fraction). Walks run at start, when a folder arrives, after an overflow, every
+//! `reconcile_interval`, and when asked (`Watcher::rescan`: the person accepts losses). The ledger
+//! lists temporary names (waiting), excluded names, link loops, unreadable folders, and what
+//! ingest held (not media, empty, damaged, duplicate, replaced in place); a file still changing
+//! after three settle intervals is listed as still being written. Always-excluded names (`.git`,
+//! `@eaDir`, `.Trash-*`, `.DS_Store`, `Thumbs.db`, dot-folders, the library's folder) are not listed.
 
 pub mod budget;
 mod engine;
