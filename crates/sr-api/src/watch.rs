@@ -413,6 +413,7 @@ impl Ctx {
     /// Runs watchers until `stop`. `foreground`: a refusal (another holder) is returned, not retried.
     fn supervise(&self, on_event: &dyn Fn(d::WatchEvent), stop: &AtomicBool, foreground: bool) -> Result<(), ApiError> {
         let mut wait = FIRST_WAIT;
+        let mut said: Option<String> = None;
         loop {
             match self.run_once(on_event, stop) {
                 Ended::Stop => {
@@ -425,9 +426,23 @@ impl Ctx {
                     if foreground && refused {
                         return Err(ApiError::new(ErrorCode::Library, why));
                     }
-                    tracing::warn!(reason = %why, retry_in_s = wait.as_secs(), "watching folders stopped");
-                    self.shared.set_stopped(Some(why.clone()));
-                    on_event(d::WatchEvent::Stopped { message: why });
+                    if self.shared.stopped().is_none() {
+                        // It ran since the last reason was said: say the next one again, and
+                        // back off from the start.
+                        said = None;
+                        wait = FIRST_WAIT;
+                    }
+                    // Another holder is asked again soon (it may be a `watch run` about to end); a
+                    // failure backs off. The window hears each new reason once.
+                    if refused {
+                        wait = FIRST_WAIT;
+                    }
+                    if said.as_deref() != Some(why.as_str()) {
+                        tracing::warn!(reason = %why, retry_in_s = wait.as_secs(), "watching folders stopped");
+                        self.shared.set_stopped(Some(why.clone()));
+                        on_event(d::WatchEvent::Stopped { message: why.clone() });
+                        said = Some(why);
+                    }
                     let until = Instant::now() + wait;
                     while Instant::now() < until {
                         if stop.load(Ordering::Relaxed) {
@@ -436,7 +451,9 @@ impl Ctx {
                         }
                         std::thread::sleep(TICK.min(until.saturating_duration_since(Instant::now())));
                     }
-                    wait = (wait * 2).min(LONGEST_WAIT);
+                    if !refused {
+                        wait = (wait * 2).min(LONGEST_WAIT);
+                    }
                 }
             }
         }

@@ -262,6 +262,40 @@ mod tests {
         crate::schema::migrations().validate().unwrap();
     }
 
+    /// A library from before watched folders (schema 6) with folder operations waiting for sync
+    /// upgrades keeping each one, its id and state; afterwards a file move can be recorded too.
+    #[test]
+    fn watch_migration_keeps_pending_remote_operations_and_allows_file_moves() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("library.db");
+        let mut conn = Connection::open(&path).unwrap();
+        super::configure(&mut conn).unwrap();
+        crate::schema::migrations().to_version(&mut conn, 6).unwrap();
+        conn.execute_batch(
+            r#"INSERT INTO remote_ops (id, account, kind, args, created_at, state, attempts, last_error, updated_at)
+               VALUES (3, 'sandbox', 'create_folder', '{"folderName":"a","parentFolderPath":"/"}', 10, 'pending', 0, NULL, 10),
+                      (7, 'sandbox', 'move_folder', '{"sourceFolderPath":"/a","destinationPath":"/b/"}', 11, 'failed', 2, 'gone', 12);"#,
+        )
+        .unwrap();
+        drop(conn);
+        let lib = Library::open(dir.path()).unwrap();
+        let ops = lib.remote_ops("sandbox", false).unwrap();
+        let seen: Vec<_> = ops.iter().map(|o| (o.id, o.kind, o.state, o.attempts, o.last_error.clone())).collect();
+        use crate::{RemoteOpKind as K, RemoteOpState as S};
+        assert_eq!(
+            seen,
+            vec![(3, K::CreateFolder, S::Pending, 0, None), (7, K::MoveFolder, S::Failed, 2, Some("gone".into()))]
+        );
+        let conn = Connection::open(&path).unwrap();
+        conn.execute(
+            "INSERT INTO remote_ops (account, kind, args, created_at, updated_at) VALUES ('sandbox', 'move_file', '{}', 1, 1)",
+            [],
+        )
+        .unwrap();
+        assert!(lib.remote_ops("sandbox", true).unwrap().iter().any(|o| o.kind == K::MoveFile));
+        assert!(lib.watch_roots().unwrap().is_empty());
+    }
+
     fn asset(i: usize) -> Asset {
         let video = i.is_multiple_of(3);
         Asset {

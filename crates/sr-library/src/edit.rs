@@ -2,12 +2,18 @@
 //! organisation (tags, custom metadata, folders) is committed here and nowhere else, so what
 //! every batch owes is done in one place — the assets are marked changed, the search index is
 //! refreshed for what changed, and the inverse is recorded in `history` for undo. (Two-way sync's
-//! push log belongs here too.) Undoing a batch commits through [`undone`] for the same reasons.
+//! push log belongs here too, in [`owed`].) Undoing a batch commits through [`undone`] for the
+//! same reasons.
+//!
+//! A change to assets' organisation that the person did not make — a watched folder's default
+//! tags and metadata on a file that arrived — commits through [`applied`]: it owes the same
+//! (marked changed, indexed, pushed) but is not recorded, so Undo stays the person's own last
+//! edit and never takes a folder's tags off a file that just landed.
 //!
 //! Invariant: a batch is one IMMEDIATE transaction — applied to every asset or to none — and its
 //! inverse is recorded in that same transaction, so undo can never see half a batch. Writes that
-//! are not the merchandiser's edits (fields and folders fetched from the remote, presets, saved
-//! searches, sync's marks) use [`Library::edit`] and are not recorded.
+//! are not changes to assets' organisation (fields and folders fetched from the remote, presets,
+//! saved searches, sync's marks) use [`Library::edit`] and are not recorded.
 
 use rusqlite::Transaction;
 
@@ -42,17 +48,28 @@ impl Library {
     }
 }
 
-/// Commits a batch inside a transaction the caller already holds (a watched file's ingest: the
-/// asset and its folder's tags and metadata in one transaction).
-pub(crate) fn commit(tx: &Transaction<'_>, batch: Batch, now: i64) -> Result<EditSummary, OrganiseError> {
+/// Commits a batch inside [`Library::batch`]'s transaction.
+fn commit(tx: &Transaction<'_>, batch: Batch, now: i64) -> Result<EditSummary, OrganiseError> {
     let Batch { changed, inverse, description, indexed } = batch;
     if inverse.is_empty() {
         return Ok(EditSummary { batch_id: None, assets: 0, description: "Nothing needed changing".into() });
     }
-    touch(tx, &changed, now)?;
-    refresh_fts(tx, &changed, indexed)?;
+    owed(tx, &changed, indexed, now)?;
     let batch_id = history::record(tx, &description, &inverse, now)?;
     Ok(EditSummary { batch_id: Some(batch_id), assets: changed.len() as u64, description })
+}
+
+/// Commits a change to assets' organisation that is not the person's edit (a watched folder's
+/// tags and metadata on a new file), inside the caller's transaction: the assets are marked
+/// changed and their search index refreshed like any batch, but nothing is recorded for undo.
+pub(crate) fn applied(tx: &Transaction<'_>, changed: &[i64], indexed: Indexed, now: i64) -> Result<(), OrganiseError> {
+    owed(tx, changed, indexed, now)
+}
+
+/// What every committed change to assets' organisation owes, recorded for undo or not.
+fn owed(tx: &Transaction<'_>, changed: &[i64], indexed: Indexed, now: i64) -> Result<(), OrganiseError> {
+    touch(tx, changed, now)?;
+    refresh_fts(tx, changed, indexed)
 }
 
 /// Commits an undone batch: the assets it put back are marked changed, their search index

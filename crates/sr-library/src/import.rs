@@ -251,7 +251,7 @@ fn discover(roots: &[PathBuf], skipped: &mut Vec<Skipped>) -> Vec<Candidate> {
     out
 }
 
-fn io_reason(e: &std::io::Error) -> String {
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "The file was not found; it may have been moved or deleted.".into(),
         std::io::ErrorKind::PermissionDenied => {

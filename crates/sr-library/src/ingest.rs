@@ -3,8 +3,9 @@
 //! metadata and remote folder, and its ledger row — so a crash at any point never ingests the same
 //! content twice. Also the moves and disappearances the watcher finds.
 //!
-//! A watched root's default tags and metadata are applied to a new asset as one edit batch
-//! (committed by `edit`, in the ingest's transaction, so undo can take them off). A root with
+//! A watched root's default tags and metadata are applied to a new asset in the ingest's
+//! transaction and committed by `edit` (marked changed, indexed) without an undo record: they are
+//! the folder's rule, not the person's edit, so Undo never takes them off a file that arrived. A root with
 //! auto-upload notes the asset in `watch_auto_uploads` in that same transaction; the façade
 //! queues it and clears the note, so a crash between the two never loses or doubles an upload.
 
@@ -13,10 +14,9 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Transaction, params};
 use serde_json::json;
 
-use crate::edit::{Batch, commit};
+use crate::edit::applied;
 use crate::folders::{RemoteOpKind, queue};
-use crate::history::Inverse;
-use crate::import::{NotIdentified, Placed, identify, place};
+use crate::import::{NotIdentified, Placed, identify, io_reason, place};
 use crate::index::Indexed;
 use crate::organise::{OrganiseError, ids_json};
 use crate::watch::{FileStat, FileState, WaitReason, WatchRoot, WatchedFile, forget_file, remote_folder_for};
@@ -47,16 +47,14 @@ impl Library {
         now: i64,
     ) -> Result<IngestOutcome, LibraryError> {
         let previous = self.watched_file(path)?;
+        // A row that holds a file keeps the asset the path was (so a later disappearance still
+        // marks it missing).
+        let linked = previous.as_ref().and_then(|p| p.asset_id);
+        let hold = |stat, reason, detail| self.hold(root, path, stat, linked, reason, detail, now);
         let before = match FileStat::of(path) {
             Ok(s) => s,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                // Gone before it could be read (renamed or deleted meanwhile): nothing to hold.
-                return Ok(IngestOutcome::Skipped {
-                    reason: WaitReason::StillWriting,
-                    detail: Some("The file was moved or deleted before Stockroom could read it.".into()),
-                });
-            }
-            Err(e) => return self.hold(root, path, None, WaitReason::Unreadable, Some(e.to_string()), now),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return self.gone(path, previous.as_ref()),
+            Err(e) => return hold(None, WaitReason::Unreadable, Some(io_reason(&e))),
         };
         if let Some(prev) = &previous
             && prev.state == FileState::Ignored
@@ -69,43 +67,48 @@ impl Library {
             });
         }
         if before != expect {
-            return self.hold(root, path, Some(before), WaitReason::StillWriting, None, now);
+            return hold(Some(before), WaitReason::StillWriting, None);
         }
         if before.size == 0 {
-            return self.hold(root, path, Some(before), WaitReason::Empty, None, now);
+            return hold(Some(before), WaitReason::Empty, None);
         }
         // Fast path: this very file (same identity facts) is already the asset at this path.
         if let Some(prev) = &previous
             && prev.state == FileState::Ingested
             && prev.stat == Some(before)
             && let Some(id) = prev.asset_id
-            && self.asset(id)?.is_some_and(|a| a.path == path && a.status == AssetStatus::Local)
+            && let Some(asset) = self.asset(id)?.filter(|a| a.path == path && a.status == AssetStatus::Local)
         {
+            self.ensure_thumbnail(&asset);
             return Ok(IngestOutcome::AlreadyKnown { asset_id: id });
         }
 
         let folder = remote_folder_for(root, path);
         let identified = identify(path, before.size, before.mtime_ns, &folder, now);
-        let after = FileStat::of(path).ok();
-        if after != Some(before) {
-            return self.hold(root, path, after, WaitReason::StillWriting, None, now);
+        match FileStat::of(path) {
+            Ok(after) if after == before => {}
+            Ok(after) => return hold(Some(after), WaitReason::StillWriting, None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return self.gone(path, previous.as_ref()),
+            Err(e) => return hold(None, WaitReason::Unreadable, Some(io_reason(&e))),
         }
         let asset = match identified {
             Ok(a) => a,
             Err(e) => {
                 let reason = match &e {
-                    NotIdentified::Io(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
-                        WaitReason::Unreadable
-                    }
                     NotIdentified::Io(_) => WaitReason::Unreadable,
                     NotIdentified::Empty => WaitReason::Empty,
                     NotIdentified::NotMedia => WaitReason::NotMedia,
                     NotIdentified::Probe(_) => WaitReason::Damaged,
                 };
-                return self.hold(root, path, Some(before), reason, Some(e.reason()), now);
+                return hold(Some(before), reason, Some(e.reason()));
             }
         };
 
+        // A replaced file waits for the person's choice, however often it is looked at again.
+        let held = previous.as_ref().and_then(|p| match p.reason {
+            Some(WaitReason::ReplacedInPlace { asset_id }) if p.state == FileState::Skipped => Some(asset_id),
+            _ => None,
+        });
         let outcome = self.transaction(|tx| {
             let placed = place(tx, asset)?;
             let row = |state, asset_id: Option<i64>, reason: Option<WaitReason>, detail: Option<String>| WatchedFile {
@@ -120,6 +123,13 @@ impl Library {
                 updated_at: now,
             };
             Ok::<_, LibraryError>(match placed {
+                Placed::Known(a) if held == Some(a.id) => {
+                    let reason = WaitReason::ReplacedInPlace { asset_id: a.id };
+                    let detail =
+                        previous.as_ref().and_then(|p| p.detail.clone()).or_else(|| Some(replaced_words(&a.name)));
+                    watch::upsert_file(tx, &row(FileState::Skipped, Some(a.id), Some(reason), detail.clone()))?;
+                    IngestOutcome::Skipped { reason, detail }
+                }
                 Placed::Known(a) => {
                     if a.status != AssetStatus::Local {
                         set_local(tx, a.id, now)?;
@@ -135,15 +145,12 @@ impl Library {
                 }
                 Placed::Moved { asset, from } => {
                     let (asset, _) = relocate_in(tx, asset.id, path, before, Some(&folder), now)?;
+                    forget_file(tx, &from)?;
                     IngestOutcome::Moved { asset, from }
                 }
                 Placed::Replaced(a) => {
                     let reason = WaitReason::ReplacedInPlace { asset_id: a.id };
-                    let detail = Some(format!(
-                        "\"{}\" was replaced by a file with other content. It is kept as the asset's new local \
-                         version and was not sent for upload: choose whether to upload it again.",
-                        a.name
-                    ));
+                    let detail = Some(replaced_words(&a.name));
                     watch::upsert_file(tx, &row(FileState::Skipped, Some(a.id), Some(reason), detail.clone()))?;
                     IngestOutcome::Skipped { reason, detail }
                 }
@@ -158,20 +165,48 @@ impl Library {
                 }
             })
         })?;
-        if let IngestOutcome::Ingested { asset, .. } = &outcome {
-            // A thumbnail that cannot be made is not an ingest failure: the grid shows a placeholder.
-            let _ = self.write_thumbnails(std::slice::from_ref(asset), THUMB_EDGE, &|_| {}, None);
+        match &outcome {
+            IngestOutcome::Ingested { asset, .. } | IngestOutcome::Moved { asset, .. } => self.ensure_thumbnail(asset),
+            IngestOutcome::AlreadyKnown { asset_id } => {
+                if let Some(asset) = self.asset(*asset_id)? {
+                    self.ensure_thumbnail(&asset);
+                }
+            }
+            IngestOutcome::Skipped { .. } => {}
         }
         Ok(outcome)
     }
 
+    /// Writes the asset's thumbnail if it has none yet (also after a crash between an ingest's
+    /// commit and its thumbnail). One that cannot be made is not an ingest failure: the grid
+    /// shows a placeholder.
+    fn ensure_thumbnail(&self, asset: &Asset) {
+        if asset.thumb_path.as_ref().is_none_or(|p| !p.exists()) {
+            let _ = self.write_thumbnails(std::slice::from_ref(asset), THUMB_EDGE, &|_| {}, None);
+        }
+    }
+
+    /// The file went before it could be read (renamed or deleted meanwhile): nothing to hold,
+    /// and a row that said it was waiting goes (an ingested one stays for the scan to judge).
+    fn gone(&self, path: &Path, previous: Option<&WatchedFile>) -> Result<IngestOutcome, LibraryError> {
+        if previous.is_some_and(|p| p.state != FileState::Ingested) {
+            self.transaction(|tx| forget_file(tx, path))?;
+        }
+        Ok(IngestOutcome::Skipped {
+            reason: WaitReason::StillWriting,
+            detail: Some("The file was moved or deleted before Stockroom could read it.".into()),
+        })
+    }
+
     /// Records why `path` is not in the library (waiting while still being written, else
     /// skipped) and says so.
+    #[allow(clippy::too_many_arguments)]
     fn hold(
         &self,
         root: &WatchRoot,
         path: &Path,
         stat: Option<FileStat>,
+        asset_id: Option<i64>,
         reason: WaitReason,
         detail: Option<String>,
         now: i64,
@@ -181,7 +216,7 @@ impl Library {
             root_id: root.id,
             path: path.to_owned(),
             stat,
-            asset_id: None,
+            asset_id,
             state,
             reason: Some(reason),
             detail: detail.clone(),
@@ -230,6 +265,13 @@ impl Library {
     }
 }
 
+fn replaced_words(name: &str) -> String {
+    format!(
+        "\"{name}\" was replaced by a file with other content. It is kept as the asset's new local version and \
+         was not sent for upload: choose whether to upload it again."
+    )
+}
+
 /// Longest edge of the thumbnails ingest writes (as import's default).
 const THUMB_EDGE: u32 = 480;
 
@@ -249,7 +291,8 @@ fn set_local(tx: &Transaction<'_>, id: i64, now: i64) -> Result<(), LibraryError
     Ok(())
 }
 
-/// The root's default tags and metadata on a new asset: one edit batch, in this transaction.
+/// The root's default tags and metadata on a new asset, in this transaction, committed by `edit`
+/// without an undo record (the person did not make them; Undo is theirs).
 fn apply_defaults(tx: &Transaction<'_>, root: &WatchRoot, id: i64, now: i64) -> Result<(), LibraryError> {
     let mut list: Vec<String> = Vec::new();
     for t in &root.rule.tags {
@@ -263,20 +306,14 @@ fn apply_defaults(tx: &Transaction<'_>, root: &WatchRoot, id: i64, now: i64) -> 
     if list.is_empty() && meta.is_empty() {
         return Ok(());
     }
-    let mut inverse = Vec::new();
     if !list.is_empty() {
         tags::write_asset_tags(tx, id, &list).map_err(organise_error)?;
-        inverse.push(Inverse::SetTags { asset_id: id, tags: Vec::new() });
     }
     if !meta.is_empty() {
         let json = serde_json::to_string(&meta).unwrap_or_else(|_| "{}".into());
         metadata::write_asset_metadata(tx, id, Some(&json)).map_err(organise_error)?;
-        inverse.push(Inverse::SetMetadata { asset_id: id, json: None });
     }
-    let description = format!("Applied the watched folder {}'s tags and metadata to 1 asset", root.rule.path.display());
-    commit(tx, Batch { changed: vec![id], inverse, description, indexed: Indexed::TagsAndMetadata }, now)
-        .map_err(organise_error)?;
-    Ok(())
+    applied(tx, &[id], Indexed::TagsAndMetadata, now).map_err(organise_error)
 }
 
 /// Moves an asset to `to` inside `tx` (see [`Library::relocate_asset`]); returns it and where it was.

@@ -17,14 +17,17 @@
 //!    hooks), `backup`, `identity`, `assets` (the table every other references), and `organise`
 //!    (organisation's errors, `EditSummary`, the selection helpers).
 //! 2. **tables** — `tags`, `metadata`, `folders` (with `remote_ops`), `history` (batches and
-//!    their inverse steps), `presets`, `jobs` (the upload queue), `search::saved`. Each owns its
+//!    their inverse steps), `presets`, `jobs` (the upload queue), `watch` (watched roots, the
+//!    per-path stat cache and ledger, pending auto-uploads), `search::saved`. Each owns its
 //!    tables' DDL (`MIGRATION_<n>`, migration 2 in parts) and rows; none names another.
 //! 3. **index** — the search index `asset_fts` and its upkeep.
 //! 4. **edit** — the only commit path for an edit batch: marks the assets changed, refreshes the
-//!    index, records the inverse in `history` (and, later, sync's push log).
+//!    index, records the inverse in `history` (and, later, sync's push log); `edit::applied` does
+//!    the same without the undo record for what the person did not do (a watched folder's tags).
 //! 5. **undo** — reads the last batch back and dispatches each step to its table.
 //! 6. **requests** — `ops::{tags, metadata, folders}` (organising, each request one batch),
-//!    `search` (`request` → `compile` → `sets` → `size` → `plan`, over `sql`), `import`.
+//!    `search` (`request` → `compile` → `sets` → `size` → `plan`, over `sql`), `import`, and
+//!    `ingest` (one watched file, through import's identify and place; moves; missing files).
 
 // The store.
 mod assets;

@@ -76,7 +76,7 @@ mod tests {
             "72fd5302e8e243b83a71e4fc1a14ec519794b71887a92130f5c8418795d7e69c",
             "c5826dc32fc0f42a3c0f431c5f7c87f4597350b002311f59561319079340a809",
             "a9d0a967accd28c818f2418bcd70484d9e750c84142bab7b9160488140a45dd8",
-            "b496796884fee2341363f92b4e4ed856b0250383f86edadad44205c4ec7fd6e9",
+            "349b43721cde894eebfe99c858bc00a25d34a50f76dca6c92cd5f778073741b1",
         ];
         assert_eq!(hashes, released);
     }

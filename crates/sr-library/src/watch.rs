@@ -47,7 +47,7 @@ CREATE TABLE watched_files (
     first_seen   INTEGER NOT NULL,
     updated_at   INTEGER NOT NULL
 );
-CREATE INDEX watched_files_root ON watched_files(root_id);
+CREATE INDEX watched_files_root ON watched_files(root_id, path);
 CREATE INDEX watched_files_ledger ON watched_files(state, first_seen);
 CREATE INDEX watched_files_asset ON watched_files(asset_id);
 CREATE TABLE watch_auto_uploads (
@@ -490,11 +490,11 @@ impl Library {
         self.read(|c| root(c, id))
     }
 
-    /// Stops watching; forgets the root's stat cache and ledger. Assets stay.
+    /// Stops watching; forgets the root's stat cache and ledger. Assets stay, and so do their
+    /// pending auto-uploads (ingested under the rule, they are still owed to the queue).
     pub fn remove_watch_root(&self, id: i64) -> Result<bool, LibraryError> {
         self.write(|tx| {
             tx.execute("DELETE FROM watched_files WHERE root_id = ?1", [id])?;
-            tx.execute("DELETE FROM watch_auto_uploads WHERE root_id = ?1", [id])?;
             Ok(tx.execute("DELETE FROM watch_roots WHERE id = ?1", [id])? > 0)
         })
     }
@@ -557,6 +557,26 @@ impl Library {
             return Ok(());
         }
         self.write(|tx| paths.iter().try_for_each(|p| forget_file(tx, p)))
+    }
+
+    /// The person chose for a file held as [`WaitReason::ReplacedInPlace`] (keep the new version):
+    /// its row becomes ingested, and the asset id is returned so the façade can queue the upload
+    /// if that is what they asked. `None` when the path is not held.
+    pub fn release_replaced(&self, path: &Path, now: i64) -> Result<Option<i64>, LibraryError> {
+        self.write(|tx| {
+            let Some(row) = file(tx, path)? else { return Ok(None) };
+            let Some(WaitReason::ReplacedInPlace { asset_id }) = row.reason else { return Ok(None) };
+            let released = WatchedFile {
+                asset_id: Some(asset_id),
+                state: FileState::Ingested,
+                reason: None,
+                detail: None,
+                updated_at: now,
+                ..row
+            };
+            upsert_file(tx, &released)?;
+            Ok(Some(asset_id))
+        })
     }
 
     /// Every row not ingested and not ignored, oldest first: the "Waiting and skipped" view.

@@ -52,6 +52,9 @@ pub(crate) struct Engine {
     removals: Vec<(PathBuf, Instant, u8)>,
     /// Root id → when to reconcile it, and whether losses are accepted (the person asked).
     rescans: HashMap<i64, (Instant, bool)>,
+    /// When each root's last walk ended: automatic walks (overflow, folders arriving) wait a
+    /// little after it, so a storm of events never walks a big tree back to back.
+    last_scan: HashMap<i64, Instant>,
     last_health: Instant,
     last_reconcile: Instant,
 }
@@ -82,6 +85,7 @@ impl Engine {
             roots: Vec::new(),
             removals: Vec::new(),
             rescans: HashMap::new(),
+            last_scan: HashMap::new(),
             last_health: now,
             last_reconcile: now,
         }
@@ -142,6 +146,16 @@ impl Engine {
         (self.sink)(e);
     }
 
+    /// Schedules an automatic walk of a root (see `last_scan`).
+    fn schedule(&mut self, root_id: i64, at: Instant) {
+        let gap = (self.config.settle * 2).max(Duration::from_millis(500));
+        let at = match self.last_scan.get(&root_id) {
+            Some(t) => at.max(*t + gap),
+            None => at,
+        };
+        self.rescans.entry(root_id).or_insert((at, false));
+    }
+
     fn grace(&self) -> Duration {
         self.config.settle * 2 + Duration::from_millis(500)
     }
@@ -180,9 +194,7 @@ impl Engine {
 
     fn observe(&mut self, o: Observation, now: Instant) {
         match o {
-            Observation::Rescan { root_id } => {
-                self.rescans.entry(root_id).or_insert((now, false));
-            }
+            Observation::Rescan { root_id } => self.schedule(root_id, now),
             Observation::Removed(p) => {
                 self.settler.forget(&p);
                 self.removals.push((p, now + self.grace(), 0));
@@ -211,7 +223,7 @@ impl Engine {
         if meta.is_dir() {
             // A folder arrived (created, or moved in or within): its files are found by a walk.
             if !self.roots[i].rules.skip_dir(p) {
-                self.rescans.entry(root_id).or_insert((now + Duration::from_millis(100), false));
+                self.schedule(root_id, now + Duration::from_millis(100));
             }
             return;
         }
@@ -223,9 +235,11 @@ impl Engine {
             Verdict::Hold(reason) => {
                 let st = scan::file_stat(&meta);
                 let known = self.lib.watched_file(p).ok().flatten();
-                if known
-                    .is_some_and(|k| k.stat == Some(st) && (k.reason == Some(reason) || k.state == FileState::Ignored))
-                {
+                // Already in the library (excluded after it came in) or unchanged: nothing to do.
+                if known.is_some_and(|k| {
+                    k.state == FileState::Ingested
+                        || (k.stat == Some(st) && (k.reason == Some(reason) || k.state == FileState::Ignored))
+                }) {
                     return;
                 }
                 let row = scan::held_row(&self.roots[i].root, p.to_owned(), Some(st), reason, unix_now());
@@ -258,19 +272,7 @@ impl Engine {
             tracing::warn!("could not follow the move of {}: {e}", from.display());
             return false;
         }
-        let row = WatchedFile {
-            root_id: root.id,
-            path: to.to_owned(),
-            stat: Some(st),
-            asset_id: Some(id),
-            state: FileState::Ingested,
-            reason: None,
-            detail: None,
-            first_seen: prev.first_seen,
-            updated_at: now,
-        };
-        let _ = self.lib.record_watched(&[row]);
-        let _ = self.lib.forget_watched(&[from.to_owned()]);
+        // relocate_asset moved the stat cache row along.
         self.emit(WatchEvent::Moved { asset_id: id, from: from.to_owned(), to: to.to_owned() });
         true
     }
@@ -278,12 +280,7 @@ impl Engine {
     fn retry(&mut self, path: &Path, force: bool) {
         let Some(i) = self.root_index(path) else { return };
         if !force {
-            if let Ok(Some(mut row)) = self.lib.watched_file(path)
-                && row.state == FileState::Ignored
-            {
-                row.state = FileState::Skipped;
-                let _ = self.lib.record_watched(&[row]);
-            }
+            // Looked at afresh: its old verdict (even "ignored") is dropped, then it settles again.
             let _ = self.lib.forget_watched(&[path.to_owned()]);
             self.emit(WatchEvent::Ledger);
             self.arrived(path, None, Instant::now());
@@ -383,7 +380,7 @@ impl Engine {
                 // Not a file it knows: maybe a folder that went; a walk tells.
                 Ok(None) => {
                     let id = self.roots[i].root.id;
-                    self.rescans.entry(id).or_insert((now, false));
+                    self.schedule(id, now);
                 }
                 Err(e) => tracing::warn!("watch: {e}"),
             }
@@ -400,7 +397,7 @@ impl Engine {
             if gone.len() >= scan::OFFLINE_MIN_VANISHED {
                 // Many at once: let a walk decide (it applies the offline fraction).
                 let id = self.roots[i].root.id;
-                self.rescans.entry(id).or_insert((now, false));
+                self.schedule(id, now);
                 continue;
             }
             // Only assets whose file is still recorded here (not moved meanwhile).
@@ -448,6 +445,7 @@ impl Engine {
         };
         let result = scan::reconcile(&self.lib, &root, &rules, fraction, unix_now(), &mut progress);
         self.roots[i].scanning = None;
+        self.last_scan.insert(root_id, Instant::now());
         let report = match result {
             Ok(r) => r,
             Err(e) => {
@@ -510,35 +508,15 @@ impl Engine {
                     self.emit(WatchEvent::Ledger);
                 }
             }
+            // The library keeps the stat cache and ledger rows of these in the same transaction.
             Ok(IngestOutcome::Moved { asset, from }) => {
-                row.asset_id = Some(asset.id);
-                let _ = self.lib.record_watched(&[row]);
-                if from != path {
-                    let _ = self.lib.forget_watched(std::slice::from_ref(&from));
-                }
                 self.emit(WatchEvent::Moved { asset_id: asset.id, from, to: path.to_owned() });
             }
-            Ok(IngestOutcome::AlreadyKnown { asset_id }) => {
-                row.asset_id = Some(asset_id);
-                let _ = self.lib.record_watched(&[row]);
-                // A file that came back where it was: no longer missing.
-                if let Ok(Some(a)) = self.lib.asset(asset_id)
-                    && a.status == sr_library::AssetStatus::Missing
-                {
-                    let folder = sr_library::watch::remote_folder_for(root, path);
-                    let _ = self.lib.relocate_asset(asset_id, path, st, Some(&folder), now);
-                }
-            }
+            Ok(IngestOutcome::AlreadyKnown { .. }) => {}
             Ok(IngestOutcome::Skipped { reason: WaitReason::StillWriting, .. }) if !force => {
                 self.settler.observe(path, root.id, Instant::now());
             }
-            Ok(IngestOutcome::Skipped { reason, detail }) => {
-                row.state = FileState::Skipped;
-                row.reason = Some(reason);
-                row.detail = detail;
-                let _ = self.lib.record_watched(&[row]);
-                self.emit(WatchEvent::Ledger);
-            }
+            Ok(IngestOutcome::Skipped { .. }) => self.emit(WatchEvent::Ledger),
             Err(e) => {
                 tracing::warn!("watch: could not ingest {}: {e}", path.display());
                 row.state = FileState::Skipped;

@@ -13,6 +13,19 @@
 //! and observations and returning what is ready; `budget`: inotify watches and `statfs`) →
 //! `source` (notify or polling behind a channel, so tests inject events) → `scan` (reconciliation
 //! against the stat cache) → `engine` (the loop) and `lock` (`watch.lock`) → this API.
+//!
+//! How a file goes: an observation (close-write, create, rename into place) or a walk makes it a
+//! candidate; the settler stats it until two stats a settle interval apart agree; then
+//! `ingest_watched` reads, identifies and records it (its ledger row too). A rename within the
+//! tree of an ingested file with an unchanged stat is relocated without a read. A removal waits
+//! `2 × settle + 0.5 s` (a move shows as an arrival first) and then marks the asset missing, unless
+//! the root is gone or on another device (offline) or ten or more went at once (a walk decides,
+//! with the offline fraction). Walks run at start, when a folder arrives, after an overflow, every
+//! `reconcile_interval`, and when asked (`Watcher::rescan`: the person accepts losses). The ledger
+//! lists temporary names (waiting), excluded names, link loops, unreadable folders, and what
+//! ingest held (not media, empty, damaged, duplicate, replaced in place); a file still changing
+//! after three settle intervals is listed as still being written. Always-excluded names (`.git`,
+//! `@eaDir`, `.Trash-*`, `.DS_Store`, `Thumbs.db`, dot-folders, the library's folder) are not listed.
 
 pub mod budget;
 mod engine;
@@ -177,8 +190,14 @@ impl Watcher {
     pub fn observe(&self, observation: Observation) {
         let _ = self.tx.send(Msg::Obs(observation));
     }
+    /// What the watcher sees now; `running` is false once its thread has ended (stopped, or it
+    /// failed: the log says why).
     pub fn status(&self) -> WatchStatus {
-        self.status.lock().map(|s| s.clone()).unwrap_or(WatchStatus { running: false, roots: Vec::new() })
+        let mut s = self.status.lock().map(|s| s.clone()).unwrap_or(WatchStatus { running: false, roots: Vec::new() });
+        if self.thread.as_ref().is_none_or(|t| t.is_finished()) {
+            s.running = false;
+        }
+        s
     }
     /// Stops and waits for the threads.
     pub fn stop(self) {

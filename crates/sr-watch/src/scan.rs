@@ -164,17 +164,28 @@ pub fn reconcile(
         seen.insert(path.clone());
         match verdict {
             Verdict::Hold(reason) => {
-                let unchanged = known
-                    .is_some_and(|r| r.stat == Some(st) && (r.reason == Some(reason) || r.state == FileState::Ignored));
+                // Already in the library (excluded after it came in) or unchanged: nothing to do.
+                let unchanged = known.is_some_and(|r| {
+                    r.state == FileState::Ingested
+                        || (r.stat == Some(st) && (r.reason == Some(reason) || r.state == FileState::Ignored))
+                });
                 if !unchanged {
                     ledger.push(held_row(root, path, Some(st), reason, now));
                 }
             }
             _ => {
+                // Settled: in the library, ignored, or skipped for what it is (a reason the rules
+                // gave, or a permission problem, is looked at again).
                 let settled = known.is_some_and(|r| {
                     r.stat == Some(st)
-                        && matches!(r.state, FileState::Ingested | FileState::Skipped | FileState::Ignored)
-                        && r.reason != Some(WaitReason::Unreadable)
+                        && match r.state {
+                            FileState::Ingested | FileState::Ignored => true,
+                            FileState::Skipped => !matches!(
+                                r.reason,
+                                Some(WaitReason::Unreadable | WaitReason::Excluded | WaitReason::TemporaryName)
+                            ),
+                            FileState::Waiting => false,
+                        }
                 });
                 if !settled {
                     report.candidates.push((path, st));
@@ -221,12 +232,8 @@ pub fn reconcile(
     for (id, from, i) in moves {
         let (to, st) = report.candidates[i].clone();
         let folder = remote_folder_for(root, &to);
+        // Moves the stat cache row along with the asset.
         lib.relocate_asset(id, &to, st, Some(&folder), now)?;
-        let mut r = row(root, to.clone(), Some(st), FileState::Ingested, None, None, now);
-        r.asset_id = Some(id);
-        r.first_seen = from.first_seen;
-        ledger.push(r);
-        forget.push(from.path.clone());
         report.moved.push((id, from.path.clone(), to));
         moved_to.insert(i);
     }

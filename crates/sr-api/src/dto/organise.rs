@@ -118,7 +118,6 @@ pub enum RemoteOpKind {
     CreateFolder,
     RenameFolder,
     MoveFolder,
-    /// An uploaded file moved to another folder (its watched original moved).
     MoveFile,
 }
 

@@ -417,3 +417,37 @@ async fn another_process_changing_the_library_is_followed_within_a_second() {
     assert!(b.app.library_version().unwrap() > v0);
     assert_eq!(b.app.list_assets(0, 10).unwrap().total, 1, "the change is visible without reopening");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_waits_while_another_process_watches_says_who_and_takes_over_when_it_ends() {
+    let b = Bench::new();
+    let shop = b.folder("shop");
+    b.watch(&shop, "/shop", &[], false).await;
+    b.start();
+    b.until("the first watcher running", 20, |b| b.app.watch_status().unwrap().running).await;
+    // A second process on the same library (the app while `watch run` is in a terminal).
+    let other = Arc::new(Stockroom::open(OpenOptions { library_dir: Some(b.dir.path().join("lib")) }).unwrap());
+    let events: Arc<Mutex<Vec<WatchEvent>>> = Arc::default();
+    let sink = events.clone();
+    other.start_background_watching(Arc::new(move |e| sink.lock().unwrap().push(e)));
+    let said = |events: &Mutex<Vec<WatchEvent>>| {
+        events.lock().unwrap().iter().find_map(|e| match e {
+            WatchEvent::Stopped { message } => Some(message.clone()),
+            _ => None,
+        })
+    };
+    b.until("the second told why it waits", 20, |_| said(&events).is_some()).await;
+    assert!(said(&events).unwrap().contains("already watching folders"), "{:?}", said(&events));
+    let s = other.watch_status().unwrap();
+    assert!(!s.running);
+    assert!(s.held_by.is_some(), "status says who watches");
+    assert_eq!(other.watch_stopped_reason(), said(&events));
+
+    b.app.stop_background_watching();
+    b.until("the second takes over", 20, |_| other.watch_status().unwrap().running).await;
+    assert!(other.watch_stopped_reason().is_none());
+    let base = jpeg_bytes(&b.folder("src"));
+    std::fs::write(shop.join("late.jpg"), distinct_jpeg(&base, 21)).unwrap();
+    b.until("late.jpg ingested by the second", 20, |b| b.asset_at(&shop.join("late.jpg")).is_some()).await;
+    other.stop_background_watching();
+}
