@@ -114,3 +114,15 @@ impl From<sr_remote::RemoteError> for ApiError {
         ApiError::new(code, e.to_string())
     }
 }
+
+/// The watcher's own failures; another holder of the library's watcher is the library's state, not
+/// a broken file (the façade words that case itself, naming the holder).
+impl From<sr_watch::WatchError> for ApiError {
+    fn from(e: sr_watch::WatchError) -> Self {
+        match e {
+            sr_watch::WatchError::AlreadyRunning { .. } => ApiError::new(ErrorCode::Library, e.to_string()),
+            sr_watch::WatchError::Library(e) => e.into(),
+            sr_watch::WatchError::Io(m) => ApiError::new(ErrorCode::Io, m),
+        }
+    }
+}

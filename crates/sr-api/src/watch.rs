@@ -337,7 +337,15 @@ impl Ctx {
                     true,
                 );
             }
-            Err(e) => return Ended::Failed(format!("Watching folders could not start: {e}"), false),
+            Err(e) => {
+                return Ended::Failed(
+                    format!(
+                        "Watching folders could not start: {} It is tried again by itself.",
+                        ApiError::from(e).message
+                    ),
+                    false,
+                );
+            }
         };
         *self.shared.watcher.lock().unwrap_or_else(|p| p.into_inner()) = Some(watcher);
         self.shared.set_stopped(None);

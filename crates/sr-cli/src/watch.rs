@@ -240,6 +240,9 @@ fn run(app: &Stockroom, json: bool) -> Result<(), ApiError> {
             folders.iter().filter(|f| !f.paused).count(),
             app.library_dir().display()
         );
+        if folders.is_empty() {
+            eprintln!("no watched folders yet: add one with `stockroom watch add DIR` (this picks it up)");
+        }
     }
     // What the ledger said last, so each change is printed once.
     let shown = std::sync::Mutex::new(HashMap::<String, (d::LedgerReason, d::LedgerState)>::new());

@@ -451,3 +451,31 @@ async fn the_app_waits_while_another_process_watches_says_who_and_takes_over_whe
     b.until("late.jpg ingested by the second", 20, |b| b.asset_at(&shop.join("late.jpg")).is_some()).await;
     other.stop_background_watching();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_folder_added_by_another_process_and_a_new_settle_reach_the_running_watcher() {
+    let b = Bench::new();
+    b.start();
+    b.until("the watcher running", 20, |b| b.app.watch_status().unwrap().running).await;
+    // `stockroom watch add` in a terminal while the app watches.
+    let cli = Stockroom::open(OpenOptions { library_dir: Some(b.dir.path().join("lib")) }).unwrap();
+    let late = b.folder("late");
+    cli.watch_add(WatchFolderRequest {
+        path: late.to_string_lossy().into_owned(),
+        remote_folder: None,
+        tags: vec!["late".into()],
+        metadata: Default::default(),
+        auto_upload: false,
+        excludes: vec![],
+    })
+    .await
+    .unwrap();
+    cli.set_watch_settings(WatchSettings { settle_ms: 200 }).unwrap();
+    let base = jpeg_bytes(&b.folder("src"));
+    std::fs::write(late.join("arrived.jpg"), distinct_jpeg(&base, 31)).unwrap();
+    b.until("arrived.jpg ingested", 20, |b| b.asset_at(&late.join("arrived.jpg")).is_some()).await;
+    let a = b.asset_at(&late.join("arrived.jpg")).unwrap();
+    assert_eq!(b.app.organisation(a.id).unwrap().tags, ["late"]);
+    assert_eq!(a.remote_folder, "/");
+    assert!(b.app.watch_status().unwrap().running, "still running after the settle change");
+}
