@@ -108,6 +108,7 @@ commands![
     watch::watch_status,
     watch::watch_retry,
     watch::watch_ingest_anyway,
+    watch::watch_keep_new_version,
     watch::watch_ignore,
     watch::watch_settings,
     watch::set_watch_settings,

@@ -47,6 +47,12 @@ pub async fn watch_ingest_anyway(api: Api<'_>, path: String) -> Result<(), ApiEr
     blocking(&api, move |s| s.watch_ingest_anyway(&path)).await
 }
 
+/// Accepts the new content of a file replaced in place as its asset's version.
+#[tauri::command]
+pub async fn watch_keep_new_version(api: Api<'_>, path: String) -> Result<(), ApiError> {
+    blocking(&api, move |s| s.watch_keep_new_version(&path)).await
+}
+
 #[tauri::command]
 pub async fn watch_ignore(api: Api<'_>, path: String) -> Result<(), ApiError> {
     blocking(&api, move |s| s.watch_ignore(&path)).await

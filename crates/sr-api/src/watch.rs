@@ -666,6 +666,27 @@ impl Stockroom {
         self.ingest_now(path, &root)
     }
 
+    /// Accepts the new content of a file replaced in place as its asset's version (the asset already
+    /// holds it on this computer): the file leaves the ledger, and is uploaded only when the person
+    /// queues it. Refused in words for a file held for any other reason.
+    pub fn watch_keep_new_version(&self, path: &str) -> Result<(), ApiError> {
+        let (row, _) = self.ledger_row(path)?;
+        let reason: d::LedgerReason = row.reason.map(Into::into).unwrap_or(d::LedgerReason::StillWriting);
+        if !reason.actions().contains(&d::LedgerAction::KeepNewVersion) {
+            return Err(ApiError::invalid(format!(
+                "{path} was not replaced with other content, so there is no new version to keep. {}",
+                reason.message(settle_ms_of(&self.library))
+            )));
+        }
+        match self.library.release_replaced(Path::new(path), now_unix())? {
+            Some(_) => Ok(()),
+            // It changed between the look and the choice (e.g. it was copied again).
+            None => Err(ApiError::not_found(format!(
+                "{path} is no longer held as a replaced file; `stockroom watch status` lists what waits now."
+            ))),
+        }
+    }
+
     /// Stops listing a file as waiting or skipped (until its content changes).
     pub fn watch_ignore(&self, path: &str) -> Result<(), ApiError> {
         let (mut row, _) = self.ledger_row(path)?;

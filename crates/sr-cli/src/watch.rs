@@ -33,6 +33,9 @@ pub enum WatchCommand {
     Retry { path: PathBuf },
     /// Add a file held back for its name or for still changing, without waiting.
     IngestAnyway { path: PathBuf },
+    /// Accept the new content of a file replaced in place as its asset's version (it is uploaded
+    /// only when you queue it).
+    KeepNewVersion { path: PathBuf },
     /// Stop listing a file as waiting or skipped.
     Ignore { path: PathBuf },
     /// Show or change how long a file must hold still before it is added.
@@ -115,7 +118,21 @@ fn describe_entry(e: &d::LedgerEntry) -> String {
     if let Some(detail) = &e.detail {
         line.push_str(&format!(" ({detail})"));
     }
+    let commands: Vec<&str> = e.actions.iter().map(|a| command_of(*a)).collect();
+    if !commands.is_empty() {
+        line.push_str(&format!("\n         stockroom watch {} PATH", commands.join("|")));
+    }
     line
+}
+
+/// The `stockroom watch` subcommand that takes a ledger action.
+fn command_of(a: d::LedgerAction) -> &'static str {
+    match a {
+        d::LedgerAction::Retry => "retry",
+        d::LedgerAction::IngestAnyway => "ingest-anyway",
+        d::LedgerAction::KeepNewVersion => "keep-new-version",
+        d::LedgerAction::Ignore => "ignore",
+    }
 }
 
 fn path_arg(p: &std::path::Path) -> String {
@@ -183,6 +200,7 @@ pub fn watch(app: &Stockroom, cmd: WatchCommand, json: bool) -> Result<(), ApiEr
         }
         WatchCommand::Retry { path } => app.watch_retry(&path_arg(&path))?,
         WatchCommand::IngestAnyway { path } => app.watch_ingest_anyway(&path_arg(&path))?,
+        WatchCommand::KeepNewVersion { path } => app.watch_keep_new_version(&path_arg(&path))?,
         WatchCommand::Ignore { path } => app.watch_ignore(&path_arg(&path))?,
         WatchCommand::Settings { settle_ms } => {
             let s = match settle_ms {

@@ -328,9 +328,10 @@ export function watchStatus(): Promise<WatchStatus> {
   return call('watch_status');
 }
 
-export type LedgerCommand = 'retry' | 'ingest_anyway' | 'ignore';
+export type LedgerCommand = 'retry' | 'ingest_anyway' | 'keep_new_version' | 'ignore';
 
-/** Acts on one ledger entry (by its path): retry, ingest anyway, ignore. */
+/** Acts on one ledger entry (by its path): retry, ingest anyway, keep the new version of a file
+ * replaced in place, ignore. */
 export function watchLedgerAction(action: LedgerCommand, path: string): Promise<null> {
   return call(`watch_${action}` as const, { path });
 }

@@ -492,7 +492,7 @@ export type LedgerReason = { "kind": "still_writing" } | { "kind": "temporary_na
 
 export type LedgerState = "waiting" | "skipped";
 
-export type LedgerAction = "retry" | "ingest_anyway" | "ignore";
+export type LedgerAction = "retry" | "ingest_anyway" | "keep_new_version" | "ignore";
 
 export type LedgerEntry = { root_id: number, path: string, name: string, state: LedgerState, reason: LedgerReason, 
 /**

@@ -68,6 +68,7 @@ export interface Commands {
   watch_status: { args: Record<string, never>; result: WatchStatus };
   watch_retry: { args: { path: string }; result: null };
   watch_ingest_anyway: { args: { path: string }; result: null };
+  watch_keep_new_version: { args: { path: string }; result: null };
   watch_ignore: { args: { path: string }; result: null };
   watch_settings: { args: Record<string, never>; result: WatchSettings };
   set_watch_settings: { args: { settings: WatchSettings }; result: WatchSettings };

@@ -568,6 +568,14 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
       ledger.splice(ledgerAt(path), 1);
       return null;
     },
+    watch_keep_new_version: ({ path }) => {
+      const i = ledgerAt(path);
+      if (ledger[i]!.reason.kind !== 'replaced_in_place') {
+        throw { code: 'invalid_input', message: `${path} was not replaced with other content, so there is no new version to keep.` };
+      }
+      ledger.splice(i, 1);
+      return null;
+    },
     watch_ignore: ({ path }) => {
       ledger.splice(ledgerAt(path), 1);
       return null;

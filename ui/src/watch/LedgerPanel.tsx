@@ -38,12 +38,14 @@ export function WatchChip({ open, onToggle }: { open: boolean; onToggle: () => v
 const ACTION_LABEL: Record<LedgerAction, string> = {
   retry: 'Retry',
   ingest_anyway: 'Ingest anyway',
+  keep_new_version: 'Keep new version',
   ignore: 'Ignore',
 };
 
 const ACTION_HINT: Record<LedgerAction, string> = {
   retry: 'Look at the file again now',
   ingest_anyway: 'Bring it into the library now, without waiting',
+  keep_new_version: 'Accept the new content as this asset’s version (it is uploaded only when you queue it)',
   ignore: 'Stop listing it here (the file stays where it is)',
 };
 

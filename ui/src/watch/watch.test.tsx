@@ -133,6 +133,45 @@ describe('watched folders: Waiting and skipped', () => {
     await waitFor(() => expect(screen.getByTestId('asset-detail')).toHaveAttribute('data-asset-id', '7'));
   });
 
+  it('a file replaced in place offers Keep new version, which accepts it and clears the row', async () => {
+    const backend = installBackend({ count: 30 });
+    const root = makeFolder(1, { path: '/home/merch/Shoots' });
+    backend.watchFolders.push(root);
+    backend.ledger.push(
+      makeLedgerEntry(root, 'look-3.jpg', {
+        state: 'skipped',
+        reason: { kind: 'replaced_in_place', asset_id: 3 },
+        message:
+          'This file was replaced with other content; asset #3 now holds the new version on this computer. Choose Keep new version to accept it: it is then uploaded only when you queue it.',
+        actions: ['retry', 'keep_new_version', 'ignore'],
+      }),
+      makeLedgerEntry(root, 'notes.txt', { state: 'skipped', reason: { kind: 'not_media' }, actions: ['retry', 'ignore'] }),
+    );
+    renderApp({ watchCoalesceMs: 10 });
+    const user = userEvent.setup();
+    await user.click(await screen.findByTestId('watch-chip'));
+    const panel = await screen.findByTestId('ledger-panel');
+    const replaced = within(panel)
+      .getAllByTestId('ledger-row')
+      .find((r) => r.getAttribute('data-reason') === 'replaced_in_place')!;
+    expect(replaced).toHaveTextContent('Choose Keep new version to accept it');
+    expect(within(replaced).getByTestId('ledger-asset-link')).toHaveTextContent('Show asset #3');
+    const keep = within(replaced).getByTestId('ledger-keep_new_version');
+    expect(keep).toHaveTextContent('Keep new version');
+    expect(keep).toHaveAttribute('title', expect.stringContaining('uploaded only when you queue it'));
+    // Only for a replaced file.
+    const notes = within(panel)
+      .getAllByTestId('ledger-row')
+      .find((r) => r.getAttribute('data-reason') === 'not_media')!;
+    expect(within(notes).queryByTestId('ledger-keep_new_version')).toBeNull();
+
+    await user.click(keep);
+    expect(backend.callsOf('watch_keep_new_version').map((c) => c.args)).toEqual([{ path: '/home/merch/Shoots/look-3.jpg' }]);
+    await waitFor(() => expect(within(panel).getAllByTestId('ledger-row')).toHaveLength(1));
+    expect(within(panel).getByTestId('ledger-row')).toHaveAttribute('data-reason', 'not_media');
+    expect(within(panel).getByTestId('ledger-summary')).toHaveTextContent('0 waiting · 1 skipped');
+  });
+
   it('says when a folder is offline, and when another process runs the watcher', async () => {
     const backend = installBackend({ count: 1 });
     backend.watchFolders.push(

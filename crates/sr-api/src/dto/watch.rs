@@ -99,6 +99,8 @@ pub enum LedgerState {
 pub enum LedgerAction {
     Retry,
     IngestAnyway,
+    /// Accept the new content of a file replaced in place as its asset's version.
+    KeepNewVersion,
     Ignore,
 }
 
@@ -222,11 +224,15 @@ impl From<sr_library::watch::WaitReason> for LedgerReason {
 
 impl LedgerReason {
     /// What the person may do: retry always; ingest anyway where only a name or the wait holds it
-    /// back (the content is not known to be wrong); ignore always.
+    /// back (the content is not known to be wrong); keep the new version for a file replaced in
+    /// place (held until the person chooses); ignore always.
     pub fn actions(self) -> Vec<LedgerAction> {
         match self {
             LedgerReason::StillWriting | LedgerReason::TemporaryName | LedgerReason::Excluded => {
                 vec![LedgerAction::Retry, LedgerAction::IngestAnyway, LedgerAction::Ignore]
+            }
+            LedgerReason::ReplacedInPlace { .. } => {
+                vec![LedgerAction::Retry, LedgerAction::KeepNewVersion, LedgerAction::Ignore]
             }
             _ => vec![LedgerAction::Retry, LedgerAction::Ignore],
         }
@@ -270,8 +276,8 @@ impl LedgerReason {
                  after it is copied again."
                 .into(),
             LedgerReason::ReplacedInPlace { asset_id } => format!(
-                "This file was replaced with other content; asset #{asset_id} keeps the new version locally and \
-                 it is not uploaded again until you choose to (queue it from the asset)."
+                "This file was replaced with other content; asset #{asset_id} now holds the new version on this \
+                 computer. Choose Keep new version to accept it: it is then uploaded only when you queue it."
             ),
         }
     }

@@ -2,7 +2,8 @@
 //! once after its last byte, a `.part` once after its rename, a burst of 1,000 files each once, a
 //! move keeps the asset (also while the watcher is stopped), a deletion marks missing and sends
 //! nothing to the remote, a vanished root goes offline and marks nothing; rules that break the
-//! account's fields are refused when saved; other processes' changes are followed.
+//! account's fields are refused when saved; other processes' changes are followed; a file replaced
+//! in place is held until the person keeps the new version.
 //!
 //! Every wait is a bounded poll of the library (never a sleep standing in for a condition).
 
@@ -12,7 +13,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use sr_api::dto::{Asset, AssetStatus};
-use sr_api::dto_watch::{LedgerReason, RootHealth, WatchEvent, WatchFolder, WatchFolderRequest, WatchSettings};
+use sr_api::dto_watch::{
+    LedgerAction, LedgerReason, RootHealth, WatchEvent, WatchFolder, WatchFolderRequest, WatchSettings,
+};
 use sr_api::{ErrorCode, OpenOptions, Stockroom, WatchTuning};
 use sr_media::fixtures::{FixtureVideo, ImageFormat, image, video};
 
@@ -478,4 +481,56 @@ async fn a_folder_added_by_another_process_and_a_new_settle_reach_the_running_wa
     assert_eq!(b.app.organisation(a.id).unwrap().tags, ["late"]);
     assert_eq!(a.remote_folder, "/");
     assert!(b.app.watch_status().unwrap().running, "still running after the settle change");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_replaced_in_place_waits_for_keep_new_version_then_leaves_the_ledger_as_the_same_asset() {
+    let b = Bench::new();
+    let shop = b.folder("shop");
+    b.watch(&shop, "/shop", &["spring"], false).await;
+    b.start();
+    let base = jpeg_bytes(&b.folder("src"));
+    let look = shop.join("look.jpg");
+    std::fs::write(&look, distinct_jpeg(&base, 21)).unwrap();
+    b.until("look.jpg ingested", 20, |b| b.asset_at(&look).is_some()).await;
+    let first = b.asset_at(&look).unwrap();
+
+    // The same name, other content: a new local version, held for the person's choice.
+    std::fs::write(&look, distinct_jpeg(&base, 22)).unwrap();
+    let held = LedgerReason::ReplacedInPlace { asset_id: first.id };
+    b.until("the replaced file in the ledger", 20, |b| {
+        b.app.watch_status().unwrap().ledger.iter().any(|e| e.name == "look.jpg" && e.reason == held)
+    })
+    .await;
+    let status = b.app.watch_status().unwrap();
+    let entry = status.ledger.iter().find(|e| e.name == "look.jpg").unwrap();
+    assert!(entry.actions.contains(&LedgerAction::KeepNewVersion), "{:?}", entry.actions);
+    assert!(entry.message.contains("Keep new version"), "the message names the choice: {}", entry.message);
+    let path = entry.path.clone();
+
+    // Only a replaced file can be kept as a new version; anything else is refused in words.
+    std::fs::write(shop.join("notes.txt"), "not media").unwrap();
+    b.until("notes.txt in the ledger", 20, |b| {
+        b.app.watch_status().unwrap().ledger.iter().any(|e| e.name == "notes.txt" && e.reason == LedgerReason::NotMedia)
+    })
+    .await;
+    let notes = b.app.watch_status().unwrap().ledger.into_iter().find(|e| e.name == "notes.txt").unwrap();
+    assert!(!notes.actions.contains(&LedgerAction::KeepNewVersion));
+    let e = b.app.watch_keep_new_version(&notes.path).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput, "{e:?}");
+    assert!(e.message.contains("replaced"), "says why: {}", e.message);
+
+    b.app.watch_keep_new_version(&path).unwrap();
+    let ledger = b.app.watch_status().unwrap().ledger;
+    assert!(!ledger.iter().any(|e| e.name == "look.jpg"), "it left the ledger: {ledger:?}");
+    let kept = b.app.asset(first.id).unwrap();
+    let new_hash = sr_library::identity::full_hash(&look, kept.size).unwrap();
+    assert_eq!(kept.hash, new_hash, "the asset is the new version");
+    assert_ne!(kept.hash, first.hash);
+    assert_eq!(b.app.organisation(first.id).unwrap().tags, ["spring"], "and keeps its tags");
+    assert_eq!(b.assets().len(), 1, "never a second asset");
+    // Not sent for upload by itself: it goes when the person queues it.
+    assert!(b.app.queue_list().await.unwrap().jobs.is_empty());
+    // A second choice finds nothing to keep.
+    assert_eq!(b.app.watch_keep_new_version(&path).unwrap_err().code, ErrorCode::NotFound);
 }

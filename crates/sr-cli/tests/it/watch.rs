@@ -1,6 +1,7 @@
 //! `stockroom watch ...` as a person or a script uses it: `watch run` killed with SIGKILL during a
 //! burst of arrivals and restarted leaves each file ingested exactly once; a second `watch run` on
-//! the same library is refused in words; a rule with bad metadata is refused when saved.
+//! the same library is refused in words; a rule with bad metadata is refused when saved; a file
+//! replaced in place is kept as its asset's new version with `watch keep-new-version`.
 //!
 //! Waits are bounded polls of the library (never a sleep standing in for a condition).
 
@@ -181,4 +182,38 @@ fn a_rule_with_bad_metadata_is_refused_when_saved() {
     assert_eq!(json(&lib, &["--json", "watch", "resume", inbox.to_str().unwrap()])["paused"], false);
     assert!(run(&lib, &["watch", "remove", inbox.to_str().unwrap()]).status.success());
     assert_eq!(json(&lib, &["--json", "watch", "list"]), serde_json::json!([]));
+}
+
+#[test]
+fn a_file_replaced_in_place_is_kept_as_the_new_version_with_watch_keep_new_version() {
+    let work = tempfile::tempdir().unwrap();
+    let (lib, inbox) = setup(work.path());
+    let base = std::fs::read(image(work.path(), "base.jpg", 64, 48, ImageFormat::Jpeg)).unwrap();
+    let look = inbox.join("look.jpg");
+    let child = watch_run(&lib);
+    std::fs::write(&look, distinct_jpeg(&base, 1)).unwrap();
+    wait_for("look.jpg ingested", 30, || asset_paths(&lib).len() == 1);
+    std::fs::write(&look, distinct_jpeg(&base, 2)).unwrap();
+    let ledger = || json(&lib, &["--json", "watch", "status"])["ledger"].as_array().cloned().unwrap_or_default();
+    wait_for("the replaced file held", 30, || ledger().iter().any(|e| e["reason"]["kind"] == "replaced_in_place"));
+    let entry = ledger().into_iter().find(|e| e["reason"]["kind"] == "replaced_in_place").unwrap();
+    assert!(entry["actions"].as_array().unwrap().contains(&serde_json::json!("keep_new_version")), "{entry}");
+    // In words, with the command to run.
+    let out = run(&lib, &["watch", "status"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Keep new version") && text.contains("keep-new-version"), "{text}");
+
+    let out = run(&lib, &["watch", "keep-new-version", look.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(ledger().is_empty(), "it left the ledger");
+    terminate(child);
+    let l = sr_library::Library::open(&lib).unwrap();
+    let assets = l.assets(0, 10).unwrap();
+    assert_eq!(assets.len(), 1, "never a second asset");
+    let size = std::fs::metadata(&look).unwrap().len();
+    assert_eq!(assets[0].full_hash, sr_library::identity::full_hash(&look, size).unwrap(), "the new version");
+    // Nothing left to keep: refused in words.
+    let out = run(&lib, &["watch", "keep-new-version", look.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not waiting or skipped"));
 }
