@@ -226,7 +226,8 @@ fn ledger_entry(row: &WatchedFile, settle_ms: u64) -> d::LedgerEntry {
         state: (*state).into(),
         reason,
         message: reason.message(settle_ms),
-        detail: detail.clone(),
+        // A replaced file's message already names the choice; the library's note would say it twice.
+        detail: if matches!(reason, d::LedgerReason::ReplacedInPlace { .. }) { None } else { detail.clone() },
         actions: reason.actions(),
         since: *first_seen,
         updated_at: *updated_at,

@@ -506,6 +506,8 @@ async fn a_file_replaced_in_place_waits_for_keep_new_version_then_leaves_the_led
     let entry = status.ledger.iter().find(|e| e.name == "look.jpg").unwrap();
     assert!(entry.actions.contains(&LedgerAction::KeepNewVersion), "{:?}", entry.actions);
     assert!(entry.message.contains("Keep new version"), "the message names the choice: {}", entry.message);
+    // The message says it all; the library's own note would repeat it beside the message.
+    assert_eq!(entry.detail, None, "no second wording of the same choice");
     let path = entry.path.clone();
 
     // Only a replaced file can be kept as a new version; anything else is refused in words.
