@@ -22,6 +22,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, stockroom: Arc<Stockroom>) -> Builde
         .manage(commands::uploads::UploadRunner::default())
         .manage(sr_api::PreviewJobs::default())
         .manage(commands::watch::WatchChannels::default())
+        .manage(commands::sync::SyncChannels::default())
         .setup(move |app| {
             use tauri::Manager;
             app.state::<commands::uploads::UploadRunner>().restart(app.handle().clone(), stockroom.clone());

@@ -12,6 +12,7 @@ pub mod organise;
 pub mod presets;
 pub mod preview;
 pub mod remote;
+pub mod sync;
 pub mod uploads;
 pub mod watch;
 
@@ -114,4 +115,16 @@ commands![
     watch::set_watch_settings,
     watch::follow_watch,
     watch::follow_library,
+    sync::sync_run,
+    sync::sync_overview,
+    sync::sync_log,
+    sync::sync_conflicts,
+    sync::resolve_conflicts,
+    sync::sync_settings,
+    sync::set_sync_settings,
+    sync::download_original,
+    sync::fetch_remote_thumbnail,
+    sync::delete_from_remote,
+    sync::rename_asset,
+    sync::follow_sync,
 ];

@@ -11,6 +11,7 @@ use crate::dto::delivery::UrlRequest;
 use crate::dto::organise as org;
 use crate::dto::presets as ps;
 use crate::dto::preview as pv;
+use crate::dto::sync as sy;
 use crate::dto::uploads as up;
 use crate::dto::watch as wt;
 use crate::dto::*;
@@ -101,6 +102,21 @@ pub fn typescript() -> String {
         ps::Preset::decl(&cfg),
         ps::PresetApplied::decl(&cfg),
         ps::AssetUrl::decl(&cfg),
+        sy::SyncStatus::decl(&cfg),
+        sy::SyncSide::decl(&cfg),
+        sy::SyncOpKind::decl(&cfg),
+        sy::SyncOp::decl(&cfg),
+        sy::SyncItemError::decl(&cfg),
+        sy::SyncReport::decl(&cfg),
+        sy::SyncRequest::decl(&cfg),
+        sy::SyncProgress::decl(&cfg),
+        sy::SyncOverview::decl(&cfg),
+        sy::ConflictField::decl(&cfg),
+        sy::Conflict::decl(&cfg),
+        sy::ConflictResolution::decl(&cfg),
+        sy::ResolveConflicts::decl(&cfg),
+        sy::SyncRun::decl(&cfg),
+        sy::SyncSettings::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/sr-api/src/dto/ by `UPDATE_BINDINGS=1 cargo test -p sr-api bindings`.\n// Do not edit by hand.\n\n",

@@ -23,6 +23,7 @@ mod preview;
 mod preview_jobs;
 mod remote;
 mod runner;
+mod sync;
 mod uploads;
 mod watch;
 
@@ -35,7 +36,7 @@ use sr_library::{ImportOptions, Library};
 pub use delivery::{UrlRequest, parse_transformation};
 /// The domain DTO modules under their first names (`sr_api::dto_organise::…`).
 pub use dto::{
-    organise as dto_organise, presets as dto_presets, preview as dto_preview, uploads as dto_uploads,
+    organise as dto_organise, presets as dto_presets, preview as dto_preview, sync as dto_sync, uploads as dto_uploads,
     watch as dto_watch,
 };
 pub use error::{ApiError, ErrorCode};
@@ -306,6 +307,7 @@ impl Stockroom {
             imported_at: *imported_at,
             thumb_url: base.filter(|_| thumb_path.is_some()).map(|b| format!("{b}/thumb/{id}")),
             original_url: base.map(|b| format!("{b}/original/{id}")),
+            sync: None,
         }
     }
 }

@@ -82,6 +82,18 @@ pub enum RemoteOpKind {
     /// `POST /v1/files/move`, args `{sourceFilePath, destinationPath}`: an uploaded file whose
     /// watched original moved to another mapped subfolder.
     MoveFile,
+    /// `POST /v1/files/addTags` for the asset's file, args `{tag}` (the intent, not the list).
+    TagAdd,
+    /// `POST /v1/files/removeTags`, args `{tag}`.
+    TagRemove,
+    /// A `customMetadata` PATCH of one key, args `{key, value}`.
+    MetaSet,
+    /// A `customMetadata` PATCH of one key to `null`, args `{key}`.
+    MetaUnset,
+    /// `PUT /v1/files/rename`, args `{name}` (the new name).
+    RenameFile,
+    /// `DELETE` of the asset's remote file, explicitly asked for; held until confirmed.
+    DeleteFile,
 }
 
 impl RemoteOpKind {
@@ -91,6 +103,12 @@ impl RemoteOpKind {
             RemoteOpKind::RenameFolder => "rename_folder",
             RemoteOpKind::MoveFolder => "move_folder",
             RemoteOpKind::MoveFile => "move_file",
+            RemoteOpKind::TagAdd => "tag_add",
+            RemoteOpKind::TagRemove => "tag_remove",
+            RemoteOpKind::MetaSet => "meta_set",
+            RemoteOpKind::MetaUnset => "meta_unset",
+            RemoteOpKind::RenameFile => "rename_file",
+            RemoteOpKind::DeleteFile => "delete_file",
         }
     }
     fn parse(s: &str) -> Self {
@@ -98,6 +116,12 @@ impl RemoteOpKind {
             "rename_folder" => RemoteOpKind::RenameFolder,
             "move_folder" => RemoteOpKind::MoveFolder,
             "move_file" => RemoteOpKind::MoveFile,
+            "tag_add" => RemoteOpKind::TagAdd,
+            "tag_remove" => RemoteOpKind::TagRemove,
+            "meta_set" => RemoteOpKind::MetaSet,
+            "meta_unset" => RemoteOpKind::MetaUnset,
+            "rename_file" => RemoteOpKind::RenameFile,
+            "delete_file" => RemoteOpKind::DeleteFile,
             _ => RemoteOpKind::CreateFolder,
         }
     }
@@ -108,6 +132,9 @@ impl RemoteOpKind {
 pub enum RemoteOpState {
     /// Recorded offline; sync has not applied it yet (it may have failed attempts).
     Pending,
+    /// Sync sent it (or is about to) and has not seen the answer: a restart verifies it against
+    /// the remote instead of sending it again.
+    Sending,
     /// The remote accepted it.
     Applied,
     /// The remote refused it for good; `last_error` says why.
@@ -118,6 +145,7 @@ impl RemoteOpState {
     pub fn as_str(self) -> &'static str {
         match self {
             RemoteOpState::Pending => "pending",
+            RemoteOpState::Sending => "sending",
             RemoteOpState::Applied => "applied",
             RemoteOpState::Failed => "failed",
         }
@@ -125,13 +153,14 @@ impl RemoteOpState {
     fn parse(s: &str) -> Self {
         match s {
             "applied" => RemoteOpState::Applied,
+            "sending" => RemoteOpState::Sending,
             "failed" => RemoteOpState::Failed,
             _ => RemoteOpState::Pending,
         }
     }
     /// Whether sync is done with it.
     pub fn is_terminal(self) -> bool {
-        !matches!(self, RemoteOpState::Pending)
+        !matches!(self, RemoteOpState::Pending | RemoteOpState::Sending)
     }
 }
 
@@ -141,7 +170,9 @@ pub struct RemoteOp {
     pub id: i64,
     pub account: String,
     pub kind: RemoteOpKind,
-    /// The remote endpoint's JSON body.
+    /// The asset a file intent is about (`None` for folder operations).
+    pub asset_id: Option<i64>,
+    /// The remote endpoint's JSON body, or the intent's arguments.
     pub args: Value,
     pub created_at: i64,
     pub state: RemoteOpState,
@@ -332,6 +363,7 @@ impl Library {
                     id: r.get(0)?,
                     account: r.get(1)?,
                     kind: RemoteOpKind::parse(&r.get::<_, String>(2)?),
+                    asset_id: None,
                     args: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or(Value::Null),
                     created_at: r.get(4)?,
                     state: RemoteOpState::parse(&r.get::<_, String>(5)?),

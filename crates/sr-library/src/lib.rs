@@ -42,6 +42,7 @@ mod history;
 pub mod jobs;
 mod metadata;
 mod presets;
+pub mod sync;
 mod tags;
 pub mod watch;
 // The edit path: index, edit, undo.

@@ -156,6 +156,17 @@ impl AccountGate {
     }
 }
 
+/// The one [`AccountGate`] of an account in this process: the upload queue and sync hold the
+/// same account through it, so a 429 or an outage seen by one holds the other too. The first
+/// caller's `probe_interval` is kept.
+pub fn shared_gate(account: &str, probe_interval: Duration) -> std::sync::Arc<AccountGate> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static GATES: OnceLock<Mutex<HashMap<String, Arc<AccountGate>>>> = OnceLock::new();
+    let mut gates = GATES.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
+    gates.entry(account.to_owned()).or_insert_with(|| Arc::new(AccountGate::new(probe_interval))).clone()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -36,7 +36,7 @@ mod upload;
 pub use client::{Client, Pages};
 pub use config::{RemoteAuth, RemoteConfig, Secret, Timeouts};
 pub use error::RemoteError;
-pub use hold::{AccountGate, Backoff};
+pub use hold::{AccountGate, Backoff, shared_gate};
 pub use query::{FileTypeFilter, FileUpdate, ItemTypeFilter, ListQuery, Publish, RemoveAiTags, Sort, UpdateFile};
 pub use retry::{RetryPolicy, with_retry};
 pub use tokio_util::sync::CancellationToken;

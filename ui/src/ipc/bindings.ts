@@ -53,7 +53,11 @@ thumb_url: string | null,
 /**
  * Loopback URL streaming the original (HTTP Range), when the media server runs.
  */
-original_url: string | null, };
+original_url: string | null, 
+/**
+ * Where it stands against the active account's remote library (`None` when not asked).
+ */
+sync: SyncStatus | null, };
 
 export type Skipped = { path: string, reason: string, };
 
@@ -153,11 +157,15 @@ on_remote: boolean,
  */
 asset_count: number, };
 
-export type RemoteOpKind = "create_folder" | "rename_folder" | "move_folder" | "move_file";
+export type RemoteOpKind = "create_folder" | "rename_folder" | "move_folder" | "move_file" | "tag_add" | "tag_remove" | "meta_set" | "meta_unset" | "rename_file" | "delete_file";
 
-export type RemoteOpState = "pending" | "applied" | "failed";
+export type RemoteOpState = "pending" | "sending" | "applied" | "failed";
 
 export type RemoteOp = { id: number, kind: RemoteOpKind, 
+/**
+ * The asset a file change is about; `None` for folder changes.
+ */
+asset_id: number | null, 
 /**
  * The remote endpoint's JSON body.
  */
@@ -718,3 +726,109 @@ path: string,
  * The preset the URL is for (`None` for an ad-hoc transformation).
  */
 preset: string | null, tr: string, url: string, };
+
+export type SyncStatus = "local_only" | "queued" | "synced" | "modified_locally" | "changed_remotely" | "conflict" | "remote_only" | "deleted_remotely" | "missing_file";
+
+export type SyncSide = "local" | "remote";
+
+export type SyncOpKind = "add_tag" | "remove_tag" | "set_metadata" | "unset_metadata" | "rename" | "move" | "adopt" | "delete" | "mark_deleted" | "create_folder" | "rename_folder" | "move_folder";
+
+export type SyncOp = { side: SyncSide, kind: SyncOpKind, asset_id: number | null, file_id: string | null, 
+/**
+ * The tag, the metadata key, or the folder path.
+ */
+key: string | null, from: JsonValue | null, to: JsonValue | null, 
+/**
+ * In words: `tag "sale" added to dress.mp4 on the remote`.
+ */
+summary: string, };
+
+export type SyncItemError = { asset_id: number | null, file_id: string | null, message: string, request_id: string | null, will_retry: boolean, };
+
+export type SyncReport = { run_id: number, dry_run: boolean, 
+/**
+ * Every change the run makes (or would), on each side, in order.
+ */
+operations: Array<SyncOp>, 
+/**
+ * Those that went through (a dry run: none).
+ */
+applied: number, 
+/**
+ * Deletes held until confirmed, and why.
+ */
+held: Array<SyncOp>, held_reason: string | null, 
+/**
+ * Set when the run stopped before changing anything, in words (an empty listing, everything changed).
+ */
+stopped: string | null, notes: Array<string>, errors: Array<SyncItemError>, conflicts_opened: number, requests: number, request_ids: Array<string>, started_at: number, finished_at: number, };
+
+export type SyncRequest = { dry_run: boolean, 
+/**
+ * Let held deletes go ahead.
+ */
+confirm_deletes: boolean, 
+/**
+ * Run the full listing (delete check) now.
+ */
+full_listing: boolean, };
+
+export type SyncProgress = { 
+/**
+ * `pull`, `plan`, `push`, `apply`, `done`.
+ */
+phase: string, done: number, total: number, };
+
+export type SyncOverview = { account: string, running: boolean, 
+/**
+ * Unix seconds of the last finished run.
+ */
+last_synced_at: number | null, open_conflicts: number, 
+/**
+ * Local changes not pushed yet.
+ */
+pending_changes: number, 
+/**
+ * Why the last run failed or stopped, in words.
+ */
+problem: string | null, 
+/**
+ * Unix seconds of the next periodic run, when periodic sync is on.
+ */
+next_run_at: number | null, };
+
+export type ConflictField = { "field": "name" } | { "field": "folder" } | { "field": "tag", "key": string } | { "field": "metadata", "key": string } | { "field": "existence" };
+
+export type Conflict = { id: number, asset_id: number, asset_name: string, thumb_url: string | null, field: ConflictField, 
+/**
+ * The field's label in words ("Metadata · Season", "Name", "Deleted on the remote").
+ */
+label: string, base: JsonValue | null, mine: JsonValue | null, theirs: JsonValue | null, 
+/**
+ * When the remote's value was last changed, ISO-8601.
+ */
+theirs_at: string | null, opened_at: number, resolved_at: number | null, };
+
+export type ConflictResolution = { "kind": "mine" } | { "kind": "theirs" } | { "kind": "value", "value": JsonValue };
+
+export type ResolveConflicts = { ids: Array<number>, resolution: ConflictResolution, };
+
+export type SyncRun = { id: number, started_at: number, finished_at: number, dry_run: boolean, 
+/**
+ * `done`, `stopped`, `failed`.
+ */
+outcome: string, report: SyncReport, };
+
+export type SyncSettings = { 
+/**
+ * Minutes between periodic runs while the app is open and online; 0: only on demand.
+ */
+interval_minutes: number, 
+/**
+ * Remote-originated deletes above this many files are held until confirmed.
+ */
+delete_fuse_files: number, 
+/**
+ * Hours between full listings (the delete check).
+ */
+full_listing_hours: number, };

@@ -3,7 +3,7 @@
 
 import { invoke, type Channel, type InvokeArgs } from '@tauri-apps/api/core';
 
-import type { Asset, AssetOrganisation, AssetSource, AssetUrl, CatalogueRefresh, EditResult, FieldProblem, FieldSummary, Folder, FolderChange, ImagekitAccountInput, ImportEvent, ImportReport, JsonValue, LadderEvent, LadderFormat, LadderPlan, LadderResult, LadderTr, LibraryChange, LibraryInfo, MetadataField, Preset, PresetApplied, PreviewEvent, PreviewMode, PreviewPlan, PreviewResult, QueueAddRequest, RemoteInfo, SavedSearch, SearchPage, SearchRequest, TagCount, UndoResult, UploadEvent, UploadJob, UploadQueue, UploadSettings, WatchEvent, WatchFolder, WatchFolderRequest, WatchSettings, WatchStatus } from './bindings';
+import type { Asset, AssetOrganisation, AssetSource, AssetUrl, CatalogueRefresh, Conflict, EditResult, FieldProblem, FieldSummary, Folder, FolderChange, ImagekitAccountInput, ImportEvent, ImportReport, JsonValue, LadderEvent, LadderFormat, LadderPlan, LadderResult, LadderTr, LibraryChange, LibraryInfo, MetadataField, Preset, PresetApplied, PreviewEvent, PreviewMode, PreviewPlan, PreviewResult, QueueAddRequest, RemoteInfo, ResolveConflicts, SavedSearch, SearchPage, SearchRequest, SyncOverview, SyncProgress, SyncReport, SyncRequest, SyncRun, SyncSettings, TagCount, UndoResult, UploadEvent, UploadJob, UploadQueue, UploadSettings, WatchEvent, WatchFolder, WatchFolderRequest, WatchSettings, WatchStatus } from './bindings';
 
 /** Every command the shell registers: its arguments as sent (camelCase keys) and what it resolves with. */
 export interface Commands {
@@ -74,6 +74,18 @@ export interface Commands {
   set_watch_settings: { args: { settings: WatchSettings }; result: WatchSettings };
   follow_watch: { args: { onEvent: Channel<WatchEvent> }; result: null };
   follow_library: { args: { onEvent: Channel<LibraryChange> }; result: null };
+  sync_run: { args: { req: SyncRequest; onProgress: Channel<SyncProgress> }; result: SyncReport };
+  sync_overview: { args: Record<string, never>; result: SyncOverview };
+  sync_log: { args: { limit: number }; result: Array<SyncRun> };
+  sync_conflicts: { args: { openOnly: boolean }; result: Array<Conflict> };
+  resolve_conflicts: { args: { req: ResolveConflicts }; result: Array<Conflict> };
+  sync_settings: { args: Record<string, never>; result: SyncSettings };
+  set_sync_settings: { args: { settings: SyncSettings }; result: SyncSettings };
+  download_original: { args: { assetId: number }; result: Asset };
+  fetch_remote_thumbnail: { args: { assetId: number }; result: Asset };
+  delete_from_remote: { args: { ids: Array<number> }; result: EditResult };
+  rename_asset: { args: { id: number; name: string }; result: EditResult };
+  follow_sync: { args: { onProgress: Channel<SyncProgress>; onReport: Channel<SyncReport> }; result: null };
 }
 
 export type Command = keyof Commands;

@@ -193,6 +193,7 @@ export function makeAsset(id: number, over: Partial<Asset> = {}): Asset {
     imported_at: 1_763_900_000,
     thumb_url: null,
     original_url: `http://127.0.0.1:4567/t0k3n/original/${id}`,
+    sync: null,
     ...over,
   };
 }

@@ -56,6 +56,8 @@ pub struct Asset {
     pub thumb_url: Option<String>,
     /// Loopback URL streaming the original (HTTP Range), when the media server runs.
     pub original_url: Option<String>,
+    /// Where it stands against the active account's remote library (`None` when not asked).
+    pub sync: Option<super::sync::SyncStatus>,
 }
 
 /// A file that was not imported, and why.

@@ -119,12 +119,19 @@ pub enum RemoteOpKind {
     RenameFolder,
     MoveFolder,
     MoveFile,
+    TagAdd,
+    TagRemove,
+    MetaSet,
+    MetaUnset,
+    RenameFile,
+    DeleteFile,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum RemoteOpState {
     Pending,
+    Sending,
     Applied,
     Failed,
 }
@@ -134,6 +141,8 @@ pub enum RemoteOpState {
 pub struct RemoteOp {
     pub id: i64,
     pub kind: RemoteOpKind,
+    /// The asset a file change is about; `None` for folder changes.
+    pub asset_id: Option<i64>,
     /// The remote endpoint's JSON body.
     pub args: Value,
     pub created_at: i64,
@@ -342,7 +351,7 @@ impl From<sr_library::FolderEntry> for Folder {
 
 impl From<sr_library::RemoteOp> for RemoteOp {
     fn from(o: sr_library::RemoteOp) -> Self {
-        let sr_library::RemoteOp { id, account: _, kind, args, created_at, state, attempts, last_error } = o;
+        let sr_library::RemoteOp { id, account: _, kind, asset_id, args, created_at, state, attempts, last_error } = o;
         RemoteOp {
             id,
             kind: match kind {
@@ -350,11 +359,19 @@ impl From<sr_library::RemoteOp> for RemoteOp {
                 sr_library::RemoteOpKind::RenameFolder => RemoteOpKind::RenameFolder,
                 sr_library::RemoteOpKind::MoveFolder => RemoteOpKind::MoveFolder,
                 sr_library::RemoteOpKind::MoveFile => RemoteOpKind::MoveFile,
+                sr_library::RemoteOpKind::TagAdd => RemoteOpKind::TagAdd,
+                sr_library::RemoteOpKind::TagRemove => RemoteOpKind::TagRemove,
+                sr_library::RemoteOpKind::MetaSet => RemoteOpKind::MetaSet,
+                sr_library::RemoteOpKind::MetaUnset => RemoteOpKind::MetaUnset,
+                sr_library::RemoteOpKind::RenameFile => RemoteOpKind::RenameFile,
+                sr_library::RemoteOpKind::DeleteFile => RemoteOpKind::DeleteFile,
             },
+            asset_id,
             args,
             created_at,
             state: match state {
                 sr_library::RemoteOpState::Pending => RemoteOpState::Pending,
+                sr_library::RemoteOpState::Sending => RemoteOpState::Sending,
                 sr_library::RemoteOpState::Applied => RemoteOpState::Applied,
                 sr_library::RemoteOpState::Failed => RemoteOpState::Failed,
             },

@@ -9,7 +9,7 @@ const LAYERS: &[&[&str]] = &[
     &["sr-imagekit"],
     &["sr-media", "sr-remote", "sr-emulator"],
     &["sr-library"],
-    &["sr-uploads", "sr-watch"],
+    &["sr-uploads", "sr-watch", "sr-sync"],
     &["sr-api"],
     &["sr-cli"],
 ];
