@@ -8,7 +8,7 @@
 import { useEffect, useRef, useState } from 'react';
 
 import { useServices } from '@/app/context';
-import { CloseIcon } from '@/app/icons';
+import { Modal } from '@/app/Modal';
 import {
   connectImagekit,
   refreshCatalogue,
@@ -30,41 +30,15 @@ const KEY_STORAGE: Record<KeyStorage, string> = {
 };
 
 export function SettingsPanel({ onClose, section }: { onClose: () => void; section?: 'watch' }) {
-  const dialog = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    dialog.current?.focus();
-    if (section === 'watch') dialog.current?.querySelector('[data-testid="settings-watch"]')?.scrollIntoView?.({ block: 'start' });
+    if (section === 'watch') document.querySelector('[data-testid="settings-watch"]')?.scrollIntoView?.({ block: 'start' });
   }, [section]);
   return (
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div
-        ref={dialog}
-        className="modal panel"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="settings-title"
-        data-testid="settings-panel"
-        tabIndex={-1}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.stopPropagation();
-            onClose();
-          }
-        }}
-      >
-        <header className="modal-head">
-          <h2 id="settings-title">Settings</h2>
-          <button type="button" className="icon-btn" aria-label="Close settings" onClick={onClose} data-testid="settings-close">
-            <CloseIcon size={18} />
-          </button>
-        </header>
-        <div className="modal-body">
-          <AccountSection />
-          <UploadSection />
-          <WatchSection />
-        </div>
-      </div>
-    </div>
+    <Modal title="Settings" titleId="settings-title" onClose={onClose} closeLabel="Close settings" testId="settings-panel" closeTestId="settings-close">
+      <AccountSection />
+      <UploadSection />
+      <WatchSection />
+    </Modal>
   );
 }
 

@@ -2,10 +2,10 @@
 // it opens: every file in a watched folder that is not (yet) in the library, why, since when, and
 // what the person can do about it.
 
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 
 import { useServices } from '@/app/context';
-import { CloseIcon } from '@/app/icons';
+import { Modal } from '@/app/Modal';
 import { useObservable } from '@/app/store';
 import type { LedgerAction, LedgerEntry, WatchFolder } from '@/ipc/api';
 import { formatDate } from '@/library/format';
@@ -81,9 +81,7 @@ export function LedgerPanel({
 }) {
   const { watch } = useServices();
   const v = useObservable(watch);
-  const dialog = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    dialog.current?.focus();
     void watch.refresh();
   }, [watch]);
   const s = v.status;
@@ -93,85 +91,73 @@ export function LedgerPanel({
   const scanning = (s?.folders ?? []).filter((f) => f.scanning);
 
   return (
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div
-        ref={dialog}
-        className="modal modal-wide panel"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="ledger-title"
-        data-testid="ledger-panel"
-        tabIndex={-1}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.stopPropagation();
-            onClose();
-          }
-        }}
-      >
-        <header className="modal-head">
-          <h2 id="ledger-title">Waiting and skipped</h2>
+    <Modal
+      title="Waiting and skipped"
+      titleId="ledger-title"
+      onClose={onClose}
+      closeLabel="Close waiting and skipped"
+      testId="ledger-panel"
+      closeTestId="ledger-close"
+      wide
+      headExtra={
+        <>
           <span className="queue-summary" data-testid="ledger-summary">
             {s ? `${s.waiting} waiting · ${s.skipped} skipped` : v.loaded ? '' : 'Loading…'}
           </span>
           <button type="button" className="btn btn-small btn-ghost" data-testid="ledger-manage" onClick={onManage}>
             Watched folders…
           </button>
-          <button type="button" className="icon-btn" aria-label="Close waiting and skipped" onClick={onClose} data-testid="ledger-close">
-            <CloseIcon size={18} />
-          </button>
-        </header>
-        <div className="modal-body">
-          {v.error && (
-            <p className="section-error" role="alert">
-              {v.error}
-            </p>
-          )}
-          {v.stopped && (
-            <p className="settings-warning" role="alert" data-testid="ledger-stopped">
-              {v.stopped}
-            </p>
-          )}
-          {s?.held_by && (
-            <p className="settings-note" data-testid="ledger-held-by">
-              {s.held_by}
-            </p>
-          )}
-          {offline.map((f) => (
-            <p key={f.id} className="settings-warning" data-testid="ledger-offline">
-              <strong>{f.path}</strong> is offline. {f.health_reason ?? 'Nothing in it is marked missing while it is away.'}
-            </p>
-          ))}
-          {scanning.map((f) => (
-            <p key={f.id} className="settings-note" data-testid="ledger-scanning">
-              Checking {f.path}: {f.scanning!.done.toLocaleString('en-US')} of {f.scanning!.total.toLocaleString('en-US')} files.
-            </p>
-          ))}
-          {s && ledger.length === 0 && (
-            <p className="ledger-empty" data-testid="ledger-empty">
-              Everything that arrived in your watched folders is in the library.
-            </p>
-          )}
-          {ledger.length > 0 && (
-            <table className="ledger-table" data-testid="ledger-table">
-              <thead>
-                <tr>
-                  <th>File</th>
-                  <th>Why it is not in the library</th>
-                  <th>Since</th>
-                  <th aria-label="Actions" />
-                </tr>
-              </thead>
-              <tbody>
-                {ledger.map((e) => (
-                  <LedgerRow key={`${e.root_id}:${e.path}`} entry={e} where={whereIn(e, rootOf.get(e.root_id))} onOpenAsset={onOpenAsset} />
-                ))}
-              </tbody>
-            </table>
-          )}
-        </div>
-      </div>
-    </div>
+        </>
+      }
+    >
+      {v.error && (
+        <p className="section-error" role="alert">
+          {v.error}
+        </p>
+      )}
+      {v.stopped && (
+        <p className="settings-warning" role="alert" data-testid="ledger-stopped">
+          {v.stopped}
+        </p>
+      )}
+      {s?.held_by && (
+        <p className="settings-note" data-testid="ledger-held-by">
+          {s.held_by}
+        </p>
+      )}
+      {offline.map((f) => (
+        <p key={f.id} className="settings-warning" data-testid="ledger-offline">
+          <strong>{f.path}</strong> is offline. {f.health_reason ?? 'Nothing in it is marked missing while it is away.'}
+        </p>
+      ))}
+      {scanning.map((f) => (
+        <p key={f.id} className="settings-note" data-testid="ledger-scanning">
+          Checking {f.path}: {f.scanning!.done.toLocaleString('en-US')} of {f.scanning!.total.toLocaleString('en-US')} files.
+        </p>
+      ))}
+      {s && ledger.length === 0 && (
+        <p className="ledger-empty" data-testid="ledger-empty">
+          Everything that arrived in your watched folders is in the library.
+        </p>
+      )}
+      {ledger.length > 0 && (
+        <table className="ledger-table" data-testid="ledger-table">
+          <thead>
+            <tr>
+              <th>File</th>
+              <th>Why it is not in the library</th>
+              <th>Since</th>
+              <th aria-label="Actions" />
+            </tr>
+          </thead>
+          <tbody>
+            {ledger.map((e) => (
+              <LedgerRow key={`${e.root_id}:${e.path}`} entry={e} where={whereIn(e, rootOf.get(e.root_id))} onOpenAsset={onOpenAsset} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Modal>
   );
 }
 
