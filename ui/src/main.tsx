@@ -7,6 +7,7 @@ import '@/app/app.css';
 import '@/app/organise.css';
 import '@/preview/studio.css';
 import '@/watch/watch.css';
+import '@/sync/sync.css';
 
 const root = document.getElementById('root');
 if (root) {

@@ -22,6 +22,10 @@ import { QueueButton, QueuePanel } from '@/uploads/QueuePanel';
 import { StudioHost } from '@/preview/StudioHost';
 import { publishRequest } from '@/uploads/queueStore';
 import { LedgerPanel, WatchChip } from '@/watch/LedgerPanel';
+import { ConflictPanel } from '@/sync/ConflictPanel';
+import { HistoryPanel } from '@/sync/HistoryPanel';
+import { ReviewPanel } from '@/sync/ReviewPanel';
+import { SyncControls } from '@/sync/SyncControls';
 
 /** What end-to-end tests (WebDriver cannot drag files from the OS) call instead of a drop. */
 export interface StockroomTestHooks {
@@ -35,7 +39,7 @@ declare global {
 }
 
 export function App() {
-  const { assets, importer, toasts, selection, edits, uploads, watch } = useServices();
+  const { assets, importer, toasts, selection, edits, uploads, watch, sync } = useServices();
   const [info, setInfo] = useState<LibraryInfo | null>(null);
   const sel = useObservable(selection);
   const selectedId = sel.focus;
@@ -47,6 +51,7 @@ export function App() {
   const [settingsOpen, setSettingsOpen] = useState<false | 'all' | 'watch'>(false);
   const [queueOpen, setQueueOpen] = useState(false);
   const [ledgerOpen, setLedgerOpen] = useState(false);
+  const [syncView, setSyncView] = useState<null | 'review' | 'history' | 'conflicts'>(null);
   const [studioId, setStudioId] = useState<number | null>(null);
   const closeStudio = useCallback(() => setStudioId(null), []);
 
@@ -58,6 +63,11 @@ export function App() {
   useEffect(() => {
     void watch.start();
   }, [watch]);
+
+  // Sync: the overview, the open conflicts, and the periodic run's progress and reports.
+  useEffect(() => {
+    void sync.start();
+  }, [sync]);
 
   const publish = useCallback(
     (ids: number[]) => {
@@ -191,6 +201,11 @@ export function App() {
         onToggleFilters={() => setFiltersOpen((o) => !o)}
         actions={
           <>
+          <SyncControls
+            onReview={() => setSyncView('review')}
+            onHistory={() => setSyncView('history')}
+            onConflicts={() => setSyncView('conflicts')}
+          />
           <WatchChip open={ledgerOpen} onToggle={() => setLedgerOpen((o) => !o)} />
           <QueueButton open={queueOpen} onToggle={() => setQueueOpen((o) => !o)} />
           <button
@@ -198,7 +213,7 @@ export function App() {
             className="btn btn-square"
             data-testid="settings-button"
             aria-label="Settings"
-            title="Settings: media library account, uploads, watched folders"
+            title="Settings: media library account, uploads, sync, watched folders"
             onClick={() => setSettingsOpen('all')}
           >
             <GearIcon size={17} />
@@ -239,6 +254,17 @@ export function App() {
           onManage={() => {
             setLedgerOpen(false);
             setSettingsOpen('watch');
+          }}
+        />
+      )}
+      {syncView === 'review' && <ReviewPanel onClose={() => setSyncView(null)} onConflicts={() => setSyncView('conflicts')} />}
+      {syncView === 'history' && <HistoryPanel onClose={() => setSyncView(null)} />}
+      {syncView === 'conflicts' && (
+        <ConflictPanel
+          onClose={() => setSyncView(null)}
+          onOpenAsset={(id) => {
+            setSyncView(null);
+            open(id);
           }}
         />
       )}

@@ -9,6 +9,7 @@ import { Importer } from '@/library/importer';
 import { Selection } from '@/library/selection';
 import { PresetStore } from '@/preview/presetStore';
 import { SearchService } from '@/search/searchService';
+import { SyncStore } from '@/sync/syncStore';
 import { UploadQueueStore } from '@/uploads/queueStore';
 import { WatchStore } from '@/watch/watchStore';
 
@@ -22,6 +23,7 @@ export interface AppServices {
   uploads: UploadQueueStore;
   presets: PresetStore;
   watch: WatchStore;
+  sync: SyncStore;
 }
 
 export function createServices(
@@ -40,7 +42,8 @@ export function createServices(
   const uploads = new UploadQueueStore(toasts);
   const presets = new PresetStore(toasts);
   const watch = new WatchStore(toasts, assets, opts.watchCoalesceMs);
-  return { toasts, assets, importer, selection, edits, search, uploads, presets, watch };
+  const sync = new SyncStore(toasts, assets);
+  return { toasts, assets, importer, selection, edits, search, uploads, presets, watch, sync };
 }
 
 const Ctx = createContext<AppServices | null>(null);

@@ -124,6 +124,74 @@ export const FilterIcon = (p: IconProps) => (
   </Svg>
 );
 
+export const SyncIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M20 11a8 8 0 0 0-14.3-4.9L4 8" />
+    <path d="M4 3v5h5" />
+    <path d="M4 13a8 8 0 0 0 14.3 4.9L20 16" />
+    <path d="M20 21v-5h-5" />
+  </Svg>
+);
+
+export const CheckIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M5 12.5l4.5 4.5L19 7.5" />
+  </Svg>
+);
+
+export const AlertIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M12 3.5L2.5 20h19z" />
+    <path d="M12 10v4.5" />
+    <path d="M12 17.5v.01" />
+  </Svg>
+);
+
+export const CloudIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M7 18.5h10.5a4 4 0 0 0 .6-8 6 6 0 0 0-11.6-1.2A4.6 4.6 0 0 0 7 18.5z" />
+  </Svg>
+);
+
+export const CloudOffIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M7 18.5h10.5a4 4 0 0 0 .6-8 6 6 0 0 0-11.6-1.2A4.6 4.6 0 0 0 7 18.5z" />
+    <path d="M3 3l18 18" />
+  </Svg>
+);
+
+export const ArrowUpIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M12 19V5M6 11l6-6 6 6" />
+  </Svg>
+);
+
+export const ArrowDownIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M12 5v14M6 13l6 6 6-6" />
+  </Svg>
+);
+
+export const ClockIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <circle cx="12" cy="12" r="8.5" />
+    <path d="M12 7.5V12l3 2" />
+  </Svg>
+);
+
+export const DownloadIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M12 4v11M7 10.5l5 5 5-5M4 19.5h16" />
+  </Svg>
+);
+
+export const LaptopIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <rect x="4" y="5" width="16" height="11" rx="1.5" />
+    <path d="M2.5 19h19" />
+  </Svg>
+);
+
 export function KindIcon({ kind, ...p }: IconProps & { kind: AssetKind }) {
   switch (kind) {
     case 'video':

@@ -60,6 +60,17 @@ import type {
 } from '@/ipc/dto';
 
 import type {
+  Conflict,
+  ConflictResolution,
+  SyncOverview,
+  SyncProgress,
+  SyncReport,
+  SyncRequest,
+  SyncRun,
+  SyncSettings,
+} from '@/ipc/bindings';
+
+import type {
   LibraryChange,
   WatchEvent,
   WatchFolder,
@@ -86,6 +97,23 @@ export type {
   WatchMode,
   WatchSettings,
   WatchStatus,
+} from '@/ipc/bindings';
+
+export type {
+  Conflict,
+  ConflictField,
+  ConflictResolution,
+  SyncItemError,
+  SyncOp,
+  SyncOpKind,
+  SyncOverview,
+  SyncProgress,
+  SyncReport,
+  SyncRequest,
+  SyncRun,
+  SyncSide,
+  SyncSettings,
+  SyncStatus,
 } from '@/ipc/bindings';
 
 const ERROR_CODES: readonly ErrorCode[] = [
@@ -365,6 +393,68 @@ export async function pickFolder(): Promise<string | null> {
   } catch (e) {
     throw toApiError(e);
   }
+}
+
+// ---- two-way sync with the remote media library ----------------------------------------------
+
+/**
+ * Runs a sync (or a dry run: the plan only, nothing changed). `onProgress` gets the phases
+ * (`pull`, `plan`, `push`, `apply`, `done`) with done/total while it runs.
+ */
+export function syncRun(req: SyncRequest, onProgress: (p: SyncProgress) => void): Promise<SyncReport> {
+  const channel = new Channel<SyncProgress>(onProgress);
+  return call('sync_run', { req, onProgress: channel });
+}
+
+/** When it last synced (or why not), open conflicts, pending changes, the next periodic run. */
+export function syncOverview(): Promise<SyncOverview> {
+  return call('sync_overview');
+}
+
+/** Past runs, newest first, each with its report (operations, errors, request ids). */
+export function syncLog(limit: number): Promise<SyncRun[]> {
+  return call('sync_log', { limit });
+}
+
+export function syncConflicts(openOnly = true): Promise<Conflict[]> {
+  return call('sync_conflicts', { openOnly });
+}
+
+/** Resolves conflicts the same way (mine, theirs, or a value); resolves with what is still open. */
+export function resolveConflicts(ids: number[], resolution: ConflictResolution): Promise<Conflict[]> {
+  return call('resolve_conflicts', { req: { ids, resolution } });
+}
+
+export function syncSettings(): Promise<SyncSettings> {
+  return call('sync_settings');
+}
+
+export function setSyncSettings(settings: SyncSettings): Promise<SyncSettings> {
+  return call('set_sync_settings', { settings });
+}
+
+/** Downloads a remote-only asset's original and makes it a local asset (same id). */
+export function downloadOriginal(assetId: number): Promise<Asset> {
+  return call('download_original', { assetId });
+}
+
+/** Fetches (once; the backend caches it) a remote-only asset's thumbnail from the remote. */
+export function fetchRemoteThumbnail(assetId: number): Promise<Asset> {
+  return call('fetch_remote_thumbnail', { assetId });
+}
+
+/** Asks for linked assets to be deleted from the remote (held until deletes are confirmed). */
+export function deleteFromRemote(ids: number[]): Promise<EditResult> {
+  return call('delete_from_remote', { ids });
+}
+
+export function renameAsset(id: number, name: string): Promise<EditResult> {
+  return call('rename_asset', { id, name });
+}
+
+/** Subscribes to the periodic background sync: its progress and each finished run's report. */
+export function followSync(onProgress: (p: SyncProgress) => void, onReport: (r: SyncReport) => void): Promise<null> {
+  return call('follow_sync', { onProgress: new Channel<SyncProgress>(onProgress), onReport: new Channel<SyncReport>(onReport) });
 }
 
 // ---- previews and channel presets ----------------------------------------------------------

@@ -40,7 +40,7 @@ export function AssetGrid({
   onImportFiles,
   onImportFolder,
 }: GridProps) {
-  const { assets, selection, search, uploads } = useServices();
+  const { assets, selection, search, uploads, sync } = useServices();
   useObservable(uploads);
   const version = useSyncExternalStore(assets.subscribe, assets.getVersion);
   const sel = useObservable(selection);
@@ -182,6 +182,7 @@ export function AssetGrid({
     [onClickSelect, selection],
   );
   const onTileDouble = useCallback((a: Asset) => onOpen(a.id), [onOpen]);
+  const needRemoteThumb = useCallback((id: number) => void sync.remoteThumb(id), [sync]);
 
   const empty = assets.isLoaded() && total === 0;
   return (
@@ -247,6 +248,7 @@ export function AssetGrid({
                       uploadStatus={uploads.assetStatus(a.id)}
                       onClick={onTileClick}
                       onDoubleClick={onTileDouble}
+                      onNeedRemoteThumb={needRemoteThumb}
                     />
                   ) : (
                     <TilePlaceholder key={`p${index}`} />

@@ -1,12 +1,13 @@
 // One tile of the library grid: what the asset looks like, what it is called, how long and how big.
 
-import { memo, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 
 import { KindIcon } from '@/app/icons';
 import type { Asset } from '@/ipc/bindings';
 import { formatDimensions, formatDuration, formatSize } from '@/library/format';
 import { StatusBadge } from '@/library/StatusBadge';
 import type { BadgeStatus } from '@/library/StatusBadge';
+import { isRemoteOnly, SyncBadge } from '@/sync/SyncBadge';
 
 export interface ClickModifiers {
   /** Shift: select a range. */
@@ -27,6 +28,8 @@ interface TileProps {
   uploadStatus?: BadgeStatus;
   onClick: (asset: Asset, index: number, mods: ClickModifiers) => void;
   onDoubleClick: (asset: Asset) => void;
+  /** A remote-only tile without a thumbnail came into view: fetch the remote's (once). */
+  onNeedRemoteThumb?: (id: number) => void;
 }
 
 export const AssetTile = memo(function AssetTile({
@@ -38,12 +41,21 @@ export const AssetTile = memo(function AssetTile({
   uploadStatus,
   onClick,
   onDoubleClick,
+  onNeedRemoteThumb,
 }: TileProps) {
+  const remoteOnly = isRemoteOnly(asset);
+  useEffect(() => {
+    if (remoteOnly && !asset.thumb_url) onNeedRemoteThumb?.(asset.id);
+  }, [remoteOnly, asset.id, asset.thumb_url, onNeedRemoteThumb]);
+  // The upload queue's live state (uploading, failed) and a missing file say more than the sync
+  // status; otherwise the sync status, when the backend gave one.
+  const live = uploadStatus === 'uploading' || uploadStatus === 'failed';
+  const showSync = asset.sync !== null && asset.status !== 'missing' && !live;
   const duration = asset.kind === 'video' || asset.kind === 'audio' ? formatDuration(asset.duration_s) : '';
   const dims = formatDimensions(asset.width, asset.height);
   return (
     <div
-      className={`tile${selected ? ' tile-selected' : ''}${focused ? ' tile-focused' : ''}${asset.status === 'missing' ? ' tile-missing' : ''}`}
+      className={`tile${selected ? ' tile-selected' : ''}${focused ? ' tile-focused' : ''}${asset.status === 'missing' ? ' tile-missing' : ''}${remoteOnly ? ' tile-remote' : ''}`}
       data-testid="asset-tile"
       data-asset-id={asset.id}
       data-selected={selected ? 'true' : 'false'}
@@ -62,11 +74,15 @@ export const AssetTile = memo(function AssetTile({
       <div className="tile-thumb">
         <Thumb key={asset.thumb_url ?? ''} asset={asset} />
         <span className="tile-status">
-          <StatusBadge
-            status={asset.status === 'missing' ? 'missing' : (uploadStatus ?? asset.status)}
-            title={asset.status_detail ?? undefined}
-            compact
-          />
+          {showSync ? (
+            <SyncBadge status={asset.sync!} />
+          ) : (
+            <StatusBadge
+              status={asset.status === 'missing' ? 'missing' : (uploadStatus ?? (asset.status as BadgeStatus))}
+              title={asset.status_detail ?? undefined}
+              compact
+            />
+          )}
         </span>
         {tags && tags.length > 0 && <TagBadges tags={tags} />}
         {duration && <span className="tile-duration" data-testid="asset-duration">{duration}</span>}

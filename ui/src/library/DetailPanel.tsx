@@ -19,6 +19,8 @@ import { FolderPicker } from '@/library/FolderPicker';
 import { MetadataPanel } from '@/library/MetadataPanel';
 import { StatusBadge } from '@/library/StatusBadge';
 import { AssetPresets } from '@/preview/AssetPresets';
+import { RemoteOnlyActions } from '@/sync/RemoteOnlyActions';
+import { isRemoteOnly, SyncLine } from '@/sync/SyncBadge';
 
 /**
  * `id` is the focused asset; `ids` the whole selection. With more than one selected, the panel
@@ -103,7 +105,9 @@ function SinglePanel({ id, onClose, onOpenStudio }: { id: number; onClose: () =>
         </button>
       </header>
       {asset && <Player key={asset.id} asset={asset} />}
-      {asset && onOpenStudio && (asset.kind === 'video' || asset.kind === 'image') && (
+      {asset?.sync && <SyncLine status={asset.sync} />}
+      {asset && isRemoteOnly(asset) && <RemoteOnlyActions asset={asset} />}
+      {asset && !isRemoteOnly(asset) && onOpenStudio && (asset.kind === 'video' || asset.kind === 'image') && (
         <div className="detail-actions">
           <button
             type="button"
@@ -128,6 +132,15 @@ function SinglePanel({ id, onClose, onOpenStudio }: { id: number; onClose: () =>
 function Player({ asset }: { asset: Asset }) {
   const [failed, setFailed] = useState(false);
   const src = asset.original_url;
+  if (isRemoteOnly(asset)) {
+    // Nothing on this computer yet: the remote's thumbnail, large.
+    return (
+      <div className={`player${asset.thumb_url ? '' : ' player-empty'}`} data-testid="asset-player-remote">
+        {asset.thumb_url ? <img src={asset.thumb_url} alt={asset.name} /> : <KindIcon kind={asset.kind} size={40} />}
+        {!asset.thumb_url && <span>Only on the media library: download the original to play it here.</span>}
+      </div>
+    );
+  }
   if (!src || asset.status === 'missing' || failed) {
     return (
       <div className="player player-empty" data-testid="asset-player-unavailable">

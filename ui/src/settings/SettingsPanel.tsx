@@ -1,5 +1,5 @@
-// Settings: which media library Stockroom publishes to, how uploads use the network, and the
-// folders watched for new files.
+// Settings: which media library Stockroom publishes to, how uploads use the network, how it
+// syncs, and the folders watched for new files.
 //
 // The private key is typed into a password field, sent once to the backend (which keeps it in the
 // system keychain) and cleared from the form straight after, whether or not the backend accepted
@@ -20,6 +20,7 @@ import {
 } from '@/ipc/api';
 import type { KeyStorage, RemoteInfo, UploadSettings } from '@/ipc/dto';
 import { formatSize } from '@/library/format';
+import { SyncSection } from '@/settings/SyncSection';
 import { WatchSection } from '@/settings/WatchSection';
 
 const KEY_STORAGE: Record<KeyStorage, string> = {
@@ -37,6 +38,7 @@ export function SettingsPanel({ onClose, section }: { onClose: () => void; secti
     <Modal title="Settings" titleId="settings-title" onClose={onClose} closeLabel="Close settings" testId="settings-panel" closeTestId="settings-close">
       <AccountSection />
       <UploadSection />
+      <SyncSection />
       <WatchSection />
     </Modal>
   );

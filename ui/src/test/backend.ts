@@ -9,12 +9,19 @@ import ladderTrVectors from '../../../crates/sr-api/tests/vectors/ladder_tr.json
 
 import type {
   Asset,
+  Conflict,
   ImportEvent,
   ImportReport,
   LadderTr,
   LedgerEntry,
   LibraryChange,
   LibraryInfo,
+  SyncOp,
+  SyncOverview,
+  SyncProgress,
+  SyncReport,
+  SyncRun,
+  SyncSettings,
   WatchEvent,
   WatchFolder,
   WatchSettings,
@@ -198,8 +205,69 @@ export function makeAsset(id: number, over: Partial<Asset> = {}): Asset {
   };
 }
 
+export function makeOp(over: Partial<SyncOp> & Pick<SyncOp, 'side' | 'kind'>): SyncOp {
+  return {
+    asset_id: null,
+    file_id: null,
+    key: null,
+    from: null,
+    to: null,
+    summary: `${over.kind} ${over.key ?? ''} ${over.side === 'local' ? 'here' : 'on the remote'}`.replace(/\s+/g, ' '),
+    ...over,
+  };
+}
+
+export function makeReport(over: Partial<SyncReport> = {}): SyncReport {
+  return {
+    run_id: 1,
+    dry_run: false,
+    operations: [],
+    applied: 0,
+    held: [],
+    held_reason: null,
+    stopped: null,
+    notes: [],
+    errors: [],
+    conflicts_opened: 0,
+    requests: 3,
+    request_ids: [],
+    started_at: 1_763_900_000,
+    finished_at: 1_763_900_002,
+    ...over,
+  };
+}
+
+export function makeConflict(id: number, over: Partial<Conflict> = {}): Conflict {
+  return {
+    id,
+    asset_id: id,
+    asset_name: `clip-${id}.mp4`,
+    thumb_url: null,
+    field: { field: 'metadata', key: 'season' },
+    label: 'Metadata · Season',
+    base: 'spring',
+    mine: 'summer',
+    theirs: 'autumn',
+    theirs_at: new Date(Date.now() - 5 * 60_000).toISOString(),
+    opened_at: Math.floor(Date.now() / 1000) - 60,
+    resolved_at: null,
+    ...over,
+  };
+}
+
+/** The next sync's plan, as the fake plays it: what a dry run lists and a real run applies. */
+export interface SyncScript {
+  operations: SyncOp[];
+  held: SyncOp[];
+  held_reason: string | null;
+  stopped: string | null;
+  notes: string[];
+  conflicts: Conflict[];
+  errors: SyncReport['errors'];
+}
+
 /** What the fake does for each command it knows. */
-type CommandImpls = { [C in Command]?: (args: CommandArgs<C>) => CommandResult<C> };
+type CommandImpls = { [C in Command]?: (args: CommandArgs<C>) => CommandResult<C> | Promise<CommandResult<C>> };
 
 export interface Call {
   cmd: Command;
@@ -244,6 +312,20 @@ export interface FakeBackend {
   emitWatch(e: WatchEvent): void;
   /** What another process does: changes the library's version and tells the UI (follow_library). */
   emitLibrary(change?: LibraryChange): void;
+  /** The sync overview (mutable). */
+  syncOverview: SyncOverview;
+  /** Open conflicts (mutable). */
+  conflicts: Conflict[];
+  /** Recorded runs, oldest first (sync_log answers newest first). */
+  syncRuns: SyncRun[];
+  /** What the next sync_run plans (mutable; a real run applies local tag/metadata ops and empties it). */
+  syncScript: SyncScript;
+  syncSettings: SyncSettings;
+  /** Sends through the channels the UI passed to follow_sync (the periodic sync). */
+  emitSyncProgress(p: SyncProgress): void;
+  emitSyncReport(r: SyncReport): void;
+  /** While set, sync_run waits for it before answering (to see progress on screen). */
+  syncGate: Promise<void> | null;
 }
 
 export function installBackend(opts: BackendOptions = {}): FakeBackend {
@@ -278,6 +360,22 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
   let watchChannel: Channel<WatchEvent> | null = null;
   let libraryChannel: Channel<LibraryChange> | null = null;
   let libraryVersion = 1;
+  const syncOverviewValue: SyncOverview = {
+    account: 'sandbox',
+    running: false,
+    last_synced_at: null,
+    open_conflicts: 0,
+    pending_changes: 0,
+    problem: null,
+    next_run_at: null,
+  };
+  const conflicts: Conflict[] = [];
+  const syncRuns: SyncRun[] = [];
+  const syncScript: SyncScript = { operations: [], held: [], held_reason: null, stopped: null, notes: [], conflicts: [], errors: [] };
+  const syncSettingsValue: SyncSettings = { interval_minutes: 15, delete_fuse_files: 20, full_listing_hours: 24 };
+  let syncProgressChannel: Channel<SyncProgress> | null = null;
+  let syncReportChannel: Channel<SyncReport> | null = null;
+  const syncState = { gate: null as Promise<void> | null };
   const folderById = (id: number) => {
     const f = watchFolders.find((x) => x.id === id);
     if (!f) throw { code: 'not_found', message: `No watched folder ${id}.` };
@@ -290,6 +388,11 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
   };
 
   const tagsOf = (id: number) => tags.get(id) ?? [];
+  const assetById = (id: number): Asset => {
+    const a = added.find((x) => x.id === id) ?? (id >= 1 && id <= count ? makeAsset(id) : null);
+    if (!a) throw { code: 'not_found', message: `No asset with id ${id}.` };
+    return { ...a, ...patches.get(id) };
+  };
   const snapshot = (description: string): EditResult => {
     history.push({
       description,
@@ -595,11 +698,85 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
       libraryChannel = onEvent;
       return null;
     },
-    get_asset: ({ id }) => {
-      const a = added.find((x) => x.id === id) ?? (id >= 1 && id <= count ? makeAsset(id) : null);
-      if (!a) throw { code: 'not_found', message: `No asset with id ${id}.` };
-      return { ...a, ...patches.get(id) };
+    sync_overview: () => ({ ...syncOverviewValue, open_conflicts: conflicts.length }),
+    sync_run: async ({ req, onProgress }) => {
+      const started = Math.floor(Date.now() / 1000);
+      const say = (phase: string, done: number, total: number) => onProgress.onmessage({ phase, done, total });
+      say('pull', 0, 2);
+      say('pull', 1, 2);
+      if (syncState.gate) await syncState.gate;
+      say('plan', 0, 0);
+      const sc = syncScript;
+      const held = req.confirm_deletes ? [] : sc.held;
+      const ops = sc.stopped ? [] : req.confirm_deletes ? [...sc.operations, ...sc.held] : [...sc.operations];
+      const report = makeReport({
+        run_id: syncRuns.length + 1,
+        dry_run: req.dry_run,
+        operations: ops,
+        applied: req.dry_run || sc.stopped ? 0 : ops.length,
+        held,
+        held_reason: held.length ? sc.held_reason : null,
+        stopped: sc.stopped,
+        notes: [...sc.notes],
+        errors: req.dry_run ? [] : [...sc.errors],
+        conflicts_opened: sc.stopped ? 0 : sc.conflicts.length,
+        request_ids: req.dry_run ? [] : ops.map((_, i) => `req-${syncRuns.length + 1}-${i}`),
+        started_at: started,
+        finished_at: started + 1,
+      });
+      if (!req.dry_run && !sc.stopped) {
+        say('apply', ops.length, ops.length);
+        for (const op of ops) {
+          if (op.side !== 'local' || op.asset_id === null || op.key === null) continue;
+          const id = op.asset_id;
+          if (op.kind === 'add_tag' && !tagsOf(id).includes(op.key)) tags.set(id, [...tagsOf(id), op.key]);
+          if (op.kind === 'remove_tag') tags.set(id, tagsOf(id).filter((t) => t !== op.key));
+          if (op.kind === 'set_metadata') metadata.set(id, { ...(metadata.get(id) ?? {}), [op.key]: op.to });
+        }
+        conflicts.push(...sc.conflicts);
+        Object.assign(syncScript, { operations: [], held: [], conflicts: [], errors: [], notes: [] });
+        syncOverviewValue.last_synced_at = started + 1;
+        syncOverviewValue.pending_changes = 0;
+      }
+      say('done', 1, 1);
+      syncRuns.push({ id: report.run_id, started_at: started, finished_at: started + 1, dry_run: req.dry_run, outcome: sc.stopped ? 'stopped' : 'done', report });
+      return report;
     },
+    sync_log: ({ limit }) => [...syncRuns].reverse().slice(0, limit),
+    sync_conflicts: () => conflicts.map((c) => ({ ...c })),
+    resolve_conflicts: ({ req }) => {
+      for (const id of req.ids) {
+        const i = conflicts.findIndex((c) => c.id === id);
+        if (i < 0) throw { code: 'not_found', message: `Conflict ${id} is already resolved.` };
+        const c = conflicts[i]!;
+        const value = req.resolution.kind === 'mine' ? c.mine : req.resolution.kind === 'theirs' ? c.theirs : req.resolution.value;
+        if (c.field.field === 'metadata') metadata.set(c.asset_id, { ...(metadata.get(c.asset_id) ?? {}), [c.field.key]: value });
+        conflicts.splice(i, 1);
+      }
+      return conflicts.map((c) => ({ ...c }));
+    },
+    sync_settings: () => ({ ...syncSettingsValue }),
+    set_sync_settings: ({ settings: ss }) => {
+      if (ss.full_listing_hours < 1) throw { code: 'invalid_input', message: 'The delete check runs at least every 720 hours and at most every hour.' };
+      Object.assign(syncSettingsValue, ss);
+      return { ...syncSettingsValue };
+    },
+    fetch_remote_thumbnail: ({ assetId }) => {
+      const thumb = `http://127.0.0.1:4567/t0k3n/thumb/remote-${assetId}.jpg`;
+      patches.set(assetId, { ...patches.get(assetId), thumb_url: thumb });
+      return assetById(assetId);
+    },
+    download_original: ({ assetId }) => {
+      const a = assetById(assetId);
+      patches.set(assetId, { ...patches.get(assetId), status: 'local', sync: 'synced', path: `/home/merch/Stockroom/originals/f${assetId}-${a.name}` });
+      return assetById(assetId);
+    },
+    follow_sync: ({ onProgress, onReport }) => {
+      syncProgressChannel = onProgress;
+      syncReportChannel = onReport;
+      return null;
+    },
+    get_asset: ({ id }) => assetById(id),
   };
 
   mockWindows('main');
@@ -644,6 +821,25 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
       if (!libraryChannel) throw new Error('the UI has not called follow_library');
       libraryVersion = change?.version ?? libraryVersion + 1;
       libraryChannel.onmessage({ version: libraryVersion });
+    },
+    syncOverview: syncOverviewValue,
+    conflicts,
+    syncRuns,
+    syncScript,
+    syncSettings: syncSettingsValue,
+    emitSyncProgress: (p) => {
+      if (!syncProgressChannel) throw new Error('the UI has not called follow_sync');
+      syncProgressChannel.onmessage(p);
+    },
+    emitSyncReport: (r) => {
+      if (!syncReportChannel) throw new Error('the UI has not called follow_sync');
+      syncReportChannel.onmessage(r);
+    },
+    get syncGate() {
+      return syncState.gate;
+    },
+    set syncGate(g) {
+      syncState.gate = g;
     },
   };
 }
