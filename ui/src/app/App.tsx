@@ -9,7 +9,8 @@ import { DropOverlay } from '@/app/DropOverlay';
 import { StatusBar } from '@/app/StatusBar';
 import { ToastStack } from '@/app/ToastStack';
 import { TopBar } from '@/app/TopBar';
-import { libraryInfo, onDragDrop, pickPaths, refreshCatalogue } from '@/ipc/api';
+import { libraryInfo, onDragDrop, pickPaths, refreshCatalogue, remoteInfo } from '@/ipc/api';
+import type { RemoteInfo } from '@/ipc/api';
 import type { ApiError, ImportReport, LibraryInfo } from '@/ipc/bindings';
 import { AssetGrid } from '@/library/AssetGrid';
 import { DetailPanel } from '@/library/DetailPanel';
@@ -30,6 +31,8 @@ import { SyncControls } from '@/sync/SyncControls';
 /** What end-to-end tests (WebDriver cannot drag files from the OS) call instead of a drop. */
 export interface StockroomTestHooks {
   importPaths(paths: string[]): Promise<ImportReport>;
+  /** The active account (the sandbox's API address, to edit it from outside as a colleague would). */
+  remoteInfo(): Promise<RemoteInfo>;
 }
 
 declare global {
@@ -92,7 +95,7 @@ export function App() {
   }, [assets, toasts]);
 
   useEffect(() => {
-    window.__stockroom = { importPaths };
+    window.__stockroom = { importPaths, remoteInfo };
     return () => {
       delete window.__stockroom;
     };

@@ -59,6 +59,7 @@ export function SyncControls({
           className={`btn sync-btn${problem && !v.running ? ' sync-btn-problem' : ''}`}
           data-testid="sync-button"
           data-running={v.running ? 'true' : 'false'}
+          data-last-run={v.last?.run_id ?? ''}
           disabled={v.running}
           title={title}
           onClick={() => void sync.run(SYNC_NOW).catch(() => {})}
