@@ -1,5 +1,5 @@
-// The asset's lifecycle at a glance. Today an asset is local or missing; the upload queue will add
-// queued / uploading / published / failed, which already have a look here.
+// The asset's lifecycle at a glance: local, missing or remote only, and the upload queue's
+// queued / uploading / published / failed.
 
 import type { AssetStatus } from '@/ipc/bindings';
 
@@ -8,6 +8,7 @@ export type BadgeStatus = AssetStatus | 'queued' | 'uploading' | 'published' | '
 const LABELS: Record<BadgeStatus, string> = {
   local: 'Local',
   missing: 'Missing',
+  remote_only: 'Remote only',
   queued: 'Queued',
   uploading: 'Uploading',
   published: 'Published',
@@ -21,6 +22,7 @@ export function statusLabel(status: BadgeStatus): string {
 const HINTS: Record<BadgeStatus, string> = {
   local: 'Only on this computer',
   missing: 'The original file is no longer where it was imported from',
+  remote_only: 'Only on the media library: download the original to work on it here',
   queued: 'Waiting to upload',
   uploading: 'Uploading to the media library',
   published: 'Published to the media library',

@@ -22,6 +22,7 @@ const KINDS: [AssetKind, string][] = [
 const STATUSES: [AssetStatus, string][] = [
   ['local', 'Local'],
   ['missing', 'Missing'],
+  ['remote_only', 'Only on the media library'],
 ];
 
 function toggle<T>(list: T[], v: T): T[] {

@@ -54,7 +54,7 @@ const ICON: Record<SyncStatus, (size: number) => ReactNode> = {
 
 /** A remote-only asset: only on the media library, nothing on disk yet. */
 export function isRemoteOnly(a: Pick<Asset, 'status' | 'sync'>): boolean {
-  return a.sync === 'remote_only' || (a.status as string) === 'remote_only';
+  return a.sync === 'remote_only' || a.status === 'remote_only';
 }
 
 /** The tile's icon: quiet (shown on hover) when there is nothing to do. */
