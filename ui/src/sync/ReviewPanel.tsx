@@ -121,12 +121,12 @@ export function ReviewPanel({ onClose, onConflicts }: { onClose: () => void; onC
       testId="review-panel"
       closeTestId="review-close"
       wide
-      headExtra={
-        <span className="queue-summary" data-testid="review-summary">
-          {shown && phase !== 'planning' && phase !== 'syncing' ? reportSummary(shown) : ''}
-        </span>
-      }
     >
+      {shown && phase === 'ready' && !nothing && (
+        <p className="review-lead" data-testid="review-summary">
+          {reportSummary(shown)} Nothing happens until you press Sync now.
+        </p>
+      )}
       {(phase === 'planning' || phase === 'syncing') && (
         <div className="review-progress" role="status" data-testid="review-progress">
           <span className="spinner" aria-hidden="true" />
