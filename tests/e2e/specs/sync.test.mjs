@@ -95,7 +95,11 @@ before(async () => {
   sources = mkdtempSync(join(tmpdir(), 'stockroom-e2e-sync-'));
   ffmpeg(['-f', 'lavfi', '-i', 'mandelbrot=s=800x600', '-frames:v', '1', join(sources, 'team-lookbook.jpg')]);
   ffmpeg(['-f', 'lavfi', '-i', 'testsrc=s=640x480', '-frames:v', '1', join(sources, 'team-dress.jpg')]);
-  session = await launch();
+  // Only the runs this spec asks for: no periodic run (it would start 30 s after opening) to race
+  // the edits between them. Set with the CLI before the app opens the library.
+  const lib = mkdtempSync(join(tmpdir(), 'stockroom-lib-sync-'));
+  execFileSync(cli(), ['--library', lib, 'sync', 'settings', '--interval-minutes', '0'], { stdio: 'inherit' });
+  session = await launch({ library: lib });
   const { browser, library } = session;
   await (await browser.$('[data-testid="library-empty"]')).waitForDisplayed({ timeout: 30_000 });
   await browser.waitUntil(() => browser.execute(() => Boolean(window.__stockroom?.remoteInfo)), {
@@ -193,6 +197,21 @@ test('the same metadata field edited on both sides is a conflict, and Take their
   await syncNow(browser, 'sync after resolving');
   const details = await remoteCall('GET', `/v1/files/${files['team-dress.jpg']}/details`);
   assert.equal(details.customMetadata?.sku, 'DRS-THERE-02');
+});
+
+test('Settings has a Sync section with the interval set to 0 (only on demand)', async () => {
+  const { browser } = session;
+  await browser.$('[data-testid="settings-button"]').click();
+  const section = await browser.$('[data-testid="settings-sync"]');
+  await section.waitForDisplayed({ timeout: 20_000 });
+  const interval = await browser.$('[data-testid="settings-sync-interval"]');
+  await browser.waitUntil(async () => (await interval.getValue()) === '0', {
+    timeout: 20_000, interval: 250, timeoutMsg: 'the Sync section never showed the interval the CLI set',
+  });
+  await section.scrollIntoView();
+  await screenshot(browser, 'sync-08-settings');
+  await browser.$('[data-testid="settings-close"]').click();
+  await browser.$('[data-testid="settings-panel"]').waitForExist({ reverse: true, timeout: 10_000 });
 });
 
 test('Review changes and the history of runs show what happened', async () => {

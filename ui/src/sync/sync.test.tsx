@@ -88,6 +88,23 @@ describe('sync: the top bar', () => {
     expect(await screen.findByText('Everything was already in sync; 2 conflicts to resolve.')).toBeInTheDocument();
   });
 
+  it('a periodic run finishing while the Sync pressed here still runs leaves the button running', async () => {
+    const backend = installBackend({ count: 2 });
+    let release!: () => void;
+    backend.syncGate = new Promise((r) => (release = r));
+    renderApp();
+    const user = userEvent.setup();
+    await waitFor(() => expect(backend.callsOf('follow_sync')).toHaveLength(1));
+    await user.click(screen.getByTestId('sync-button'));
+    await waitFor(() => expect(screen.getByTestId('sync-button')).toHaveAttribute('data-running', 'true'));
+    act(() => backend.emitSyncReport(makeReport({ run_id: 41 })));
+    expect(screen.getByTestId('sync-button')).toHaveAttribute('data-running', 'true');
+    expect(screen.getByTestId('sync-button')).toBeDisabled();
+    act(() => release());
+    await waitFor(() => expect(screen.getByTestId('sync-button')).toHaveAttribute('data-running', 'false'));
+    expect(screen.getByTestId('sync-button')).toHaveAttribute('data-last-run', '1');
+  });
+
   it('says why it could not sync', async () => {
     const backend = installBackend({ count: 1 });
     backend.syncOverview.problem = 'Offline: the periodic sync waits until the media library can be reached.';

@@ -130,6 +130,8 @@ export class SyncStore extends Observable<SyncView> {
   private inFlight: Promise<void> | null = null;
   private again = false;
   private readonly thumbs = new Map<number, Promise<Asset | null>>();
+  /** Runs this window started that have not answered yet (a periodic run's report ends none). */
+  private own = 0;
 
   constructor(
     private readonly toasts: Toasts,
@@ -143,7 +145,7 @@ export class SyncStore extends Observable<SyncView> {
     if (this.started) return;
     this.started = true;
     followSync(
-      (p) => this.set((v) => ({ ...v, running: p.phase !== 'done', progress: p.phase === 'done' ? null : p })),
+      (p) => this.set((v) => ({ ...v, running: this.own > 0 || p.phase !== 'done', progress: p.phase === 'done' && this.own === 0 ? null : p })),
       (r) => this.finished(r, false),
     ).catch(() => {
       /* an older backend, or outside Tauri: the overview read below says what is wrong */
@@ -162,7 +164,7 @@ export class SyncStore extends Observable<SyncView> {
         this.again = false;
         try {
           const overview = await syncOverview();
-          this.set((v) => ({ ...v, loaded: true, overview, error: null, running: v.progress ? v.running : overview.running }));
+          this.set((v) => ({ ...v, loaded: true, overview, error: null, running: this.own > 0 || (v.progress ? v.running : overview.running) }));
         } catch (e) {
           this.set((v) => ({ ...v, loaded: true, error: toApiError(e).message }));
         }
@@ -192,14 +194,17 @@ export class SyncStore extends Observable<SyncView> {
    * `toast`); a real run's outcome is toasted in one sentence.
    */
   async run(req: SyncRequest, { toast = true }: { toast?: boolean } = {}): Promise<SyncReport> {
+    this.own++;
     this.set((v) => ({ ...v, running: true, progress: null }));
     try {
       const r = await syncRun(req, (p) => this.set((v) => ({ ...v, running: true, progress: p })));
+      this.own--;
       this.finished(r, toast && !req.dry_run);
       return r;
     } catch (e) {
+      this.own--;
       const err = toApiError(e);
-      this.set((v) => ({ ...v, running: false, progress: null }));
+      this.set((v) => ({ ...v, running: this.own > 0, progress: this.own > 0 ? v.progress : null }));
       if (toast) this.toasts.error(err.message);
       void this.refresh();
       throw err;
@@ -207,7 +212,8 @@ export class SyncStore extends Observable<SyncView> {
   }
 
   private finished(r: SyncReport, toast: boolean): void {
-    this.set((v) => ({ ...v, running: false, progress: null, last: r }));
+    const busy = this.own > 0;
+    this.set((v) => ({ ...v, running: busy, progress: busy ? v.progress : null, last: r }));
     void this.refresh();
     if (!r.dry_run) {
       void this.refreshConflicts();
