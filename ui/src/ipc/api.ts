@@ -420,7 +420,7 @@ export function syncConflicts(openOnly = true): Promise<Conflict[]> {
   return call('sync_conflicts', { openOnly });
 }
 
-/** Resolves conflicts the same way (mine, theirs, or a value); resolves with what is still open. */
+/** Resolves conflicts the same way (mine, theirs, or a value); resolves with them as settled. */
 export function resolveConflicts(ids: number[], resolution: ConflictResolution): Promise<Conflict[]> {
   return call('resolve_conflicts', { req: { ids, resolution } });
 }

@@ -227,11 +227,14 @@ export class SyncStore extends Observable<SyncView> {
     }
   }
 
-  /** Resolves conflicts the same way; the open list comes back from the backend. */
+  /** Resolves conflicts the same way, then re-reads the open ones. */
   async resolve(ids: number[], resolution: ConflictResolution): Promise<void> {
     try {
-      const open = await resolveConflicts(ids, resolution);
-      this.set((v) => ({ ...v, conflicts: open, conflictsLoaded: true }));
+      // The backend answers with the conflicts as settled; the open list is what is left.
+      const settled = await resolveConflicts(ids, resolution);
+      const gone = new Set([...ids, ...settled.map((c) => c.id)]);
+      this.set((v) => ({ ...v, conflicts: v.conflicts.filter((c) => !gone.has(c.id)), conflictsLoaded: true }));
+      void this.refreshConflicts();
       const how = resolution.kind === 'mine' ? 'kept yours' : resolution.kind === 'theirs' ? 'took the media library’s' : 'saved your value';
       this.toasts.success(`${ids.length === 1 ? 'Conflict resolved' : `${ids.length} conflicts resolved`}: ${how}. It goes out with the next sync.`);
     } catch (e) {

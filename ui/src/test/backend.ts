@@ -745,6 +745,7 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
     sync_log: ({ limit }) => [...syncRuns].reverse().slice(0, limit),
     sync_conflicts: () => conflicts.map((c) => ({ ...c })),
     resolve_conflicts: ({ req }) => {
+      const settled: Conflict[] = [];
       for (const id of req.ids) {
         const i = conflicts.findIndex((c) => c.id === id);
         if (i < 0) throw { code: 'not_found', message: `Conflict ${id} is already resolved.` };
@@ -752,8 +753,10 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
         const value = req.resolution.kind === 'mine' ? c.mine : req.resolution.kind === 'theirs' ? c.theirs : req.resolution.value;
         if (c.field.field === 'metadata') metadata.set(c.asset_id, { ...(metadata.get(c.asset_id) ?? {}), [c.field.key]: value });
         conflicts.splice(i, 1);
+        settled.push({ ...c, resolved_at: Math.floor(Date.now() / 1000) });
       }
-      return conflicts.map((c) => ({ ...c }));
+      // As the façade answers: the conflicts as settled.
+      return settled;
     },
     sync_settings: () => ({ ...syncSettingsValue }),
     set_sync_settings: ({ settings: ss }) => {
