@@ -50,7 +50,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(MIGRATION_7.as_str()),
         // Two-way sync (sync.rs): remote tree, links with their base, conflicts, runs, state; the
         // push log (folders.rs) carries intents.
-        M::up(MIGRATION_8.as_str()),
+        M::up_with_hook(MIGRATION_8.as_str(), sync::migration_8_hook),
     ])
 }
 
@@ -85,7 +85,7 @@ mod tests {
             "c5826dc32fc0f42a3c0f431c5f7c87f4597350b002311f59561319079340a809",
             "a9d0a967accd28c818f2418bcd70484d9e750c84142bab7b9160488140a45dd8",
             "349b43721cde894eebfe99c858bc00a25d34a50f76dca6c92cd5f778073741b1",
-            "d1a1d3b07c91bdb41947ce101a798a8778f6c1591b44a66efea06a99a885d783",
+            "7c8cda8ca60e5b2f751102cf0be8e43272d896bb48fca2d4171c0535bb8b4bbb",
         ];
         assert_eq!(hashes, released);
     }
