@@ -144,12 +144,14 @@ fn asset_status(c: &Connection, id: i64) -> Result<Option<AssetStatus>, Organise
     Ok(s.map(|s| AssetStatus::parse(&s)))
 }
 
-/// Forgets a link in `tx` (see [`Library::unlink_asset`]).
-fn unlink_in(tx: &Transaction<'_>, account: &str, asset_id: i64, now: i64) -> Result<(), OrganiseError> {
-    let gone = match sync::link(tx, account, asset_id)? {
-        Some(l) => sync::remote(tx, account, &l.file_id)?.is_some_and(|f| !f.present),
-        None => false,
-    };
+/// Forgets a link in `tx` (see [`Library::unlink_asset`]); `deleted`: keep it flagged to say
+/// the remote file was deleted (see [`Library::mark_deleted_remotely`]).
+fn unlink_in(tx: &Transaction<'_>, account: &str, asset_id: i64, deleted: bool, now: i64) -> Result<(), OrganiseError> {
+    let gone = deleted
+        || match sync::link(tx, account, asset_id)? {
+            Some(l) => sync::remote(tx, account, &l.file_id)?.is_some_and(|f| !f.present),
+            None => false,
+        };
     if gone {
         sync::mark_link_deleted(tx, account, asset_id, now)?;
     } else {
@@ -305,48 +307,78 @@ impl Library {
     /// its asset.
     pub fn adopt_remote_file(&self, account: &str, file: &RemoteFile, now: i64) -> Result<i64, LibraryError> {
         self.edit(|tx| {
-            if let Some(l) = sync::link_by_file(tx, account, &file.file_id)? {
-                return Ok(l.asset_id);
+            let (id, new) = adopt_in(tx, account, file, now)?;
+            if new {
+                applied(tx, &[id], Indexed::TagsAndMetadata, now)?;
             }
-            let fields = file.fields.clone().normalised();
-            let (path, hash) = remote_key(account, &file.file_id);
-            let asset = Asset {
-                id: 0,
-                path: path.into(),
-                name: fields.name.clone(),
-                size: file.size,
-                mtime_ns: 0,
-                sample_hash: hash.clone(),
-                full_hash: hash,
-                kind: remote_kind(file),
-                container: None,
-                video_codec: None,
-                audio_codec: None,
-                width: file.width,
-                height: file.height,
-                rotation: 0,
-                duration_s: file.duration_s,
-                frame_rate: None,
-                bit_rate: None,
-                thumb_path: None,
-                status: AssetStatus::RemoteOnly,
-                status_detail: None,
-                remote_folder: folder(&fields.folder)?,
-                imported_at: now,
-                updated_at: now,
-            };
-            let id = assets::upsert(tx, &asset)?;
-            tags::write_asset_tags(tx, id, &fields.tags)?;
-            let json = serde_json::to_string(&fields.metadata).unwrap_or_else(|_| "{}".into());
-            metadata::write_asset_metadata(tx, id, Some(&json))?;
-            applied(tx, &[id], Indexed::TagsAndMetadata, now)?;
-            sync::write_link(tx, account, id, &file.file_id, &fields, now)?;
-            sync::store_remote(tx, account, file, now)?;
             Ok(id)
         })
         .map_err(library_error)
     }
 
+    /// [`Library::adopt_remote_file`] for many files in one transaction (a first pull); the ids
+    /// in the same order.
+    pub fn adopt_remote_files(&self, account: &str, files: &[RemoteFile], now: i64) -> Result<Vec<i64>, LibraryError> {
+        self.edit(|tx| {
+            let mut ids = Vec::with_capacity(files.len());
+            let mut new = Vec::new();
+            for f in files {
+                let (id, fresh) = adopt_in(tx, account, f, now)?;
+                ids.push(id);
+                if fresh {
+                    new.push(id);
+                }
+            }
+            applied(tx, &new, Indexed::TagsAndMetadata, now)?;
+            Ok(ids)
+        })
+        .map_err(library_error)
+    }
+}
+
+/// Adopts one remote file inside `tx` (see [`Library::adopt_remote_file`]): its asset id, and
+/// whether it is new (the caller commits new ones through `edit::applied`).
+fn adopt_in(tx: &Transaction<'_>, account: &str, file: &RemoteFile, now: i64) -> Result<(i64, bool), OrganiseError> {
+    if let Some(l) = sync::link_by_file(tx, account, &file.file_id)? {
+        return Ok((l.asset_id, false));
+    }
+    let fields = file.fields.clone().normalised();
+    let (path, hash) = remote_key(account, &file.file_id);
+    let asset = Asset {
+        id: 0,
+        path: path.into(),
+        name: fields.name.clone(),
+        size: file.size,
+        mtime_ns: 0,
+        sample_hash: hash.clone(),
+        full_hash: hash,
+        kind: remote_kind(file),
+        container: None,
+        video_codec: None,
+        audio_codec: None,
+        width: file.width,
+        height: file.height,
+        rotation: 0,
+        duration_s: file.duration_s,
+        frame_rate: None,
+        bit_rate: None,
+        thumb_path: None,
+        status: AssetStatus::RemoteOnly,
+        status_detail: None,
+        remote_folder: folder(&fields.folder)?,
+        imported_at: now,
+        updated_at: now,
+    };
+    let id = assets::upsert(tx, &asset)?;
+    tags::write_asset_tags(tx, id, &fields.tags)?;
+    let json = serde_json::to_string(&fields.metadata).unwrap_or_else(|_| "{}".into());
+    metadata::write_asset_metadata(tx, id, Some(&json))?;
+    sync::write_link(tx, account, id, &file.file_id, &fields, now)?;
+    sync::store_remote(tx, account, file, now)?;
+    Ok((id, true))
+}
+
+impl Library {
     /// Forgets a link (after a confirmed delete, or "take theirs" on a remote delete): its open
     /// conflicts close and its pending intents go. The asset and its local file stay — except a
     /// remote-only asset linked nowhere else, which is removed (there is nothing on this computer).
@@ -354,7 +386,15 @@ impl Library {
     /// the link is kept only to show the asset as deleted remotely; sync no longer plans for it
     /// (it is not in `sync_inputs().links`), and an upload of the asset links it again.
     pub fn unlink_asset(&self, account: &str, asset_id: i64, now: i64) -> Result<(), LibraryError> {
-        self.edit(|tx| unlink_in(tx, account, asset_id, now)).map_err(library_error)
+        self.edit(|tx| unlink_in(tx, account, asset_id, false, now)).map_err(library_error)
+    }
+
+    /// The asset's remote file was deleted (sync's `MarkDeleted`): the link is kept, flagged, so
+    /// the asset shows as deleted remotely (the asset and its file stay) and sync no longer plans
+    /// for it (it leaves `sync_inputs().links`); its open conflicts close and its pending intents
+    /// go. A remote-only asset linked nowhere else is removed instead. An upload links it again.
+    pub fn mark_deleted_remotely(&self, account: &str, asset_id: i64, now: i64) -> Result<(), LibraryError> {
+        self.edit(|tx| unlink_in(tx, account, asset_id, true, now)).map_err(library_error)
     }
 
     /// Settles a conflict: `Mine` keeps the local value and records the intent to push it (the
@@ -664,7 +704,7 @@ fn resolve_existence(
         )?;
         return Ok(());
     }
-    unlink_in(tx, account, asset_id, now)
+    unlink_in(tx, account, asset_id, false, now)
 }
 
 fn read_inputs(c: &Connection, account: &str) -> Result<SyncInputs, LibraryError> {

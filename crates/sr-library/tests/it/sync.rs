@@ -421,6 +421,26 @@ fn a_remote_file_is_adopted_as_a_remote_only_asset_and_unlinking_removes_it() {
 
     lib.unlink_asset(A, id, T0 + 2).unwrap();
     assert!(lib.asset(id).unwrap().is_none(), "nothing was on this computer");
+
+    // A first pull adopts many in one go; files already adopted keep their asset.
+    let files: Vec<RemoteFile> = (0..3).map(|i| file(&format!("m{i}"), "m.jpg", "/", &["x"], json!({}))).collect();
+    let first = lib.adopt_remote_file(A, &files[1], T0).unwrap();
+    let ids = lib.adopt_remote_files(A, &files, T0 + 3).unwrap();
+    assert_eq!(ids.len(), 3);
+    assert_eq!(ids[1], first);
+    assert!(ids.iter().all(|&id| status(&lib, id) == SyncStatus::RemoteOnly));
+    assert_eq!(lib.tags_of(ids[2]).unwrap(), strings(&["x"]));
+    let found = lib
+        .search(&sr_library::SearchRequest {
+            text: Some("x".into()),
+            account: A.into(),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(found.total, 3, "adopted tags are searchable");
+    lib.mark_deleted_remotely(A, ids[0], T0 + 4).unwrap();
+    assert!(lib.asset(ids[0]).unwrap().is_none(), "a remote-only asset whose file is gone is removed");
 }
 
 #[test]
@@ -436,6 +456,9 @@ fn a_remote_delete_is_shown_and_unlinking_a_local_asset_keeps_it() {
     assert!(lib.sync_link(A, ids[0]).unwrap().is_none());
     assert!(lib.sync_inputs(A).unwrap().links.iter().all(|l| l.asset_id != ids[0]), "sync no longer plans for it");
     assert!(intents(&lib).is_empty(), "its pending intents cannot be sent any more");
+    // The planner's MarkDeleted says so whatever the observation.
+    lib.mark_deleted_remotely(A, ids[2], T0 + 2).unwrap();
+    assert_eq!(status(&lib, ids[2]), SyncStatus::LocalOnly, "not linked: nothing to mark");
     // An asset whose file is still there is simply unlinked.
     lib.unlink_asset(A, ids[1], T0 + 3).unwrap();
     assert_eq!(status(&lib, ids[1]), SyncStatus::LocalOnly);
@@ -663,4 +686,19 @@ fn make_local_identifies_the_download_and_refuses_content_already_in_the_library
     assert!(err.contains("\"look.jpg\"") && err.contains(&format!("#{id}")), "{err}");
     assert_eq!(lib.asset(other).unwrap().unwrap().status, AssetStatus::RemoteOnly);
     assert!(copy.exists());
+}
+
+#[test]
+fn mark_deleted_remotely_keeps_a_local_asset_flagged_until_it_is_uploaded_again() {
+    let (_d, lib) = open();
+    let ids = linked(&lib);
+    lib.add_tags(&ids[..1], &strings(&["sale"]), T0).unwrap();
+    lib.mark_deleted_remotely(A, ids[0], T0 + 1).unwrap();
+    assert_eq!(status(&lib, ids[0]), SyncStatus::DeletedRemotely);
+    assert_eq!(lib.tags_of(ids[0]).unwrap(), strings(&["sale"]), "the asset is untouched");
+    assert!(lib.sync_inputs(A).unwrap().links.iter().all(|l| l.asset_id != ids[0]));
+    assert!(intents(&lib).is_empty());
+    // Later edits write nothing for it: there is no remote file to push to.
+    lib.add_tags(&ids[..1], &strings(&["more"]), T0 + 2).unwrap();
+    assert!(intents(&lib).is_empty());
 }
