@@ -214,6 +214,24 @@ pub fn all_files(c: &Connection) -> rusqlite::Result<Vec<FileRow>> {
     rows.collect()
 }
 
+/// Every file with its current version, in creation order: one query (a listing of 50,000 files
+/// reads them all per page).
+pub fn files_with_current(c: &Connection) -> rusqlite::Result<Vec<(FileRow, VersionRec)>> {
+    let cols = FILE_COLS.split(", ").map(|k| format!("f.{k}")).collect::<Vec<_>>().join(", ");
+    let mut st = c.prepare(&format!(
+        "SELECT {cols}, v.data FROM files f JOIN versions v ON v.version_id = f.current_version ORDER BY f.seq"
+    ))?;
+    let rows = st.query_map([], |r| Ok((file_from_row(r)?, r.get::<_, String>(6)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (f, data) = row?;
+        if let Ok(v) = serde_json::from_str(&data) {
+            out.push((f, v));
+        }
+    }
+    Ok(out)
+}
+
 pub fn files_under(c: &Connection, folder_prefix: &str) -> rusqlite::Result<Vec<FileRow>> {
     Ok(all_files(c)?.into_iter().filter(|f| f.folder.starts_with(folder_prefix)).collect())
 }
