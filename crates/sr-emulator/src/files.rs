@@ -607,6 +607,7 @@ pub fn move_one(s: &AppState, c: &Connection, f: &FileRow, dst: &str, blobs: &mu
         blobs.extend(store::delete_file_rows(c, &f.file_id)?);
     } else {
         store::update_file_location(c, &f.file_id, dst, &f.name)?;
+        store::touch(c, &f.file_id)?;
     }
     Ok(())
 }
@@ -644,7 +645,10 @@ pub async fn rename(State(s): State<AppState>, body: Bytes) -> ApiResult<Respons
         )
         .with("reason", "FILE_ALREADY_EXISTS"));
     }
-    store::update_file_location(&tx, &f.file_id, &folder, &new_name)?;
+    if new_name != f.name {
+        store::update_file_location(&tx, &f.file_id, &folder, &new_name)?;
+        store::touch(&tx, &f.file_id)?;
+    }
     let out = if purge {
         let rid = create_purge(&tx, &format!("{}*", s.file_url(&f.path())))?;
         json!({"purgeRequestId": rid})

@@ -118,8 +118,28 @@ pub fn is_id(s: &str) -> bool {
 }
 
 /// ISO-8601 with milliseconds and `Z`, as the remote prints timestamps.
+///
+/// Strictly increasing within the process: two changes in the same millisecond get different
+/// stamps (the later one a millisecond on), so a client deduping on (fileId, updatedAt) never
+/// mistakes a second change for the first.
 pub fn now_iso() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    use std::sync::atomic::{AtomicI64, Ordering};
+    static LAST: AtomicI64 = AtomicI64::new(0);
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut prev = LAST.load(Ordering::Relaxed);
+    let ms = loop {
+        let next = now.max(prev + 1);
+        match LAST.compare_exchange_weak(prev, next, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => break next,
+            Err(p) => prev = p,
+        }
+    };
+    iso_of_ms(ms)
+}
+
+/// `ms` (Unix milliseconds) as the remote prints timestamps.
+pub fn iso_of_ms(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
 fn dir(path: PathBuf) -> Result<PathBuf, EmulatorError> {
@@ -208,6 +228,18 @@ pub fn insert_file(c: &Connection, f: &FileRow) -> rusqlite::Result<()> {
 
 pub fn update_file_location(c: &Connection, file_id: &str, folder: &str, name: &str) -> rusqlite::Result<()> {
     c.execute("UPDATE files SET folder=?2, name=?3 WHERE file_id=?1", params![file_id, folder, name])?;
+    Ok(())
+}
+
+/// Marks the file changed now: its current version's `updatedAt` moves (what a listing shows and
+/// `updatedAt` searches and sorts by).
+pub fn touch(c: &Connection, file_id: &str) -> rusqlite::Result<()> {
+    if let Some(f) = get_file(c, file_id)?
+        && let Some(mut v) = get_version(c, &f.current)?
+    {
+        v.updated_at = now_iso();
+        put_version(c, &v)?;
+    }
     Ok(())
 }
 
