@@ -10,8 +10,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde_json::Value;
 use sr_imagekit::names::normalize_folder_path;
 
-use crate::Library;
 use crate::organise::OrganiseError;
+use crate::{Library, LibraryError};
 
 /// Migration 2, the folders' part.
 pub(crate) const MIGRATION_2: &str = r#"
@@ -57,6 +57,33 @@ INSERT INTO remote_ops_v7 (id, account, kind, args, created_at, state, attempts,
 DROP TABLE remote_ops;
 ALTER TABLE remote_ops_v7 RENAME TO remote_ops;
 CREATE INDEX remote_ops_state ON remote_ops(account, state, id);
+"#;
+
+/// Migration 8, the folders' part: the push log of two-way sync. `remote_ops` also carries the
+/// intents of organise edits on linked assets (tags, metadata, name, folder, delete), each naming
+/// its asset, and a row is `sending` while sync waits for the remote's answer. Rebuilt (a CHECK
+/// cannot change) with the same rows and ids.
+pub(crate) const MIGRATION_8: &str = r#"
+CREATE TABLE remote_ops_v8 (
+    id         INTEGER PRIMARY KEY,
+    account    TEXT    NOT NULL,
+    kind       TEXT    NOT NULL CHECK (kind IN ('create_folder', 'rename_folder', 'move_folder', 'move_file',
+                                                'tag_add', 'tag_remove', 'meta_set', 'meta_unset', 'rename_file',
+                                                'delete_file')),
+    asset_id   INTEGER REFERENCES assets(id) ON DELETE CASCADE,
+    args       TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    state      TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending', 'applied', 'failed')),
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    updated_at INTEGER NOT NULL
+);
+INSERT INTO remote_ops_v8 (id, account, kind, asset_id, args, created_at, state, attempts, last_error, updated_at)
+    SELECT id, account, kind, NULL, args, created_at, state, attempts, last_error, updated_at FROM remote_ops;
+DROP TABLE remote_ops;
+ALTER TABLE remote_ops_v8 RENAME TO remote_ops;
+CREATE INDEX remote_ops_state ON remote_ops(account, state, id);
+CREATE INDEX remote_ops_asset ON remote_ops(asset_id, state);
 "#;
 
 /// A folder as the library knows it.
@@ -111,7 +138,7 @@ impl RemoteOpKind {
             RemoteOpKind::DeleteFile => "delete_file",
         }
     }
-    fn parse(s: &str) -> Self {
+    pub(crate) fn parse(s: &str) -> Self {
         match s {
             "rename_folder" => RemoteOpKind::RenameFolder,
             "move_folder" => RemoteOpKind::MoveFolder,
@@ -150,7 +177,7 @@ impl RemoteOpState {
             RemoteOpState::Failed => "failed",
         }
     }
-    fn parse(s: &str) -> Self {
+    pub(crate) fn parse(s: &str) -> Self {
         match s {
             "applied" => RemoteOpState::Applied,
             "sending" => RemoteOpState::Sending,
@@ -241,11 +268,80 @@ pub(crate) fn queue(
     args: &Value,
     now: i64,
 ) -> Result<i64, OrganiseError> {
-    tx.execute(
-        "INSERT INTO remote_ops (account, kind, args, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
-        params![account, kind.as_str(), args.to_string(), now],
-    )?;
+    queue_for(tx, account, kind, None, args, now)
+}
+
+/// Records a push-log row, naming its asset when it is an intent about one.
+pub(crate) fn queue_for(
+    tx: &Connection,
+    account: &str,
+    kind: RemoteOpKind,
+    asset_id: Option<i64>,
+    args: &Value,
+    now: i64,
+) -> Result<i64, OrganiseError> {
+    tx.prepare_cached(
+        "INSERT INTO remote_ops (account, kind, asset_id, args, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+    )?
+    .execute(params![account, kind.as_str(), asset_id, args.to_string(), now])?;
     Ok(tx.last_insert_rowid())
+}
+
+const OP_COLUMNS: &str = "id, account, kind, asset_id, args, created_at, state, attempts, last_error";
+
+pub(crate) fn op_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RemoteOp> {
+    Ok(RemoteOp {
+        id: r.get(0)?,
+        account: r.get(1)?,
+        kind: RemoteOpKind::parse(&r.get::<_, String>(2)?),
+        asset_id: r.get(3)?,
+        args: serde_json::from_str(&r.get::<_, String>(4)?).unwrap_or(Value::Null),
+        created_at: r.get(5)?,
+        state: RemoteOpState::parse(&r.get::<_, String>(6)?),
+        attempts: r.get(7)?,
+        last_error: r.get(8)?,
+    })
+}
+
+/// The account's unfinished rows (pending or sending), in id order.
+pub(crate) fn unfinished_ops(c: &Connection, account: &str) -> Result<Vec<RemoteOp>, OrganiseError> {
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {OP_COLUMNS} FROM remote_ops WHERE account = ?1 AND state IN ('pending', 'sending') ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([account], op_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// An asset's unfinished intents in one account, in id order.
+pub(crate) fn unfinished_intents(c: &Connection, account: &str, asset_id: i64) -> Result<Vec<RemoteOp>, OrganiseError> {
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {OP_COLUMNS} FROM remote_ops WHERE asset_id = ?2 AND account = ?1 AND state IN ('pending', 'sending')
+         ORDER BY id"
+    ))?;
+    let rows = stmt.query_map(params![account, asset_id], op_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Rewrites a pending row's arguments.
+pub(crate) fn update_op_args(tx: &Connection, id: i64, args: &Value, now: i64) -> Result<(), OrganiseError> {
+    tx.prepare_cached("UPDATE remote_ops SET args = ?2, updated_at = ?3 WHERE id = ?1 AND state = 'pending'")?
+        .execute(params![id, args.to_string(), now])?;
+    Ok(())
+}
+
+/// A pending intent no longer needed: withdrawn by the person's own later edit (deleted), or
+/// already true on the remote after sync moved the base (marked applied, so a run holding its
+/// id can still mark it).
+pub(crate) fn settle_op(tx: &Connection, id: i64, withdraw: bool, now: i64) -> Result<(), OrganiseError> {
+    if withdraw {
+        tx.prepare_cached("DELETE FROM remote_ops WHERE id = ?1 AND state = 'pending'")?.execute([id])?;
+    } else {
+        tx.prepare_cached(
+            "UPDATE remote_ops SET state = 'applied', updated_at = ?2 WHERE id = ?1 AND state = 'pending'",
+        )?
+        .execute(params![id, now])?;
+    }
+    Ok(())
 }
 
 /// Folder rows as undo keeps them: `(path, origin)`.
@@ -350,32 +446,22 @@ impl Library {
         })
     }
 
-    /// The account's remote operations in the order sync must apply them; `pending_only` leaves
-    /// out applied and failed ones.
+    /// The account's remote operations (folder operations and the intents of edits on linked
+    /// assets) in the order sync must apply them; `pending_only` leaves out applied and failed
+    /// ones (a `sending` one is still unfinished and is listed).
     pub fn remote_ops(&self, account: &str, pending_only: bool) -> Result<Vec<RemoteOp>, OrganiseError> {
         self.look(|c| {
-            let mut stmt = c.prepare(
-                "SELECT id, account, kind, args, created_at, state, attempts, last_error FROM remote_ops
-                 WHERE account = ?1 AND (?2 = 0 OR state = 'pending') ORDER BY id",
-            )?;
-            let rows = stmt.query_map(params![account, pending_only], |r| {
-                Ok(RemoteOp {
-                    id: r.get(0)?,
-                    account: r.get(1)?,
-                    kind: RemoteOpKind::parse(&r.get::<_, String>(2)?),
-                    asset_id: None,
-                    args: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or(Value::Null),
-                    created_at: r.get(4)?,
-                    state: RemoteOpState::parse(&r.get::<_, String>(5)?),
-                    attempts: r.get(6)?,
-                    last_error: r.get(7)?,
-                })
-            })?;
+            if pending_only {
+                return unfinished_ops(c, account);
+            }
+            let mut stmt = c.prepare(&format!("SELECT {OP_COLUMNS} FROM remote_ops WHERE account = ?1 ORDER BY id"))?;
+            let rows = stmt.query_map([account], op_from_row)?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
     }
 
-    /// Records how an attempt to apply a remote operation ended (for two-way sync).
+    /// Records how an attempt to apply a remote operation ended (for two-way sync), from
+    /// `pending` or `sending`. Marking an already applied one applied again changes nothing.
     pub fn mark_remote_op(&self, id: i64, outcome: &RemoteOpOutcome, now: i64) -> Result<(), OrganiseError> {
         let (state, error) = match outcome {
             RemoteOpOutcome::Applied => ("applied", None),
@@ -385,12 +471,30 @@ impl Library {
         self.edit(|tx| {
             let n = tx.execute(
                 "UPDATE remote_ops SET state = ?1, attempts = attempts + 1, last_error = ?2, updated_at = ?3
-                 WHERE id = ?4 AND state = 'pending'",
+                 WHERE id = ?4 AND state IN ('pending', 'sending')",
                 params![state, error, now, id],
             )?;
             if n == 0 {
+                let current: Option<String> =
+                    tx.query_row("SELECT state FROM remote_ops WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+                if current.as_deref() == Some("applied") && state == "applied" {
+                    return Ok(());
+                }
                 return Err(OrganiseError::NotFound(format!("There is no pending remote operation #{id}.")));
             }
+            Ok(())
+        })
+    }
+
+    /// Marks push-log intents as being sent (before the request), so a restart verifies them
+    /// instead of sending them again. Only pending ones move; others are left as they are.
+    pub fn mark_intents_sending(&self, ids: &[i64], now: i64) -> Result<(), LibraryError> {
+        self.write(|tx| {
+            tx.prepare_cached(
+                "UPDATE remote_ops SET state = 'sending', updated_at = ?2
+                 WHERE id IN (SELECT value FROM json_each(?1)) AND state = 'pending'",
+            )?
+            .execute(params![serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()), now])?;
             Ok(())
         })
     }

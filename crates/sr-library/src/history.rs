@@ -31,6 +31,8 @@ pub(crate) enum Inverse {
     SetMetadata { asset_id: i64, json: Option<String> },
     /// Put an asset back in a folder.
     SetFolder { asset_id: i64, folder: String },
+    /// Give an asset back its name (the remote file's name).
+    SetName { asset_id: i64, name: String },
     /// Forget folder rows a batch added, and put back rows it removed.
     Folders { account: String, added: Vec<String>, removed: Vec<(String, String)> },
     /// Withdraw a remote operation the batch queued (only while still pending).

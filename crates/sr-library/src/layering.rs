@@ -9,7 +9,7 @@ use std::path::Path;
 /// Every module and its layer, lowest first. A new module must be given one here.
 const LAYERS: &[(&str, &[&str])] = &[
     ("store", &["", "assets", "backup", "db", "identity", "organise", "schema"]),
-    ("tables", &["folders", "history", "jobs", "metadata", "presets", "tags", "watch", "search::saved"]),
+    ("tables", &["folders", "history", "jobs", "metadata", "presets", "sync", "tags", "watch", "search::saved"]),
     ("index", &["index"]),
     ("edit", &["edit"]),
     ("undo", &["undo"]),
@@ -21,6 +21,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "ops",
             "ops::folders",
             "ops::metadata",
+            "ops::sync",
             "ops::tags",
             "search",
             "search::compile",

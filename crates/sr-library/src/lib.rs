@@ -16,16 +16,20 @@
 //!    it orders the tables' DDL and names nothing of theirs but `MIGRATION_*` and migration
 //!    hooks), `backup`, `identity`, `assets` (the table every other references), and `organise`
 //!    (organisation's errors, `EditSummary`, the selection helpers).
-//! 2. **tables** — `tags`, `metadata`, `folders` (with `remote_ops`), `history` (batches and
-//!    their inverse steps), `presets`, `jobs` (the upload queue), `watch` (watched roots, the
-//!    per-path stat cache and ledger, pending auto-uploads), `search::saved`. Each owns its
+//! 2. **tables** — `tags`, `metadata`, `folders` (with `remote_ops`, the push log), `history`
+//!    (batches and their inverse steps), `presets`, `jobs` (the upload queue), `watch` (watched
+//!    roots, the per-path stat cache and ledger, pending auto-uploads), `sync` (two-way sync's
+//!    remote tree, links and bases, conflicts, runs, state), `search::saved`. Each owns its
 //!    tables' DDL (`MIGRATION_<n>`, migration 2 in parts) and rows; none names another.
 //! 3. **index** — the search index `asset_fts` and its upkeep.
 //! 4. **edit** — the only commit path for an edit batch: marks the assets changed, refreshes the
-//!    index, records the inverse in `history` (and, later, sync's push log); `edit::applied` does
+//!    index, records the inverse in `history`, and writes sync's push-log intents for linked
+//!    assets; `edit::applied` does
 //!    the same without the undo record for what the person did not do (a watched folder's tags).
 //! 5. **undo** — reads the last batch back and dispatches each step to its table.
 //! 6. **requests** — `ops::{tags, metadata, folders}` (organising, each request one batch),
+//!    `ops::sync` (what sync reads and applies: inputs, statuses, links, conflicts resolved,
+//!    remote-only assets),
 //!    `search` (`request` → `compile` → `sets` → `size` → `plan`, over `sql`), `import`, and
 //!    `ingest` (one watched file, through import's identify and place; moves; missing files).
 
@@ -108,6 +112,9 @@ pub enum AssetStatus {
     Local,
     /// The original file is no longer where it was imported from.
     Missing,
+    /// Only on the remote (adopted by sync): no original on this computer yet; `path` is
+    /// `remote://<account>/<fileId>`.
+    RemoteOnly,
 }
 
 impl AssetStatus {
@@ -115,11 +122,13 @@ impl AssetStatus {
         match self {
             AssetStatus::Local => "local",
             AssetStatus::Missing => "missing",
+            AssetStatus::RemoteOnly => "remote_only",
         }
     }
     pub(crate) fn parse(s: &str) -> Self {
         match s {
             "missing" => AssetStatus::Missing,
+            "remote_only" => AssetStatus::RemoteOnly,
             _ => AssetStatus::Local,
         }
     }

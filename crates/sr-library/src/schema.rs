@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use rusqlite_migration::{M, Migrations};
 
-use crate::{assets, folders, history, index, jobs, metadata, presets, search, tags, watch};
+use crate::{assets, folders, history, index, jobs, metadata, presets, search, sync, tags, watch};
 
 /// Migration 2, offline organisation, in the order it was released: tags, custom metadata,
 /// folders, the search index and the assets' sort indexes, saved searches, undo. One statement
@@ -28,6 +28,10 @@ static MIGRATION_2: LazyLock<String> = LazyLock::new(|| {
 /// Migration 7, watched folders: remote operations may move a file, and the watch tables.
 static MIGRATION_7: LazyLock<String> = LazyLock::new(|| [folders::MIGRATION_7, watch::MIGRATION_7].concat());
 
+/// Migration 8, two-way sync: the push log generalised (intents naming their asset, `sending`),
+/// then the sync tables, with the finished uploads linked.
+static MIGRATION_8: LazyLock<String> = LazyLock::new(|| [folders::MIGRATION_8, sync::MIGRATION_8].concat());
+
 /// Every schema change is a new entry appended here.
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -44,12 +48,15 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(assets::MIGRATION_6),
         // Watched folders (watch.rs), and remote operations that move one file (folders.rs).
         M::up(MIGRATION_7.as_str()),
+        // Two-way sync (sync.rs): remote tree, links with their base, conflicts, runs, state; the
+        // push log (folders.rs) carries intents.
+        M::up_with_hook(MIGRATION_8.as_str(), sync::migration_8_hook),
     ])
 }
 
 pub(crate) fn migrations_count() -> i64 {
     // Keep in step with `migrations()`; checked by `migrations_count_matches`.
-    7
+    8
 }
 
 #[cfg(test)]
@@ -66,6 +73,7 @@ mod tests {
             crate::metadata::MIGRATION_5,
             crate::assets::MIGRATION_6,
             super::MIGRATION_7.as_str(),
+            super::MIGRATION_8.as_str(),
         ];
         let hashes: Vec<String> = texts.iter().map(|t| blake3::hash(t.as_bytes()).to_hex().to_string()).collect();
         // BLAKE3 of each text as released (migration 2 as it was when `organise.rs` held it whole).
@@ -77,6 +85,7 @@ mod tests {
             "c5826dc32fc0f42a3c0f431c5f7c87f4597350b002311f59561319079340a809",
             "a9d0a967accd28c818f2418bcd70484d9e750c84142bab7b9160488140a45dd8",
             "349b43721cde894eebfe99c858bc00a25d34a50f76dca6c92cd5f778073741b1",
+            "7c8cda8ca60e5b2f751102cf0be8e43272d896bb48fca2d4171c0535bb8b4bbb",
         ];
         assert_eq!(hashes, released);
     }

@@ -12,17 +12,123 @@
 //! Invariant: a remote observation is never a local change by itself; only applying a plan moves
 //! local values or the base. A link's base only moves to a value both sides agreed on.
 
+use std::collections::HashMap;
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::folders::RemoteOp;
-use crate::organise::{EditSummary, OrganiseError};
-use crate::{Asset, Library, LibraryError};
+use crate::organise::ids_json;
+// The push log's row type, through the crate root (the push log is `folders`' table).
+use crate::{Library, LibraryError, RemoteOp};
 
 /// Migration 8, the sync tables' part.
 pub(crate) const MIGRATION_8: &str = r#"
--- filled in by the library lane
+-- Two-way sync (sync.rs). The last observation of every remote file, per account.
+CREATE TABLE sync_remote (
+    account       TEXT    NOT NULL,
+    file_id       TEXT    NOT NULL,
+    version_id    TEXT,
+    file_path     TEXT    NOT NULL,
+    name          TEXT    NOT NULL,
+    folder        TEXT    NOT NULL,
+    tags          TEXT    NOT NULL DEFAULT '[]',
+    metadata      TEXT    NOT NULL DEFAULT '{}',
+    updated_at    TEXT    NOT NULL,
+    file_type     TEXT    NOT NULL,
+    mime          TEXT,
+    size          INTEGER NOT NULL,
+    width         INTEGER,
+    height        INTEGER,
+    duration_s    REAL,
+    url           TEXT    NOT NULL,
+    thumbnail_url TEXT,
+    is_private    INTEGER NOT NULL DEFAULT 0,
+    present       INTEGER NOT NULL DEFAULT 1,
+    observed_at   INTEGER NOT NULL,
+    PRIMARY KEY (account, file_id)
+) WITHOUT ROWID;
+-- Which asset is which remote file, with the base (the last agreed Fields, JSON).
+CREATE TABLE sync_links (
+    account   TEXT    NOT NULL,
+    asset_id  INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    file_id   TEXT    NOT NULL,
+    base      TEXT    NOT NULL,
+    linked_at INTEGER NOT NULL,
+    -- Set when sync found the remote file deleted (the asset and its file stay): the link is then
+    -- only kept to say so, and sync no longer plans for it.
+    deleted_at INTEGER,
+    PRIMARY KEY (account, asset_id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX sync_links_file ON sync_links(account, file_id);
+CREATE INDEX sync_links_asset ON sync_links(asset_id);
+-- Clashes for the person to settle: one open row per (account, asset, field).
+CREATE TABLE sync_conflicts (
+    id          INTEGER PRIMARY KEY,
+    account     TEXT    NOT NULL,
+    asset_id    INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+    field       TEXT    NOT NULL,
+    base        TEXT,
+    mine        TEXT,
+    theirs      TEXT,
+    theirs_at   TEXT,
+    opened_at   INTEGER NOT NULL,
+    resolved_at INTEGER,
+    resolution  TEXT
+);
+CREATE UNIQUE INDEX sync_conflicts_open ON sync_conflicts(account, asset_id, field) WHERE resolved_at IS NULL;
+CREATE INDEX sync_conflicts_asset ON sync_conflicts(asset_id);
+-- Every run, dry or not, with its report.
+CREATE TABLE sync_runs (
+    id          INTEGER PRIMARY KEY,
+    account     TEXT    NOT NULL,
+    started_at  INTEGER NOT NULL,
+    finished_at INTEGER NOT NULL,
+    dry_run     INTEGER NOT NULL,
+    outcome     TEXT    NOT NULL,
+    report      TEXT    NOT NULL
+);
+CREATE INDEX sync_runs_account ON sync_runs(account, id);
+CREATE TABLE sync_state (
+    account           TEXT PRIMARY KEY,
+    checkpoint        TEXT,
+    last_full_listing INTEGER,
+    last_run          INTEGER
+);
+-- Libraries uploaded before sync are linked: each asset's latest finished upload per account,
+-- with the job's folder, file name, tags (sorted) and metadata as the base.
+INSERT OR IGNORE INTO sync_links (account, asset_id, file_id, base, linked_at)
+    SELECT j.account, j.asset_id, j.remote_file_id,
+           json_object('name', j.file_name, 'folder', j.folder,
+                       'tags', (SELECT json_group_array(value) FROM
+                                   (SELECT DISTINCT value FROM json_each(j.tags) ORDER BY value)),
+                       'metadata', json(j.custom_metadata)),
+           j.updated_at / 1000
+    FROM upload_jobs j
+    WHERE j.state = 'done' AND j.remote_file_id IS NOT NULL
+      AND j.id = (SELECT MAX(k.id) FROM upload_jobs k WHERE k.account = j.account AND k.asset_id = j.asset_id
+                  AND k.state = 'done' AND k.remote_file_id IS NOT NULL)
+    ORDER BY j.id DESC;
 "#;
+
+/// The migration-8 hook: an asset linked from a finished upload whose name the upload only
+/// sanitised (`Summer dress.mp4` sent as `Summer_dress.mp4`) takes the remote's name, as
+/// [`Library::link_asset`] does for new uploads, so the first sync does not push a rename.
+pub(crate) fn migration_8_hook(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult {
+    let rows: Vec<(i64, String, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT a.id, a.name, l.base ->> '$.name' FROM sync_links l JOIN assets a ON a.id = l.asset_id
+             WHERE a.name <> l.base ->> '$.name'",
+        )?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?
+    };
+    for (id, name, remote) in rows {
+        if sr_imagekit::names::sanitize_file_name(&name) == remote {
+            tx.execute("UPDATE assets SET name = ?1 WHERE id = ?2", params![remote, id])?;
+        }
+    }
+    Ok(())
+}
 
 /// The synced fields' values: what the base, a local asset and a remote file each have.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -201,147 +307,433 @@ pub enum SyncStatus {
     MissingFile,
 }
 
-impl Library {
-    /// Everything the planner needs for `account`, read in one snapshot.
-    pub fn sync_inputs(&self, account: &str) -> Result<SyncInputs, LibraryError> {
-        let _ = account;
-        todo!("library lane")
+impl Fields {
+    /// Sorts and dedupes the tags (the set's canonical order).
+    pub fn normalised(mut self) -> Fields {
+        self.tags.sort();
+        self.tags.dedup();
+        self
     }
+}
 
+impl ConflictField {
+    /// The stored form (`{"field":"metadata","key":"season"}`), one per field.
+    pub(crate) fn to_db(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+    fn from_db(s: &str) -> rusqlite::Result<ConflictField> {
+        serde_json::from_str(s).map_err(bad_json)
+    }
+}
+
+pub(crate) fn bad_json(e: serde_json::Error) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+}
+
+fn json_opt(v: &Option<Value>) -> Option<String> {
+    v.as_ref().map(Value::to_string)
+}
+
+fn parse_opt(s: Option<String>) -> rusqlite::Result<Option<Value>> {
+    s.map(|s| serde_json::from_str(&s).map_err(bad_json)).transpose()
+}
+
+pub(crate) fn base_json(f: &Fields) -> String {
+    serde_json::to_string(&f.clone().normalised()).unwrap_or_default()
+}
+
+pub(crate) fn parse_base(s: &str) -> rusqlite::Result<Fields> {
+    serde_json::from_str::<Fields>(s).map(Fields::normalised).map_err(bad_json)
+}
+
+const REMOTE_COLUMNS: &str = "file_id, version_id, file_path, name, folder, tags, metadata, updated_at, file_type, \
+    mime, size, width, height, duration_s, url, thumbnail_url, is_private, present";
+
+fn remote_from_row(r: &Row<'_>) -> rusqlite::Result<RemoteFile> {
+    let tags: String = r.get(5)?;
+    let meta: String = r.get(6)?;
+    Ok(RemoteFile {
+        file_id: r.get(0)?,
+        version_id: r.get(1)?,
+        file_path: r.get(2)?,
+        fields: Fields {
+            name: r.get(3)?,
+            folder: r.get(4)?,
+            tags: serde_json::from_str(&tags).map_err(bad_json)?,
+            metadata: serde_json::from_str(&meta).map_err(bad_json)?,
+        }
+        .normalised(),
+        updated_at: r.get(7)?,
+        file_type: r.get(8)?,
+        mime: r.get(9)?,
+        size: r.get::<_, i64>(10)? as u64,
+        width: r.get(11)?,
+        height: r.get(12)?,
+        duration_s: r.get(13)?,
+        url: r.get(14)?,
+        thumbnail_url: r.get(15)?,
+        is_private: r.get(16)?,
+        present: r.get(17)?,
+    })
+}
+
+/// Every observation of `account`, by file id.
+pub(crate) fn remotes(c: &Connection, account: &str) -> Result<Vec<RemoteFile>, LibraryError> {
+    let mut stmt =
+        c.prepare_cached(&format!("SELECT {REMOTE_COLUMNS} FROM sync_remote WHERE account = ?1 ORDER BY file_id"))?;
+    let rows = stmt.query_map([account], remote_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(crate) fn remote(c: &Connection, account: &str, file_id: &str) -> Result<Option<RemoteFile>, LibraryError> {
+    Ok(c.prepare_cached(&format!("SELECT {REMOTE_COLUMNS} FROM sync_remote WHERE account = ?1 AND file_id = ?2"))?
+        .query_row(params![account, file_id], remote_from_row)
+        .optional()?)
+}
+
+/// Upserts one observation.
+pub(crate) fn store_remote(c: &Connection, account: &str, f: &RemoteFile, now: i64) -> Result<(), LibraryError> {
+    let fields = f.fields.clone().normalised();
+    c.prepare_cached(
+        "INSERT INTO sync_remote (account, file_id, version_id, file_path, name, folder, tags, metadata, updated_at,
+             file_type, mime, size, width, height, duration_s, url, thumbnail_url, is_private, present, observed_at)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)
+         ON CONFLICT(account, file_id) DO UPDATE SET version_id=excluded.version_id, file_path=excluded.file_path,
+             name=excluded.name, folder=excluded.folder, tags=excluded.tags, metadata=excluded.metadata,
+             updated_at=excluded.updated_at, file_type=excluded.file_type, mime=excluded.mime, size=excluded.size,
+             width=excluded.width, height=excluded.height, duration_s=excluded.duration_s, url=excluded.url,
+             thumbnail_url=excluded.thumbnail_url, is_private=excluded.is_private, present=excluded.present,
+             observed_at=excluded.observed_at",
+    )?
+    .execute(params![
+        account,
+        f.file_id,
+        f.version_id,
+        f.file_path,
+        fields.name,
+        fields.folder,
+        serde_json::to_string(&fields.tags).unwrap_or_else(|_| "[]".into()),
+        serde_json::to_string(&fields.metadata).unwrap_or_else(|_| "{}".into()),
+        f.updated_at,
+        f.file_type,
+        f.mime,
+        f.size as i64,
+        f.width,
+        f.height,
+        f.duration_s,
+        f.url,
+        f.thumbnail_url,
+        f.is_private,
+        f.present,
+        now,
+    ])?;
+    Ok(())
+}
+
+fn link_from_row(r: &Row<'_>) -> rusqlite::Result<SyncLink> {
+    Ok(SyncLink {
+        account: r.get(0)?,
+        asset_id: r.get(1)?,
+        file_id: r.get(2)?,
+        base: parse_base(&r.get::<_, String>(3)?)?,
+        linked_at: r.get(4)?,
+    })
+}
+
+const LINK_COLUMNS: &str = "account, asset_id, file_id, base, linked_at";
+
+/// Every link of `account`, by asset id.
+pub(crate) fn links(c: &Connection, account: &str) -> Result<Vec<SyncLink>, LibraryError> {
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {LINK_COLUMNS} FROM sync_links WHERE account = ?1 AND deleted_at IS NULL ORDER BY asset_id"
+    ))?;
+    let rows = stmt.query_map([account], link_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(crate) fn link(c: &Connection, account: &str, asset_id: i64) -> Result<Option<SyncLink>, LibraryError> {
+    Ok(c.prepare_cached(&format!(
+        "SELECT {LINK_COLUMNS} FROM sync_links WHERE account = ?1 AND asset_id = ?2 AND deleted_at IS NULL"
+    ))?
+    .query_row(params![account, asset_id], link_from_row)
+    .optional()?)
+}
+
+pub(crate) fn link_by_file(c: &Connection, account: &str, file_id: &str) -> Result<Option<SyncLink>, LibraryError> {
+    Ok(c.prepare_cached(&format!(
+        "SELECT {LINK_COLUMNS} FROM sync_links WHERE account = ?1 AND file_id = ?2 AND deleted_at IS NULL"
+    ))?
+    .query_row(params![account, file_id], link_from_row)
+    .optional()?)
+}
+
+/// The links of many assets (every account), by asset id.
+pub(crate) fn links_of_many(c: &Connection, ids: &[i64]) -> Result<HashMap<i64, Vec<SyncLink>>, LibraryError> {
+    let mut out: HashMap<i64, Vec<SyncLink>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {LINK_COLUMNS} FROM sync_links WHERE asset_id IN (SELECT value FROM json_each(?1)) AND deleted_at IS NULL
+         ORDER BY account"
+    ))?;
+    for l in stmt.query_map([ids_json(ids)], link_from_row)? {
+        let l = l?;
+        out.entry(l.asset_id).or_default().push(l);
+    }
+    Ok(out)
+}
+
+/// Writes a link (replacing the asset's link in that account, and any link of that file).
+pub(crate) fn write_link(
+    c: &Connection,
+    account: &str,
+    asset_id: i64,
+    file_id: &str,
+    base: &Fields,
+    now: i64,
+) -> Result<(), LibraryError> {
+    c.execute(
+        "DELETE FROM sync_links WHERE account = ?1 AND file_id = ?2 AND asset_id <> ?3",
+        params![account, file_id, asset_id],
+    )?;
+    c.execute(
+        "INSERT INTO sync_links (account, asset_id, file_id, base, linked_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(account, asset_id) DO UPDATE SET file_id = excluded.file_id, base = excluded.base,
+             deleted_at = NULL, linked_at = CASE WHEN sync_links.file_id = excluded.file_id THEN sync_links.linked_at
+                              ELSE excluded.linked_at END",
+        params![account, asset_id, file_id, base_json(base), now],
+    )?;
+    Ok(())
+}
+
+/// Moves a link's base; `false` when the asset is not linked in that account.
+pub(crate) fn write_base(c: &Connection, account: &str, asset_id: i64, base: &Fields) -> Result<bool, LibraryError> {
+    Ok(c.execute(
+        "UPDATE sync_links SET base = ?3 WHERE account = ?1 AND asset_id = ?2 AND deleted_at IS NULL",
+        params![account, asset_id, base_json(base)],
+    )? == 1)
+}
+
+/// Keeps a link only to say its remote file was deleted (see `sync_links.deleted_at`).
+pub(crate) fn mark_link_deleted(c: &Connection, account: &str, asset_id: i64, now: i64) -> Result<(), LibraryError> {
+    c.execute(
+        "UPDATE sync_links SET deleted_at = ?3 WHERE account = ?1 AND asset_id = ?2",
+        params![account, asset_id, now],
+    )?;
+    Ok(())
+}
+
+/// Assets among `ids` whose link in `account` was kept to say the remote file was deleted.
+pub(crate) fn deleted_links(c: &Connection, account: &str, ids: &[i64]) -> Result<Vec<i64>, LibraryError> {
+    let mut stmt = c.prepare_cached(
+        "SELECT asset_id FROM sync_links WHERE account = ?1 AND deleted_at IS NOT NULL
+             AND asset_id IN (SELECT value FROM json_each(?2))",
+    )?;
+    let rows = stmt.query_map(params![account, ids_json(ids)], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(crate) fn delete_link(c: &Connection, account: &str, asset_id: i64) -> Result<Option<SyncLink>, LibraryError> {
+    let l = link(c, account, asset_id)?;
+    c.execute("DELETE FROM sync_links WHERE account = ?1 AND asset_id = ?2", params![account, asset_id])?;
+    Ok(l)
+}
+
+const CONFLICT_COLUMNS: &str =
+    "id, account, asset_id, field, base, mine, theirs, theirs_at, opened_at, resolved_at, resolution";
+
+fn conflict_from_row(r: &Row<'_>) -> rusqlite::Result<Conflict> {
+    Ok(Conflict {
+        id: r.get(0)?,
+        account: r.get(1)?,
+        asset_id: r.get(2)?,
+        field: ConflictField::from_db(&r.get::<_, String>(3)?)?,
+        base: parse_opt(r.get(4)?)?,
+        mine: parse_opt(r.get(5)?)?,
+        theirs: parse_opt(r.get(6)?)?,
+        theirs_at: r.get(7)?,
+        opened_at: r.get(8)?,
+        resolved_at: r.get(9)?,
+        resolution: r.get::<_, Option<String>>(10)?.map(|s| serde_json::from_str(&s).map_err(bad_json)).transpose()?,
+    })
+}
+
+pub(crate) fn conflict(c: &Connection, id: i64) -> Result<Option<Conflict>, LibraryError> {
+    Ok(c.prepare_cached(&format!("SELECT {CONFLICT_COLUMNS} FROM sync_conflicts WHERE id = ?1"))?
+        .query_row([id], conflict_from_row)
+        .optional()?)
+}
+
+pub(crate) fn conflicts_of(c: &Connection, account: &str, open_only: bool) -> Result<Vec<Conflict>, LibraryError> {
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {CONFLICT_COLUMNS} FROM sync_conflicts WHERE account = ?1 AND (?2 = 0 OR resolved_at IS NULL)
+         ORDER BY id"
+    ))?;
+    let rows = stmt.query_map(params![account, open_only], conflict_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Closes a conflict with its resolution.
+pub(crate) fn close_conflict(c: &Connection, id: i64, resolution: &Resolution, now: i64) -> Result<(), LibraryError> {
+    c.execute(
+        "UPDATE sync_conflicts SET resolved_at = ?2, resolution = ?3 WHERE id = ?1",
+        params![id, now, serde_json::to_string(resolution).unwrap_or_default()],
+    )?;
+    Ok(())
+}
+
+/// Closes every open conflict of an asset in an account (its link is gone).
+pub(crate) fn drop_conflicts(c: &Connection, account: &str, asset_id: i64, now: i64) -> Result<(), LibraryError> {
+    c.execute(
+        "UPDATE sync_conflicts SET resolved_at = ?3, resolution = '{\"kind\":\"theirs\"}'
+         WHERE account = ?1 AND asset_id = ?2 AND resolved_at IS NULL",
+        params![account, asset_id, now],
+    )?;
+    Ok(())
+}
+
+fn run_from_row(r: &Row<'_>) -> rusqlite::Result<SyncRunRecord> {
+    Ok(SyncRunRecord {
+        id: r.get(0)?,
+        account: r.get(1)?,
+        started_at: r.get(2)?,
+        finished_at: r.get(3)?,
+        dry_run: r.get(4)?,
+        outcome: r.get(5)?,
+        report: serde_json::from_str(&r.get::<_, String>(6)?).map_err(bad_json)?,
+    })
+}
+
+impl Library {
     /// Records observations of remote files (upsert by file id).
     pub fn store_remote_files(&self, account: &str, files: &[RemoteFile], now: i64) -> Result<(), LibraryError> {
-        let _ = (account, files, now);
-        todo!("library lane")
+        self.write(|tx| {
+            for f in files {
+                store_remote(tx, account, f, now)?;
+            }
+            Ok(())
+        })
     }
 
     /// After a full id listing: every stored remote file of `account` not in `seen` is marked not
     /// present. Returns how many were marked.
     pub fn finish_full_listing(&self, account: &str, seen: &[String], now: i64) -> Result<u64, LibraryError> {
-        let _ = (account, seen, now);
-        todo!("library lane")
+        self.write(|tx| {
+            tx.execute_batch("CREATE TEMP TABLE IF NOT EXISTS sync_seen (file_id TEXT PRIMARY KEY) WITHOUT ROWID")?;
+            tx.execute("DELETE FROM temp.sync_seen", [])?;
+            {
+                let mut ins = tx.prepare_cached("INSERT OR IGNORE INTO temp.sync_seen (file_id) VALUES (?1)")?;
+                for id in seen {
+                    ins.execute([id])?;
+                }
+            }
+            let n = tx.execute(
+                "UPDATE sync_remote SET present = 0, observed_at = ?2
+                 WHERE account = ?1 AND present = 1 AND file_id NOT IN (SELECT file_id FROM temp.sync_seen)",
+                params![account, now],
+            )?;
+            tx.execute("DELETE FROM temp.sync_seen", [])?;
+            Ok(n as u64)
+        })
     }
 
     pub fn sync_state(&self, account: &str) -> Result<SyncState, LibraryError> {
-        let _ = account;
-        todo!("library lane")
+        self.read(|c| {
+            Ok(c.query_row(
+                "SELECT checkpoint, last_full_listing, last_run FROM sync_state WHERE account = ?1",
+                [account],
+                |r| Ok(SyncState { checkpoint: r.get(0)?, last_full_listing: r.get(1)?, last_run: r.get(2)? }),
+            )
+            .optional()?
+            .unwrap_or_default())
+        })
     }
 
     pub fn set_sync_state(&self, account: &str, state: &SyncState) -> Result<(), LibraryError> {
-        let _ = (account, state);
-        todo!("library lane")
-    }
-
-    /// Links an asset to a remote file; the base becomes the file's fields and the asset's synced
-    /// fields are set to them where they differ (an upload's sanitised name). Uploads call this
-    /// when a job is done. Re-linking the same pair updates it.
-    pub fn link_asset(&self, account: &str, asset_id: i64, file: &RemoteFile, now: i64) -> Result<(), LibraryError> {
-        let _ = (account, asset_id, file, now);
-        todo!("library lane")
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO sync_state (account, checkpoint, last_full_listing, last_run) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(account) DO UPDATE SET checkpoint = excluded.checkpoint,
+                     last_full_listing = excluded.last_full_listing, last_run = excluded.last_run",
+                params![account, state.checkpoint, state.last_full_listing, state.last_run],
+            )?;
+            Ok(())
+        })
     }
 
     pub fn sync_link(&self, account: &str, asset_id: i64) -> Result<Option<SyncLink>, LibraryError> {
-        let _ = (account, asset_id);
-        todo!("library lane")
+        self.read(|c| link(c, account, asset_id))
     }
 
-    /// Applies a remote change locally (see [`LocalApply`]) and moves the base of those fields.
-    pub fn apply_remote_change(
-        &self,
-        account: &str,
-        asset_id: i64,
-        change: &LocalApply,
-        now: i64,
-    ) -> Result<(), OrganiseError> {
-        let _ = (account, asset_id, change, now);
-        todo!("library lane")
-    }
-
-    /// Sets the base of a link (after a push both sides now agree on).
-    pub fn set_base(&self, account: &str, asset_id: i64, base: &Fields, now: i64) -> Result<(), LibraryError> {
-        let _ = (account, asset_id, base, now);
-        todo!("library lane")
-    }
-
-    /// A remote file no asset knows becomes a remote-only asset (with its tags, metadata and
-    /// folder, linked, base = its fields). Returns the asset id.
-    pub fn adopt_remote_file(&self, account: &str, file: &RemoteFile, now: i64) -> Result<i64, LibraryError> {
-        let _ = (account, file, now);
-        todo!("library lane")
-    }
-
-    /// Forgets a link (after a confirmed delete, or "take theirs" on a remote delete). The asset
-    /// and its local file stay.
-    pub fn unlink_asset(&self, account: &str, asset_id: i64, now: i64) -> Result<(), LibraryError> {
-        let _ = (account, asset_id, now);
-        todo!("library lane")
+    /// The stored observation of one remote file.
+    pub fn remote_file(&self, account: &str, file_id: &str) -> Result<Option<RemoteFile>, LibraryError> {
+        self.read(|c| remote(c, account, file_id))
     }
 
     /// Opens conflicts (one per asset and field; an open one for the same field is updated).
     pub fn open_conflicts(&self, account: &str, new: &[NewConflict], now: i64) -> Result<Vec<i64>, LibraryError> {
-        let _ = (account, new, now);
-        todo!("library lane")
+        self.write(|tx| {
+            let mut out = Vec::with_capacity(new.len());
+            for n in new {
+                let id: i64 = tx
+                    .prepare_cached(
+                        "INSERT INTO sync_conflicts (account, asset_id, field, base, mine, theirs, theirs_at, opened_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                         ON CONFLICT(account, asset_id, field) WHERE resolved_at IS NULL DO UPDATE SET
+                             base = excluded.base, mine = excluded.mine, theirs = excluded.theirs,
+                             theirs_at = excluded.theirs_at
+                         RETURNING id",
+                    )?
+                    .query_row(
+                        params![
+                            account,
+                            n.asset_id,
+                            n.field.to_db(),
+                            json_opt(&n.base),
+                            json_opt(&n.mine),
+                            json_opt(&n.theirs),
+                            n.theirs_at,
+                            now
+                        ],
+                        |r| r.get(0),
+                    )?;
+                out.push(id);
+            }
+            Ok(out)
+        })
     }
 
+    /// The account's conflicts, oldest first; `open_only` leaves out resolved ones.
     pub fn conflicts(&self, account: &str, open_only: bool) -> Result<Vec<Conflict>, LibraryError> {
-        let _ = (account, open_only);
-        todo!("library lane")
+        self.read(|c| conflicts_of(c, account, open_only))
     }
 
-    /// Settles a conflict: `Mine` keeps the local value and records the intent to push it (the
-    /// base becomes theirs); `Theirs` sets the local value to theirs (base too); `Value` sets it
-    /// locally and records the intent. One transaction.
-    pub fn resolve_conflict(&self, id: i64, resolution: &Resolution, now: i64) -> Result<Conflict, OrganiseError> {
-        let _ = (id, resolution, now);
-        todo!("library lane")
-    }
-
-    /// Marks a push-log intent as being sent (before the request), so a restart verifies it
-    /// instead of sending it again.
-    pub fn mark_intents_sending(&self, ids: &[i64], now: i64) -> Result<(), LibraryError> {
-        let _ = (ids, now);
-        todo!("library lane")
+    /// One conflict by id.
+    pub fn conflict(&self, id: i64) -> Result<Option<Conflict>, LibraryError> {
+        self.read(|c| conflict(c, id))
     }
 
     pub fn record_sync_run(&self, run: &SyncRunRecord) -> Result<i64, LibraryError> {
-        let _ = run;
-        todo!("library lane")
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO sync_runs (account, started_at, finished_at, dry_run, outcome, report)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![run.account, run.started_at, run.finished_at, run.dry_run, run.outcome, run.report.to_string()],
+            )?;
+            Ok(tx.last_insert_rowid())
+        })
     }
 
     /// The newest runs first.
     pub fn sync_runs(&self, account: &str, limit: u32) -> Result<Vec<SyncRunRecord>, LibraryError> {
-        let _ = (account, limit);
-        todo!("library lane")
-    }
-
-    /// Each asset's status against `account`.
-    pub fn sync_statuses(&self, account: &str, ids: &[i64]) -> Result<Vec<(i64, SyncStatus)>, LibraryError> {
-        let _ = (account, ids);
-        todo!("library lane")
-    }
-
-    /// Asks for linked assets to be deleted from the remote (an explicit request): records a
-    /// `delete_file` intent each; sync holds them until confirmed. Nothing local is deleted.
-    pub fn request_remote_delete(&self, ids: &[i64], now: i64) -> Result<EditSummary, OrganiseError> {
-        let _ = (ids, now);
-        todo!("library lane")
-    }
-
-    /// Renames an asset (the name it has on the remote): an edit batch, undoable, pushed by sync.
-    pub fn rename_asset(&self, id: i64, name: &str, now: i64) -> Result<EditSummary, OrganiseError> {
-        let _ = (id, name, now);
-        todo!("library lane")
-    }
-
-    /// A remote-only asset's original was downloaded to `path`: identify it and make it a local
-    /// asset (same id, tags, metadata and link).
-    pub fn make_local(&self, asset_id: i64, path: &std::path::Path, now: i64) -> Result<Asset, LibraryError> {
-        let _ = (asset_id, path, now);
-        todo!("library lane")
-    }
-
-    /// Records a thumbnail file for an asset (a remote-only asset's fetched thumbnail).
-    pub fn set_thumbnail(&self, asset_id: i64, path: &std::path::Path) -> Result<(), LibraryError> {
-        let _ = (asset_id, path);
-        todo!("library lane")
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT id, account, started_at, finished_at, dry_run, outcome, report FROM sync_runs
+                 WHERE account = ?1 ORDER BY id DESC LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![account, limit], run_from_row)?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
     }
 }

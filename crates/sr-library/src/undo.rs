@@ -16,6 +16,8 @@ impl Library {
             let Some(history::Recorded { batch_id, description, steps }) = history::last(tx)? else {
                 return Err(OrganiseError::NotFound("There is nothing to undo.".into()));
             };
+            // Which synced fields of which assets the steps put back, for sync's push log.
+            let fields = edit::touched_by(&steps);
             // Tag lists are put back together after the loop (one pass over the batch's assets);
             // no other step reads or writes tags, so the order of application is kept.
             let mut tag_lists = Vec::new();
@@ -32,6 +34,9 @@ impl Library {
                     Inverse::SetFolder { asset_id, folder } => {
                         tx.execute("UPDATE assets SET remote_folder = ?1 WHERE id = ?2", params![folder, asset_id])?;
                     }
+                    Inverse::SetName { asset_id, name } => {
+                        tx.execute("UPDATE assets SET name = ?1 WHERE id = ?2", params![name, asset_id])?;
+                    }
                     Inverse::Folders { account, added, removed } => {
                         folders::restore_rows(tx, &account, &added, &removed)?;
                     }
@@ -39,7 +44,7 @@ impl Library {
                 }
             }
             let tags_touched = tags::restore_tag_lists(tx, tag_lists)?;
-            edit::undone(tx, batch_id, &tags_touched, &metadata_touched, now)?;
+            edit::undone(tx, batch_id, &tags_touched, &metadata_touched, &fields, now)?;
             Ok(description)
         })
     }

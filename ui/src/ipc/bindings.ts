@@ -7,7 +7,7 @@ export type ApiError = { code: ErrorCode, message: string, };
 
 export type AssetKind = "video" | "image" | "audio" | "other";
 
-export type AssetStatus = "local" | "missing";
+export type AssetStatus = "local" | "missing" | "remote_only";
 
 export type Asset = { id: number, 
 /**

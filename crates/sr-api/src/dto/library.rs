@@ -19,6 +19,9 @@ pub enum AssetStatus {
     Local,
     /// The original is no longer where it was imported from.
     Missing,
+    /// Only on the remote (adopted by sync): no original on this computer until downloaded.
+    #[serde(rename = "remote_only")]
+    RemoteOnly,
 }
 
 /// One asset as the UI, the CLI and the tests see it.
@@ -133,6 +136,7 @@ impl From<sr_library::AssetStatus> for AssetStatus {
         match s {
             sr_library::AssetStatus::Local => AssetStatus::Local,
             sr_library::AssetStatus::Missing => AssetStatus::Missing,
+            sr_library::AssetStatus::RemoteOnly => AssetStatus::RemoteOnly,
         }
     }
 }
@@ -142,6 +146,7 @@ impl From<AssetStatus> for sr_library::AssetStatus {
         match s {
             AssetStatus::Local => sr_library::AssetStatus::Local,
             AssetStatus::Missing => sr_library::AssetStatus::Missing,
+            AssetStatus::RemoteOnly => sr_library::AssetStatus::RemoteOnly,
         }
     }
 }

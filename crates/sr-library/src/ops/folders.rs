@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use sr_imagekit::names::{sanitize_folder_name, sanitize_rename_folder_name};
 
 use crate::Library;
-use crate::edit::Batch;
+use crate::edit::{Batch, Push};
 use crate::folders::{RemoteOpKind, ancestors, folder, folder_known, move_rows, parent_and_name, prefix_end, queue};
 use crate::history::Inverse;
 use crate::index::Indexed;
@@ -61,7 +61,7 @@ impl Library {
             let description =
                 format!("Moved {} to {target}", if n == 1 { "1 asset".to_owned() } else { format!("{n} assets") });
             // The folder column of the search index follows assets.remote_folder by trigger.
-            Ok(Batch { changed, inverse, description, indexed: Indexed::Nothing })
+            Ok(Batch { changed, inverse, description, indexed: Indexed::Nothing, push: Push::Derive })
         })
     }
 
@@ -109,6 +109,7 @@ impl Library {
                 inverse,
                 description: format!("Created folder {path}"),
                 indexed: Indexed::Nothing,
+                push: Push::FolderOp,
             })
         })?;
         Ok((path, summary))
@@ -203,7 +204,7 @@ impl Library {
             let op = queue(tx, account, kind, &args, now)?;
             inverse.push(Inverse::CancelRemoteOp { id: op });
             // The folder column of the search index follows assets.remote_folder by trigger.
-            Ok(Batch { changed: moved, inverse, description, indexed: Indexed::Nothing })
+            Ok(Batch { changed: moved, inverse, description, indexed: Indexed::Nothing, push: Push::FolderOp })
         })
     }
 }

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use sr_imagekit::metadata::{ApplyMode, FieldDef, MetadataError, apply_metadata};
 
 use crate::Library;
-use crate::edit::Batch;
+use crate::edit::{Batch, Push};
 use crate::history::Inverse;
 use crate::index::Indexed;
 use crate::metadata;
@@ -213,5 +213,5 @@ fn apply(tx: &Transaction<'_>, planned: Planned, what: String) -> Result<Batch, 
     }
     let n = changed.len();
     let description = format!("{what} on {}", if n == 1 { "1 asset".to_owned() } else { format!("{n} assets") });
-    Ok(Batch { changed, inverse, description, indexed: Indexed::Metadata })
+    Ok(Batch { changed, inverse, description, indexed: Indexed::Metadata, push: Push::Derive })
 }

@@ -3,6 +3,7 @@
 
 mod folders;
 mod metadata;
+mod sync;
 mod tags;
 
 pub use metadata::{FieldSummary, SummaryValue};

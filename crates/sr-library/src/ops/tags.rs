@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use sr_imagekit::names::{TagError, validate_tags};
 
 use crate::Library;
-use crate::edit::Batch;
+use crate::edit::{Batch, Push};
 use crate::history::Inverse;
 use crate::index::Indexed;
 use crate::organise::{EditSummary, OrganiseError, asset_names, distinct_ids};
@@ -107,7 +107,7 @@ impl Library {
                 quote_list(&tags),
                 plural(changed.len(), "asset", "assets")
             );
-            Ok(Batch { changed, inverse, description, indexed: Indexed::Tags })
+            Ok(Batch { changed, inverse, description, indexed: Indexed::Tags, push: Push::Derive })
         })
     }
 
@@ -138,7 +138,7 @@ impl Library {
                 quote_list(&tags),
                 plural(changed.len(), "asset", "assets")
             );
-            Ok(Batch { changed, inverse, description, indexed: Indexed::Tags })
+            Ok(Batch { changed, inverse, description, indexed: Indexed::Tags, push: Push::Derive })
         })
     }
 
@@ -189,7 +189,7 @@ impl Library {
             } else {
                 format!("Renamed tag \"{from}\" to \"{to}\" on {}", plural(ids.len(), "asset", "assets"))
             };
-            Ok(Batch { changed: ids, inverse, description, indexed: Indexed::Tags })
+            Ok(Batch { changed: ids, inverse, description, indexed: Indexed::Tags, push: Push::Derive })
         })
     }
 }

@@ -80,8 +80,12 @@ fn offline_folder_changes_are_pending_ops_that_survive_reopen() {
     );
     assert_eq!(all[2].state, RemoteOpState::Failed);
     assert_eq!(lib.remote_ops(A, true).unwrap().len(), 1);
+    // Marking an applied one applied again (a run that finds sync already settled it) is no
+    // change; any other outcome for a finished one is refused.
+    lib.mark_remote_op(ops[0].id, &RemoteOpOutcome::Applied, T0).unwrap();
+    assert_eq!(lib.remote_ops(A, false).unwrap()[0].attempts, 1);
     assert!(matches!(
-        lib.mark_remote_op(ops[0].id, &RemoteOpOutcome::Applied, T0).unwrap_err(),
+        lib.mark_remote_op(ops[0].id, &RemoteOpOutcome::Failed("x".into()), T0).unwrap_err(),
         OrganiseError::NotFound(_)
     ));
 }
