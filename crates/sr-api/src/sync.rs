@@ -167,9 +167,9 @@ fn problem_of(r: &dto::SyncReport) -> Option<String> {
     None
 }
 
-/// A remote-only asset's path (`remote://<account>/<fileId>`).
+/// No original on this computer yet (adopted by sync).
 fn is_remote_only(a: &sr_library::Asset) -> bool {
-    a.path.to_string_lossy().starts_with("remote://")
+    a.status == sr_library::AssetStatus::RemoteOnly
 }
 
 /// Safe as one path component: letters, digits, `-`, `_` and `.` (never `..` alone).
@@ -405,12 +405,7 @@ impl Stockroom {
             return;
         }
         let ids: Vec<i64> = assets.iter().map(|a| a.id).collect();
-        // Until the library lane's statuses land on this branch, their `todo!()` must not take the
-        // grid down with it. (Removed once s-lib is merged.)
-        let statuses = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.active_account().and_then(|acc| Ok(self.library.sync_statuses(&acc, &ids)?))
-        }))
-        .unwrap_or_else(|_| Err(ApiError::new(ErrorCode::Internal, "sync statuses are not available yet")));
+        let statuses = self.active_account().and_then(|acc| Ok(self.library.sync_statuses(&acc, &ids)?));
         match statuses {
             Ok(statuses) => {
                 let by_id: std::collections::HashMap<i64, ls::SyncStatus> = statuses.into_iter().collect();
@@ -482,7 +477,8 @@ impl Stockroom {
 
     /// Downloads a remote-only asset's original into the library's `originals/` folder and makes
     /// it a local asset (same id, tags, metadata, link). Content already in the library as another
-    /// asset is refused in words naming it; the download is removed then and the asset stays remote-only.
+    /// asset is refused in words naming it (and where the download was left); the asset stays
+    /// remote-only, no rows are merged.
     pub async fn download_original(&self, asset_id: i64) -> Result<crate::dto::Asset, ApiError> {
         let asset = self.library_asset(asset_id)?;
         if !is_remote_only(&asset) {
@@ -500,19 +496,10 @@ impl Stockroom {
         ));
         remote.client.download_file(&file, &dest, None).await?;
         let library = self.library.clone();
-        let made = {
-            let dest = dest.clone();
-            tokio::task::spawn_blocking(move || library.make_local(asset_id, &dest, now_unix()))
-                .await
-                .map_err(worker_stopped)?
-        };
-        match made {
-            Ok(a) => Ok(self.asset_with_sync(&a)),
-            Err(e) => {
-                let _ = std::fs::remove_file(&dest);
-                Err(e.into())
-            }
-        }
+        let a = tokio::task::spawn_blocking(move || library.make_local(asset_id, &dest, now_unix()))
+            .await
+            .map_err(worker_stopped)??;
+        Ok(self.asset_with_sync(&a))
     }
 
     /// Fetches (once, then cached) a remote-only asset's thumbnail; returns the asset with its
