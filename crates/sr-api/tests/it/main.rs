@@ -6,6 +6,7 @@ mod layers;
 mod media_server;
 mod organise;
 mod presets;
+mod sync;
 mod watch;
 
 mod preview;

@@ -5,6 +5,7 @@ mod import;
 mod presets;
 mod preview;
 mod remote;
+mod sync;
 mod watch;
 
 mod chaos;
