@@ -405,7 +405,7 @@ pub(crate) fn cancel_op(tx: &Transaction<'_>, id: i64) -> Result<(), OrganiseErr
             Ok(())
         }
         Some(_) => Err(OrganiseError::invalid(
-            "This folder change has already been sent to the remote, so it cannot be undone here. Change the folder back instead.",
+            "This change has already been sent to the remote, so it cannot be undone here. Change it back instead.",
         )),
     }
 }
