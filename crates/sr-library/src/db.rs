@@ -368,6 +368,17 @@ mod tests {
             [ids[0]],
         )
         .unwrap();
+        // Jobs queued before keep no request (their snapshot is sent); new ones can record one.
+        assert_eq!(lib.upload_job_request(5).unwrap(), None);
+        let r = crate::JobRequest {
+            tags: vec!["extra".into()],
+            metadata: serde_json::json!({"colour": "red"}).as_object().unwrap().clone(),
+            folder: Some("/x/".into()),
+            file_name: None,
+        };
+        lib.set_upload_job_request(5, &r).unwrap();
+        assert_eq!(lib.upload_job_request(5).unwrap(), Some(r));
+        assert!(lib.set_upload_job_request(99, &crate::JobRequest::default()).is_err());
         let sending = lib.remote_ops("sandbox", true).unwrap();
         assert_eq!(sending.len(), 2, "sending is unfinished");
         assert_eq!(
