@@ -640,6 +640,10 @@ async fn periodic(api: Arc<Stockroom>, stop: CancellationToken, on_progress: Pro
             _ = api.syncing.wake.notified() => continue,
             _ = tokio::time::sleep(wait) => {}
         }
+        // A run the person asked for meanwhile counts as this turn.
+        if last_run(&api).await.is_some_and(|t| t + i64::from(interval) * 60 > now_unix()) {
+            continue;
+        }
         // Whatever happens, the next turn is not sooner than a retry wait from now.
         earliest = now_unix() + RETRY_WAIT.as_secs().min(u64::from(interval) * 60) as i64;
         // Its own task: a run that panics is a problem to report, not the end of periodic sync.
