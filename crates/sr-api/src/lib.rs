@@ -46,6 +46,7 @@ pub use preview_jobs::{PreviewJobs, PreviewTicket};
 pub use remote::{
     AccountLimits, EmulatorOptions, ImagekitAccountInput, KeyStorage, RemoteHandle, RemoteInfo, serve_emulator,
 };
+pub use sync::SyncTuning;
 pub use uploads::event_dto as upload_event_dto;
 pub use watch::WatchTuning;
 

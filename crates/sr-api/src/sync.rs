@@ -40,6 +40,13 @@ const ORIGINALS_DIR: &str = "originals";
 const THUMB_EDGE: u32 = 480;
 const THUMB_CAP: usize = 16 * 1024 * 1024;
 
+/// Periodic-sync knobs that are not settings: tests make the first turn come at once. `None`
+/// keeps the product's default.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncTuning {
+    pub first_turn_after: Option<Duration>,
+}
+
 type ProgressSink = Arc<dyn Fn(dto::SyncProgress) + Send + Sync>;
 type ReportSink = Arc<dyn Fn(dto::SyncReport) + Send + Sync>;
 
@@ -57,6 +64,7 @@ pub(crate) struct Syncing {
     background: tokio::sync::Mutex<Option<(CancellationToken, tokio::task::JoinHandle<()>)>>,
     /// Settings changed: the periodic run re-reads them now.
     wake: Notify,
+    tuning: Mutex<SyncTuning>,
 }
 
 impl Syncing {
@@ -565,6 +573,11 @@ impl Stockroom {
         *current = Some((stop, task));
     }
 
+    /// Knobs for tests; take effect when the periodic sync (re)starts.
+    pub fn set_sync_tuning(&self, tuning: SyncTuning) {
+        *self.syncing.tuning.lock().unwrap_or_else(|p| p.into_inner()) = tuning;
+    }
+
     /// Stops the periodic sync (a run in progress stops between operations) and waits for it.
     pub async fn stop_background_sync(&self) {
         if let Some((stop, task)) = self.syncing.background.lock().await.take() {
@@ -621,7 +634,8 @@ async fn thumbnail_of(src: PathBuf, out: PathBuf) -> Result<(), ApiError> {
 /// The periodic sync: a turn every `interval_minutes` after the last run (the first turn a little
 /// after the app opens), skipped while offline or while another run goes, until `stop`.
 async fn periodic(api: Arc<Stockroom>, stop: CancellationToken, on_progress: ProgressSink, on_report: ReportSink) {
-    let mut earliest = now_unix() + STARTUP_DELAY.as_secs() as i64;
+    let first = api.syncing.tuning.lock().unwrap_or_else(|p| p.into_inner()).first_turn_after;
+    let mut earliest = now_unix() + first.unwrap_or(STARTUP_DELAY).as_secs() as i64;
     loop {
         let interval = api.sync_settings().map(|s| s.interval_minutes).unwrap_or(DEFAULT_INTERVAL_MINUTES);
         if interval == 0 {
