@@ -13,7 +13,7 @@ use sr_imagekit::metadata::{ApplyMode, apply_metadata};
 use sr_imagekit::names::sanitize_file_name;
 
 use crate::edit::{Batch, Push, Settle, Touched, applied, local_fields, push_intents};
-use crate::folders::{self, folder};
+use crate::folders::{self, RemoteOpKind, folder};
 use crate::history::Inverse;
 use crate::import::{identify, size_and_mtime};
 use crate::index::Indexed;
@@ -159,10 +159,7 @@ fn unlink_in(tx: &Transaction<'_>, account: &str, asset_id: i64, deleted: bool, 
     }
     sync::drop_conflicts(tx, account, asset_id, now)?;
     // Intents about a file no longer linked cannot be sent.
-    tx.execute(
-        "DELETE FROM remote_ops WHERE account = ?1 AND asset_id = ?2 AND state = 'pending'",
-        params![account, asset_id],
-    )?;
+    folders::withdraw_intents(tx, account, asset_id, None)?;
     let other_links: bool = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM sync_links WHERE asset_id = ?1 AND deleted_at IS NULL)",
         [asset_id],
@@ -292,11 +289,7 @@ impl Library {
             if let Some(f) = observed {
                 sync::store_remote(tx, account, f, now)?;
             }
-            tx.prepare_cached(
-                "UPDATE remote_ops SET state = 'applied', attempts = attempts + 1, last_error = NULL, updated_at = ?2
-                 WHERE id IN (SELECT value FROM json_each(?1)) AND state IN ('pending', 'sending')",
-            )?
-            .execute(params![ids_json(intents), now])?;
+            folders::mark_applied(tx, intents, now)?;
             push_intents(tx, &[(asset_id, Touched::ALL)], Settle::Applied, now)
         })
         .map_err(library_error)
@@ -669,9 +662,8 @@ fn resolve_existence(
             "Whether the file exists can only be settled by keeping this computer's side or the remote's.",
         ));
     }
-    let delete_asked = folders::unfinished_intents(tx, account, asset_id)?
-        .iter()
-        .any(|op| op.kind == crate::folders::RemoteOpKind::DeleteFile);
+    let delete_asked =
+        folders::unfinished_intents(tx, account, asset_id)?.iter().any(|op| op.kind == RemoteOpKind::DeleteFile);
     let Some(link) = sync::link(tx, account, asset_id)? else { return Ok(()) };
     let observed = sync::remote(tx, account, &link.file_id)?;
     let remote_gone = observed.as_ref().is_none_or(|f| !f.present);
@@ -685,11 +677,7 @@ fn resolve_existence(
             }
             // Keep the file: the delete request is withdrawn; the remote's edits merge as usual.
             _ => {
-                tx.execute(
-                    "DELETE FROM remote_ops WHERE account = ?1 AND asset_id = ?2 AND kind = 'delete_file'
-                         AND state = 'pending'",
-                    params![account, asset_id],
-                )?;
+                folders::withdraw_intents(tx, account, asset_id, Some(RemoteOpKind::DeleteFile))?;
             }
         }
         return Ok(());
@@ -698,10 +686,7 @@ fn resolve_existence(
     if matches!(resolution, Resolution::Mine) && asset_status(tx, asset_id)? == Some(AssetStatus::RemoteOnly) {
         // Keep it: a remote-only asset without its file keeps its organisation here.
         sync::delete_link(tx, account, asset_id)?;
-        tx.execute(
-            "DELETE FROM remote_ops WHERE account = ?1 AND asset_id = ?2 AND state = 'pending'",
-            params![account, asset_id],
-        )?;
+        folders::withdraw_intents(tx, account, asset_id, None)?;
         return Ok(());
     }
     unlink_in(tx, account, asset_id, false, now)
