@@ -379,6 +379,18 @@ mod tests {
         lib.set_upload_job_request(5, &r).unwrap();
         assert_eq!(lib.upload_job_request(5).unwrap(), Some(r));
         assert!(lib.set_upload_job_request(99, &crate::JobRequest::default()).is_err());
+        // A queued job's spec is refreshed before it is claimed; a job in another state is not.
+        let spec = crate::JobSpec {
+            folder: "/x/".into(),
+            file_name: "new.mp4".into(),
+            tags: vec!["extra".into()],
+            ..Default::default()
+        };
+        assert!(lib.set_upload_job_spec(5, &spec, &[crate::JobState::Queued], 9000).unwrap());
+        let job = lib.upload_job(5).unwrap().unwrap();
+        assert_eq!((job.spec.folder.as_str(), job.spec.file_name.as_str(), job.updated_at), ("/x/", "new.mp4", 9000));
+        assert_eq!(job.spec.tags, vec!["extra".to_owned()]);
+        assert!(!lib.set_upload_job_spec(4, &spec, &[crate::JobState::Queued], 9000).unwrap(), "failed, not queued");
         let sending = lib.remote_ops("sandbox", true).unwrap();
         assert_eq!(sending.len(), 2, "sending is unfinished");
         assert_eq!(

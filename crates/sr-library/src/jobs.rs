@@ -491,6 +491,34 @@ impl Library {
         })
     }
 
+    /// Rewrites what a job will send (folder, file name, tags, custom metadata) if its state is
+    /// one of `expect`; returns whether it did. The uploader refreshes a queued job from the
+    /// library and the request right before it claims it, so what is recorded is what is sent.
+    pub fn set_upload_job_spec(
+        &self,
+        job_id: i64,
+        spec: &JobSpec,
+        expect: &[JobState],
+        now_ms: i64,
+    ) -> Result<bool, LibraryError> {
+        let states: Vec<&str> = expect.iter().map(|s| s.as_str()).collect();
+        self.write(|tx| {
+            Ok(tx.execute(
+                "UPDATE upload_jobs SET folder = ?2, file_name = ?3, tags = ?4, custom_metadata = ?5, updated_at = ?6
+                 WHERE id = ?1 AND state IN (SELECT value FROM json_each(?7))",
+                params![
+                    job_id,
+                    spec.folder,
+                    spec.file_name,
+                    serde_json::to_string(&spec.tags).unwrap_or_else(|_| "[]".into()),
+                    serde_json::to_string(&spec.custom_metadata).unwrap_or_else(|_| "{}".into()),
+                    now_ms,
+                    serde_json::to_string(&states).unwrap_or_else(|_| "[]".into()),
+                ],
+            )? == 1)
+        })
+    }
+
     /// Records what the queue request of a job added (see [`JobRequest`]).
     pub fn set_upload_job_request(&self, job_id: i64, r: &JobRequest) -> Result<(), LibraryError> {
         let json = serde_json::to_string(r).unwrap_or_else(|_| "{}".into());

@@ -7,7 +7,13 @@
 //!
 //! The synced fields of an asset are its name (`assets.name`), its folder (`assets.remote_folder`),
 //! its tags (as a set) and each custom-metadata key. A planner reads [`SyncInputs`]; applying a
-//! plan writes through the calls below, each one transaction.
+//! plan writes through the calls below, each one transaction. The calls that touch only these
+//! tables are here; those that also change assets (links, remote changes applied, remote-only
+//! assets, conflicts settled, inputs and statuses read across tables) are `ops::sync`'s, and the
+//! push log's intents are written by `edit` alone.
+//!
+//! A link whose remote file sync found deleted is kept with `deleted_at` set, only so the asset
+//! shows as deleted remotely: it is left out of [`SyncInputs::links`] and `Library::sync_link`.
 //!
 //! Invariant: a remote observation is never a local change by itself; only applying a plan moves
 //! local values or the base. A link's base only moves to a value both sides agreed on.

@@ -18,6 +18,7 @@ use crate::events::{JobProgress, UploadEvent};
 use crate::link::link_done;
 use crate::preflight::{self, Preflight, PreflightError};
 use crate::reconcile::{Reconciled, reconcile};
+use crate::refresh::current_spec;
 use crate::request::upload_request;
 use crate::verdict::{Facts, Phase, Verdict, lookup_failed, name_taken, verdict};
 use crate::withdraw::{Withdrawal, withdraw};
@@ -102,6 +103,17 @@ impl Ctx {
         let Some(asset) = self.lib.asset(job.asset_id)? else {
             let e = PreflightError::AssetGone;
             return self.fail(id, before, e.to_string(), e.fix(), None);
+        };
+        // The asset as it is now, unless an earlier attempt may have sent it: that one is looked
+        // up with what it sent.
+        let job = match current_spec(&self.lib, &job, &asset)? {
+            Some(spec) if !job.maybe_sent => {
+                if !self.lib.set_upload_job_spec(id, &spec, before, self.now())? {
+                    return Ok(());
+                }
+                Job { spec, ..job }
+            }
+            _ => job,
         };
 
         // Pre-flight, before any byte.

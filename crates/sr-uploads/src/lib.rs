@@ -24,7 +24,8 @@
 //! 1. Base: `clock`, `config` (target, limits, settings), `events` (what a run reports, counting the
 //!    queue), `throttle` (bandwidth), `request` (a job's spec as the upload request).
 //! 2. Rules, each over the library and the client only: `preflight`, `reconcile`, `withdraw`,
-//!    `link` (a finished job's asset linked to its remote file for sync), `verdict` (pure: error × phase × job → retry, hold, wait for the network, reconcile, fail).
+//!    `link` (a finished job's asset linked to its remote file for sync), `refresh` (a queued job's tags,
+//!    metadata, folder and name taken from the asset when it is sent), `verdict` (pure: error × phase × job → retry, hold, wait for the network, reconcile, fail).
 //! 3. `controls` (the [`UploaderHandle`]: edits the queue, then stops or wakes a run) and `ctx` (what
 //!    one run's loop and attempts share, and how they commit a job as done or failed).
 //! 4. `attempt`: one job from pre-flight to `done`, carrying out the verdict when the remote fails.
@@ -87,6 +88,7 @@ mod events;
 mod link;
 mod preflight;
 mod reconcile;
+mod refresh;
 mod request;
 mod run;
 mod throttle;
