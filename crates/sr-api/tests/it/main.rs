@@ -7,6 +7,7 @@ mod media_server;
 mod organise;
 mod presets;
 mod sync;
+mod sync_runs;
 mod watch;
 
 mod preview;

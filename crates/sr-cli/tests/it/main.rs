@@ -6,6 +6,7 @@ mod presets;
 mod preview;
 mod remote;
 mod sync;
+mod sync_runs;
 mod watch;
 
 mod chaos;
