@@ -16,6 +16,9 @@ pub enum EmulatorError {
     DataDir { path: std::path::PathBuf, source: std::io::Error },
     #[error("the Sandbox library database is unusable: {0}. Move the Sandbox data folder away to start afresh.")]
     Database(#[from] rusqlite::Error),
+    /// A test's seeding request ([`crate::EmulatorHandle::seed_files`]) that cannot be stored.
+    #[error("cannot seed the emulator: {0}")]
+    Seed(String),
 }
 
 /// An HTTP error answered with the remote's JSON error shape.

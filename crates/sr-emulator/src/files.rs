@@ -60,6 +60,12 @@ impl Rec<'_> {
             Rec::Folder(d) => (d.created_at.clone(), d.seq),
         }
     }
+    fn seq(&self) -> i64 {
+        match self {
+            Rec::File(f, _) => f.seq,
+            Rec::Folder(d) => d.seq,
+        }
+    }
     fn folder(&self) -> String {
         match self {
             Rec::File(f, _) => f.folder.clone(),
@@ -176,7 +182,6 @@ pub async fn list(State(s): State<AppState>, Query(params): Query<Vec<(String, S
         ),
         None => None,
     };
-    let files = store::all_files(&conn)?;
     let folders = store::all_folders(&conn)?;
     let (want_files, want_versions, want_folders) = match &search {
         Some(q) if mentions_type(&q.expr) => (true, true, true),
@@ -188,13 +193,18 @@ pub async fn list(State(s): State<AppState>, Query(params): Query<Vec<(String, S
             _ => (true, false, true),
         },
     };
+    let mut files: Vec<FileRow> = Vec::new();
     let mut versions: Vec<(usize, VersionRec)> = Vec::new();
-    for (i, f) in files.iter().enumerate() {
-        if want_versions {
+    if want_versions {
+        files = store::all_files(&conn)?;
+        for (i, f) in files.iter().enumerate() {
             for v in store::versions_of(&conn, &f.file_id)? {
                 versions.push((i, v));
             }
-        } else if want_files && let Some(v) = store::get_version(&conn, &f.current)? {
+        }
+    } else if want_files {
+        for (i, (f, v)) in store::files_with_current(&conn)?.into_iter().enumerate() {
+            files.push(f);
             versions.push((i, v));
         }
     }
@@ -270,16 +280,18 @@ pub async fn list(State(s): State<AppState>, Query(params): Query<Vec<(String, S
                 n(a).cmp(&n(b))
             }
             "UPDATED" => {
-                let u = |r: &Rec| match r {
-                    Rec::File(_, v) => v.updated_at.clone(),
-                    Rec::Folder(d) => d.updated_at.clone(),
-                };
-                u(a).cmp(&u(b))
+                fn u<'r>(r: &'r Rec) -> &'r str {
+                    match r {
+                        Rec::File(_, v) => &v.updated_at,
+                        Rec::Folder(d) => &d.updated_at,
+                    }
+                }
+                u(a).cmp(u(b))
             }
             "HEIGHT" | "WIDTH" | "SIZE" => sort_num(a).total_cmp(&sort_num(b)),
             _ => a.created().cmp(&b.created()),
         };
-        let ord = ord.then_with(|| a.created().1.cmp(&b.created().1));
+        let ord = ord.then_with(|| a.seq().cmp(&b.seq()));
         if desc { ord.reverse() } else { ord }
     });
     let out: Vec<Value> = recs
@@ -607,6 +619,7 @@ pub fn move_one(s: &AppState, c: &Connection, f: &FileRow, dst: &str, blobs: &mu
         blobs.extend(store::delete_file_rows(c, &f.file_id)?);
     } else {
         store::update_file_location(c, &f.file_id, dst, &f.name)?;
+        store::touch(c, &f.file_id)?;
     }
     Ok(())
 }
@@ -644,7 +657,10 @@ pub async fn rename(State(s): State<AppState>, body: Bytes) -> ApiResult<Respons
         )
         .with("reason", "FILE_ALREADY_EXISTS"));
     }
-    store::update_file_location(&tx, &f.file_id, &folder, &new_name)?;
+    if new_name != f.name {
+        store::update_file_location(&tx, &f.file_id, &folder, &new_name)?;
+        store::touch(&tx, &f.file_id)?;
+    }
     let out = if purge {
         let rid = create_purge(&tx, &format!("{}*", s.file_url(&f.path())))?;
         json!({"purgeRequestId": rid})

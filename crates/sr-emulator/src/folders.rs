@@ -170,6 +170,7 @@ pub async fn rename(State(s): State<AppState>, body: Bytes) -> ApiResult<Respons
         for f in store::files_under(&tx, &old)? {
             let folder = format!("{new}{}", &f.folder[old.len()..]);
             store::update_file_location(&tx, &f.file_id, &folder, &f.name)?;
+            store::touch(&tx, &f.file_id)?;
         }
         tx.execute(
             "UPDATE folders SET path = ?2 || substr(path, length(?1) + 1), updated_at = ?3 WHERE substr(path, 1, length(?1)) = ?1",

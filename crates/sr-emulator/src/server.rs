@@ -271,3 +271,56 @@ pub fn with_trailing_slash_tolerance(inner: Router) -> Router {
     });
     Router::new().fallback_service(svc)
 }
+
+/// The largest request body the request log reads (management bodies are small JSON).
+const LOGGED_BODY_LIMIT: usize = 4 * 1024 * 1024;
+
+/// Records every answered request but the emulator's own in [`AppState::log`]: outside the gate,
+/// so injected faults and 429s are logged with the status the client saw.
+pub async fn log_requests(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let Some(endpoint) = classify(req.method(), &path) else { return next.run(req).await };
+    let method = req.method().to_string();
+    let query: Vec<(String, String)> = req.uri().query().map(url_pairs).unwrap_or_default();
+    let (req, body) = if matches!(endpoint, "upload" | "delivery") {
+        (req, serde_json::Value::Null)
+    } else {
+        let (parts, b) = req.into_parts();
+        let bytes = match axum::body::to_bytes(b, LOGGED_BODY_LIMIT).await {
+            Ok(b) => b,
+            Err(e) => {
+                return ApiError::bad(format!("The request body could not be read: {e}.")).into_response();
+            }
+        };
+        let body = if bytes.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        (Request::from_parts(parts, Body::from(bytes)), body)
+    };
+    let resp = next.run(req).await;
+    let request_id = resp.headers().get("x-ik-requestId").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    state.log.push(crate::reqlog::LoggedRequest {
+        seq: 0,
+        method,
+        path,
+        query,
+        body,
+        status: resp.status().as_u16(),
+        request_id,
+    });
+    resp
+}
+
+fn url_pairs(q: &str) -> Vec<(String, String)> {
+    let decode = |s: &str| percent_encoding::percent_decode_str(&s.replace('+', " ")).decode_utf8_lossy().into_owned();
+    q.split('&')
+        .filter(|kv| !kv.is_empty())
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) => (decode(k), decode(v)),
+            None => (decode(kv), String::new()),
+        })
+        .collect()
+}

@@ -11,6 +11,7 @@ use crate::config::EmulatorConfig;
 use crate::error::{ApiError, ApiResult};
 use crate::faults::Faults;
 use crate::ratelimit::RateLimiter;
+use crate::reqlog::RequestLog;
 use crate::store::{FileRow, FolderRow, Store, VersionRec};
 
 pub struct Inner {
@@ -20,6 +21,7 @@ pub struct Inner {
     pub base_url: String,
     pub faults: Faults,
     pub rate: RateLimiter,
+    pub log: RequestLog,
 }
 
 /// The state every route shares. Build it with [`AppState::new`] and pass it to [`crate::router`].
@@ -45,7 +47,14 @@ impl AppState {
     pub fn new(config: EmulatorConfig, base_url: String) -> Result<AppState, crate::EmulatorError> {
         let store = Store::open(&config.data_dir)?;
         let rate = RateLimiter::new(config.rate_limits.clone());
-        let state = AppState(Arc::new(Inner { cfg: config, store, base_url, faults: Faults::default(), rate }));
+        let state = AppState(Arc::new(Inner {
+            cfg: config,
+            store,
+            base_url,
+            faults: Faults::default(),
+            rate,
+            log: RequestLog::default(),
+        }));
         if state.cfg.seed_demo_fields {
             crate::meta::seed_demo_fields(&state.store)?;
         }

@@ -118,8 +118,34 @@ pub fn is_id(s: &str) -> bool {
 }
 
 /// ISO-8601 with milliseconds and `Z`, as the remote prints timestamps.
+///
+/// Strictly increasing within the process: two changes in the same millisecond get different
+/// stamps (the later one a millisecond on), so a client deduping on (fileId, updatedAt) never
+/// mistakes a second change for the first.
 pub fn now_iso() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    iso_of_ms(reserve_stamps(1))
+}
+
+/// Reserves `n` consecutive millisecond stamps, the last one now (or just after the last stamp
+/// given, when that is later), and returns the first.
+pub fn reserve_stamps(n: usize) -> i64 {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    static LAST: AtomicI64 = AtomicI64::new(0);
+    let n = i64::try_from(n.max(1)).unwrap_or(i64::MAX / 2);
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut prev = LAST.load(Ordering::Relaxed);
+    loop {
+        let first = (now - n + 1).max(prev + 1);
+        match LAST.compare_exchange_weak(prev, first + n - 1, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => return first,
+            Err(p) => prev = p,
+        }
+    }
+}
+
+/// `ms` (Unix milliseconds) as the remote prints timestamps.
+pub fn iso_of_ms(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
 fn dir(path: PathBuf) -> Result<PathBuf, EmulatorError> {
@@ -194,6 +220,24 @@ pub fn all_files(c: &Connection) -> rusqlite::Result<Vec<FileRow>> {
     rows.collect()
 }
 
+/// Every file with its current version, in creation order: one query (a listing of 50,000 files
+/// reads them all per page).
+pub fn files_with_current(c: &Connection) -> rusqlite::Result<Vec<(FileRow, VersionRec)>> {
+    let cols = FILE_COLS.split(", ").map(|k| format!("f.{k}")).collect::<Vec<_>>().join(", ");
+    let mut st = c.prepare(&format!(
+        "SELECT {cols}, v.data FROM files f JOIN versions v ON v.version_id = f.current_version ORDER BY f.seq"
+    ))?;
+    let rows = st.query_map([], |r| Ok((file_from_row(r)?, r.get::<_, String>(6)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (f, data) = row?;
+        if let Ok(v) = serde_json::from_str(&data) {
+            out.push((f, v));
+        }
+    }
+    Ok(out)
+}
+
 pub fn files_under(c: &Connection, folder_prefix: &str) -> rusqlite::Result<Vec<FileRow>> {
     Ok(all_files(c)?.into_iter().filter(|f| f.folder.starts_with(folder_prefix)).collect())
 }
@@ -208,6 +252,18 @@ pub fn insert_file(c: &Connection, f: &FileRow) -> rusqlite::Result<()> {
 
 pub fn update_file_location(c: &Connection, file_id: &str, folder: &str, name: &str) -> rusqlite::Result<()> {
     c.execute("UPDATE files SET folder=?2, name=?3 WHERE file_id=?1", params![file_id, folder, name])?;
+    Ok(())
+}
+
+/// Marks the file changed now: its current version's `updatedAt` moves (what a listing shows and
+/// `updatedAt` searches and sorts by).
+pub fn touch(c: &Connection, file_id: &str) -> rusqlite::Result<()> {
+    if let Some(f) = get_file(c, file_id)?
+        && let Some(mut v) = get_version(c, &f.current)?
+    {
+        v.updated_at = now_iso();
+        put_version(c, &v)?;
+    }
     Ok(())
 }
 

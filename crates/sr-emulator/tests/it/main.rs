@@ -7,5 +7,6 @@ mod fields;
 mod files;
 mod folders;
 mod python_sdk;
+mod sync;
 mod upload;
 mod validation;
