@@ -123,24 +123,28 @@ export function ConflictPanel({ onClose, onOpenAsset }: { onClose: () => void; o
             />
             {live.size ? `${live.size} selected` : 'Select all'}
           </label>
-          <button
-            type="button"
-            className="btn btn-small"
-            data-testid="conflict-bulk-mine"
-            disabled={!live.size || busy}
-            onClick={() => void resolve([...live], { kind: 'mine' })}
-          >
-            Keep mine for {live.size || '…'}
-          </button>
-          <button
-            type="button"
-            className="btn btn-small"
-            data-testid="conflict-bulk-theirs"
-            disabled={!live.size || busy}
-            onClick={() => void resolve([...live], { kind: 'theirs' })}
-          >
-            Take theirs for {live.size || '…'}
-          </button>
+          {live.size > 0 && (
+            <>
+              <button
+                type="button"
+                className="btn btn-small"
+                data-testid="conflict-bulk-mine"
+                disabled={busy}
+                onClick={() => void resolve([...live], { kind: 'mine' })}
+              >
+                Keep mine for {live.size}
+              </button>
+              <button
+                type="button"
+                className="btn btn-small"
+                data-testid="conflict-bulk-theirs"
+                disabled={busy}
+                onClick={() => void resolve([...live], { kind: 'theirs' })}
+              >
+                Take theirs for {live.size}
+              </button>
+            </>
+          )}
         </div>
       )}
       <ul className="conflict-list" data-testid="conflict-list">
@@ -223,10 +227,13 @@ function ConflictRow({
             <span data-testid="conflict-mine-value">{sideText(c, 'mine')}</span>
           </div>
           <div className="conflict-value conflict-theirs">
-            <span className="conflict-side" title={c.theirs_at ? new Date(c.theirs_at).toLocaleString('en-GB') : undefined}>
-              Theirs (media library{c.theirs_at ? `, ${agoText(Date.parse(c.theirs_at) / 1000)}` : ''})
-            </span>
+            <span className="conflict-side">Theirs (media library)</span>
             <span data-testid="conflict-theirs-value">{sideText(c, 'theirs')}</span>
+            {c.theirs_at && (
+              <span className="conflict-when" data-testid="conflict-theirs-at" title={new Date(c.theirs_at).toLocaleString('en-GB')}>
+                changed there {agoText(Date.parse(c.theirs_at) / 1000)}
+              </span>
+            )}
           </div>
         </div>
         {editing !== null && (

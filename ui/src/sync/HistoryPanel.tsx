@@ -77,7 +77,7 @@ function RunDetail({ run: r }: { run: SyncRun }) {
   return (
     <div className="history-detail" data-testid="history-detail">
       <p className="history-facts">
-        {formatDate(secs(r.started_at))} · took {duration(r)} · {rep.requests.toLocaleString('en-US')} requests to the media library
+        {formatDate(secs(r.started_at))} · took {duration(r)} · {rep.requests === 1 ? '1 request' : `${rep.requests.toLocaleString('en-US')} requests`} to the media library
       </p>
       {rep.stopped && <p className="settings-warning">{rep.stopped}</p>}
       {[

@@ -85,7 +85,7 @@ describe('sync: the top bar', () => {
     expect(screen.getByTestId('sync-button')).toHaveAttribute('data-running', 'false');
     await waitFor(() => expect(screen.getByTestId('sync-last')).toHaveTextContent('Synced just now'));
     // A background run that needs attention says so.
-    expect(await screen.findByText('Everything was already in sync; 2 conflicts to resolve.')).toBeInTheDocument();
+    expect(await screen.findByText('No changes made; 2 conflicts to resolve.')).toBeInTheDocument();
   });
 
   it('a periodic run finishing while the Sync pressed here still runs leaves the button running', async () => {
@@ -134,7 +134,7 @@ describe('sync: conflicts', () => {
     expect(within(rows[0]!).getByTestId('conflict-base-value')).toHaveTextContent('spring');
     expect(within(rows[0]!).getByTestId('conflict-mine-value')).toHaveTextContent('summer');
     expect(within(rows[0]!).getByTestId('conflict-theirs-value')).toHaveTextContent('autumn');
-    expect(rows[0]).toHaveTextContent('Theirs (media library, 5 min ago)');
+    expect(within(rows[0]!).getByTestId('conflict-theirs-at')).toHaveTextContent('changed there 5 min ago');
     expect(rows[0]!.querySelector('img')).toHaveAttribute('src', 'http://127.0.0.1:4567/t/thumb/3.jpg');
     expect(within(rows[2]!).getByTestId('conflict-theirs-value')).toHaveTextContent('Deleted on the media library');
     expect(within(rows[2]!).getByTestId('conflict-mine-value')).toHaveTextContent('Kept, with your edits');
@@ -144,8 +144,10 @@ describe('sync: conflicts', () => {
     expect(backend.callsOf('resolve_conflicts').map((c) => c.args.req)).toEqual([{ ids: [1], resolution: { kind: 'theirs' } }]);
     await waitFor(() => expect(within(panel).getAllByTestId('conflict-row')).toHaveLength(2));
     expect(backend.metadata.get(3)).toEqual({ season: 'autumn' });
+    expect(await screen.findByText('Conflict resolved: the media library’s value is used here now.')).toBeInTheDocument();
     expect(screen.getByTestId('conflict-badge')).toHaveTextContent('2 conflicts');
 
+    expect(within(panel).queryByTestId('conflict-bulk-mine')).toBeNull();
     await user.click(within(panel).getByTestId('conflict-select-all'));
     expect(within(panel).getByTestId('conflict-bulk-mine')).toHaveTextContent('Keep mine for 2');
     await user.click(within(panel).getByTestId('conflict-bulk-mine'));

@@ -117,7 +117,8 @@ export function reportSummary(r: SyncReport): string {
         : `${plural(r.operations.length, 'change')} to make (${here} on this computer, ${there} on the media library)`,
     );
   } else {
-    parts.push(r.applied === 0 ? 'Everything was already in sync' : `Synced: ${plural(r.applied, 'change')} made`);
+    const more = r.conflicts_opened > 0 || r.held.length > 0 || r.errors.length > 0;
+    parts.push(r.applied > 0 ? `Synced: ${plural(r.applied, 'change')} made` : more ? 'No changes made' : 'Everything was already in sync');
   }
   if (r.conflicts_opened > 0) parts.push(`${plural(r.conflicts_opened, 'conflict')} to resolve`);
   if (r.held.length > 0) parts.push(`${plural(r.held.length, 'delete')} held until you confirm`);
@@ -235,8 +236,12 @@ export class SyncStore extends Observable<SyncView> {
       const gone = new Set([...ids, ...settled.map((c) => c.id)]);
       this.set((v) => ({ ...v, conflicts: v.conflicts.filter((c) => !gone.has(c.id)), conflictsLoaded: true }));
       void this.refreshConflicts();
-      const how = resolution.kind === 'mine' ? 'kept yours' : resolution.kind === 'theirs' ? 'took the media library’s' : 'saved your value';
-      this.toasts.success(`${ids.length === 1 ? 'Conflict resolved' : `${ids.length} conflicts resolved`}: ${how}. It goes out with the next sync.`);
+      const what = ids.length === 1 ? 'Conflict resolved' : `${ids.length} conflicts resolved`;
+      const how =
+        resolution.kind === 'theirs'
+          ? 'the media library’s value is used here now.'
+          : `${resolution.kind === 'mine' ? 'yours is kept' : 'your value is saved'}; it goes to the media library with the next sync.`;
+      this.toasts.success(`${what}: ${how}`);
     } catch (e) {
       const err = toApiError(e);
       this.toasts.error(err.message);
