@@ -99,17 +99,19 @@ export function ConflictPanel({ onClose, onOpenAsset }: { onClose: () => void; o
       wide
       headExtra={
         <span className="queue-summary" data-testid="conflict-summary">
-          {v.conflictsLoaded ? (conflicts.length === 1 ? '1 to resolve' : `${conflicts.length} to resolve`) : 'Loading…'}
+          {!v.conflictsLoaded ? 'Loading…' : conflicts.length === 0 ? '' : conflicts.length === 1 ? '1 to resolve' : `${conflicts.length} to resolve`}
         </span>
       }
     >
-      <p className="settings-note settings-intro">
-        These fields were changed here and on the media library in different ways since they last agreed. Nothing is
-        overwritten until you choose; everything else about these assets keeps syncing.
-      </p>
+      {conflicts.length > 0 && (
+        <p className="settings-note settings-intro">
+          These fields were changed here and on the media library in different ways since they last agreed. Nothing is
+          overwritten until you choose; everything else about these assets keeps syncing.
+        </p>
+      )}
       {v.conflictsLoaded && conflicts.length === 0 && (
         <p className="ledger-empty" data-testid="conflicts-empty">
-          No conflicts: everything changed on both sides has been merged.
+          No conflicts: every change from both sides has been merged.
         </p>
       )}
       {conflicts.length > 0 && (
