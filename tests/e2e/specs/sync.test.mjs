@@ -245,3 +245,25 @@ test('Review changes and the history of runs show what happened', async () => {
   await screenshot(browser, 'sync-07-history');
   await browser.$('[data-testid="history-close"]').click();
 });
+
+test('Download original makes a remote-only file local, in the library folder', async () => {
+  const { browser, library } = session;
+  const t = await tileNamed(browser, 'team-lookbook.jpg');
+  await browser.$(`[data-testid="asset-tile"][data-asset-id="${t.id}"]`).click();
+  const detail = await browser.$(`[data-testid="asset-detail"][data-asset-id="${t.id}"]`);
+  await detail.waitForDisplayed({ timeout: 20_000 });
+  const button = await browser.$('[data-testid="download-original"]');
+  await button.waitForDisplayed({ timeout: 20_000 });
+  await button.click();
+  await browser.waitUntil(
+    async () => {
+      const line = await browser.$('[data-testid="asset-sync-line"]');
+      return (await line.isExisting()) && (await line.getAttribute('data-sync')) !== 'remote_only' && !(await browser.$('[data-testid="download-original"]').isExisting());
+    },
+    { timeout: 60_000, interval: 250, timeoutMsg: 'the downloaded file never became a local asset' },
+  );
+  await (await browser.$('[data-testid="asset-player"]')).waitForDisplayed({ timeout: 30_000 });
+  const original = join(library, 'originals', `${files['team-lookbook.jpg']}-team-lookbook.jpg`);
+  assert.ok(existsSync(original), `the original is at ${original}`);
+  await screenshot(browser, 'sync-09-downloaded-original');
+});
