@@ -296,6 +296,109 @@ mod tests {
         assert!(lib.watch_roots().unwrap().is_empty());
     }
 
+    /// A library from before two-way sync (schema 7) with finished uploads and pending folder
+    /// operations upgrades with every uploaded asset linked (its latest finished job per account
+    /// is the base: folder, file name, tags sorted, metadata), the operations kept, and the push
+    /// log able to hold intents.
+    #[test]
+    fn sync_migration_links_finished_uploads_and_keeps_remote_operations() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("library.db");
+        let mut conn = Connection::open(&path).unwrap();
+        super::configure(&mut conn).unwrap();
+        crate::schema::migrations().to_version(&mut conn, 7).unwrap();
+        let ids: Vec<i64> = (0..3).map(|i| crate::assets::upsert(&conn, &asset(i)).unwrap()).collect();
+        // The first was uploaded under its sanitised name.
+        conn.execute("UPDATE assets SET name = 'dress (red).mp4' WHERE id = ?1", [ids[0]]).unwrap();
+        let job = |id: i64, asset: i64, account: &str, state: &str, file: Option<&str>, tags: &str, meta: &str| {
+            conn.execute(
+                "INSERT INTO upload_jobs (id, account, asset_id, state, folder, file_name, tags, custom_metadata,
+                     expected_size, expected_hash, expected_mtime_ns, remote_file_id, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, '/shop/', 'dress__red_.mp4', ?5, ?6, 1, 'h', 0, ?7, 1000, 5000)",
+                rusqlite::params![id, account, asset, state, tags, meta, file],
+            )
+            .unwrap();
+        };
+        job(1, ids[0], "sandbox", "done", Some("old"), "[]", "{}");
+        job(2, ids[0], "sandbox", "done", Some("f0"), r#"["sale","new-in","sale"]"#, r#"{"colour":"red"}"#);
+        job(3, ids[0], "imagekit:other", "done", Some("o0"), "[]", "{}");
+        job(4, ids[1], "sandbox", "failed", None, "[]", "{}");
+        job(5, ids[2], "sandbox", "queued", None, "[]", "{}");
+        conn.execute_batch(
+            r#"INSERT INTO remote_ops (id, account, kind, args, created_at, state, attempts, last_error, updated_at)
+               VALUES (4, 'sandbox', 'move_file', '{"sourceFilePath":"/a/x.mp4","destinationPath":"/b/"}', 10, 'pending', 1, 'offline', 10);"#,
+        )
+        .unwrap();
+        drop(conn);
+
+        let lib = Library::open(dir.path()).unwrap();
+        let link = lib.sync_link("sandbox", ids[0]).unwrap().expect("linked");
+        assert_eq!((link.file_id.as_str(), link.linked_at), ("f0", 5));
+        let base = crate::sync::Fields {
+            name: "dress__red_.mp4".into(),
+            folder: "/shop/".into(),
+            tags: vec!["new-in".into(), "sale".into()],
+            metadata: serde_json::json!({"colour": "red"}).as_object().unwrap().clone(),
+        };
+        assert_eq!(link.base, base);
+        assert_eq!(lib.sync_link("imagekit:other", ids[0]).unwrap().unwrap().file_id, "o0");
+        assert!(
+            lib.sync_link("sandbox", ids[1]).unwrap().is_none() && lib.sync_link("sandbox", ids[2]).unwrap().is_none()
+        );
+        assert_eq!(lib.asset(ids[0]).unwrap().unwrap().name, "dress__red_.mp4", "the remote's name");
+        assert_eq!(lib.asset(ids[1]).unwrap().unwrap().name, asset(1).name, "not linked, not renamed");
+        use crate::sync::SyncStatus as S;
+        let statuses: Vec<S> = lib.sync_statuses("sandbox", &ids).unwrap().into_iter().map(|(_, s)| s).collect();
+        assert_eq!(
+            statuses,
+            [S::ModifiedLocally, S::LocalOnly, S::Queued],
+            "the asset's own fields differ from the job's"
+        );
+
+        let ops = lib.remote_ops("sandbox", false).unwrap();
+        assert_eq!(ops.len(), 1);
+        assert_eq!(
+            (ops[0].id, ops[0].kind, ops[0].asset_id, ops[0].attempts),
+            (4, crate::RemoteOpKind::MoveFile, None, 1)
+        );
+        let conn = Connection::open(&path).unwrap();
+        conn.execute(
+            "INSERT INTO remote_ops (account, kind, asset_id, args, created_at, state, updated_at)
+             VALUES ('sandbox', 'tag_add', ?1, '{\"tag\":\"x\"}', 1, 'sending', 1)",
+            [ids[0]],
+        )
+        .unwrap();
+        // Jobs queued before keep no request (their snapshot is sent); new ones can record one.
+        assert_eq!(lib.upload_job_request(5).unwrap(), None);
+        let r = crate::JobRequest {
+            tags: vec!["extra".into()],
+            metadata: serde_json::json!({"colour": "red"}).as_object().unwrap().clone(),
+            folder: Some("/x/".into()),
+            file_name: None,
+        };
+        lib.set_upload_job_request(5, &r).unwrap();
+        assert_eq!(lib.upload_job_request(5).unwrap(), Some(r));
+        assert!(lib.set_upload_job_request(99, &crate::JobRequest::default()).is_err());
+        // A queued job's spec is refreshed before it is claimed; a job in another state is not.
+        let spec = crate::JobSpec {
+            folder: "/x/".into(),
+            file_name: "new.mp4".into(),
+            tags: vec!["extra".into()],
+            ..Default::default()
+        };
+        assert!(lib.set_upload_job_spec(5, &spec, &[crate::JobState::Queued], 9000).unwrap());
+        let job = lib.upload_job(5).unwrap().unwrap();
+        assert_eq!((job.spec.folder.as_str(), job.spec.file_name.as_str(), job.updated_at), ("/x/", "new.mp4", 9000));
+        assert_eq!(job.spec.tags, vec!["extra".to_owned()]);
+        assert!(!lib.set_upload_job_spec(4, &spec, &[crate::JobState::Queued], 9000).unwrap(), "failed, not queued");
+        let sending = lib.remote_ops("sandbox", true).unwrap();
+        assert_eq!(sending.len(), 2, "sending is unfinished");
+        assert_eq!(
+            (sending[1].kind, sending[1].asset_id, sending[1].state),
+            (crate::RemoteOpKind::TagAdd, Some(ids[0]), crate::RemoteOpState::Sending)
+        );
+    }
+
     fn asset(i: usize) -> Asset {
         let video = i.is_multiple_of(3);
         Asset {

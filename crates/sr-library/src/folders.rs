@@ -322,6 +322,32 @@ pub(crate) fn unfinished_intents(c: &Connection, account: &str, asset_id: i64) -
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Withdraws an asset's pending intents in one account (all of them, or of one kind): they can
+/// no longer be sent (the link went) or the person took them back.
+pub(crate) fn withdraw_intents(
+    tx: &Connection,
+    account: &str,
+    asset_id: i64,
+    kind: Option<RemoteOpKind>,
+) -> Result<(), OrganiseError> {
+    tx.prepare_cached(
+        "DELETE FROM remote_ops WHERE account = ?1 AND asset_id = ?2 AND state = 'pending'
+             AND (?3 IS NULL OR kind = ?3)",
+    )?
+    .execute(params![account, asset_id, kind.map(RemoteOpKind::as_str)])?;
+    Ok(())
+}
+
+/// Marks rows applied (pending or sending ones; others are left as they are).
+pub(crate) fn mark_applied(tx: &Connection, ids: &[i64], now: i64) -> Result<(), OrganiseError> {
+    tx.prepare_cached(
+        "UPDATE remote_ops SET state = 'applied', attempts = attempts + 1, last_error = NULL, updated_at = ?2
+         WHERE id IN (SELECT value FROM json_each(?1)) AND state IN ('pending', 'sending')",
+    )?
+    .execute(params![serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()), now])?;
+    Ok(())
+}
+
 /// Rewrites a pending row's arguments.
 pub(crate) fn update_op_args(tx: &Connection, id: i64, args: &Value, now: i64) -> Result<(), OrganiseError> {
     tx.prepare_cached("UPDATE remote_ops SET args = ?2, updated_at = ?3 WHERE id = ?1 AND state = 'pending'")?
@@ -405,7 +431,7 @@ pub(crate) fn cancel_op(tx: &Transaction<'_>, id: i64) -> Result<(), OrganiseErr
             Ok(())
         }
         Some(_) => Err(OrganiseError::invalid(
-            "This folder change has already been sent to the remote, so it cannot be undone here. Change the folder back instead.",
+            "This change has already been sent to the remote, so it cannot be undone here. Change it back instead.",
         )),
     }
 }

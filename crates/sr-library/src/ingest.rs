@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Transaction, params};
 use serde_json::json;
 
-use crate::edit::applied;
+use crate::edit::{Settle, Touched, applied, push_intents};
 use crate::folders::{RemoteOpKind, queue};
 use crate::import::{NotIdentified, Placed, identify, io_reason, place};
 use crate::index::Indexed;
@@ -359,6 +359,9 @@ fn relocate_in(
     if to != from {
         forget_file(tx, &from)?;
     }
+    // Linked assets push their new name and folder through sync's push log, like any edit.
+    let t = Touched { name: name != asset.name, folder: remote_folder.is_some(), ..Default::default() };
+    push_intents(tx, &[(asset_id, t)], Settle::Withdraw, now).map_err(organise_error)?;
     if let Some(root) = watch::root_of(tx, to)? {
         let first_seen = watch::file(tx, to)?.map_or(now, |f| f.first_seen);
         watch::upsert_file(
@@ -381,8 +384,9 @@ fn relocate_in(
 }
 
 /// The asset's remote folder becomes `folder`: jobs not started yet follow it, and where the
-/// asset is already uploaded (a job done) a pending remote file move is recorded for sync — one
-/// per account, folded into one already pending for the same file.
+/// asset is already uploaded (a job done) but not linked a pending remote file move is recorded
+/// for sync — one per account, folded into one already pending for the same file. Accounts where
+/// it is linked get an intent instead (by the caller, through `edit::push_intents`).
 fn move_remote_folder(tx: &Transaction<'_>, asset: &Asset, folder: &str, now: i64) -> Result<(), LibraryError> {
     tx.execute("UPDATE assets SET remote_folder = ?1 WHERE id = ?2", params![folder, asset.id])?;
     tx.execute(
@@ -395,7 +399,8 @@ fn move_remote_folder(tx: &Transaction<'_>, asset: &Asset, folder: &str, now: i6
         let mut stmt = tx.prepare(
             "SELECT account, COALESCE(remote_file_path, folder || file_name) FROM upload_jobs
              WHERE asset_id = ?1 AND state = 'done' AND id IN
-                 (SELECT MAX(id) FROM upload_jobs WHERE asset_id = ?1 AND state = 'done' GROUP BY account)",
+                 (SELECT MAX(id) FROM upload_jobs WHERE asset_id = ?1 AND state = 'done' GROUP BY account)
+               AND account NOT IN (SELECT account FROM sync_links WHERE asset_id = ?1 AND deleted_at IS NULL)",
         )?;
         stmt.query_map([asset.id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?
     };

@@ -58,6 +58,24 @@ CREATE TABLE upload_settings (
 );
 "#;
 
+/// Migration 8, the upload queue's part: what the queue request itself asked for, kept apart
+/// from the job's snapshot, so a job still queued sends the asset's organisation as it is when
+/// the attempt starts plus what the request added (`NULL`: queued before; the snapshot is sent).
+pub(crate) const MIGRATION_8: &str = r#"
+ALTER TABLE upload_jobs ADD COLUMN request TEXT;
+"#;
+
+/// What a queue request added beyond the asset's own organisation (stored in
+/// `upload_jobs.request`): extra tags, metadata overriding the library's, and a folder or file
+/// name override (`None`: follow the asset's).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct JobRequest {
+    pub tags: Vec<String>,
+    pub metadata: Map<String, Value>,
+    pub folder: Option<String>,
+    pub file_name: Option<String>,
+}
+
 /// Where a job stands. `Done`, `Failed` and `Cancelled` are terminal (a failed job can be retried, which
 /// queues it again).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -470,6 +488,55 @@ impl Library {
                 from_row,
             )
             .optional()?)
+        })
+    }
+
+    /// Rewrites what a job will send (folder, file name, tags, custom metadata) if its state is
+    /// one of `expect`; returns whether it did. The uploader refreshes a queued job from the
+    /// library and the request right before it claims it, so what is recorded is what is sent.
+    pub fn set_upload_job_spec(
+        &self,
+        job_id: i64,
+        spec: &JobSpec,
+        expect: &[JobState],
+        now_ms: i64,
+    ) -> Result<bool, LibraryError> {
+        let states: Vec<&str> = expect.iter().map(|s| s.as_str()).collect();
+        self.write(|tx| {
+            Ok(tx.execute(
+                "UPDATE upload_jobs SET folder = ?2, file_name = ?3, tags = ?4, custom_metadata = ?5, updated_at = ?6
+                 WHERE id = ?1 AND state IN (SELECT value FROM json_each(?7))",
+                params![
+                    job_id,
+                    spec.folder,
+                    spec.file_name,
+                    serde_json::to_string(&spec.tags).unwrap_or_else(|_| "[]".into()),
+                    serde_json::to_string(&spec.custom_metadata).unwrap_or_else(|_| "{}".into()),
+                    now_ms,
+                    serde_json::to_string(&states).unwrap_or_else(|_| "[]".into()),
+                ],
+            )? == 1)
+        })
+    }
+
+    /// Records what the queue request of a job added (see [`JobRequest`]).
+    pub fn set_upload_job_request(&self, job_id: i64, r: &JobRequest) -> Result<(), LibraryError> {
+        let json = serde_json::to_string(r).unwrap_or_else(|_| "{}".into());
+        self.write(|tx| {
+            let n = tx.execute("UPDATE upload_jobs SET request = ?2 WHERE id = ?1", params![job_id, json])?;
+            if n == 0 {
+                return Err(LibraryError::Refused(format!("There is no upload job #{job_id}.")));
+            }
+            Ok(())
+        })
+    }
+
+    /// What the queue request of a job added; `None` for a job queued before it was recorded.
+    pub fn upload_job_request(&self, job_id: i64) -> Result<Option<JobRequest>, LibraryError> {
+        self.read(|c| {
+            let json: Option<Option<String>> =
+                c.query_row("SELECT request FROM upload_jobs WHERE id = ?1", [job_id], |r| r.get(0)).optional()?;
+            Ok(json.flatten().map(|j| serde_json::from_str(&j).map_err(bad_json)).transpose()?)
         })
     }
 

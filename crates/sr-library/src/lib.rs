@@ -70,7 +70,7 @@ use rusqlite::Connection;
 
 pub use folders::{FolderEntry, RemoteOp, RemoteOpKind, RemoteOpOutcome, RemoteOpState};
 pub use import::{ImportEvent, ImportOptions, ImportReport, Skipped};
-pub use jobs::{Job, JobSpec, JobState, NewJob, PostTransform, RemoteCopy};
+pub use jobs::{Job, JobRequest, JobSpec, JobState, NewJob, PostTransform, RemoteCopy};
 pub use ops::{FieldSummary, SummaryValue};
 pub use organise::{EditSummary, FieldProblem, OrganiseError, SANDBOX_ACCOUNT};
 pub use presets::{MAX_PRESET_NAME, Preset, check_preset_tr};

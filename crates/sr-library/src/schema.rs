@@ -28,9 +28,10 @@ static MIGRATION_2: LazyLock<String> = LazyLock::new(|| {
 /// Migration 7, watched folders: remote operations may move a file, and the watch tables.
 static MIGRATION_7: LazyLock<String> = LazyLock::new(|| [folders::MIGRATION_7, watch::MIGRATION_7].concat());
 
-/// Migration 8, two-way sync: the push log generalised (intents naming their asset, `sending`),
+/// Migration 8, two-way sync: what an upload request added (kept apart from its snapshot), the push log generalised (intents naming their asset, `sending`),
 /// then the sync tables, with the finished uploads linked.
-static MIGRATION_8: LazyLock<String> = LazyLock::new(|| [folders::MIGRATION_8, sync::MIGRATION_8].concat());
+static MIGRATION_8: LazyLock<String> =
+    LazyLock::new(|| [jobs::MIGRATION_8, folders::MIGRATION_8, sync::MIGRATION_8].concat());
 
 /// Every schema change is a new entry appended here.
 pub(crate) fn migrations() -> Migrations<'static> {
@@ -50,7 +51,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(MIGRATION_7.as_str()),
         // Two-way sync (sync.rs): remote tree, links with their base, conflicts, runs, state; the
         // push log (folders.rs) carries intents.
-        M::up(MIGRATION_8.as_str()),
+        M::up_with_hook(MIGRATION_8.as_str(), sync::migration_8_hook),
     ])
 }
 
@@ -85,7 +86,7 @@ mod tests {
             "c5826dc32fc0f42a3c0f431c5f7c87f4597350b002311f59561319079340a809",
             "a9d0a967accd28c818f2418bcd70484d9e750c84142bab7b9160488140a45dd8",
             "349b43721cde894eebfe99c858bc00a25d34a50f76dca6c92cd5f778073741b1",
-            "d1a1d3b07c91bdb41947ce101a798a8778f6c1591b44a66efea06a99a885d783",
+            "df430773a26f26ff5dd4e24da9af6e76421cd8e8bfb0dc70d3d4847373c2a4ea",
         ];
         assert_eq!(hashes, released);
     }

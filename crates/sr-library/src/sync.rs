@@ -7,7 +7,13 @@
 //!
 //! The synced fields of an asset are its name (`assets.name`), its folder (`assets.remote_folder`),
 //! its tags (as a set) and each custom-metadata key. A planner reads [`SyncInputs`]; applying a
-//! plan writes through the calls below, each one transaction.
+//! plan writes through the calls below, each one transaction. The calls that touch only these
+//! tables are here; those that also change assets (links, remote changes applied, remote-only
+//! assets, conflicts settled, inputs and statuses read across tables) are `ops::sync`'s, and the
+//! push log's intents are written by `edit` alone.
+//!
+//! A link whose remote file sync found deleted is kept with `deleted_at` set, only so the asset
+//! shows as deleted remotely: it is left out of [`SyncInputs::links`] and `Library::sync_link`.
 //!
 //! Invariant: a remote observation is never a local change by itself; only applying a plan moves
 //! local values or the base. A link's base only moves to a value both sides agreed on.
@@ -55,6 +61,9 @@ CREATE TABLE sync_links (
     file_id   TEXT    NOT NULL,
     base      TEXT    NOT NULL,
     linked_at INTEGER NOT NULL,
+    -- Set when sync found the remote file deleted (the asset and its file stay): the link is then
+    -- only kept to say so, and sync no longer plans for it.
+    deleted_at INTEGER,
     PRIMARY KEY (account, asset_id)
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX sync_links_file ON sync_links(account, file_id);
@@ -107,6 +116,25 @@ INSERT OR IGNORE INTO sync_links (account, asset_id, file_id, base, linked_at)
                   AND k.state = 'done' AND k.remote_file_id IS NOT NULL)
     ORDER BY j.id DESC;
 "#;
+
+/// The migration-8 hook: an asset linked from a finished upload whose name the upload only
+/// sanitised (`Summer dress.mp4` sent as `Summer_dress.mp4`) takes the remote's name, as
+/// [`Library::link_asset`] does for new uploads, so the first sync does not push a rename.
+pub(crate) fn migration_8_hook(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult {
+    let rows: Vec<(i64, String, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT a.id, a.name, l.base ->> '$.name' FROM sync_links l JOIN assets a ON a.id = l.asset_id
+             WHERE a.name <> l.base ->> '$.name'",
+        )?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?
+    };
+    for (id, name, remote) in rows {
+        if sr_imagekit::names::sanitize_file_name(&name) == remote {
+            tx.execute("UPDATE assets SET name = ?1 WHERE id = ?2", params![remote, id])?;
+        }
+    }
+    Ok(())
+}
 
 /// The synced fields' values: what the base, a local asset and a remote file each have.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -422,22 +450,27 @@ const LINK_COLUMNS: &str = "account, asset_id, file_id, base, linked_at";
 
 /// Every link of `account`, by asset id.
 pub(crate) fn links(c: &Connection, account: &str) -> Result<Vec<SyncLink>, LibraryError> {
-    let mut stmt =
-        c.prepare_cached(&format!("SELECT {LINK_COLUMNS} FROM sync_links WHERE account = ?1 ORDER BY asset_id"))?;
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {LINK_COLUMNS} FROM sync_links WHERE account = ?1 AND deleted_at IS NULL ORDER BY asset_id"
+    ))?;
     let rows = stmt.query_map([account], link_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 pub(crate) fn link(c: &Connection, account: &str, asset_id: i64) -> Result<Option<SyncLink>, LibraryError> {
-    Ok(c.prepare_cached(&format!("SELECT {LINK_COLUMNS} FROM sync_links WHERE account = ?1 AND asset_id = ?2"))?
-        .query_row(params![account, asset_id], link_from_row)
-        .optional()?)
+    Ok(c.prepare_cached(&format!(
+        "SELECT {LINK_COLUMNS} FROM sync_links WHERE account = ?1 AND asset_id = ?2 AND deleted_at IS NULL"
+    ))?
+    .query_row(params![account, asset_id], link_from_row)
+    .optional()?)
 }
 
 pub(crate) fn link_by_file(c: &Connection, account: &str, file_id: &str) -> Result<Option<SyncLink>, LibraryError> {
-    Ok(c.prepare_cached(&format!("SELECT {LINK_COLUMNS} FROM sync_links WHERE account = ?1 AND file_id = ?2"))?
-        .query_row(params![account, file_id], link_from_row)
-        .optional()?)
+    Ok(c.prepare_cached(&format!(
+        "SELECT {LINK_COLUMNS} FROM sync_links WHERE account = ?1 AND file_id = ?2 AND deleted_at IS NULL"
+    ))?
+    .query_row(params![account, file_id], link_from_row)
+    .optional()?)
 }
 
 /// The links of many assets (every account), by asset id.
@@ -447,7 +480,8 @@ pub(crate) fn links_of_many(c: &Connection, ids: &[i64]) -> Result<HashMap<i64, 
         return Ok(out);
     }
     let mut stmt = c.prepare_cached(&format!(
-        "SELECT {LINK_COLUMNS} FROM sync_links WHERE asset_id IN (SELECT value FROM json_each(?1)) ORDER BY account"
+        "SELECT {LINK_COLUMNS} FROM sync_links WHERE asset_id IN (SELECT value FROM json_each(?1)) AND deleted_at IS NULL
+         ORDER BY account"
     ))?;
     for l in stmt.query_map([ids_json(ids)], link_from_row)? {
         let l = l?;
@@ -472,7 +506,7 @@ pub(crate) fn write_link(
     c.execute(
         "INSERT INTO sync_links (account, asset_id, file_id, base, linked_at) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT(account, asset_id) DO UPDATE SET file_id = excluded.file_id, base = excluded.base,
-             linked_at = CASE WHEN sync_links.file_id = excluded.file_id THEN sync_links.linked_at
+             deleted_at = NULL, linked_at = CASE WHEN sync_links.file_id = excluded.file_id THEN sync_links.linked_at
                               ELSE excluded.linked_at END",
         params![account, asset_id, file_id, base_json(base), now],
     )?;
@@ -482,9 +516,28 @@ pub(crate) fn write_link(
 /// Moves a link's base; `false` when the asset is not linked in that account.
 pub(crate) fn write_base(c: &Connection, account: &str, asset_id: i64, base: &Fields) -> Result<bool, LibraryError> {
     Ok(c.execute(
-        "UPDATE sync_links SET base = ?3 WHERE account = ?1 AND asset_id = ?2",
+        "UPDATE sync_links SET base = ?3 WHERE account = ?1 AND asset_id = ?2 AND deleted_at IS NULL",
         params![account, asset_id, base_json(base)],
     )? == 1)
+}
+
+/// Keeps a link only to say its remote file was deleted (see `sync_links.deleted_at`).
+pub(crate) fn mark_link_deleted(c: &Connection, account: &str, asset_id: i64, now: i64) -> Result<(), LibraryError> {
+    c.execute(
+        "UPDATE sync_links SET deleted_at = ?3 WHERE account = ?1 AND asset_id = ?2",
+        params![account, asset_id, now],
+    )?;
+    Ok(())
+}
+
+/// Assets among `ids` whose link in `account` was kept to say the remote file was deleted.
+pub(crate) fn deleted_links(c: &Connection, account: &str, ids: &[i64]) -> Result<Vec<i64>, LibraryError> {
+    let mut stmt = c.prepare_cached(
+        "SELECT asset_id FROM sync_links WHERE account = ?1 AND deleted_at IS NOT NULL
+             AND asset_id IN (SELECT value FROM json_each(?2))",
+    )?;
+    let rows = stmt.query_map(params![account, ids_json(ids)], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 pub(crate) fn delete_link(c: &Connection, account: &str, asset_id: i64) -> Result<Option<SyncLink>, LibraryError> {

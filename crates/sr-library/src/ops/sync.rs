@@ -13,7 +13,7 @@ use sr_imagekit::metadata::{ApplyMode, apply_metadata};
 use sr_imagekit::names::sanitize_file_name;
 
 use crate::edit::{Batch, Push, Settle, Touched, applied, local_fields, push_intents};
-use crate::folders::{self, folder};
+use crate::folders::{self, RemoteOpKind, folder};
 use crate::history::Inverse;
 use crate::import::{identify, size_and_mtime};
 use crate::index::Indexed;
@@ -144,17 +144,27 @@ fn asset_status(c: &Connection, id: i64) -> Result<Option<AssetStatus>, Organise
     Ok(s.map(|s| AssetStatus::parse(&s)))
 }
 
-/// Forgets a link in `tx` (see [`Library::unlink_asset`]).
-fn unlink_in(tx: &Transaction<'_>, account: &str, asset_id: i64, now: i64) -> Result<(), OrganiseError> {
-    sync::delete_link(tx, account, asset_id)?;
+/// Forgets a link in `tx` (see [`Library::unlink_asset`]); `deleted`: keep it flagged to say
+/// the remote file was deleted (see [`Library::mark_deleted_remotely`]).
+fn unlink_in(tx: &Transaction<'_>, account: &str, asset_id: i64, deleted: bool, now: i64) -> Result<(), OrganiseError> {
+    let gone = deleted
+        || match sync::link(tx, account, asset_id)? {
+            Some(l) => sync::remote(tx, account, &l.file_id)?.is_some_and(|f| !f.present),
+            None => false,
+        };
+    if gone {
+        sync::mark_link_deleted(tx, account, asset_id, now)?;
+    } else {
+        sync::delete_link(tx, account, asset_id)?;
+    }
     sync::drop_conflicts(tx, account, asset_id, now)?;
     // Intents about a file no longer linked cannot be sent.
-    tx.execute(
-        "DELETE FROM remote_ops WHERE account = ?1 AND asset_id = ?2 AND state = 'pending'",
-        params![account, asset_id],
+    folders::withdraw_intents(tx, account, asset_id, None)?;
+    let other_links: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sync_links WHERE asset_id = ?1 AND deleted_at IS NULL)",
+        [asset_id],
+        |r| r.get(0),
     )?;
-    let other_links: bool =
-        tx.query_row("SELECT EXISTS (SELECT 1 FROM sync_links WHERE asset_id = ?1)", [asset_id], |r| r.get(0))?;
     if asset_status(tx, asset_id)? == Some(AssetStatus::RemoteOnly) && !other_links {
         // A remote-only asset is nothing but its link: nothing on this computer is lost.
         tx.execute("DELETE FROM assets WHERE id = ?1", [asset_id])?;
@@ -186,9 +196,10 @@ impl Library {
     }
 
     /// Links an asset to a remote file; the base becomes the file's fields and the asset's name
-    /// and folder are set to the file's where they differ (an upload's sanitised name). Tags and
-    /// metadata changed locally while the upload was on its way are kept, and pushed (intents
-    /// for the difference). The file is recorded as observed. Uploads call this when a job is
+    /// and folder are set to the file's where they differ (an upload's sanitised name), and tags
+    /// and metadata keys the file has and the asset lacks are taken (a required field's default
+    /// the remote filled in). Tags and values only the asset has (changed while the upload was
+    /// on its way) are kept, and pushed (intents for the difference). The file is recorded as observed. Uploads call this when a job is
     /// done. Re-linking the same pair updates it.
     pub fn link_asset(&self, account: &str, asset_id: i64, file: &RemoteFile, now: i64) -> Result<(), LibraryError> {
         self.edit(|tx| {
@@ -196,7 +207,20 @@ impl Library {
                 return Err(OrganiseError::NotFound(format!("There is no asset #{asset_id} in this library.")));
             };
             let base = file.fields.clone().normalised();
-            let target = Fields { name: base.name.clone(), folder: base.folder.clone(), ..local.clone() };
+            // What the remote added at upload (a required field's default, tags it gave) is not a
+            // local change: taken here. What only this computer has is kept, and pushed.
+            let mut target = Fields { name: base.name.clone(), folder: base.folder.clone(), ..local.clone() };
+            for t in &base.tags {
+                if !target.tags.contains(t) {
+                    target.tags.push(t.clone());
+                }
+            }
+            target.tags.sort();
+            for (k, v) in &base.metadata {
+                if target.metadata.get(k).is_none_or(|x| x.is_null()) {
+                    target.metadata.insert(k.clone(), v.clone());
+                }
+            }
             let t = write_local(tx, asset_id, &local, &target)?;
             sync::write_link(tx, account, asset_id, &file.file_id, &base, now)?;
             sync::store_remote(tx, account, file, now)?;
@@ -261,58 +285,123 @@ impl Library {
         .map_err(library_error)
     }
 
+    /// After a remote push, in one transaction: the base moves, the observation is stored (when
+    /// given) and the intents the push carried out are marked applied.
+    pub fn record_push(
+        &self,
+        account: &str,
+        asset_id: i64,
+        base: &Fields,
+        observed: Option<&RemoteFile>,
+        intents: &[i64],
+        now: i64,
+    ) -> Result<(), LibraryError> {
+        self.edit(|tx| {
+            if !sync::write_base(tx, account, asset_id, base)? {
+                return Err(not_linked(asset_id, account));
+            }
+            if let Some(f) = observed {
+                sync::store_remote(tx, account, f, now)?;
+            }
+            folders::mark_applied(tx, intents, now)?;
+            push_intents(tx, &[(asset_id, Touched::ALL)], Settle::Applied, now)
+        })
+        .map_err(library_error)
+    }
+
     /// A remote file no asset knows becomes a remote-only asset (with its tags, metadata and
     /// folder, linked, base = its fields). Returns the asset id; a file already linked returns
     /// its asset.
     pub fn adopt_remote_file(&self, account: &str, file: &RemoteFile, now: i64) -> Result<i64, LibraryError> {
         self.edit(|tx| {
-            if let Some(l) = sync::link_by_file(tx, account, &file.file_id)? {
-                return Ok(l.asset_id);
+            let (id, new) = adopt_in(tx, account, file, now)?;
+            if new {
+                applied(tx, &[id], Indexed::TagsAndMetadata, now)?;
             }
-            let fields = file.fields.clone().normalised();
-            let (path, hash) = remote_key(account, &file.file_id);
-            let asset = Asset {
-                id: 0,
-                path: path.into(),
-                name: fields.name.clone(),
-                size: file.size,
-                mtime_ns: 0,
-                sample_hash: hash.clone(),
-                full_hash: hash,
-                kind: remote_kind(file),
-                container: None,
-                video_codec: None,
-                audio_codec: None,
-                width: file.width,
-                height: file.height,
-                rotation: 0,
-                duration_s: file.duration_s,
-                frame_rate: None,
-                bit_rate: None,
-                thumb_path: None,
-                status: AssetStatus::RemoteOnly,
-                status_detail: None,
-                remote_folder: folder(&fields.folder)?,
-                imported_at: now,
-                updated_at: now,
-            };
-            let id = assets::upsert(tx, &asset)?;
-            tags::write_asset_tags(tx, id, &fields.tags)?;
-            let json = serde_json::to_string(&fields.metadata).unwrap_or_else(|_| "{}".into());
-            metadata::write_asset_metadata(tx, id, Some(&json))?;
-            applied(tx, &[id], Indexed::TagsAndMetadata, now)?;
-            sync::write_link(tx, account, id, &file.file_id, &fields, now)?;
-            sync::store_remote(tx, account, file, now)?;
             Ok(id)
         })
         .map_err(library_error)
     }
 
+    /// [`Library::adopt_remote_file`] for many files in one transaction (a first pull); the ids
+    /// in the same order.
+    pub fn adopt_remote_files(&self, account: &str, files: &[RemoteFile], now: i64) -> Result<Vec<i64>, LibraryError> {
+        self.edit(|tx| {
+            let mut ids = Vec::with_capacity(files.len());
+            let mut new = Vec::new();
+            for f in files {
+                let (id, fresh) = adopt_in(tx, account, f, now)?;
+                ids.push(id);
+                if fresh {
+                    new.push(id);
+                }
+            }
+            applied(tx, &new, Indexed::TagsAndMetadata, now)?;
+            Ok(ids)
+        })
+        .map_err(library_error)
+    }
+}
+
+/// Adopts one remote file inside `tx` (see [`Library::adopt_remote_file`]): its asset id, and
+/// whether it is new (the caller commits new ones through `edit::applied`).
+fn adopt_in(tx: &Transaction<'_>, account: &str, file: &RemoteFile, now: i64) -> Result<(i64, bool), OrganiseError> {
+    if let Some(l) = sync::link_by_file(tx, account, &file.file_id)? {
+        return Ok((l.asset_id, false));
+    }
+    let fields = file.fields.clone().normalised();
+    let (path, hash) = remote_key(account, &file.file_id);
+    let asset = Asset {
+        id: 0,
+        path: path.into(),
+        name: fields.name.clone(),
+        size: file.size,
+        mtime_ns: 0,
+        sample_hash: hash.clone(),
+        full_hash: hash,
+        kind: remote_kind(file),
+        container: None,
+        video_codec: None,
+        audio_codec: None,
+        width: file.width,
+        height: file.height,
+        rotation: 0,
+        duration_s: file.duration_s,
+        frame_rate: None,
+        bit_rate: None,
+        thumb_path: None,
+        status: AssetStatus::RemoteOnly,
+        status_detail: None,
+        remote_folder: folder(&fields.folder)?,
+        imported_at: now,
+        updated_at: now,
+    };
+    let id = assets::upsert(tx, &asset)?;
+    tags::write_asset_tags(tx, id, &fields.tags)?;
+    let json = serde_json::to_string(&fields.metadata).unwrap_or_else(|_| "{}".into());
+    metadata::write_asset_metadata(tx, id, Some(&json))?;
+    sync::write_link(tx, account, id, &file.file_id, &fields, now)?;
+    sync::store_remote(tx, account, file, now)?;
+    Ok((id, true))
+}
+
+impl Library {
     /// Forgets a link (after a confirmed delete, or "take theirs" on a remote delete): its open
     /// conflicts close and its pending intents go. The asset and its local file stay — except a
     /// remote-only asset linked nowhere else, which is removed (there is nothing on this computer).
+    /// When the stored observation says the remote file is not present (sync's `MarkDeleted`),
+    /// the link is kept only to show the asset as deleted remotely; sync no longer plans for it
+    /// (it is not in `sync_inputs().links`), and an upload of the asset links it again.
     pub fn unlink_asset(&self, account: &str, asset_id: i64, now: i64) -> Result<(), LibraryError> {
-        self.edit(|tx| unlink_in(tx, account, asset_id, now)).map_err(library_error)
+        self.edit(|tx| unlink_in(tx, account, asset_id, false, now)).map_err(library_error)
+    }
+
+    /// The asset's remote file was deleted (sync's `MarkDeleted`): the link is kept, flagged, so
+    /// the asset shows as deleted remotely (the asset and its file stay) and sync no longer plans
+    /// for it (it leaves `sync_inputs().links`); its open conflicts close and its pending intents
+    /// go. A remote-only asset linked nowhere else is removed instead. An upload links it again.
+    pub fn mark_deleted_remotely(&self, account: &str, asset_id: i64, now: i64) -> Result<(), LibraryError> {
+        self.edit(|tx| unlink_in(tx, account, asset_id, true, now)).map_err(library_error)
     }
 
     /// Settles a conflict: `Mine` keeps the local value and records the intent to push it (the
@@ -587,9 +676,8 @@ fn resolve_existence(
             "Whether the file exists can only be settled by keeping this computer's side or the remote's.",
         ));
     }
-    let delete_asked = folders::unfinished_intents(tx, account, asset_id)?
-        .iter()
-        .any(|op| op.kind == crate::folders::RemoteOpKind::DeleteFile);
+    let delete_asked =
+        folders::unfinished_intents(tx, account, asset_id)?.iter().any(|op| op.kind == RemoteOpKind::DeleteFile);
     let Some(link) = sync::link(tx, account, asset_id)? else { return Ok(()) };
     let observed = sync::remote(tx, account, &link.file_id)?;
     let remote_gone = observed.as_ref().is_none_or(|f| !f.present);
@@ -603,11 +691,7 @@ fn resolve_existence(
             }
             // Keep the file: the delete request is withdrawn; the remote's edits merge as usual.
             _ => {
-                tx.execute(
-                    "DELETE FROM remote_ops WHERE account = ?1 AND asset_id = ?2 AND kind = 'delete_file'
-                         AND state = 'pending'",
-                    params![account, asset_id],
-                )?;
+                folders::withdraw_intents(tx, account, asset_id, Some(RemoteOpKind::DeleteFile))?;
             }
         }
         return Ok(());
@@ -616,13 +700,10 @@ fn resolve_existence(
     if matches!(resolution, Resolution::Mine) && asset_status(tx, asset_id)? == Some(AssetStatus::RemoteOnly) {
         // Keep it: a remote-only asset without its file keeps its organisation here.
         sync::delete_link(tx, account, asset_id)?;
-        tx.execute(
-            "DELETE FROM remote_ops WHERE account = ?1 AND asset_id = ?2 AND state = 'pending'",
-            params![account, asset_id],
-        )?;
+        folders::withdraw_intents(tx, account, asset_id, None)?;
         return Ok(());
     }
-    unlink_in(tx, account, asset_id, now)
+    unlink_in(tx, account, asset_id, false, now)
 }
 
 fn read_inputs(c: &Connection, account: &str) -> Result<SyncInputs, LibraryError> {
@@ -707,6 +788,7 @@ fn read_statuses(c: &Connection, account: &str, ids: &[i64]) -> Result<Vec<(i64,
         "SELECT DISTINCT asset_id FROM upload_jobs WHERE account = ?1 AND state IN {UNFINISHED_JOB}
              AND asset_id IN (SELECT value FROM json_each(?2))"
     ))?;
+    let deleted: HashSet<i64> = sync::deleted_links(c, account, ids)?.into_iter().collect();
     let linked_ids: Vec<i64> = links.keys().copied().collect();
     let mut tag_lists = tags::tags_of_many(c, &linked_ids).map_err(library_error)?;
     let mut out = Vec::with_capacity(ids.len());
@@ -718,6 +800,8 @@ fn read_statuses(c: &Connection, account: &str, ids: &[i64]) -> Result<Vec<(i64,
         }
         let s = if conflicted.contains(&id) {
             SyncStatus::Conflict
+        } else if deleted.contains(&id) && !links.contains_key(&id) {
+            SyncStatus::DeletedRemotely
         } else if let Some(link) = links.get(&id) {
             let observed = sync::remote(c, account, &link.file_id)?;
             if observed.as_ref().is_some_and(|f| !f.present) {

@@ -5,6 +5,7 @@ mod metadata;
 mod organise_support;
 mod presets;
 mod search;
+mod sync;
 mod tags;
 mod undo;
 mod watch;

@@ -698,3 +698,52 @@ fn an_uploaded_file_found_by_content_in_another_subfolder_records_a_pending_remo
     );
     assert_eq!(s.lib.upload_jobs(None).unwrap().len(), 1, "no second upload");
 }
+
+/// Once an upload linked the asset (two-way sync), a move between mapped subfolders is a sync
+/// intent about the asset (its new folder), not a file move by path.
+#[test]
+fn moving_a_linked_file_between_subfolders_records_a_folder_intent_for_sync() {
+    use sr_library::sync::{Fields, RemoteFile};
+    let s = Setup::new(|_| {});
+    let old = s.put(0, "day1/look.jpg");
+    let IngestOutcome::Ingested { asset, .. } = s.ingest(&old) else { panic!() };
+    uploaded(&s.lib, asset.id, "/drops/day1/", "look.jpg");
+    let file = RemoteFile {
+        file_id: format!("file-{}", asset.id),
+        version_id: None,
+        file_path: "/drops/day1/look.jpg".into(),
+        fields: Fields {
+            name: "look.jpg".into(),
+            folder: "/drops/day1/".into(),
+            tags: vec!["summer".into()],
+            metadata: s.lib.metadata_of(asset.id).unwrap(),
+        },
+        updated_at: "2026-01-01T00:00:00.000Z".into(),
+        file_type: "image".into(),
+        mime: Some("image/jpeg".into()),
+        size: asset.size,
+        width: asset.width,
+        height: asset.height,
+        duration_s: None,
+        url: "https://ik.example/drops/day1/look.jpg".into(),
+        thumbnail_url: None,
+        is_private: false,
+        present: true,
+    };
+    s.lib.link_asset("sandbox", asset.id, &file, T0 + 1).unwrap();
+    assert!(s.lib.remote_ops("sandbox", true).unwrap().is_empty());
+
+    let new = s.dir().join("day2/look.jpg");
+    std::fs::create_dir_all(new.parent().unwrap()).unwrap();
+    std::fs::rename(&old, &new).unwrap();
+    let folder = sr_library::watch::remote_folder_for(&s.root, &new);
+    s.lib.relocate_asset(asset.id, &new, FileStat::of(&new).unwrap(), Some(&folder), T0 + 30).unwrap();
+    let ops: Vec<_> =
+        s.lib.remote_ops("sandbox", true).unwrap().into_iter().map(|o| (o.kind, o.asset_id, o.args)).collect();
+    assert_eq!(ops, vec![(RemoteOpKind::MoveFile, Some(asset.id), serde_json::json!({"folder": "/drops/day2/"}))]);
+    // Moved back before sync ran: nothing is left to push.
+    std::fs::rename(&new, &old).unwrap();
+    let folder = sr_library::watch::remote_folder_for(&s.root, &old);
+    s.lib.relocate_asset(asset.id, &old, FileStat::of(&old).unwrap(), Some(&folder), T0 + 40).unwrap();
+    assert!(s.lib.remote_ops("sandbox", true).unwrap().is_empty());
+}
