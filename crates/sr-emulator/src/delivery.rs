@@ -1,5 +1,6 @@
 //! Delivery at `/<imagekit_id>/[tr:.../]<path>[?tr=...]`: the ORIGINAL bytes of the file (the
-//! emulator does not transform), with Range support, `?ik-obj-version=` for old versions, 401 for
+//! emulator does not transform; the one exception is the `thumbnail` URL's `n-ik_ml_thumbnail`,
+//! answered for images with a small JPEG, for videos and other files with the original bytes), with Range support, `?ik-obj-version=` for old versions, 401 for
 //! private files without a valid signature (spec §9.1, §9.3) and 404 for unknown or unpublished ones.
 
 use axum::body::Body;
@@ -16,6 +17,25 @@ use crate::store;
 /// Drops a leading `tr:...` path segment.
 pub fn strip_tr(path: &str) -> &str {
     if path.starts_with("tr:") { path.split_once('/').map(|(_, rest)| rest).unwrap_or("") } else { path }
+}
+
+/// The named transformation of a File object's `thumbnail` URL (spec §5.2).
+pub const THUMBNAIL_NAMED: &str = "n-ik_ml_thumbnail";
+
+/// The longest side of a thumbnail the emulator makes.
+pub const THUMBNAIL_MAX_SIDE: u32 = 200;
+
+/// A JPEG of the image at `path`, fitted within [`THUMBNAIL_MAX_SIDE`] (never enlarged).
+fn thumbnail_jpeg(path: &std::path::Path) -> Result<Vec<u8>, image::ImageError> {
+    let img = image::ImageReader::open(path)?.with_guessed_format()?.decode()?;
+    let img = if img.width() > THUMBNAIL_MAX_SIDE || img.height() > THUMBNAIL_MAX_SIDE {
+        img.thumbnail(THUMBNAIL_MAX_SIDE, THUMBNAIL_MAX_SIDE)
+    } else {
+        img
+    };
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img.to_rgb8()).write_to(&mut out, image::ImageFormat::Jpeg)?;
+    Ok(out.into_inner())
 }
 
 fn not_found() -> Response {
@@ -56,6 +76,21 @@ pub async fn serve(State(s): State<AppState>, req: Request) -> Response {
         if let Err(e) = sr_imagekit::url::verify_signed_url(rest, &s.cfg.private_key, now) {
             return ApiError::new(StatusCode::UNAUTHORIZED, format!("Unauthorized: {e}.")).into_response();
         }
+    }
+    let thumbnail = [tr_path.map(|t| t.trim_start_matches("tr:")), tr_query]
+        .into_iter()
+        .flatten()
+        .any(|t| t.split([',', ':']).any(|p| p == THUMBNAIL_NAMED));
+    if thumbnail && v.file_type == "image" {
+        let blob = s.store.blob_path(&v.blob);
+        if let Ok(Ok(jpeg)) = tokio::task::spawn_blocking(move || thumbnail_jpeg(&blob)).await {
+            let mut resp = ([(axum::http::header::CONTENT_TYPE, "image/jpeg")], jpeg).into_response();
+            if let Ok(h) = v.version_id.parse() {
+                resp.headers_mut().insert("x-ik-obj-version", h);
+            }
+            return resp;
+        }
+        // An image the emulator cannot decode (SVG, say) is served as it is, like a video.
     }
     let mime: mime::Mime = v.mime.parse().unwrap_or(mime::APPLICATION_OCTET_STREAM);
     let svc = ServeFile::new_with_mime(s.store.blob_path(&v.blob), &mime);

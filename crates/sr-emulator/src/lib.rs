@@ -8,13 +8,66 @@
 //! Boundary: depends only on `sr-imagekit` for the remote's language (names, signatures, schemas,
 //! search); knows nothing of the app.
 //!
+//! # What sync relies on: confirmed by the spec, or assumed
+//!
+//! The spec digest (`shared/spec/imagekit-api.md`) is what the emulator follows. Where it is
+//! silent or marks a point UNCONFIRMED (§13), the emulator settles it as below; a real account may
+//! differ on the **assumed** points, and sync is written to survive that (overlap and dedupe on
+//! incremental pulls, a periodic full id listing, details read before a PATCH).
+//!
+//! Confirmed by the spec:
+//! - `GET /v1/files` pages with `skip`/`limit`, `limit` at most 1,000 (the default), no envelope:
+//!   paging ends at an empty page (§5.1). `sort=ASC_UPDATED` exists; `searchQuery` takes
+//!   `updatedAt >= "<ISO-8601>"` (read as UTC) and, when present, makes the remote ignore `tags`,
+//!   `type` and `name` (§5.1, §5.1.1). `type=folder` lists folders (§5.1).
+//! - Bulk `addTags`/`removeTags` take at most 50 file ids and change nothing when one is missing
+//!   (404 with `missingFileIds`); bulk delete at most 100, likewise (§5.7, §5.11).
+//! - A details PATCH's `customMetadata` merges (`null` unsets a key) while `tags` replaces the whole
+//!   list (§5.5); there is no If-Match.
+//! - Rename answers 409 `FILE_ALREADY_EXISTS` for a taken name (§5.10); move and rename act on all
+//!   versions (§5.9, §5.10).
+//! - `updatedAt` is ISO-8601 with milliseconds and `Z` (§5.2).
+//!
+//! Assumed by the emulator (UNCONFIRMED or not stated):
+//! - **Every change of a file moves its `updatedAt`**: bulk add/remove tags (even when the tag was
+//!   already there or absent), a details PATCH of any field (tags, customMetadata, publish, ...),
+//!   a move, a rename (not a rename to the same name), a folder rename or move for every file
+//!   inside it, a version restore, an overwrite (a new version). The spec only says `updatedAt` is
+//!   the last modification; whether move, rename and folder jobs count is not stated.
+//! - Stamps never repeat: two changes in one millisecond get stamps a millisecond apart, so a
+//!   client deduping on (fileId, updatedAt) always sees a second change. The real service's
+//!   resolution is the millisecond; same-millisecond changes there are not known to differ.
+//! - **No maximum `skip`**: any offset answers (past the end: `[]`). Search-backed APIs often stop
+//!   at 10,000; if the real one does, a 50,000-file first pull by offset would stop short, and
+//!   paging by `updatedAt` (`>=` the last stamp seen, deduped) is the way round it.
+//! - Offsets are stable while nothing changes: ties of the sort are broken by creation order. A file
+//!   changed during an `ASC_UPDATED` paging moves to the end (seen again later); the one after it
+//!   shifts into a page already read, so a full listing taken while others edit can miss a file
+//!   until the next listing.
+//! - `folderPath` of a Folder object has **no trailing slash** (`/a/b`), as the docs' example; the
+//!   root is never listed as a folder. Files' `filePath` is `/a/b/name.ext`.
+//! - Folder jobs (copy, move, rename) are done when the request answers; their status is
+//!   `Completed` (or `Pending` on the first poll when faults ask for it).
+//! - The `thumbnail` URL (`…/tr:n-ik_ml_thumbnail/<path>`) answers a JPEG within 200 px for images;
+//!   the emulator decodes no video, so for videos (and images it cannot decode, such as SVG) it
+//!   answers the original bytes with their own Content-Type. The real service sends an image.
+//! - `hasAlpha` is sent for images only; `thumbnail` for every file, videos included.
+//!
+//! # Test hooks (in-process only, never over HTTP)
+//!
+//! [`EmulatorHandle::seed_files`] writes files straight into the store (50,000 in seconds);
+//! [`EmulatorHandle::request_log`] lists the requests answered (method, path, query, JSON body,
+//! status, request id; bounded), e.g. to check that no operation reached the remote twice.
+//!
 //! Layering (a module imports only modules of the layers under it, and within a layer only those
 //! listed before it):
-//! 1. the base, no crate imports: `config`, `error`, `faults`, `ik` (ids and names), `sniff`;
-//! 2. `store` (the SQLite records and version files) and `ratelimit`;
+//! 1. the base, no crate imports: `config`, `error`, `faults`, `ik` (ids and names), `reqlog` (the
+//!    request log), `sniff`;
+//! 2. `store` (the SQLite records and version files) and `ratelimit`, then `seed` (over `store` and
+//!    `sniff`);
 //! 3. `meta` (custom metadata fields and values, over the store);
 //! 4. `state` (the shared [`AppState`] and the File / Folder objects it renders);
-//! 5. the routes over the state: `server` (the gate), `delivery`, `upload`, then `files` (which
+//! 5. the routes over the state: `server` (the gate and the request log's middleware), `delivery`, `upload`, then `files` (which
 //!    uses the upload rules and delivery's `tr` stripping), then `folders` and `fields` (which use
 //!    `files`' helpers);
 //! 6. this file: the router and the fault routes.
@@ -90,7 +143,8 @@ impl EmulatorHandle {
         self.state.log.clear()
     }
     /// Writes `files` straight into the store in one transaction, as uploads would have stored them
-    /// (one version each, created and updated now, folders created), and returns their file ids in
+    /// (one version each, folders created; created and updated one millisecond apart in the order
+    /// given, the last one now), and returns their file ids in
     /// order. For tests and benchmarks: 50,000 small files take a few seconds. Custom metadata is
     /// stored as given, not validated; a path that already holds a file refuses the whole batch.
     pub fn seed_files(&self, files: &[SeedFile]) -> Result<Vec<String>, EmulatorError> {

@@ -123,18 +123,24 @@ pub fn is_id(s: &str) -> bool {
 /// stamps (the later one a millisecond on), so a client deduping on (fileId, updatedAt) never
 /// mistakes a second change for the first.
 pub fn now_iso() -> String {
+    iso_of_ms(reserve_stamps(1))
+}
+
+/// Reserves `n` consecutive millisecond stamps, the last one now (or just after the last stamp
+/// given, when that is later), and returns the first.
+pub fn reserve_stamps(n: usize) -> i64 {
     use std::sync::atomic::{AtomicI64, Ordering};
     static LAST: AtomicI64 = AtomicI64::new(0);
+    let n = i64::try_from(n.max(1)).unwrap_or(i64::MAX / 2);
     let now = chrono::Utc::now().timestamp_millis();
     let mut prev = LAST.load(Ordering::Relaxed);
-    let ms = loop {
-        let next = now.max(prev + 1);
-        match LAST.compare_exchange_weak(prev, next, Ordering::Relaxed, Ordering::Relaxed) {
-            Ok(_) => break next,
+    loop {
+        let first = (now - n + 1).max(prev + 1);
+        match LAST.compare_exchange_weak(prev, first + n - 1, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => return first,
             Err(p) => prev = p,
         }
-    };
-    iso_of_ms(ms)
+    }
 }
 
 /// `ms` (Unix milliseconds) as the remote prints timestamps.
@@ -212,6 +218,27 @@ pub fn all_files(c: &Connection) -> rusqlite::Result<Vec<FileRow>> {
     let mut st = c.prepare(&format!("SELECT {FILE_COLS} FROM files ORDER BY seq"))?;
     let rows = st.query_map([], file_from_row)?;
     rows.collect()
+}
+
+/// Calls `each` with every file and its current version, in creation order, one row at a time: one
+/// query, and memory for one record (a listing of 50,000 files reads them all per page).
+pub fn for_each_current(c: &Connection, mut each: impl FnMut(FileRow, VersionRec)) -> rusqlite::Result<()> {
+    let cols = FILE_COLS.split(", ").map(|k| format!("f.{k}")).collect::<Vec<_>>().join(", ");
+    let mut st = c.prepare(&format!(
+        "SELECT {cols}, v.data FROM files f JOIN versions v ON v.version_id = f.current_version ORDER BY f.seq"
+    ))?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let f = file_from_row(r)?;
+        let data = r
+            .get_ref(6)?
+            .as_str()
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e)))?;
+        if let Ok(v) = serde_json::from_str(data) {
+            each(f, v);
+        }
+    }
+    Ok(())
 }
 
 pub fn files_under(c: &Connection, folder_prefix: &str) -> rusqlite::Result<Vec<FileRow>> {

@@ -189,6 +189,22 @@ mod tests {
     }
 
     #[test]
+    fn one_gate_per_account_in_the_process() {
+        let a = shared_gate("hold-test:a", Duration::from_secs(1));
+        let again = shared_gate("hold-test:a", Duration::from_secs(9));
+        let b = shared_gate("hold-test:b", Duration::from_secs(1));
+        assert!(std::sync::Arc::ptr_eq(&a, &again), "the same account gets the same gate");
+        assert!(!std::sync::Arc::ptr_eq(&a, &b), "another account gets its own");
+        assert_eq!(again.probe_interval, Duration::from_secs(1), "the first caller's probe interval is kept");
+        // A hold or an outage met through one handle is seen through the other.
+        a.hold(0, Duration::from_secs(5));
+        assert!(!again.is_open(4_999) && again.is_open(5_000));
+        assert!(b.is_open(0), "other accounts are not held");
+        again.go_offline(10_000);
+        assert!(a.is_offline() && !b.is_offline());
+    }
+
+    #[test]
     fn a_rate_limit_holds_the_account_for_exactly_the_reset_and_spreads_by_a_tenth() {
         let gate = AccountGate::new(Duration::from_secs(1));
         assert_eq!(gate.hold(1_000, Duration::from_secs(5)), Hold { until: 6_000, spread_ms: 500 });

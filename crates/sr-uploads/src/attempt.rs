@@ -15,8 +15,10 @@ use tokio_util::sync::CancellationToken;
 
 use crate::ctx::Ctx;
 use crate::events::{JobProgress, UploadEvent};
+use crate::link::link_done;
 use crate::preflight::{self, Preflight, PreflightError};
 use crate::reconcile::{Reconciled, reconcile};
+use crate::refresh::current_spec;
 use crate::request::upload_request;
 use crate::verdict::{Facts, Phase, Verdict, lookup_failed, name_taken, verdict};
 use crate::withdraw::{Withdrawal, withdraw};
@@ -72,9 +74,23 @@ impl Ctx {
         Ok(fields)
     }
 
-    fn adopt(&self, id: i64, from: &[JobState], copy: RemoteCopy) -> Result<(), LibraryError> {
-        (self.sink)(UploadEvent::Adopted { job_id: id, file_id: copy.file_id.clone() });
-        self.finish(id, from, copy, Some(ADOPTED.into()))
+    async fn adopt(&self, job: &Job, from: &[JobState], copy: RemoteCopy) -> Result<(), LibraryError> {
+        (self.sink)(UploadEvent::Adopted { job_id: job.id, file_id: copy.file_id.clone() });
+        self.done(job, from, copy, Some(ADOPTED.into())).await
+    }
+
+    /// Links the asset to its remote file for sync, then commits the job as done. Linked first: a
+    /// kill between the two leaves the job to be found on the remote again and linked again
+    /// (idempotent), never a done job without its link.
+    async fn done(
+        &self,
+        job: &Job,
+        from: &[JobState],
+        copy: RemoteCopy,
+        note: Option<String>,
+    ) -> Result<(), LibraryError> {
+        link_done(&self.target.client, &self.lib, job, &copy, self.now()).await?;
+        self.finish(job.id, from, copy, note)
     }
 
     async fn process_inner(self: &Arc<Self>, id: i64, cancel: CancellationToken) -> Result<(), LibraryError> {
@@ -87,6 +103,17 @@ impl Ctx {
         let Some(asset) = self.lib.asset(job.asset_id)? else {
             let e = PreflightError::AssetGone;
             return self.fail(id, before, e.to_string(), e.fix(), None);
+        };
+        // The asset as it is now, unless an earlier attempt may have sent it: that one is looked
+        // up with what it sent.
+        let job = match current_spec(&self.lib, &job, &asset)? {
+            Some(spec) if !job.maybe_sent => {
+                if !self.lib.set_upload_job_spec(id, &spec, before, self.now())? {
+                    return Ok(());
+                }
+                Job { spec, ..job }
+            }
+            _ => job,
         };
 
         // Pre-flight, before any byte.
@@ -104,7 +131,7 @@ impl Ctx {
             Ok(Preflight::Duplicate(copy)) => {
                 let note =
                     format!("Already in the media library at {}; skipped (use force to upload again).", copy.file_path);
-                return self.finish(id, before, copy, Some(note));
+                return self.done(&job, before, copy, Some(note)).await;
             }
             Err(e) => return self.fail(id, before, e.to_string(), e.fix(), None),
         }
@@ -113,7 +140,7 @@ impl Ctx {
         if job.maybe_sent {
             (self.sink)(UploadEvent::Reconciling { job_id: id });
             match reconcile(&self.target.client, &self.lib, &job, Some(cancel.clone())).await {
-                Ok(Reconciled::Adopted(copy)) => return self.adopt(id, before, copy),
+                Ok(Reconciled::Adopted(copy)) => return self.adopt(&job, before, copy).await,
                 Ok(Reconciled::NotFound) => {}
                 Err(e) => return self.on_remote_error(&job, e, Phase::Before).await,
             }
@@ -206,7 +233,7 @@ impl Ctx {
                 job.spec.file_name, job.spec.folder
             )
         });
-        self.finish(id, &[Verifying], copy, note)
+        self.done(&job, &[Verifying], copy, note).await
     }
 
     fn progress_fn(self: &Arc<Self>, id: i64, sent: Arc<AtomicU64>) -> impl Fn(UploadProgress) + Send + Sync + 'static {
@@ -271,7 +298,7 @@ impl Ctx {
                 let mut lookup = job.clone();
                 lookup.attempt_started_at = None;
                 match reconcile(&self.target.client, &self.lib, &lookup, None).await {
-                    Ok(Reconciled::Adopted(copy)) => return self.adopt(job.id, from, copy),
+                    Ok(Reconciled::Adopted(copy)) => return self.adopt(job, from, copy).await,
                     Ok(Reconciled::NotFound) => name_taken(&job.spec),
                     Err(e2) => lookup_failed(&e2),
                 }

@@ -13,7 +13,7 @@
 //! errors back off exponentially with jitter ([`Backoff`]); a 429 holds the whole account for exactly
 //! the reset the remote asked for, and each job held back then waits up to a tenth more (at most a
 //! second), so they do not all hit the remote at the instant it resets. The offline state and the hold
-//! are the account's [`AccountGate`] (in `sr-remote`, so sync can share it: [`Uploader::with_gate`]).
+//! are the account's [`AccountGate`] (in `sr-remote`: [`sr_remote::shared_gate`], the same one sync holds).
 //! What each error means for a job is one pure function, [`verdict::verdict`], table-tested.
 //!
 //! # Modules, bottom to top
@@ -24,7 +24,8 @@
 //! 1. Base: `clock`, `config` (target, limits, settings), `events` (what a run reports, counting the
 //!    queue), `throttle` (bandwidth), `request` (a job's spec as the upload request).
 //! 2. Rules, each over the library and the client only: `preflight`, `reconcile`, `withdraw`,
-//!    `verdict` (pure: error × phase × job → retry, hold, wait for the network, reconcile, fail).
+//!    `link` (a finished job's asset linked to its remote file for sync), `refresh` (a queued job's tags,
+//!    metadata, folder and name taken from the asset when it is sent), `verdict` (pure: error × phase × job → retry, hold, wait for the network, reconcile, fail).
 //! 3. `controls` (the [`UploaderHandle`]: edits the queue, then stops or wakes a run) and `ctx` (what
 //!    one run's loop and attempts share, and how they commit a job as done or failed).
 //! 4. `attempt`: one job from pre-flight to `done`, carrying out the verdict when the remote fails.
@@ -42,7 +43,9 @@
 //!    version; the hash computed while streaming must equal the library's `full_hash` (else the job
 //!    fails "the file changed while uploading" and takes back only what it created: a new file is
 //!    deleted, but an overwrite's earlier version is restored and only our version deleted, so a
-//!    teammate's live file never goes); then `done`, `maybe_sent = 0`.
+//!    teammate's live file never goes); then the asset is linked to the file for sync (`Library::link_asset`,
+//!    the base read from the file's details), then `done`, `maybe_sent = 0`. An adopted or duplicate job
+//!    links the same way.
 //! 3. `maybe_sent` is cleared only by an answer that proves nothing was stored: a connect failure or a
 //!    body cut short (`Network { maybe_delivered: false }`), a 429, or a 4xx rejection. A 5xx, a lost
 //!    answer (`maybe_delivered: true`), a cancellation racing the end of the body, or a kill at any
@@ -82,8 +85,10 @@ mod config;
 mod controls;
 mod ctx;
 mod events;
+mod link;
 mod preflight;
 mod reconcile;
+mod refresh;
 mod request;
 mod run;
 mod throttle;
@@ -94,6 +99,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{AccountLimits, Settings, UploadTarget};
 pub use controls::UploaderHandle;
 pub use events::{JobProgress, Totals, UploadEvent, count_jobs};
+pub use link::remote_file;
 pub use preflight::{Preflight, PreflightError};
 pub use reconcile::{Reconciled, reconcile};
 pub use request::parse_abs;

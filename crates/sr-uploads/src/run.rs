@@ -39,7 +39,8 @@ pub struct Uploader {
 }
 
 impl Uploader {
-    /// An uploader with a gate of its own for the account (see [`Uploader::with_gate`]).
+    /// An uploader holding the account through its process-wide gate ([`sr_remote::shared_gate`]), the
+    /// one sync uses too: a 429 or an outage met by either holds both.
     pub fn new(
         lib: Arc<Library>,
         target: UploadTarget,
@@ -50,13 +51,14 @@ impl Uploader {
         let handle = handle.unwrap_or_else(|| UploaderHandle::new(lib.clone(), clock.clone()));
         let bucket = settings.bandwidth_limit.filter(|b| *b > 0).map(|b| Arc::new(TokenBucket::new(b)));
         let rng = StdRng::seed_from_u64(settings.seed);
+        let gate = sr_remote::shared_gate(&target.account, settings.probe_interval);
         let ctx = Ctx {
             lib,
             target,
             clock,
             bucket,
             sink: Arc::new(|_| {}),
-            gate: Arc::new(AccountGate::new(settings.probe_interval)),
+            gate,
             rng: Mutex::new(rng),
             fields: tokio::sync::Mutex::new(None),
             live: Mutex::default(),
@@ -66,9 +68,8 @@ impl Uploader {
         Uploader { ctx: Arc::new(ctx), handle }
     }
 
-    /// Shares the account's gate with its other callers (sync), so a 429 or an outage met by one
-    /// holds the others too. The gate's own probe interval then applies, not
-    /// [`Settings::probe_interval`].
+    /// Uses `gate` instead of the account's shared one (tests; a caller that manages gates itself).
+    /// The gate's own probe interval then applies, not [`Settings::probe_interval`].
     pub fn with_gate(mut self, gate: Arc<AccountGate>) -> Uploader {
         Arc::get_mut(&mut self.ctx).expect("not shared before run").gate = gate;
         self

@@ -55,3 +55,43 @@ async fn unpublished_files_are_not_delivered() {
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["status"], "ok");
 }
+
+#[tokio::test]
+async fn the_thumbnail_url_answers_a_small_jpeg_for_images_and_the_original_for_videos() {
+    let emu = Emu::start().await;
+    let big = emu.upload("big.png", png(640, 320), &[("useUniqueFileName", "false"), ("folder", "/t")]).await;
+    let small = emu.upload("small.png", png(20, 10), &[("useUniqueFileName", "false"), ("folder", "/t")]).await;
+    let (_, listed) = emu.json(emu.get("/v1/files?path=/t")).await;
+    let thumb_of = |id: &Value| {
+        listed.as_array().unwrap().iter().find(|f| &f["fileId"] == id).unwrap()["thumbnail"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let fetch = |url: String| {
+        let http = emu.http.clone();
+        async move {
+            let r = http.get(url).send().await.unwrap();
+            assert_eq!(r.status(), 200);
+            let ct = r.headers()["content-type"].to_str().unwrap().to_string();
+            (ct, r.bytes().await.unwrap().to_vec())
+        }
+    };
+    let url = thumb_of(&big["fileId"]);
+    assert!(url.contains("/tr:n-ik_ml_thumbnail/t/big.png"), "{url}");
+    let (ct, bytes) = fetch(url).await;
+    assert_eq!(ct, "image/jpeg");
+    let img = image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg).unwrap();
+    assert_eq!((img.width(), img.height()), (200, 100), "fitted within 200 px, aspect kept");
+    let (_, bytes) = fetch(thumb_of(&small["fileId"])).await;
+    let img = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((img.width(), img.height()), (20, 10), "never enlarged");
+
+    // A video: the emulator does not decode video, so its thumbnail URL answers the original.
+    let mp4: Vec<u8> = [&b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"[..], &[7u8; 64][..]].concat();
+    let ids = emu.handle.seed_files(&[sr_emulator::SeedFile::new("/t/clip.mp4", mp4.clone())]).unwrap();
+    let (_, d) = emu.json(emu.get(&format!("/v1/files/{}/details", ids[0]))).await;
+    assert_eq!(d["mime"], "video/mp4");
+    let (ct, bytes) = fetch(d["thumbnail"].as_str().unwrap().to_string()).await;
+    assert_eq!((ct.as_str(), bytes), ("video/mp4", mp4));
+}

@@ -238,7 +238,7 @@ async fn incremental_listing_by_updated_at_ascending_with_paging() {
     let emu = Emu::start().await;
     let paths: Vec<String> = (0..25).map(|i| format!("/p/{}/f{i:02}.bin", i % 3)).collect();
     let seeded = emu.handle.seed_files(&paths.iter().map(|p| seed(p, &[])).collect::<Vec<_>>()).unwrap();
-    let checkpoint = emu.updated_at(&seeded[0]).await;
+    let checkpoint = emu.updated_at(&seeded[24]).await;
     // Touch five files in a known order: they come back last, in that order.
     let touched = [&seeded[7], &seeded[3], &seeded[20], &seeded[11], &seeded[0]];
     for id in touched {
@@ -247,6 +247,7 @@ async fn incremental_listing_by_updated_at_ascending_with_paging() {
     }
     let all = emu.list_all(&[("sort", "ASC_UPDATED")], 4).await;
     assert_eq!(all.len(), 25, "seven pages of four; the last one short, then an empty page");
+    assert_eq!(ids(&all[..20]), seeded.iter().filter(|id| !touched.contains(id)).cloned().collect::<Vec<_>>());
     let stamps: Vec<&str> = all.iter().map(|f| f["updatedAt"].as_str().unwrap()).collect();
     assert!(stamps.windows(2).all(|w| w[0] <= w[1]), "ASC_UPDATED: {stamps:?}");
     assert_eq!(ids(&all[20..]), touched.iter().map(|s| s.to_string()).collect::<Vec<_>>());
@@ -276,7 +277,7 @@ async fn pages_of_a_thousand_reach_deep_offsets_and_folders_list_in_full() {
     let seeded = emu.handle.seed_files(&files).unwrap();
     let all = emu.list_all(&[("sort", "ASC_UPDATED")], 1000).await;
     assert_eq!(all.len(), 2_345);
-    assert_eq!(ids(&all), seeded, "equal stamps keep the creation order, so pages never overlap");
+    assert_eq!(ids(&all), seeded, "seeded one millisecond apart in order, so pages follow it and never overlap");
     let (st, deep) = emu.json(emu.get("/v1/files?skip=2000&limit=1000")).await;
     assert_eq!((st, deep.as_array().unwrap().len()), (200, 345));
     let (st, past) = emu.json(emu.get("/v1/files?skip=100000")).await;

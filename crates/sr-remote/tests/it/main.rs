@@ -5,6 +5,7 @@ mod errors;
 mod fields;
 mod files;
 mod folders;
+mod listing;
 mod support;
 mod transport;
 mod upload;

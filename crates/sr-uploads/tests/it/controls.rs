@@ -50,7 +50,7 @@ async fn higher_priority_and_reordered_jobs_go_first() {
     }
     env.lib.reorder_upload_jobs(&[ids[2], ids[1]], 5).unwrap();
     env.lib.set_upload_job_priority(ids[3], 10, 5).unwrap();
-    let order: Vec<i64> = env.lib.upload_jobs(Some(ACCOUNT)).unwrap().iter().map(|j| j.id).collect();
+    let order: Vec<i64> = env.lib.upload_jobs(Some(env.account.as_str())).unwrap().iter().map(|j| j.id).collect();
     assert_eq!(order, vec![ids[3], ids[2], ids[1], ids[0]]);
     let mut s = settings();
     s.concurrency = 1;

@@ -56,7 +56,7 @@ async fn a_rate_limit_waits_the_reset_it_announced_and_a_little_jitter_never_les
     let clock = ManualClock::new(1_000_000);
     let seen = Arc::new(Mutex::new(Vec::new()));
     let (c2, s2) = (clock.clone(), seen.clone());
-    let target = UploadTarget { account: ACCOUNT.into(), client: env.client.clone(), limits: env.limits };
+    let target = UploadTarget { account: env.account.clone(), client: env.client.clone(), limits: env.limits };
     let uploader = Uploader::new(env.lib.clone(), target, Arc::new(clock.clone()), settings(), None);
     let summary = uploader
         .run(true, CancellationToken::new(), move |e| {
@@ -91,7 +91,7 @@ async fn jobs_held_back_by_one_rate_limit_come_back_spread_out_not_all_at_once()
     let clock = ManualClock::new(2_000_000);
     let seen = Arc::new(Mutex::new(Vec::new()));
     let s2 = seen.clone();
-    let target = UploadTarget { account: ACCOUNT.into(), client: env.client.clone(), limits: env.limits };
+    let target = UploadTarget { account: env.account.clone(), client: env.client.clone(), limits: env.limits };
     let uploader = Uploader::new(env.lib.clone(), target, Arc::new(clock.clone()), settings(), None);
     let run = uploader.run(true, CancellationToken::new(), move |e| {
         if let UploadEvent::JobChanged { state: JobState::Queued, next_retry_at: Some(t), .. } = &e {
@@ -131,7 +131,7 @@ async fn a_hold_met_by_another_caller_of_the_account_holds_the_queue_too() {
     let clock = ManualClock::new(3_000_000);
     let gate = Arc::new(AccountGate::new(std::time::Duration::from_millis(20)));
     gate.hold(3_000_000, std::time::Duration::from_secs(60));
-    let target = UploadTarget { account: ACCOUNT.into(), client: env.client.clone(), limits: env.limits };
+    let target = UploadTarget { account: env.account.clone(), client: env.client.clone(), limits: env.limits };
     let uploader = Uploader::new(env.lib.clone(), target, Arc::new(clock.clone()), settings(), None).with_gate(gate);
     let run = tokio::spawn(uploader.run(true, CancellationToken::new(), |_| {}));
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
@@ -151,7 +151,7 @@ async fn offline_jobs_wait_for_the_network_and_resume_when_it_returns() {
     let a = asset(&env, "train.bin", &content(8, 5000));
     let j = queue(&env, a.id, spec("train.bin"));
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let target = UploadTarget { account: ACCOUNT.into(), client, limits: env.limits };
+    let target = UploadTarget { account: env.account.clone(), client, limits: env.limits };
     let uploader = Uploader::new(env.lib.clone(), target, Arc::new(sr_uploads::SystemClock), settings(), None);
     let run = tokio::spawn(uploader.run(true, CancellationToken::new(), move |e| {
         let _ = tx.send(e);

@@ -8,4 +8,5 @@ mod faults;
 mod preflight;
 mod reconcile;
 mod rules;
+mod sync_link;
 mod upload;

@@ -10,14 +10,15 @@ use sr_remote::{Client, RemoteAuth, RemoteConfig, Secret};
 use sr_uploads::{AccountLimits, Backoff, RunSummary, Settings, SystemClock, UploadEvent, UploadTarget, Uploader};
 use tokio_util::sync::CancellationToken;
 
-pub const ACCOUNT: &str = "test-account";
-
 pub struct Env {
     pub dir: tempfile::TempDir,
     pub lib: Arc<Library>,
     pub emu: EmulatorHandle,
     pub client: Client,
     pub limits: AccountLimits,
+    /// Unique per test: an account's gate is process-wide ([`sr_remote::shared_gate`]), and the
+    /// tests of one binary run in parallel.
+    pub account: String,
 }
 
 pub async fn env() -> Env {
@@ -30,7 +31,9 @@ pub async fn env() -> Env {
     .unwrap();
     let client = client_for(&emu.base_url(), &emu.url_endpoint());
     let lib = Arc::new(Library::open(&dir.path().join("library")).unwrap());
-    Env { dir, lib, emu, client, limits: AccountLimits { max_file_bytes: 50 << 20, max_video_bytes: 2 << 30 } }
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let account = format!("test-account-{}", N.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    Env { dir, lib, emu, client, limits: AccountLimits { max_file_bytes: 50 << 20, max_video_bytes: 2 << 30 }, account }
 }
 
 pub fn client_for(base: &str, endpoint: &str) -> Client {
@@ -107,11 +110,11 @@ pub fn spec(name: &str) -> JobSpec {
 }
 
 pub fn queue(env: &Env, asset_id: i64, spec: JobSpec) -> Job {
-    env.lib.add_upload_jobs(ACCOUNT, &[NewJob { asset_id, spec, priority: 0 }], 1).unwrap().remove(0)
+    env.lib.add_upload_jobs(&env.account, &[NewJob { asset_id, spec, priority: 0 }], 1).unwrap().remove(0)
 }
 
 pub fn uploader(env: &Env, settings: Settings) -> Uploader {
-    let target = UploadTarget { account: ACCOUNT.into(), client: env.client.clone(), limits: env.limits };
+    let target = UploadTarget { account: env.account.clone(), client: env.client.clone(), limits: env.limits };
     Uploader::new(env.lib.clone(), target, Arc::new(SystemClock), settings, None)
 }
 
