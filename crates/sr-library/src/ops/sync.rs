@@ -196,9 +196,10 @@ impl Library {
     }
 
     /// Links an asset to a remote file; the base becomes the file's fields and the asset's name
-    /// and folder are set to the file's where they differ (an upload's sanitised name). Tags and
-    /// metadata changed locally while the upload was on its way are kept, and pushed (intents
-    /// for the difference). The file is recorded as observed. Uploads call this when a job is
+    /// and folder are set to the file's where they differ (an upload's sanitised name), and tags
+    /// and metadata keys the file has and the asset lacks are taken (a required field's default
+    /// the remote filled in). Tags and values only the asset has (changed while the upload was
+    /// on its way) are kept, and pushed (intents for the difference). The file is recorded as observed. Uploads call this when a job is
     /// done. Re-linking the same pair updates it.
     pub fn link_asset(&self, account: &str, asset_id: i64, file: &RemoteFile, now: i64) -> Result<(), LibraryError> {
         self.edit(|tx| {
@@ -206,7 +207,20 @@ impl Library {
                 return Err(OrganiseError::NotFound(format!("There is no asset #{asset_id} in this library.")));
             };
             let base = file.fields.clone().normalised();
-            let target = Fields { name: base.name.clone(), folder: base.folder.clone(), ..local.clone() };
+            // What the remote added at upload (a required field's default, tags it gave) is not a
+            // local change: taken here. What only this computer has is kept, and pushed.
+            let mut target = Fields { name: base.name.clone(), folder: base.folder.clone(), ..local.clone() };
+            for t in &base.tags {
+                if !target.tags.contains(t) {
+                    target.tags.push(t.clone());
+                }
+            }
+            target.tags.sort();
+            for (k, v) in &base.metadata {
+                if target.metadata.get(k).is_none_or(|x| x.is_null()) {
+                    target.metadata.insert(k.clone(), v.clone());
+                }
+            }
             let t = write_local(tx, asset_id, &local, &target)?;
             sync::write_link(tx, account, asset_id, &file.file_id, &base, now)?;
             sync::store_remote(tx, account, file, now)?;

@@ -97,6 +97,18 @@ fn link_asset_takes_the_files_name_and_folder_and_stores_the_observation() {
     lib.link_asset(A, ids[1], &f1, T0 + 1).unwrap();
     assert_eq!(lib.tags_of(ids[1]).unwrap(), strings(&["new-in"]));
     assert_eq!(intents(&lib), vec![(Some(ids[1]), RemoteOpKind::TagAdd, json!({"tag": "new-in"}))]);
+    // What the remote filled in at upload (the sandbox's required "size" defaults to M, a tag it
+    // gave) is taken locally, not pushed back as an unset.
+    let (_d2, plain) = crate::organise_support::open();
+    let id = three(&plain)[0];
+    let with_default = file("s0", "dress-red.mp4", "/", &["auto"], json!({"size": "M"}));
+    assert!(plain.metadata_of(id).unwrap().is_empty());
+    plain.link_asset(A, id, &with_default, T0 + 1).unwrap();
+    assert_eq!(plain.metadata_of(id).unwrap().get("size"), Some(&json!("M")));
+    assert_eq!(plain.tags_of(id).unwrap(), strings(&["auto"]));
+    assert!(plain.remote_ops(A, true).unwrap().is_empty(), "{:?}", plain.remote_ops(A, true).unwrap());
+    assert_eq!(plain.sync_statuses(A, &[id]).unwrap()[0].1, SyncStatus::Synced);
+
     // Re-linking the same pair keeps when it was linked.
     lib.link_asset(A, ids[0], &f, T0 + 9).unwrap();
     assert_eq!(lib.sync_link(A, ids[0]).unwrap().unwrap().linked_at, T0 + 1);

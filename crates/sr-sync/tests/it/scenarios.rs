@@ -1,0 +1,228 @@
+//! The scenarios, engine level: two libraries and a direct API client.
+
+use serde_json::json;
+use sr_library::sync::{ConflictField, Resolution};
+use sr_sync::{OpKind, PlanOptions, Side as OpSide, StopReason, SyncOptions};
+
+use crate::support::*;
+
+#[tokio::test]
+async fn non_conflicting_edits_on_two_libraries_and_the_api_converge_on_all_three() {
+    let rig = rig().await;
+    let ids = rig.seed(&[
+        ("/shop/a.jpg", &["red"], json!({})),
+        ("/shop/b.jpg", &[], json!({})),
+        ("/shop/c.jpg", &[], json!({"season": "spring"})),
+    ]);
+    let (a, b) = (rig.side("lib-a"), rig.side("lib-b"));
+    let first = a.sync().await;
+    assert_eq!(first.applied.iter().filter(|o| o.kind == OpKind::Adopt).count(), 3);
+    b.sync().await;
+
+    // Offline edits on both libraries and online ones through the API, different fields.
+    a.tag(&ids[0], "sale");
+    a.set_meta(&ids[1], "season", json!("summer"));
+    b.untag(&ids[0], "red");
+    b.rename(&ids[1], "b2.jpg");
+    b.move_to(&ids[2], "/archive/");
+    rig.api.add_tags(&[ids[1].clone()], &["new".into()]).await.unwrap();
+
+    a.sync().await;
+    b.sync().await;
+    a.sync().await;
+
+    for (i, id) in ids.iter().enumerate() {
+        let remote = rig.remote_fields(id).await.unwrap();
+        assert_eq!(a.fields(a.asset(id)), remote, "library A, file {i}");
+        assert_eq!(b.fields(b.asset(id)), remote, "library B, file {i}");
+    }
+    let ra = rig.remote_fields(&ids[0]).await.unwrap();
+    assert_eq!(ra.tags, vec!["sale"]);
+    let rb = rig.remote_fields(&ids[1]).await.unwrap();
+    assert_eq!(
+        (rb.name.as_str(), rb.tags.clone(), rb.metadata["season"].clone()),
+        ("b2.jpg", vec!["new".to_owned()], json!("summer"))
+    );
+    assert_eq!(rig.remote_fields(&ids[2]).await.unwrap().folder, "/archive/");
+    assert!(a.conflicts().is_empty() && b.conflicts().is_empty());
+}
+
+#[tokio::test]
+async fn a_clash_is_a_conflict_holding_both_values_and_the_remote_keeps_the_first_writer_until_resolved() {
+    let rig = rig().await;
+    let ids = rig.seed(&[("/shop/a.jpg", &[], json!({"season": "spring"})), ("/shop/b.jpg", &[], json!({}))]);
+    let (a, b) = (rig.side("lib-a"), rig.side("lib-b"));
+    a.sync().await;
+    b.sync().await;
+    a.set_meta(&ids[0], "season", json!("summer"));
+    b.set_meta(&ids[0], "season", json!("winter"));
+    b.tag(&ids[0], "keep-merging");
+    a.sync().await;
+    let second = b.sync().await;
+    assert_eq!(second.conflicts_opened, 1);
+    let c = b.conflicts();
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0].field, ConflictField::Metadata("season".into()));
+    assert_eq!(
+        (c[0].base.clone(), c[0].mine.clone(), c[0].theirs.clone()),
+        (Some(json!("spring")), Some(json!("winter")), Some(json!("summer")))
+    );
+    let remote = rig.remote_fields(&ids[0]).await.unwrap();
+    assert_eq!(remote.metadata["season"], json!("summer"), "the first writer's value stays");
+    assert_eq!(remote.tags, vec!["keep-merging"], "the asset's other fields still merge");
+    // Syncing again changes nothing while it is open.
+    let again = b.sync().await;
+    assert!(again.applied.is_empty() && again.conflicts_opened == 0, "{:#?}", again.applied);
+    assert_eq!(rig.remote_fields(&ids[0]).await.unwrap().metadata["season"], json!("summer"));
+
+    // Keep mine: pushed on the next run, and A takes it.
+    b.lib.resolve_conflict(c[0].id, &Resolution::Mine, now()).unwrap();
+    b.sync().await;
+    assert_eq!(rig.remote_fields(&ids[0]).await.unwrap().metadata["season"], json!("winter"));
+    a.sync().await;
+    assert_eq!(a.fields(a.asset(&ids[0])).metadata["season"], json!("winter"));
+}
+
+#[tokio::test]
+async fn take_theirs_sets_the_local_value() {
+    let rig = rig().await;
+    let ids = rig.seed(&[("/shop/a.jpg", &[], json!({})), ("/shop/b.jpg", &[], json!({}))]);
+    let a = rig.side("lib-a");
+    a.sync().await;
+    a.rename(&ids[0], "mine.jpg");
+    rig.api.rename_file("/shop/a.jpg", "theirs.jpg", false).await.unwrap();
+    a.sync().await;
+    let c = a.conflicts();
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0].field, ConflictField::Name);
+    assert_eq!(rig.remote_fields(&ids[0]).await.unwrap().name, "theirs.jpg");
+    a.lib.resolve_conflict(c[0].id, &Resolution::Theirs, now()).unwrap();
+    let r = a.sync().await;
+    assert!(r.applied.is_empty(), "{:#?}", r.applied);
+    assert_eq!(a.fields(a.asset(&ids[0])).name, "theirs.jpg");
+}
+
+#[tokio::test]
+async fn a_remote_delete_of_an_edited_asset_is_a_conflict_and_of_an_unedited_one_marks_it() {
+    let rig = rig().await;
+    let ids = rig.seed(&[
+        ("/shop/a.jpg", &[], json!({})),
+        ("/shop/b.jpg", &[], json!({})),
+        ("/shop/c.jpg", &[], json!({})),
+        ("/shop/d.jpg", &[], json!({})),
+    ]);
+    let a = rig.side("lib-a");
+    a.sync().await;
+    let edited = a.asset(&ids[0]);
+    a.tag(&ids[0], "edited");
+    rig.api.bulk_delete(&[ids[0].clone(), ids[1].clone()]).await.unwrap();
+    let r = a.full().await;
+    assert_eq!(r.conflicts_opened, 1);
+    let c = a.conflicts();
+    assert_eq!((c[0].asset_id, &c[0].field), (edited, &ConflictField::Existence));
+    assert!(a.lib.asset(edited).unwrap().is_some(), "nothing local is deleted");
+    let marked: Vec<_> = r.applied.iter().filter(|o| o.kind == OpKind::MarkDeleted).collect();
+    assert_eq!(marked.len(), 1);
+    assert_eq!(marked[0].file_id.as_deref(), Some(ids[1].as_str()));
+    assert!(rig.remote_fields(&ids[0]).await.is_none(), "no resurrection");
+}
+
+#[tokio::test]
+async fn deletes_above_the_fuse_are_held_until_confirmed() {
+    let rig = rig().await;
+    let files: Vec<(String, Vec<&str>, serde_json::Value)> =
+        (0..8).map(|i| (format!("/f{}/x{i}.jpg", i % 4), vec![], json!({}))).collect();
+    let refs: Vec<(&str, &[&str], serde_json::Value)> =
+        files.iter().map(|(p, t, m)| (p.as_str(), t.as_slice(), m.clone())).collect();
+    let ids = rig.seed(&refs);
+    let a = rig.side("lib-a");
+    a.sync().await;
+    rig.api.bulk_delete(&ids[..3]).await.unwrap();
+    let fuse = |confirm| SyncOptions {
+        full_listing: true,
+        plan: PlanOptions { delete_fuse_files: 2, confirm_deletes: confirm },
+        ..opts()
+    };
+    let r = a.sync_with(&fuse(false)).await;
+    assert_eq!(r.plan.held.len(), 3);
+    assert!(r.applied.is_empty() && r.plan.held_reason.is_some());
+    assert_eq!(a.assets().len(), 8, "nothing marked");
+    let r = a.sync_with(&fuse(true)).await;
+    assert_eq!(r.applied.iter().filter(|o| o.kind == OpKind::MarkDeleted).count(), 3);
+
+    // A delete asked for here is held too, then sent once confirmed.
+    a.lib.request_remote_delete(&[a.asset(&ids[5])], now()).unwrap();
+    let r = a.sync().await;
+    assert_eq!(r.plan.held.len(), 1);
+    assert!(rig.remote_fields(&ids[5]).await.is_some());
+    let r = a
+        .sync_with(&SyncOptions { plan: PlanOptions { confirm_deletes: true, ..PlanOptions::default() }, ..opts() })
+        .await;
+    assert_eq!(r.applied.len(), 1);
+    assert_eq!((r.applied[0].side, r.applied[0].kind), (OpSide::Remote, OpKind::Delete));
+    assert!(rig.remote_fields(&ids[5]).await.is_none());
+}
+
+#[tokio::test]
+async fn an_empty_listing_stops_the_run_and_changes_nothing() {
+    let rig = rig().await;
+    let ids = rig.seed(&[("/shop/a.jpg", &[], json!({})), ("/shop/b.jpg", &[], json!({}))]);
+    let a = rig.side("lib-a");
+    a.sync().await;
+    rig.api.bulk_delete(&ids).await.unwrap();
+    let r = a.full().await;
+    assert_eq!(r.plan.stop, Some(StopReason::EmptyListing { linked: 2 }));
+    assert!(r.applied.is_empty());
+    assert_eq!(a.assets().len(), 2);
+    assert_eq!(a.lib.sync_runs(&rig.account, 1).unwrap()[0].outcome, "stopped");
+}
+
+#[tokio::test]
+async fn a_dry_run_lists_exactly_what_the_real_run_then_applies() {
+    let rig = rig().await;
+    let ids = rig.seed(&[
+        ("/shop/a.jpg", &["red"], json!({})),
+        ("/shop/b.jpg", &[], json!({"season": "spring"})),
+        ("/shop/c.jpg", &[], json!({})),
+    ]);
+    let a = rig.side("lib-a");
+    let dry = a.dry().await;
+    let real = a.sync().await;
+    assert_eq!(dry.plan.operations, real.applied);
+    a.tag(&ids[0], "sale");
+    a.set_meta(&ids[1], "season", json!("summer"));
+    a.rename(&ids[2], "c2.jpg");
+    rig.api.add_tags(&[ids[2].clone()], &["remote".into()]).await.unwrap();
+    rig.seed(&[("/shop/new.jpg", &[], json!({}))]);
+    let dry = a.dry().await;
+    assert_eq!(dry.plan.operations.len(), 5, "{:#?}", dry.plan.operations);
+    let real = a.sync().await;
+    assert_eq!(dry.plan.operations, real.applied);
+    assert_eq!(real.applied, real.plan.operations);
+    let again = a.sync().await;
+    assert!(again.plan.operations.is_empty(), "{:#?}", again.plan.operations);
+}
+
+#[tokio::test]
+async fn a_tag_on_many_files_goes_in_calls_of_fifty_and_an_unchanged_sync_costs_one_request() {
+    let rig = rig().await;
+    let files: Vec<String> = (0..120).map(|i| format!("/bulk/f{i}.jpg")).collect();
+    let refs: Vec<(&str, &[&str], serde_json::Value)> =
+        files.iter().map(|p| (p.as_str(), &[][..], json!({}))).collect();
+    rig.seed(&refs);
+    let a = rig.side("lib-a");
+    a.sync().await;
+    let all: Vec<i64> = a.assets().values().copied().collect();
+    a.lib.add_tags(&all, &["sale".into()], now()).unwrap();
+    rig.emu.clear_request_log();
+    let r = a.sync().await;
+    assert_eq!(r.applied.len(), 120);
+    let log = rig.emu.request_log();
+    let calls = log.iter().filter(|l| l.path == "/v1/files/addTags").count();
+    assert_eq!(calls, 3, "120 files in calls of at most 50");
+    rig.emu.clear_request_log();
+    let r = a.sync().await;
+    assert!(r.plan.operations.is_empty());
+    assert_eq!(rig.emu.request_log().len(), 1, "{:#?}", rig.emu.request_log());
+    assert_eq!(r.requests, 1);
+}
