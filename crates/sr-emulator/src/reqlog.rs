@@ -1,5 +1,10 @@
 //! The bounded in-process log of the requests an emulator answered, for tests: a harness checks
 //! with it that no operation reached the remote twice. Not served over HTTP.
+//!
+//! A request is logged once its route has run (whatever it answered, even if the answer is then cut
+//! by a fault or never read), or when the gate refused it (429, an injected status). One whose
+//! connection went before the route ran (an injected stall, a client killed mid-body) changed
+//! nothing and is not logged. So "2xx in the log" is "applied".
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};

@@ -220,22 +220,25 @@ pub fn all_files(c: &Connection) -> rusqlite::Result<Vec<FileRow>> {
     rows.collect()
 }
 
-/// Every file with its current version, in creation order: one query (a listing of 50,000 files
-/// reads them all per page).
-pub fn files_with_current(c: &Connection) -> rusqlite::Result<Vec<(FileRow, VersionRec)>> {
+/// Calls `each` with every file and its current version, in creation order, one row at a time: one
+/// query, and memory for one record (a listing of 50,000 files reads them all per page).
+pub fn for_each_current(c: &Connection, mut each: impl FnMut(FileRow, VersionRec)) -> rusqlite::Result<()> {
     let cols = FILE_COLS.split(", ").map(|k| format!("f.{k}")).collect::<Vec<_>>().join(", ");
     let mut st = c.prepare(&format!(
         "SELECT {cols}, v.data FROM files f JOIN versions v ON v.version_id = f.current_version ORDER BY f.seq"
     ))?;
-    let rows = st.query_map([], |r| Ok((file_from_row(r)?, r.get::<_, String>(6)?)))?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (f, data) = row?;
-        if let Ok(v) = serde_json::from_str(&data) {
-            out.push((f, v));
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let f = file_from_row(r)?;
+        let data = r
+            .get_ref(6)?
+            .as_str()
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e)))?;
+        if let Ok(v) = serde_json::from_str(data) {
+            each(f, v);
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 pub fn files_under(c: &Connection, folder_prefix: &str) -> rusqlite::Result<Vec<FileRow>> {

@@ -553,9 +553,21 @@ pub(crate) fn work(inputs: &SyncInputs, opts: &PlanOptions) -> Work {
         });
     }
 
-    // New remote files become remote-only assets.
-    let mut adopts: Vec<&RemoteFile> =
-        inputs.remotes.iter().filter(|r| r.present && !linked_files.contains(r.file_id.as_str())).collect();
+    // New remote files become remote-only assets — except one an upload of this library still
+    // under way may have made (same folder and name): the upload links it when it is done.
+    let linked_assets: HashSet<i64> = inputs.links.iter().map(|l| l.asset_id).collect();
+    let uploading: HashSet<(&str, &str)> = inputs
+        .locals
+        .iter()
+        .filter(|l| l.queued && !linked_assets.contains(&l.asset_id))
+        .map(|l| (l.fields.folder.as_str(), l.fields.name.as_str()))
+        .collect();
+    let mut adopts: Vec<&RemoteFile> = inputs
+        .remotes
+        .iter()
+        .filter(|r| r.present && !linked_files.contains(r.file_id.as_str()))
+        .filter(|r| !uploading.contains(&(r.fields.folder.as_str(), r.fields.name.as_str())))
+        .collect();
     adopts.sort_by(|a, b| a.file_id.cmp(&b.file_id));
     for r in adopts {
         ops.push(Op {

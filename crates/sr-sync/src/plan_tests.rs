@@ -513,3 +513,20 @@ fn the_plan_is_the_same_whatever_order_the_inputs_come_in() {
     sorted.sort_by_key(|i| (i.is_none(), *i));
     assert_eq!(ids, sorted, "by asset, adopts last");
 }
+
+#[test]
+fn a_file_an_upload_still_under_way_may_have_made_is_not_adopted() {
+    let mut w = World::default();
+    w.same(1);
+    w.inputs.remotes.push(remote("up", Fields { name: "new.mp4".into(), ..f0() }));
+    w.inputs.locals.push(LocalAsset {
+        asset_id: 2,
+        fields: Fields { name: "new.mp4".into(), ..f0() },
+        remote_only: false,
+        missing: false,
+        queued: true,
+    });
+    assert!(w.plan().operations.is_empty());
+    w.inputs.locals[1].queued = false;
+    assert_eq!(brief(&w.plan()), vec![(Side::Local, OpKind::Adopt, None, Some(json!("/a/new.mp4")))]);
+}

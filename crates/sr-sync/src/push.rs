@@ -182,7 +182,7 @@ impl<'a> Pusher<'a> {
     }
 
     /// After remote operations of one asset went through: the base of those fields moves, the
-    /// observation follows, and their intents are applied.
+    /// observation follows, and their intents are applied — one library transaction.
     async fn commit(&mut self, ops: &[(usize, &Op)], fresh: Option<RemoteFile>) -> Result<(), SyncError> {
         let Some(asset_id) = ops.first().and_then(|(_, o)| o.asset_id) else { return Ok(()) };
         let file_id = ops[0].1.file_id.clone().unwrap_or_default();
@@ -190,9 +190,6 @@ impl<'a> Pusher<'a> {
         for (_, op) in ops {
             set_field(&mut base, op);
         }
-        self.lib.set_base(self.account, asset_id, &base, now_s())?;
-        self.bases.insert(asset_id, base);
-        self.caller.point().await;
         let obs = match fresh {
             Some(f) => Some(f),
             None => self.observed.get(&file_id).cloned().map(|mut f| {
@@ -203,13 +200,13 @@ impl<'a> Pusher<'a> {
                 f
             }),
         };
+        let intents: Vec<i64> = ops.iter().flat_map(|(_, o)| o.intents.iter().copied()).collect();
+        self.caller.point().await;
+        self.lib.record_push(self.account, asset_id, &base, obs.as_ref(), &intents, now_s())?;
+        self.bases.insert(asset_id, base);
         if let Some(obs) = obs {
-            self.lib.store_remote_files(self.account, std::slice::from_ref(&obs), now_s())?;
             self.observed.insert(file_id, obs);
         }
-        self.caller.point().await;
-        let intents: Vec<i64> = ops.iter().flat_map(|(_, o)| o.intents.iter().copied()).collect();
-        applied_intents(self.lib, &intents);
         self.done.extend(ops.iter().map(|(i, _)| *i));
         Ok(())
     }
@@ -257,24 +254,36 @@ impl<'a> Pusher<'a> {
 
         // Local operations, one library transaction per asset.
         let mut local: BTreeMap<i64, Vec<(usize, &Op)>> = BTreeMap::new();
+        let mut adopt: Vec<(usize, &Op, RemoteFile)> = Vec::new();
         for (i, op) in ops.iter().enumerate().filter(|(_, o)| o.side == Side::Local) {
             match (op.kind, op.asset_id) {
                 (OpKind::Adopt, _) => {
-                    let Some(file) = op.file_id.as_ref().and_then(|f| self.observed.get(f)).cloned() else { continue };
-                    match self.lib.adopt_remote_file(self.account, &file, now_s()) {
-                        Ok(_) => self.done.push(i),
-                        Err(e) => self.local_error(op, e),
+                    if let Some(file) = op.file_id.as_ref().and_then(|f| self.observed.get(f)) {
+                        adopt.push((i, op, file.clone()));
                     }
                 }
                 (OpKind::MarkDeleted, Some(a)) => {
                     applied_intents(self.lib, &op.intents);
-                    match self.lib.unlink_asset(self.account, a, now_s()) {
+                    match self.lib.mark_deleted_remotely(self.account, a, now_s()) {
                         Ok(()) => self.done.push(i),
                         Err(e) => self.local_error(op, e),
                     }
                 }
                 (_, Some(a)) => local.entry(a).or_default().push((i, op)),
                 _ => {}
+            }
+        }
+        // New remote files, a thousand to a transaction (a first pull adopts them all).
+        for chunk in adopt.chunks(1000) {
+            let files: Vec<RemoteFile> = chunk.iter().map(|(_, _, f)| f.clone()).collect();
+            match self.lib.adopt_remote_files(self.account, &files, now_s()) {
+                Ok(_) => self.done.extend(chunk.iter().map(|(i, _, _)| *i)),
+                Err(e) => {
+                    let e = e.to_string();
+                    for (_, op, _) in chunk {
+                        self.local_error(op, &e);
+                    }
+                }
             }
         }
         for (asset_id, list) in local {
@@ -603,6 +612,7 @@ impl<'a> Pusher<'a> {
         self.mark_gone(op.file_id.as_deref().unwrap_or_default())?;
         applied_intents(self.lib, &op.intents);
         if let Some(a) = op.asset_id {
+            // Deleted here on purpose: the link goes, the asset and its file stay.
             self.lib.unlink_asset(self.account, a, now_s())?;
         }
         self.done.push(i);
