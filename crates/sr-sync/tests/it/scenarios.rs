@@ -305,3 +305,31 @@ async fn edits_made_through_the_official_python_sdk_reach_both_libraries_and_mer
         assert_eq!(b.fields(b.asset(id)), remote);
     }
 }
+
+#[tokio::test]
+async fn a_folder_renamed_here_is_one_remote_folder_rename_and_both_libraries_follow() {
+    let rig = rig().await;
+    let ids = rig.seed(&[
+        ("/summer/a.jpg", &[], json!({})),
+        ("/summer/b.jpg", &[], json!({})),
+        ("/other/c.jpg", &[], json!({})),
+    ]);
+    let (a, b) = (rig.side("lib-a"), rig.side("lib-b"));
+    a.sync().await;
+    b.sync().await;
+    a.lib.rename_folder(&rig.account, "/summer/", "winter", now()).unwrap();
+    rig.emu.clear_request_log();
+    let r = a.sync().await;
+    assert_eq!(r.applied.iter().map(|o| o.kind).collect::<Vec<_>>(), vec![OpKind::RenameFolder], "{:#?}", r.applied);
+    let log = rig.emu.request_log();
+    assert_eq!(log.iter().filter(|l| l.path.contains("renameFolder")).count(), 1);
+    assert_eq!(log.iter().filter(|l| l.path == "/v1/files/move").count(), 0, "no move per file");
+    a.sync().await;
+    b.sync().await;
+    for id in &ids[..2] {
+        assert_eq!(rig.remote_fields(id).await.unwrap().folder, "/winter/");
+        assert_eq!(a.fields(a.asset(id)).folder, "/winter/");
+        assert_eq!(b.fields(b.asset(id)).folder, "/winter/");
+    }
+    assert!(a.sync().await.plan.operations.is_empty());
+}
