@@ -120,6 +120,10 @@ pub(crate) struct Pusher<'a> {
     pub done: Vec<usize>,
     pub errors: Vec<ItemError>,
     pub conflicts: Vec<NewConflict>,
+    /// Told (done, total) as operations go through.
+    progress: &'a (dyn Fn(u64, u64) + Send + Sync),
+    total: u64,
+    last_told: u64,
 }
 
 fn item_error(op: &Op, e: &RemoteError) -> ItemError {
@@ -154,7 +158,14 @@ fn set_field(base: &mut Fields, op: &Op) {
 }
 
 impl<'a> Pusher<'a> {
-    pub fn new(lib: &'a Library, caller: &'a Caller<'a>, account: &'a str, inputs: &SyncInputs, work: &Work) -> Self {
+    pub fn new(
+        lib: &'a Library,
+        caller: &'a Caller<'a>,
+        account: &'a str,
+        inputs: &SyncInputs,
+        work: &Work,
+        progress: &'a (dyn Fn(u64, u64) + Send + Sync),
+    ) -> Self {
         let mut bases: HashMap<i64, Fields> = inputs.links.iter().map(|l| (l.asset_id, l.base.clone())).collect();
         for (a, b) in &work.bases {
             bases.insert(*a, b.clone());
@@ -168,6 +179,18 @@ impl<'a> Pusher<'a> {
             done: Vec::new(),
             errors: Vec::new(),
             conflicts: Vec::new(),
+            progress,
+            total: work.plan.operations.len() as u64,
+            last_told: 0,
+        }
+    }
+
+    /// Progress, at most every 1 % (and at the end).
+    fn tell(&mut self) {
+        let done = (self.done.len() + self.errors.len()) as u64;
+        if done >= self.total || done >= self.last_told + (self.total / 100).max(1) {
+            self.last_told = done;
+            (self.progress)(done.min(self.total), self.total);
         }
     }
 
@@ -208,6 +231,7 @@ impl<'a> Pusher<'a> {
             self.observed.insert(file_id, obs);
         }
         self.done.extend(ops.iter().map(|(i, _)| *i));
+        self.tell();
         Ok(())
     }
 
@@ -286,6 +310,7 @@ impl<'a> Pusher<'a> {
                 }
             }
         }
+        self.tell();
         for (asset_id, list) in local {
             let mut change = LocalApply::default();
             for (_, op) in &list {
@@ -319,6 +344,7 @@ impl<'a> Pusher<'a> {
             }
         }
 
+        self.tell();
         let remote: Vec<(usize, &Op)> = ops.iter().enumerate().filter(|(_, o)| o.side == Side::Remote).collect();
         // Folder operations, in the order they were made.
         for &(i, op) in remote.iter().filter(|(_, o)| o.asset_id.is_none()) {
@@ -361,6 +387,7 @@ impl<'a> Pusher<'a> {
             self.delete_call(chunk).await?;
         }
         self.done.sort_unstable();
+        self.tell();
         Ok(())
     }
 

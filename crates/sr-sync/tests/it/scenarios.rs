@@ -2,7 +2,7 @@
 
 use serde_json::json;
 use sr_library::sync::{ConflictField, Resolution};
-use sr_sync::{OpKind, PlanOptions, Side as OpSide, StopReason, SyncOptions};
+use sr_sync::{OpKind, PlanOptions, Side as OpSide, StopReason, SyncEvent, SyncOptions};
 
 use crate::support::*;
 
@@ -215,8 +215,21 @@ async fn a_tag_on_many_files_goes_in_calls_of_fifty_and_an_unchanged_sync_costs_
     let all: Vec<i64> = a.assets().values().copied().collect();
     a.lib.add_tags(&all, &["sale".into()], now()).unwrap();
     rig.emu.clear_request_log();
-    let r = a.sync().await;
+    let events = std::sync::Mutex::new(Vec::new());
+    let r = a
+        .syncer
+        .run(&opts(), tokio_util::sync::CancellationToken::new(), |e| events.lock().unwrap().push(e))
+        .await
+        .unwrap();
     assert_eq!(r.applied.len(), 120);
+    let events = events.into_inner().unwrap();
+    let phases: Vec<_> = events
+        .iter()
+        .filter_map(|e| if let SyncEvent::Phase { phase } = e { Some(phase.as_str()) } else { None })
+        .collect();
+    assert_eq!(phases, vec!["pull", "plan", "push"]);
+    assert_eq!(events.last(), Some(&SyncEvent::Progress { phase: "push".into(), done: 120, total: 120 }));
+    assert!(events.len() > 5, "progress as it goes: {}", events.len());
     let log = rig.emu.request_log();
     let calls = log.iter().filter(|l| l.path == "/v1/files/addTags").count();
     assert_eq!(calls, 3, "120 files in calls of at most 50");
