@@ -314,3 +314,24 @@ async fn the_request_log_tells_applied_from_refused_under_faults() {
         .collect();
     assert_eq!(log, [(500, json!(["refused"])), (200, json!(["applied"]))]);
 }
+
+#[tokio::test]
+async fn an_upload_is_logged_with_its_form_fields_but_not_the_file() {
+    let emu = Emu::start().await;
+    let up =
+        emu.upload("u.png", png(4, 4), &[("folder", "/in"), ("tags", "a,b"), ("useUniqueFileName", "false")]).await;
+    let (st, _) = emu
+        .upload_raw(
+            "u.png",
+            png(4, 4),
+            &[("folder", "/in"), ("useUniqueFileName", "false"), ("overwriteFile", "false")],
+        )
+        .await;
+    assert_eq!(st, 400, "the name is taken");
+    let log = emu.handle.request_log();
+    assert_eq!(log.len(), 2);
+    assert_eq!((log[0].path.as_str(), log[0].status), ("/api/v1/files/upload", 200));
+    assert_eq!(log[0].body, json!({"fileName": "u.png", "folder": "/in", "tags": "a,b", "useUniqueFileName": "false"}));
+    assert_eq!((log[1].status, log[1].body["fileName"].as_str()), (400, Some("u.png")));
+    assert!(up["fileId"].is_string());
+}
