@@ -28,6 +28,8 @@ pub fn app<R: Runtime>(builder: Builder<R>, stockroom: Arc<Stockroom>) -> Builde
             app.state::<commands::uploads::UploadRunner>().restart(app.handle().clone(), stockroom.clone());
             // Watched folders: catch up, then watch while the app runs; other processes' changes reach the window.
             app.state::<commands::watch::WatchChannels>().start(&stockroom);
+            // Two-way sync every few minutes while online (its first turn a little after opening).
+            app.state::<commands::sync::SyncChannels>().start(&stockroom);
             Ok(())
         })
         .invoke_handler(commands::handler())

@@ -126,3 +126,16 @@ impl From<sr_watch::WatchError> for ApiError {
         }
     }
 }
+
+/// Sync's failures: the lower crates' own errors keep their codes; another sync of this library
+/// running is the library's state, said in words (like the watcher's holder).
+impl From<sr_sync::SyncError> for ApiError {
+    fn from(e: sr_sync::SyncError) -> Self {
+        match e {
+            sr_sync::SyncError::Library(e) => e.into(),
+            sr_sync::SyncError::Organise(e) => e.into(),
+            sr_sync::SyncError::Remote(e) => e.into(),
+            sr_sync::SyncError::Busy(m) => ApiError::new(ErrorCode::Library, m),
+        }
+    }
+}

@@ -46,6 +46,7 @@ pub use preview_jobs::{PreviewJobs, PreviewTicket};
 pub use remote::{
     AccountLimits, EmulatorOptions, ImagekitAccountInput, KeyStorage, RemoteHandle, RemoteInfo, serve_emulator,
 };
+pub use sync::SyncTuning;
 pub use uploads::event_dto as upload_event_dto;
 pub use watch::WatchTuning;
 
@@ -84,12 +85,16 @@ pub struct Stockroom {
     imports: std::sync::Mutex<Vec<Arc<AtomicBool>>>,
     /// The watcher of watched folders (app or `watch run`) and the library followers.
     watching: watch::Watching,
+    /// Sync runs (one at a time), the app's periodic sync and what the top bar says about it.
+    syncing: sync::Syncing,
 }
 
 impl Drop for Stockroom {
-    /// The background watcher stops (releasing the library's watch lock) and followers end.
+    /// The background watcher stops (releasing the library's watch lock), followers end, and the
+    /// periodic sync is told to stop.
     fn drop(&mut self) {
         self.watching.shut_down();
+        self.syncing.shut_down();
     }
 }
 
@@ -115,6 +120,7 @@ impl Stockroom {
             background: Default::default(),
             imports: Default::default(),
             watching: Default::default(),
+            syncing: Default::default(),
         })
     }
 
@@ -238,20 +244,19 @@ impl Stockroom {
         running.len()
     }
 
-    /// A page of assets, newest first.
+    /// A page of assets, newest first, each with its sync status (one read for the page).
     pub fn list_assets(&self, offset: u64, limit: u64) -> Result<dto::AssetPage, ApiError> {
         let limit = limit.clamp(1, 10_000);
         let assets = self.library.assets(offset, limit)?;
-        Ok(dto::AssetPage {
-            total: self.library.count()?,
-            offset,
-            assets: assets.iter().map(|a| self.to_dto(a)).collect(),
-        })
+        let mut assets: Vec<dto::Asset> = assets.iter().map(|a| self.to_dto(a)).collect();
+        self.fill_sync(&mut assets);
+        Ok(dto::AssetPage { total: self.library.count()?, offset, assets })
     }
 
+    /// One asset with its sync status (the detail panel).
     pub fn asset(&self, id: i64) -> Result<dto::Asset, ApiError> {
         match self.library.asset(id)? {
-            Some(a) => Ok(self.to_dto(&a)),
+            Some(a) => Ok(self.asset_with_sync(&a)),
             None => Err(ApiError::not_found(format!("There is no asset #{id} in this library."))),
         }
     }

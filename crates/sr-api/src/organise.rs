@@ -181,10 +181,13 @@ impl Stockroom {
     /// Free text, filters and the remote's `searchQuery`, sorted and paged, with the total.
     pub fn search(&self, req: &d::SearchRequest) -> Result<d::SearchPage, ApiError> {
         let page = self.library.search(&to_library_request(req, &self.organisation_account()?))?;
+        let mut assets: Vec<crate::dto::Asset> = page.hits.iter().map(|h| self.to_dto(&h.asset)).collect();
+        // The grid's page: every tile's status in one read.
+        self.fill_sync(&mut assets);
         Ok(d::SearchPage {
             total: page.total,
             offset: req.offset,
-            hits: page.hits.into_iter().map(|h| d::SearchHit { asset: self.to_dto(&h.asset), tags: h.tags }).collect(),
+            hits: assets.into_iter().zip(page.hits).map(|(asset, h)| d::SearchHit { asset, tags: h.tags }).collect(),
         })
     }
 

@@ -110,6 +110,13 @@ impl Stockroom {
         let account = self.remote().await?.account;
         let jobs = new_jobs(&self.library, &req)?;
         let added = self.library.add_upload_jobs(&account, &jobs, now_ms())?;
+        // What the request itself added, kept apart from the snapshot: a job still queued sends the
+        // asset's tags and metadata as they are when it starts, plus these. (Missing after a crash
+        // right here: the job then sends its snapshot, as jobs queued before did.)
+        let request = job_request(&req)?;
+        for j in &added {
+            self.library.set_upload_job_request(j.id, &request)?;
+        }
         Ok(added.iter().map(|j| self.job_dto(j)).collect())
     }
 
@@ -246,6 +253,20 @@ impl Stockroom {
             interrupted: summary.interrupted,
         })
     }
+}
+
+/// What a queue request adds to the asset's own folder, name, tags and metadata.
+pub(crate) fn job_request(req: &dto::QueueAddRequest) -> Result<sr_library::JobRequest, ApiError> {
+    let folder = match &req.folder {
+        Some(f) => Some(sr_imagekit::names::normalize_folder_path(f).map_err(|e| ApiError::invalid(e.to_string()))?),
+        None => None,
+    };
+    Ok(sr_library::JobRequest {
+        tags: req.tags.clone(),
+        metadata: req.custom_metadata.clone(),
+        folder,
+        file_name: req.file_name.as_deref().map(sr_imagekit::names::sanitize_file_name),
+    })
 }
 
 /// The jobs `queue_add` records for `req` (checked, nothing saved): each asset's folder, tags and

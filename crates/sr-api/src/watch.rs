@@ -285,7 +285,10 @@ fn queue_auto_uploads(library: &Library, dir: &Path) -> Result<u64, ApiError> {
             let req = crate::dto_uploads::QueueAddRequest { asset_ids: vec![asset_id], ..Default::default() };
             match crate::uploads::new_jobs(library, &req) {
                 Ok(new) => {
-                    library.add_upload_jobs(&account, &new, now_unix() * 1000)?;
+                    // The folder's rule is already the asset's: the job follows the asset.
+                    for j in library.add_upload_jobs(&account, &new, now_unix() * 1000)? {
+                        library.set_upload_job_request(j.id, &sr_library::JobRequest::default())?;
+                    }
                     queued += 1;
                 }
                 // An asset whose folder or name the remote refuses stays local; it is cleared so it

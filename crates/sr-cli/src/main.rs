@@ -7,6 +7,7 @@ mod organise;
 mod presets;
 mod preview;
 mod remote;
+mod sync;
 mod uploads;
 mod watch;
 
@@ -87,6 +88,24 @@ enum Command {
         #[command(subcommand)]
         command: watch::WatchCommand,
     },
+    /// Two-way sync with the active account: `sync [--dry-run] [--confirm-deletes] [--full]`, `sync log`,
+    /// `sync settings`.
+    Sync(sync::SyncArgs),
+    /// Conflicts sync found: `conflicts list`, `conflicts resolve ID… --mine|--theirs|--value JSON`.
+    Conflicts {
+        #[command(subcommand)]
+        command: sync::ConflictsCommand,
+    },
+    /// Rename an asset (its name on the remote; sent at the next sync, undoable).
+    Rename { id: i64, name: String },
+    /// Ask for assets to be deleted from the remote library (the next `sync --confirm-deletes` does it;
+    /// files here stay).
+    DeleteRemote {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// Download a remote-only asset's original into the library, making it a local asset.
+    Download { id: i64 },
     /// Run a local emulator of the remote media library API until Ctrl-C (prints its base URL).
     Emulator(remote::EmulatorArgs),
     /// The remote media library account: `remote use sandbox`, `remote use imagekit ...`, `remote show`.
@@ -233,6 +252,11 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Queue { command } => uploads::queue(&app, command, cli.json)?,
         Command::Upload(args) => uploads::upload(&app, args, cli.json)?,
         Command::Watch { command } => watch::watch(&app, command, cli.json)?,
+        Command::Sync(args) => sync::sync(&app, args, cli.json)?,
+        Command::Conflicts { command } => sync::conflicts(&app, command, cli.json)?,
+        Command::Rename { id, name } => sync::rename(&app, id, &name, cli.json)?,
+        Command::DeleteRemote { ids } => sync::delete_remote(&app, &ids, cli.json)?,
+        Command::Download { id } => sync::download(&app, id, cli.json)?,
     }
     Ok(())
 }

@@ -290,7 +290,7 @@ pub async fn list(State(s): State<AppState>, Query(params): Query<Vec<(String, S
         for f in store::all_files(&conn)? {
             for v in store::versions_of(&conn, &f.file_id)? {
                 let current = f.current == v.version_id;
-                if (current && want_files) || !current {
+                if want_files || !current {
                     consider(&Rec::File(&f, &v), Hit::Version(v.version_id.clone()));
                 }
             }

@@ -1,5 +1,7 @@
 //! The HTTP client: one method per API call, every one async and typed.
 
+mod download;
+
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -198,3 +198,155 @@ pub struct SyncSettings {
     /// Hours between full listings (the delete check).
     pub full_listing_hours: u32,
 }
+
+// ----- from the lower crates' types (destructured without `..`) -----
+
+impl From<sr_library::sync::SyncStatus> for SyncStatus {
+    fn from(s: sr_library::sync::SyncStatus) -> Self {
+        use sr_library::sync::SyncStatus as S;
+        match s {
+            S::LocalOnly => SyncStatus::LocalOnly,
+            S::Queued => SyncStatus::Queued,
+            S::Synced => SyncStatus::Synced,
+            S::ModifiedLocally => SyncStatus::ModifiedLocally,
+            S::ChangedRemotely => SyncStatus::ChangedRemotely,
+            S::Conflict => SyncStatus::Conflict,
+            S::RemoteOnly => SyncStatus::RemoteOnly,
+            S::DeletedRemotely => SyncStatus::DeletedRemotely,
+            S::MissingFile => SyncStatus::MissingFile,
+        }
+    }
+}
+
+impl From<sr_sync::Side> for SyncSide {
+    fn from(s: sr_sync::Side) -> Self {
+        match s {
+            sr_sync::Side::Local => SyncSide::Local,
+            sr_sync::Side::Remote => SyncSide::Remote,
+        }
+    }
+}
+
+impl From<sr_sync::OpKind> for SyncOpKind {
+    fn from(k: sr_sync::OpKind) -> Self {
+        use sr_sync::OpKind as K;
+        match k {
+            K::AddTag => SyncOpKind::AddTag,
+            K::RemoveTag => SyncOpKind::RemoveTag,
+            K::SetMetadata => SyncOpKind::SetMetadata,
+            K::UnsetMetadata => SyncOpKind::UnsetMetadata,
+            K::Rename => SyncOpKind::Rename,
+            K::Move => SyncOpKind::Move,
+            K::Adopt => SyncOpKind::Adopt,
+            K::Delete => SyncOpKind::Delete,
+            K::MarkDeleted => SyncOpKind::MarkDeleted,
+            K::CreateFolder => SyncOpKind::CreateFolder,
+            K::RenameFolder => SyncOpKind::RenameFolder,
+            K::MoveFolder => SyncOpKind::MoveFolder,
+        }
+    }
+}
+
+/// The push-log intents an operation carries out stay inside the engine.
+impl From<&sr_sync::Op> for SyncOp {
+    fn from(op: &sr_sync::Op) -> Self {
+        let sr_sync::Op { side, kind, asset_id, file_id, key, from, to, intents: _, summary } = op;
+        SyncOp {
+            side: (*side).into(),
+            kind: (*kind).into(),
+            asset_id: *asset_id,
+            file_id: file_id.clone(),
+            key: key.clone(),
+            from: from.clone(),
+            to: to.clone(),
+            summary: summary.clone(),
+        }
+    }
+}
+
+impl From<&sr_sync::ItemError> for SyncItemError {
+    fn from(e: &sr_sync::ItemError) -> Self {
+        let sr_sync::ItemError { asset_id, file_id, message, request_id, will_retry } = e;
+        SyncItemError {
+            asset_id: *asset_id,
+            file_id: file_id.clone(),
+            message: message.clone(),
+            request_id: request_id.clone(),
+            will_retry: *will_retry,
+        }
+    }
+}
+
+/// Why a run stopped before changing anything, in words a merchandiser can act on.
+pub fn stop_words(s: &sr_sync::StopReason) -> String {
+    match s {
+        sr_sync::StopReason::EmptyListing { linked } => format!(
+            "Sync stopped before changing anything: the media library listed no files, while {linked} assets here \
+             are linked to files there. Check that Settings points at the right account; if the files really were \
+             deleted there, sync again with Confirm deletes (`stockroom sync --confirm-deletes`)."
+        ),
+        sr_sync::StopReason::EverythingChanged { changed } => format!(
+            "Sync stopped before changing anything: all {changed} linked files changed on the media library at \
+             once, which usually means a bulk edit or a different account. Look at the changes (Review changes, or \
+             `stockroom sync --dry-run`) and sync again with Confirm deletes (`--confirm-deletes`) to go ahead."
+        ),
+    }
+}
+
+impl From<&sr_sync::SyncReport> for SyncReport {
+    fn from(r: &sr_sync::SyncReport) -> Self {
+        let sr_sync::SyncReport {
+            run_id,
+            dry_run,
+            plan,
+            applied,
+            errors,
+            conflicts_opened,
+            requests,
+            request_ids,
+            started_at,
+            finished_at,
+        } = r;
+        // The conflicts a plan opens are counted in `conflicts_opened` and listed by `conflicts`.
+        let sr_sync::Plan { operations, held, held_reason, conflicts: _, notes, stop } = plan;
+        SyncReport {
+            run_id: *run_id,
+            dry_run: *dry_run,
+            operations: operations.iter().map(SyncOp::from).collect(),
+            applied: applied.len() as u64,
+            held: held.iter().map(SyncOp::from).collect(),
+            held_reason: held_reason.clone(),
+            stopped: stop.as_ref().map(stop_words),
+            notes: notes.clone(),
+            errors: errors.iter().map(SyncItemError::from).collect(),
+            conflicts_opened: *conflicts_opened,
+            requests: *requests,
+            request_ids: request_ids.clone(),
+            started_at: *started_at,
+            finished_at: *finished_at,
+        }
+    }
+}
+
+impl From<&sr_library::sync::ConflictField> for ConflictField {
+    fn from(f: &sr_library::sync::ConflictField) -> Self {
+        use sr_library::sync::ConflictField as F;
+        match f {
+            F::Name => ConflictField::Name,
+            F::Folder => ConflictField::Folder,
+            F::Tag(t) => ConflictField::Tag(t.clone()),
+            F::Metadata(k) => ConflictField::Metadata(k.clone()),
+            F::Existence => ConflictField::Existence,
+        }
+    }
+}
+
+impl From<ConflictResolution> for sr_library::sync::Resolution {
+    fn from(r: ConflictResolution) -> Self {
+        match r {
+            ConflictResolution::Mine => sr_library::sync::Resolution::Mine,
+            ConflictResolution::Theirs => sr_library::sync::Resolution::Theirs,
+            ConflictResolution::Value(v) => sr_library::sync::Resolution::Value(v),
+        }
+    }
+}

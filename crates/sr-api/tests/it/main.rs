@@ -6,6 +6,8 @@ mod layers;
 mod media_server;
 mod organise;
 mod presets;
+mod sync;
+mod sync_runs;
 mod watch;
 
 mod preview;

@@ -5,6 +5,8 @@ mod import;
 mod presets;
 mod preview;
 mod remote;
+mod sync;
+mod sync_runs;
 mod watch;
 
 mod chaos;

@@ -287,3 +287,51 @@ async fn pages_of_a_thousand_reach_deep_offsets_and_folders_list_in_full() {
     assert_eq!(folders.len(), 121, "/bulk and its 120 subfolders, paged");
     assert!(folders.iter().all(|f| f["type"] == "folder" && !f["folderPath"].as_str().unwrap().ends_with('/')));
 }
+
+/// What the log says is what was applied: an injected 500 before the route is logged as 500 and
+/// changed nothing; an answer cut after the route ran is logged as 200 and did change the file.
+#[tokio::test]
+async fn the_request_log_tells_applied_from_refused_under_faults() {
+    use sr_emulator::{FaultAction, FaultRule};
+    let emu = Emu::start().await;
+    let ids = emu.handle.seed_files(&[seed("/a.bin", &[])]).unwrap();
+    let add = |tag: &str| emu.post("/v1/files/addTags").json(&json!({"fileIds": ids, "tags": [tag]})).send();
+    emu.handle.faults().add(FaultRule::new("tags", FaultAction::Status { status: 500 }).times(1));
+    assert_eq!(add("refused").await.unwrap().status(), 500);
+    emu.handle.faults().add(FaultRule::new("tags", FaultAction::ResetResponse { after_bytes: 0 }).times(1));
+    let cut = match add("applied").await {
+        Ok(r) => r.bytes().await.is_err(),
+        Err(_) => true,
+    };
+    assert!(cut, "the answer never arrived whole");
+    assert_eq!(emu.details(&ids[0]).await["tags"], json!(["applied"]));
+    let log: Vec<(u16, Value)> = emu
+        .handle
+        .request_log()
+        .into_iter()
+        .filter(|r| r.path == "/v1/files/addTags")
+        .map(|r| (r.status, r.body["tags"].clone()))
+        .collect();
+    assert_eq!(log, [(500, json!(["refused"])), (200, json!(["applied"]))]);
+}
+
+#[tokio::test]
+async fn an_upload_is_logged_with_its_form_fields_but_not_the_file() {
+    let emu = Emu::start().await;
+    let up =
+        emu.upload("u.png", png(4, 4), &[("folder", "/in"), ("tags", "a,b"), ("useUniqueFileName", "false")]).await;
+    let (st, _) = emu
+        .upload_raw(
+            "u.png",
+            png(4, 4),
+            &[("folder", "/in"), ("useUniqueFileName", "false"), ("overwriteFile", "false")],
+        )
+        .await;
+    assert_eq!(st, 400, "the name is taken");
+    let log = emu.handle.request_log();
+    assert_eq!(log.len(), 2);
+    assert_eq!((log[0].path.as_str(), log[0].status), ("/api/v1/files/upload", 200));
+    assert_eq!(log[0].body, json!({"fileName": "u.png", "folder": "/in", "tags": "a,b", "useUniqueFileName": "false"}));
+    assert_eq!((log[1].status, log[1].body["fileName"].as_str()), (400, Some("u.png")));
+    assert!(up["fileId"].is_string());
+}
