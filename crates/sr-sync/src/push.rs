@@ -225,7 +225,14 @@ impl<'a> Pusher<'a> {
         };
         let intents: Vec<i64> = ops.iter().flat_map(|(_, o)| o.intents.iter().copied()).collect();
         self.caller.point().await;
-        self.lib.record_push(self.account, asset_id, &base, obs.as_ref(), &intents, now_s())?;
+        if let Err(e) = self.lib.record_push(self.account, asset_id, &base, obs.as_ref(), &intents, now_s()) {
+            // Sent, but not recorded (the asset was unlinked meanwhile): the intents stay
+            // `sending`, so the next run verifies them against the remote.
+            for (_, op) in ops {
+                self.local_error(op, &e);
+            }
+            return Ok(());
+        }
         self.bases.insert(asset_id, base);
         if let Some(obs) = obs {
             self.observed.insert(file_id, obs);
@@ -270,8 +277,10 @@ impl<'a> Pusher<'a> {
     pub async fn apply(&mut self, work: &Work) -> Result<(), SyncError> {
         let ops = &work.plan.operations;
         for a in &work.rebased {
-            if let Some(b) = work.bases.get(a) {
-                self.lib.set_base(self.account, *a, b, now_s())?;
+            if let Some(b) = work.bases.get(a)
+                && let Err(e) = self.lib.set_base(self.account, *a, b, now_s())
+            {
+                tracing::debug!("moving the base of asset {a}: {e}");
             }
         }
         applied_intents(self.lib, &work.settle);
@@ -418,6 +427,22 @@ impl<'a> Pusher<'a> {
             Ok(()) => {
                 applied_intents(self.lib, &op.intents);
                 self.done.push(i);
+            }
+            // The folder is there already (a run that stopped after creating it).
+            Err(RemoteError::Conflict { .. }) if op.kind == OpKind::CreateFolder => {
+                applied_intents(self.lib, &op.intents);
+                self.done.push(i);
+            }
+            Err(e @ RemoteError::NotFound { .. }) => {
+                // Nothing at that path any more (renamed or moved there since, or by a run that
+                // stopped): not retried; the files' own folders merge from the next pull.
+                let why = describe(&e);
+                for id in &op.intents {
+                    let _ = self.lib.mark_remote_op(*id, &RemoteOpOutcome::Failed(why.clone()), now_s());
+                }
+                let mut err = item_error(op, &e);
+                err.will_retry = false;
+                self.errors.push(err);
             }
             Err(e) => self.fail(&[(i, op)], &e),
         }

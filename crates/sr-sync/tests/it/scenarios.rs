@@ -346,3 +346,25 @@ async fn a_folder_renamed_here_is_one_remote_folder_rename_and_both_libraries_fo
     }
     assert!(a.sync().await.plan.operations.is_empty());
 }
+
+#[tokio::test]
+async fn a_folder_renamed_here_and_there_differently_is_not_retried_forever_and_its_files_clash() {
+    let rig = rig().await;
+    let ids = rig.seed(&[("/summer/a.jpg", &[], json!({})), ("/other/b.jpg", &[], json!({}))]);
+    let a = rig.side("lib-a");
+    a.sync().await;
+    a.lib.rename_folder(&rig.account, "/summer/", "winter", now()).unwrap();
+    rig.api.rename_folder("/summer", "spring", false).await.unwrap();
+    let r = a.sync_with(&opts()).await;
+    assert_eq!(r.errors.len(), 1, "{:#?}", r.errors);
+    assert!(!r.errors[0].will_retry);
+    let r = a.sync().await;
+    assert!(r.applied.iter().all(|o| o.kind != OpKind::RenameFolder), "not sent again");
+    let c = a.conflicts();
+    assert_eq!(c.len(), 1);
+    assert_eq!(
+        (c[0].field.clone(), c[0].mine.clone(), c[0].theirs.clone()),
+        (ConflictField::Folder, Some(json!("/winter/")), Some(json!("/spring/")))
+    );
+    assert_eq!(rig.remote_fields(&ids[0]).await.unwrap().folder, "/spring/", "the first writer's folder stays");
+}
