@@ -238,7 +238,8 @@ async fn incremental_listing_by_updated_at_ascending_with_paging() {
     let emu = Emu::start().await;
     let paths: Vec<String> = (0..25).map(|i| format!("/p/{}/f{i:02}.bin", i % 3)).collect();
     let seeded = emu.handle.seed_files(&paths.iter().map(|p| seed(p, &[])).collect::<Vec<_>>()).unwrap();
-    let checkpoint = emu.updated_at(&seeded[24]).await;
+    let checkpoint = emu.updated_at(&seeded[0]).await;
+    assert_eq!(emu.updated_at(&seeded[24]).await, checkpoint, "one stamp for a seeding call");
     // Touch five files in a known order: they come back last, in that order.
     let touched = [&seeded[7], &seeded[3], &seeded[20], &seeded[11], &seeded[0]];
     for id in touched {
@@ -277,7 +278,7 @@ async fn pages_of_a_thousand_reach_deep_offsets_and_folders_list_in_full() {
     let seeded = emu.handle.seed_files(&files).unwrap();
     let all = emu.list_all(&[("sort", "ASC_UPDATED")], 1000).await;
     assert_eq!(all.len(), 2_345);
-    assert_eq!(ids(&all), seeded, "seeded one millisecond apart in order, so pages follow it and never overlap");
+    assert_eq!(ids(&all), seeded, "equal stamps keep the order given, so pages never overlap");
     let (st, deep) = emu.json(emu.get("/v1/files?skip=2000&limit=1000")).await;
     assert_eq!((st, deep.as_array().unwrap().len()), (200, 345));
     let (st, past) = emu.json(emu.get("/v1/files?skip=100000")).await;
