@@ -34,9 +34,10 @@
 //!   a move, a rename (not a rename to the same name), a folder rename or move for every file
 //!   inside it, a version restore, an overwrite (a new version). The spec only says `updatedAt` is
 //!   the last modification; whether move, rename and folder jobs count is not stated.
-//! - Stamps never repeat: two changes in one millisecond get stamps a millisecond apart, so a
-//!   client deduping on (fileId, updatedAt) always sees a second change. The real service's
-//!   resolution is the millisecond; same-millisecond changes there are not known to differ.
+//! - Changes never share a stamp: two in one millisecond get stamps a millisecond apart, so a
+//!   client deduping on (fileId, updatedAt) always sees a second change of a file (the files of one
+//!   `seed_files` call do share one). The real service's resolution is the millisecond; whether
+//!   two changes there can share one is not known.
 //! - **No maximum `skip`**: any offset answers (past the end: `[]`). Search-backed APIs often stop
 //!   at 10,000; if the real one does, a 50,000-file first pull by offset would stop short, and
 //!   paging by `updatedAt` (`>=` the last stamp seen, deduped, with `skip` only inside a stamp that
