@@ -123,24 +123,18 @@ pub fn is_id(s: &str) -> bool {
 /// stamps (the later one a millisecond on), so a client deduping on (fileId, updatedAt) never
 /// mistakes a second change for the first.
 pub fn now_iso() -> String {
-    iso_of_ms(reserve_stamps(1))
-}
-
-/// Reserves `n` consecutive millisecond stamps, the last one now (or just after the last stamp
-/// given, when that is later), and returns the first.
-pub fn reserve_stamps(n: usize) -> i64 {
     use std::sync::atomic::{AtomicI64, Ordering};
     static LAST: AtomicI64 = AtomicI64::new(0);
-    let n = i64::try_from(n.max(1)).unwrap_or(i64::MAX / 2);
     let now = chrono::Utc::now().timestamp_millis();
     let mut prev = LAST.load(Ordering::Relaxed);
-    loop {
-        let first = (now - n + 1).max(prev + 1);
-        match LAST.compare_exchange_weak(prev, first + n - 1, Ordering::Relaxed, Ordering::Relaxed) {
-            Ok(_) => return first,
+    let ms = loop {
+        let next = now.max(prev + 1);
+        match LAST.compare_exchange_weak(prev, next, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => break next,
             Err(p) => prev = p,
         }
-    }
+    };
+    iso_of_ms(ms)
 }
 
 /// `ms` (Unix milliseconds) as the remote prints timestamps.

@@ -120,6 +120,10 @@ pub(crate) struct Pusher<'a> {
     pub done: Vec<usize>,
     pub errors: Vec<ItemError>,
     pub conflicts: Vec<NewConflict>,
+    /// Told (done, total) as operations go through.
+    progress: &'a (dyn Fn(u64, u64) + Send + Sync),
+    total: u64,
+    last_told: u64,
 }
 
 fn item_error(op: &Op, e: &RemoteError) -> ItemError {
@@ -154,7 +158,14 @@ fn set_field(base: &mut Fields, op: &Op) {
 }
 
 impl<'a> Pusher<'a> {
-    pub fn new(lib: &'a Library, caller: &'a Caller<'a>, account: &'a str, inputs: &SyncInputs, work: &Work) -> Self {
+    pub fn new(
+        lib: &'a Library,
+        caller: &'a Caller<'a>,
+        account: &'a str,
+        inputs: &SyncInputs,
+        work: &Work,
+        progress: &'a (dyn Fn(u64, u64) + Send + Sync),
+    ) -> Self {
         let mut bases: HashMap<i64, Fields> = inputs.links.iter().map(|l| (l.asset_id, l.base.clone())).collect();
         for (a, b) in &work.bases {
             bases.insert(*a, b.clone());
@@ -168,6 +179,18 @@ impl<'a> Pusher<'a> {
             done: Vec::new(),
             errors: Vec::new(),
             conflicts: Vec::new(),
+            progress,
+            total: work.plan.operations.len() as u64,
+            last_told: 0,
+        }
+    }
+
+    /// Progress, at most every 1 % (and at the end).
+    fn tell(&mut self) {
+        let done = (self.done.len() + self.errors.len()) as u64;
+        if done >= self.total || done >= self.last_told + (self.total / 100).max(1) {
+            self.last_told = done;
+            (self.progress)(done.min(self.total), self.total);
         }
     }
 
@@ -202,12 +225,20 @@ impl<'a> Pusher<'a> {
         };
         let intents: Vec<i64> = ops.iter().flat_map(|(_, o)| o.intents.iter().copied()).collect();
         self.caller.point().await;
-        self.lib.record_push(self.account, asset_id, &base, obs.as_ref(), &intents, now_s())?;
+        if let Err(e) = self.lib.record_push(self.account, asset_id, &base, obs.as_ref(), &intents, now_s()) {
+            // Sent, but not recorded (the asset was unlinked meanwhile): the intents stay
+            // `sending`, so the next run verifies them against the remote.
+            for (_, op) in ops {
+                self.local_error(op, &e);
+            }
+            return Ok(());
+        }
         self.bases.insert(asset_id, base);
         if let Some(obs) = obs {
             self.observed.insert(file_id, obs);
         }
         self.done.extend(ops.iter().map(|(i, _)| *i));
+        self.tell();
         Ok(())
     }
 
@@ -246,8 +277,10 @@ impl<'a> Pusher<'a> {
     pub async fn apply(&mut self, work: &Work) -> Result<(), SyncError> {
         let ops = &work.plan.operations;
         for a in &work.rebased {
-            if let Some(b) = work.bases.get(a) {
-                self.lib.set_base(self.account, *a, b, now_s())?;
+            if let Some(b) = work.bases.get(a)
+                && let Err(e) = self.lib.set_base(self.account, *a, b, now_s())
+            {
+                tracing::debug!("moving the base of asset {a}: {e}");
             }
         }
         applied_intents(self.lib, &work.settle);
@@ -286,6 +319,7 @@ impl<'a> Pusher<'a> {
                 }
             }
         }
+        self.tell();
         for (asset_id, list) in local {
             let mut change = LocalApply::default();
             for (_, op) in &list {
@@ -319,6 +353,7 @@ impl<'a> Pusher<'a> {
             }
         }
 
+        self.tell();
         let remote: Vec<(usize, &Op)> = ops.iter().enumerate().filter(|(_, o)| o.side == Side::Remote).collect();
         // Folder operations, in the order they were made.
         for &(i, op) in remote.iter().filter(|(_, o)| o.asset_id.is_none()) {
@@ -361,6 +396,7 @@ impl<'a> Pusher<'a> {
             self.delete_call(chunk).await?;
         }
         self.done.sort_unstable();
+        self.tell();
         Ok(())
     }
 
@@ -391,6 +427,22 @@ impl<'a> Pusher<'a> {
             Ok(()) => {
                 applied_intents(self.lib, &op.intents);
                 self.done.push(i);
+            }
+            // The folder is there already (a run that stopped after creating it).
+            Err(RemoteError::Conflict { .. }) if op.kind == OpKind::CreateFolder => {
+                applied_intents(self.lib, &op.intents);
+                self.done.push(i);
+            }
+            Err(e @ RemoteError::NotFound { .. }) => {
+                // Nothing at that path any more (renamed or moved there since, or by a run that
+                // stopped): not retried; the files' own folders merge from the next pull.
+                let why = describe(&e);
+                for id in &op.intents {
+                    let _ = self.lib.mark_remote_op(*id, &RemoteOpOutcome::Failed(why.clone()), now_s());
+                }
+                let mut err = item_error(op, &e);
+                err.will_retry = false;
+                self.errors.push(err);
             }
             Err(e) => self.fail(&[(i, op)], &e),
         }

@@ -238,7 +238,8 @@ async fn incremental_listing_by_updated_at_ascending_with_paging() {
     let emu = Emu::start().await;
     let paths: Vec<String> = (0..25).map(|i| format!("/p/{}/f{i:02}.bin", i % 3)).collect();
     let seeded = emu.handle.seed_files(&paths.iter().map(|p| seed(p, &[])).collect::<Vec<_>>()).unwrap();
-    let checkpoint = emu.updated_at(&seeded[24]).await;
+    let checkpoint = emu.updated_at(&seeded[0]).await;
+    assert_eq!(emu.updated_at(&seeded[24]).await, checkpoint, "one stamp for a seeding call");
     // Touch five files in a known order: they come back last, in that order.
     let touched = [&seeded[7], &seeded[3], &seeded[20], &seeded[11], &seeded[0]];
     for id in touched {
@@ -277,7 +278,7 @@ async fn pages_of_a_thousand_reach_deep_offsets_and_folders_list_in_full() {
     let seeded = emu.handle.seed_files(&files).unwrap();
     let all = emu.list_all(&[("sort", "ASC_UPDATED")], 1000).await;
     assert_eq!(all.len(), 2_345);
-    assert_eq!(ids(&all), seeded, "seeded one millisecond apart in order, so pages follow it and never overlap");
+    assert_eq!(ids(&all), seeded, "equal stamps keep the order given, so pages never overlap");
     let (st, deep) = emu.json(emu.get("/v1/files?skip=2000&limit=1000")).await;
     assert_eq!((st, deep.as_array().unwrap().len()), (200, 345));
     let (st, past) = emu.json(emu.get("/v1/files?skip=100000")).await;
@@ -313,4 +314,25 @@ async fn the_request_log_tells_applied_from_refused_under_faults() {
         .map(|r| (r.status, r.body["tags"].clone()))
         .collect();
     assert_eq!(log, [(500, json!(["refused"])), (200, json!(["applied"]))]);
+}
+
+#[tokio::test]
+async fn an_upload_is_logged_with_its_form_fields_but_not_the_file() {
+    let emu = Emu::start().await;
+    let up =
+        emu.upload("u.png", png(4, 4), &[("folder", "/in"), ("tags", "a,b"), ("useUniqueFileName", "false")]).await;
+    let (st, _) = emu
+        .upload_raw(
+            "u.png",
+            png(4, 4),
+            &[("folder", "/in"), ("useUniqueFileName", "false"), ("overwriteFile", "false")],
+        )
+        .await;
+    assert_eq!(st, 400, "the name is taken");
+    let log = emu.handle.request_log();
+    assert_eq!(log.len(), 2);
+    assert_eq!((log[0].path.as_str(), log[0].status), ("/api/v1/files/upload", 200));
+    assert_eq!(log[0].body, json!({"fileName": "u.png", "folder": "/in", "tags": "a,b", "useUniqueFileName": "false"}));
+    assert_eq!((log[1].status, log[1].body["fileName"].as_str()), (400, Some("u.png")));
+    assert!(up["fileId"].is_string());
 }
