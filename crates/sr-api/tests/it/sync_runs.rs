@@ -261,16 +261,14 @@ async fn downloading_an_original_already_in_the_library_is_refused_naming_it_and
     assert_eq!(app.list_assets(0, 10).unwrap().total, 2, "no rows merged");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn offline_a_sync_fails_fast_as_offline_and_the_top_bar_says_why() {
-    let (_dir, app, _ids) = app_with_photos(&["x.jpg"]);
-    // An account whose media library does not answer (nothing listens on the port).
+/// Switches `app` to an account whose media library does not answer (nothing listens on the port).
+async fn unreachable_account(app: &Stockroom, public_key: &str) {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let base = format!("http://{closed}");
     app.use_imagekit(sr_api::ImagekitAccountInput {
         url_endpoint: format!("{base}/shop"),
-        public_key: "public_offline_sync_test".into(),
-        private_key: Some("private_offline_sync_test".into()),
+        public_key: public_key.into(),
+        private_key: Some(format!("private_{public_key}")),
         api_base: Some(base.clone()),
         upload_base: Some(base),
         store_key_in_file: true,
@@ -278,6 +276,12 @@ async fn offline_a_sync_fails_fast_as_offline_and_the_top_bar_says_why() {
     })
     .await
     .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_a_sync_fails_fast_as_offline_and_the_top_bar_says_why() {
+    let (_dir, app, _ids) = app_with_photos(&["x.jpg"]);
+    unreachable_account(&app, "public_offline_sync_test").await;
     let started = std::time::Instant::now();
     let e = app.sync(SyncRequest::default(), None, |_| {}).await.unwrap_err();
     assert_eq!(e.code, ErrorCode::Offline, "{}", e.message);
@@ -285,5 +289,30 @@ async fn offline_a_sync_fails_fast_as_offline_and_the_top_bar_says_why() {
     let overview = app.sync_overview().await.unwrap();
     assert!(overview.problem.as_deref().is_some_and(|p| p.starts_with("Offline")), "{overview:?}");
     assert!(!overview.running);
+    app.use_sandbox().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_the_periodic_sync_skips_its_turn_and_says_why() {
+    let (_dir, app, _ids) = app_with_photos(&["x.jpg"]);
+    unreachable_account(&app, "public_offline_periodic_test").await;
+    app.set_sync_tuning(sr_api::SyncTuning { first_turn_after: Some(std::time::Duration::ZERO) });
+    let reports = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = reports.clone();
+    app.start_background_sync(|_| {}, move |r| sink.lock().unwrap().push(r)).await;
+    let mut problem = None;
+    for _ in 0..400 {
+        let overview = app.sync_overview().await.unwrap();
+        problem = overview.problem;
+        if problem.is_some() && !overview.running {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(problem.as_deref().is_some_and(|p| p.starts_with("Offline")), "{problem:?}");
+    assert!(reports.lock().unwrap().is_empty(), "nothing ran, nothing reported as a run");
+    let overview = app.sync_overview().await.unwrap();
+    assert!(!overview.running && overview.next_run_at.is_some(), "it tries again later: {overview:?}");
+    app.stop_background_sync().await;
     app.use_sandbox().await.unwrap();
 }
