@@ -184,7 +184,8 @@ impl Syncer {
             report.conflicts_opened = work.plan.conflicts.len() as u64;
         }
         phase("push");
-        let mut pusher = push::Pusher::new(lib, caller, account, &inputs, &work);
+        let progress = |done: u64, total: u64| on_event(SyncEvent::Progress { phase: "push".into(), done, total });
+        let mut pusher = push::Pusher::new(lib, caller, account, &inputs, &work, &progress);
         pusher.apply(&work).await?;
         if !pusher.conflicts.is_empty() {
             lib.open_conflicts(account, &pusher.conflicts, now_s())?;
@@ -192,11 +193,6 @@ impl Syncer {
         }
         report.applied = pusher.done.iter().map(|i| work.plan.operations[*i].clone()).collect();
         report.errors.extend(pusher.errors);
-        on_event(SyncEvent::Progress {
-            phase: "push".into(),
-            done: report.applied.len() as u64,
-            total: work.plan.operations.len() as u64,
-        });
         state.last_run = Some(now_s());
         lib.set_sync_state(account, &state)?;
         Ok(if work.plan.held.is_empty() { "done" } else { "stopped" })
