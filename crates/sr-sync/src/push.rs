@@ -620,8 +620,38 @@ impl<'a> Pusher<'a> {
     }
 
     async fn delete_call(&mut self, chunk: &[(usize, &Op)]) -> Result<(), SyncError> {
-        self.sending(chunk)?;
-        let mut list: Vec<(usize, &Op)> = chunk.to_vec();
+        // Read each file first: one edited there since it was observed is not deleted (the next
+        // plan makes it a conflict), one already gone is done.
+        let c = self.caller.client;
+        let mut list: Vec<(usize, &Op)> = Vec::new();
+        for &(i, op) in chunk {
+            let file_id = op.file_id.clone().unwrap_or_default();
+            let base = op.asset_id.and_then(|a| self.bases.get(&a)).cloned();
+            match self.caller.call(|| c.get_file_details(&file_id)).await {
+                Ok(f) => {
+                    let now = observe(&f);
+                    if Some(&now.fields) == base.as_ref() {
+                        list.push((i, op));
+                    } else {
+                        self.lib.store_remote_files(self.account, std::slice::from_ref(&now), now_s())?;
+                        self.observed.insert(file_id, now);
+                        self.errors.push(ItemError {
+                            asset_id: op.asset_id,
+                            file_id: op.file_id.clone(),
+                            message: format!(
+                                "{}: not deleted, it was changed on the remote since it was read",
+                                op.summary
+                            ),
+                            request_id: None,
+                            will_retry: true,
+                        });
+                    }
+                }
+                Err(RemoteError::NotFound { .. }) => self.deleted(i, op)?,
+                Err(e) => self.fail(&[(i, op)], &e),
+            }
+        }
+        self.sending(&list)?;
         for attempt in 0..2 {
             let ids: Vec<String> = list.iter().filter_map(|(_, o)| o.file_id.clone()).collect();
             if ids.is_empty() {
