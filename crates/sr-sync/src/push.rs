@@ -162,11 +162,11 @@ impl<'a> Pusher<'a> {
         lib: &'a Library,
         caller: &'a Caller<'a>,
         account: &'a str,
-        inputs: &SyncInputs,
+        inputs: SyncInputs,
         work: &Work,
         progress: &'a (dyn Fn(u64, u64) + Send + Sync),
     ) -> Self {
-        let mut bases: HashMap<i64, Fields> = inputs.links.iter().map(|l| (l.asset_id, l.base.clone())).collect();
+        let mut bases: HashMap<i64, Fields> = inputs.links.into_iter().map(|l| (l.asset_id, l.base)).collect();
         for (a, b) in &work.bases {
             bases.insert(*a, b.clone());
         }
@@ -174,7 +174,7 @@ impl<'a> Pusher<'a> {
             lib,
             caller,
             account,
-            observed: inputs.remotes.iter().map(|r| (r.file_id.clone(), r.clone())).collect(),
+            observed: inputs.remotes.into_iter().map(|r| (r.file_id.clone(), r)).collect(),
             bases,
             done: Vec::new(),
             errors: Vec::new(),
