@@ -187,12 +187,20 @@ fn file_component(s: &str) -> String {
     if c.trim_matches('.').is_empty() { "file".into() } else { c }
 }
 
-/// JPEG, PNG, WebP or GIF by their first bytes: what the grid shows as it is.
-fn is_image(bytes: &[u8]) -> bool {
-    bytes.starts_with(&[0xFF, 0xD8, 0xFF])
-        || bytes.starts_with(b"\x89PNG\r\n\x1a\n")
-        || (bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP")
-        || bytes.starts_with(b"GIF8")
+/// The extension of a JPEG, PNG, WebP or GIF, by its first bytes: what the grid shows as it is
+/// (the media server types a file by its extension).
+fn image_ext(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("jpg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("png")
+    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("webp")
+    } else if bytes.starts_with(b"GIF8") {
+        Some("gif")
+    } else {
+        None
+    }
 }
 
 fn io_err(what: &str, path: &Path, e: impl std::fmt::Display) -> ApiError {
@@ -519,10 +527,27 @@ impl Stockroom {
         if cached || !is_remote_only(&asset) {
             return Ok(self.asset_with_sync(&asset));
         }
-        let (remote, file) = self.linked_file(&asset).await?;
-        let out = self.library.thumbs_dir().join(format!("remote-{asset_id}.jpg"));
-        let bytes = remote.client.fetch_thumbnail(&file, THUMB_CAP).await?;
-        if is_image(&bytes) {
+        // The thumbnail URL of the last listing first (one request for a tile); the file's details
+        // when there is none or it went stale.
+        let remote = self.remote().await?;
+        let seen = match self.library.sync_link(&remote.account, asset_id)? {
+            Some(link) => self.library.remote_file(&remote.account, &link.file_id)?,
+            None => None,
+        };
+        let quick = match seen.as_ref().and_then(|f| f.thumbnail_url.as_deref().map(|u| (u, f.is_private))) {
+            Some((url, private)) => remote.client.fetch_delivery(url, private, THUMB_CAP).await.ok(),
+            None => None,
+        };
+        let (bytes, file) = match quick {
+            Some(bytes) => (bytes, None),
+            None => {
+                let (_, file) = self.linked_file(&asset).await?;
+                (remote.client.fetch_thumbnail(&file, THUMB_CAP).await?, Some(file))
+            }
+        };
+        let thumbs = self.library.thumbs_dir();
+        let out = thumbs.join(format!("remote-{asset_id}.{}", image_ext(&bytes).unwrap_or("jpg")));
+        if image_ext(&bytes).is_some() {
             write_replacing(&out, &bytes)?;
         } else {
             let work =
@@ -530,6 +555,10 @@ impl Stockroom {
             let answer = work.path().join("thumbnail");
             std::fs::write(&answer, &bytes).map_err(|e| io_err("write", &answer, e))?;
             if thumbnail_of(answer, out.clone()).await.is_err() {
+                let file = match file {
+                    Some(f) => f,
+                    None => self.linked_file(&asset).await?.1,
+                };
                 let original = work.path().join(file_component(&file.name));
                 remote.client.download_file(&file, &original, None).await?;
                 thumbnail_of(original, out.clone()).await?;

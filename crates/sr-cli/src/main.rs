@@ -234,6 +234,10 @@ fn run(cli: Cli) -> Result<(), ApiError> {
                     a.audio_codec.as_deref().unwrap_or("-")
                 );
                 println!("folder:  {}", a.remote_folder);
+                if let Some(s) = a.sync {
+                    let word = serde_json::to_value(s).ok().and_then(|v| v.as_str().map(|w| w.replace('_', " ")));
+                    println!("sync:    {}", word.unwrap_or_default());
+                }
             })?;
         }
         Command::Remote { command } => remote::remote(&app, command, cli.json)?,

@@ -60,6 +60,26 @@ impl Rec<'_> {
             Rec::Folder(d) => (d.created_at.clone(), d.seq),
         }
     }
+    fn name(&self) -> &str {
+        match self {
+            Rec::File(f, _) => &f.name,
+            Rec::Folder(d) => d.path.trim_end_matches('/').rsplit('/').next().unwrap_or(""),
+        }
+    }
+    /// What `sort=<ASC|DESC>_<key>` orders by (ties: creation order).
+    fn sort_key(&self, key: &str) -> SortKey {
+        let num = |n: Option<u32>| SortKey::Num(n.unwrap_or(0) as f64);
+        match (key, self) {
+            ("NAME", r) => SortKey::Text(r.name().to_string()),
+            ("UPDATED", Rec::File(_, v)) => SortKey::Text(v.updated_at.clone()),
+            ("UPDATED", Rec::Folder(d)) => SortKey::Text(d.updated_at.clone()),
+            ("HEIGHT", Rec::File(_, v)) => num(v.height),
+            ("WIDTH", Rec::File(_, v)) => num(v.width),
+            ("SIZE", Rec::File(_, v)) => SortKey::Num(v.size as f64),
+            ("HEIGHT" | "WIDTH" | "SIZE", Rec::Folder(_)) => SortKey::Num(0.0),
+            _ => SortKey::Text(self.created().0),
+        }
+    }
     fn seq(&self) -> i64 {
         match self {
             Rec::File(f, _) => f.seq,
@@ -78,6 +98,38 @@ impl Rec<'_> {
             }
         }
     }
+}
+
+/// A listing's sort key: text (names, ISO stamps) or a number.
+#[derive(Debug, PartialEq)]
+enum SortKey {
+    Text(String),
+    Num(f64),
+}
+
+impl Eq for SortKey {}
+
+impl PartialOrd for SortKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for SortKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        match (self, other) {
+            (SortKey::Text(a), SortKey::Text(b)) => a.cmp(b),
+            (SortKey::Num(a), SortKey::Num(b)) => a.total_cmp(b),
+            (SortKey::Text(_), SortKey::Num(_)) => std::cmp::Ordering::Greater,
+            (SortKey::Num(_), SortKey::Text(_)) => std::cmp::Ordering::Less,
+        }
+    }
+}
+
+/// A listing match, read again when it is on the page.
+enum Hit {
+    Version(String),
+    Folder(usize),
 }
 
 impl SearchRecord for Rec<'_> {
@@ -182,7 +234,6 @@ pub async fn list(State(s): State<AppState>, Query(params): Query<Vec<(String, S
         ),
         None => None,
     };
-    let folders = store::all_folders(&conn)?;
     let (want_files, want_versions, want_folders) = match &search {
         Some(q) if mentions_type(&q.expr) => (true, true, true),
         Some(_) => (true, false, false),
@@ -193,38 +244,10 @@ pub async fn list(State(s): State<AppState>, Query(params): Query<Vec<(String, S
             _ => (true, false, true),
         },
     };
-    let mut files: Vec<FileRow> = Vec::new();
-    let mut versions: Vec<(usize, VersionRec)> = Vec::new();
-    if want_versions {
-        files = store::all_files(&conn)?;
-        for (i, f) in files.iter().enumerate() {
-            for v in store::versions_of(&conn, &f.file_id)? {
-                versions.push((i, v));
-            }
-        }
-    } else if want_files {
-        for (i, (f, v)) in store::files_with_current(&conn)?.into_iter().enumerate() {
-            files.push(f);
-            versions.push((i, v));
-        }
-    }
-    drop(conn);
-
-    let mut recs: Vec<Rec> = Vec::new();
-    for (i, v) in &versions {
-        let f = &files[*i];
-        let current = f.current == v.version_id;
-        if (current && want_files) || (!current && want_versions) {
-            recs.push(Rec::File(f, v));
-        }
-    }
-    if want_folders {
-        recs.extend(folders.iter().map(Rec::Folder));
-    }
     let now = chrono::Utc::now().timestamp();
     let tags_filter: Option<Vec<String>> = get("tags").map(ik::split_tags).filter(|t| !t.is_empty());
     let name_filter = get("name").filter(|n| !n.is_empty());
-    recs.retain(|r| {
+    let keep = |r: &Rec| -> bool {
         if let Some(p) = &path
             && &r.folder() != p
         {
@@ -246,63 +269,57 @@ pub async fn list(State(s): State<AppState>, Query(params): Query<Vec<(String, S
                         return false;
                     }
                 }
-                if let Some(n) = name_filter {
-                    let name = match r {
-                        Rec::File(f, _) => f.name.clone(),
-                        Rec::Folder(d) => d.path.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string(),
-                    };
-                    if name != n {
-                        return false;
-                    }
+                if let Some(n) = name_filter
+                    && r.name() != n
+                {
+                    return false;
                 }
                 true
             }
         }
-    });
-    let sort_num = |r: &Rec| -> f64 {
-        match r {
-            Rec::File(_, v) => match key.as_str() {
-                "HEIGHT" => v.height.unwrap_or(0) as f64,
-                "WIDTH" => v.width.unwrap_or(0) as f64,
-                "SIZE" => v.size as f64,
-                _ => 0.0,
-            },
-            Rec::Folder(_) => 0.0,
+    };
+    // Only the sort key of each match is kept (a listing of 50,000 files holds 50,000 keys, not
+    // 50,000 records); the page's records are read again at the end.
+    let mut hits: Vec<(SortKey, i64, Hit)> = Vec::new();
+    let mut consider = |r: &Rec, hit: Hit| {
+        if keep(r) {
+            hits.push((r.sort_key(&key), r.seq(), hit));
         }
     };
-    recs.sort_by(|a, b| {
-        let ord = match key.as_str() {
-            "NAME" => {
-                let n = |r: &Rec| match r {
-                    Rec::File(f, _) => f.name.clone(),
-                    Rec::Folder(d) => d.path.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string(),
-                };
-                n(a).cmp(&n(b))
-            }
-            "UPDATED" => {
-                fn u<'r>(r: &'r Rec) -> &'r str {
-                    match r {
-                        Rec::File(_, v) => &v.updated_at,
-                        Rec::Folder(d) => &d.updated_at,
-                    }
+    if want_versions {
+        for f in store::all_files(&conn)? {
+            for v in store::versions_of(&conn, &f.file_id)? {
+                let current = f.current == v.version_id;
+                if want_files || !current {
+                    consider(&Rec::File(&f, &v), Hit::Version(v.version_id.clone()));
                 }
-                u(a).cmp(u(b))
             }
-            "HEIGHT" | "WIDTH" | "SIZE" => sort_num(a).total_cmp(&sort_num(b)),
-            _ => a.created().cmp(&b.created()),
-        };
-        let ord = ord.then_with(|| a.seq().cmp(&b.seq()));
+        }
+    } else if want_files {
+        store::for_each_current(&conn, |f, v| consider(&Rec::File(&f, &v), Hit::Version(v.version_id.clone())))?;
+    }
+    let folders = if want_folders { store::all_folders(&conn)? } else { Vec::new() };
+    for (i, d) in folders.iter().enumerate() {
+        consider(&Rec::Folder(d), Hit::Folder(i));
+    }
+    hits.sort_by(|a, b| {
+        let ord = a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1));
         if desc { ord.reverse() } else { ord }
     });
-    let out: Vec<Value> = recs
-        .iter()
-        .skip(skip)
-        .take(limit)
-        .map(|r| match r {
-            Rec::File(f, v) => s.file_object(f, v),
-            Rec::Folder(d) => s.folder_object(d),
-        })
-        .collect();
+    let mut out: Vec<Value> = Vec::new();
+    for (_, _, hit) in hits.into_iter().skip(skip).take(limit) {
+        match hit {
+            Hit::Folder(i) => out.push(s.folder_object(&folders[i])),
+            Hit::Version(vid) => {
+                if let Some(v) = store::get_version(&conn, &vid)?
+                    && let Some(f) = store::get_file(&conn, &v.file_id)?
+                {
+                    out.push(s.file_object(&f, &v));
+                }
+            }
+        }
+    }
+    drop(conn);
     Ok(ok_json(Value::Array(out)))
 }
 

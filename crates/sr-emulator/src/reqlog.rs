@@ -1,5 +1,10 @@
 //! The bounded in-process log of the requests an emulator answered, for tests: a harness checks
 //! with it that no operation reached the remote twice. Not served over HTTP.
+//!
+//! A request is logged once its route has run (whatever it answered, even if the answer is then cut
+//! by a fault or never read), or when the gate refused it (429, an injected status). One whose
+//! connection went before the route ran (an injected stall, a client killed mid-body) changed
+//! nothing and is not logged. So "2xx in the log" is "applied".
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -20,8 +25,9 @@ pub struct LoggedRequest {
     pub path: String,
     /// The query string's pairs, percent-decoded, in order.
     pub query: Vec<(String, String)>,
-    /// The JSON body of a management request (`Null` when empty, or for uploads and delivery,
-    /// whose bodies are not kept; a body that is not JSON is kept as a string).
+    /// The JSON body of a management request (`Null` when empty; a body that is not JSON is kept
+    /// as a string); for an upload, its form fields as strings (`fileName`, `folder`, `tags`, ...;
+    /// not the file, nor the signature, token and expiry); `Null` for delivery.
     pub body: Value,
     /// The status answered (429 and injected faults included).
     pub status: u16,
@@ -39,6 +45,11 @@ impl LoggedRequest {
         (200..300).contains(&self.status)
     }
 }
+
+/// A route's own account of a body the log does not read (an upload's form fields), left in the
+/// response's extensions.
+#[derive(Debug, Clone)]
+pub struct LoggedBody(pub Value);
 
 #[derive(Debug, Default)]
 struct Ring {

@@ -301,6 +301,10 @@ pub async fn log_requests(State(state): State<AppState>, req: Request, next: Nex
         (Request::from_parts(parts, Body::from(bytes)), body)
     };
     let resp = next.run(req).await;
+    let body = match resp.extensions().get::<crate::reqlog::LoggedBody>() {
+        Some(f) if body.is_null() => f.0.clone(),
+        _ => body,
+    };
     let request_id = resp.headers().get("x-ik-requestId").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     state.log.push(crate::reqlog::LoggedRequest {
         seq: 0,

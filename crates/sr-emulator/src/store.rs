@@ -123,24 +123,30 @@ pub fn is_id(s: &str) -> bool {
 /// stamps (the later one a millisecond on), so a client deduping on (fileId, updatedAt) never
 /// mistakes a second change for the first.
 pub fn now_iso() -> String {
-    iso_of_ms(reserve_stamps(1))
+    iso_of_ms(spread_stamps(1)[0])
 }
 
-/// Reserves `n` consecutive millisecond stamps, the last one now (or just after the last stamp
-/// given, when that is later), and returns the first.
-pub fn reserve_stamps(n: usize) -> i64 {
+/// `n` non-decreasing stamps (Unix ms) for files seeded together, as if they had arrived one after
+/// another: a millisecond apart up to now, several to a millisecond when the time since the last
+/// stamp given is shorter than `n` ms, never in the future (unless the last stamp given already
+/// is), and all after every stamp given before.
+pub fn spread_stamps(n: usize) -> Vec<i64> {
     use std::sync::atomic::{AtomicI64, Ordering};
     static LAST: AtomicI64 = AtomicI64::new(0);
-    let n = i64::try_from(n.max(1)).unwrap_or(i64::MAX / 2);
+    let n = n.max(1);
+    let count = i64::try_from(n).unwrap_or(i64::MAX / 4);
     let now = chrono::Utc::now().timestamp_millis();
     let mut prev = LAST.load(Ordering::Relaxed);
-    loop {
-        let first = (now - n + 1).max(prev + 1);
-        match LAST.compare_exchange_weak(prev, first + n - 1, Ordering::Relaxed, Ordering::Relaxed) {
-            Ok(_) => return first,
+    let (first, last) = loop {
+        let first = (now - count + 1).max(prev + 1);
+        let last = now.max(first);
+        match LAST.compare_exchange_weak(prev, last, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => break (first, last),
             Err(p) => prev = p,
         }
-    }
+    };
+    let span = (last - first + 1) as i128;
+    (0..n).map(|i| first + (i as i128 * span / n as i128) as i64).collect()
 }
 
 /// `ms` (Unix milliseconds) as the remote prints timestamps.
@@ -220,22 +226,25 @@ pub fn all_files(c: &Connection) -> rusqlite::Result<Vec<FileRow>> {
     rows.collect()
 }
 
-/// Every file with its current version, in creation order: one query (a listing of 50,000 files
-/// reads them all per page).
-pub fn files_with_current(c: &Connection) -> rusqlite::Result<Vec<(FileRow, VersionRec)>> {
+/// Calls `each` with every file and its current version, in creation order, one row at a time: one
+/// query, and memory for one record (a listing of 50,000 files reads them all per page).
+pub fn for_each_current(c: &Connection, mut each: impl FnMut(FileRow, VersionRec)) -> rusqlite::Result<()> {
     let cols = FILE_COLS.split(", ").map(|k| format!("f.{k}")).collect::<Vec<_>>().join(", ");
     let mut st = c.prepare(&format!(
         "SELECT {cols}, v.data FROM files f JOIN versions v ON v.version_id = f.current_version ORDER BY f.seq"
     ))?;
-    let rows = st.query_map([], |r| Ok((file_from_row(r)?, r.get::<_, String>(6)?)))?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (f, data) = row?;
-        if let Ok(v) = serde_json::from_str(&data) {
-            out.push((f, v));
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let f = file_from_row(r)?;
+        let data = r
+            .get_ref(6)?
+            .as_str()
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e)))?;
+        if let Ok(v) = serde_json::from_str(data) {
+            each(f, v);
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 pub fn files_under(c: &Connection, folder_prefix: &str) -> rusqlite::Result<Vec<FileRow>> {

@@ -55,11 +55,28 @@ struct Form {
 }
 
 pub async fn upload_v1(State(s): State<AppState>, req: Request) -> Response {
-    upload(s, req, false).await.unwrap_or_else(IntoResponse::into_response)
+    logged(upload(s, req, false).await)
 }
 
 pub async fn upload_v2(State(s): State<AppState>, req: Request) -> Response {
-    upload(s, req, true).await.unwrap_or_else(IntoResponse::into_response)
+    logged(upload(s, req, true).await)
+}
+
+/// Puts the upload's form fields (the file, signature and token left out) in the response's
+/// extensions, where the request log finds them.
+fn logged((fields, result): (Option<Value>, ApiResult<Response>)) -> Response {
+    let mut resp = result.unwrap_or_else(IntoResponse::into_response);
+    if let Some(f) = fields {
+        resp.extensions_mut().insert(crate::reqlog::LoggedBody(f));
+    }
+    resp
+}
+
+fn loggable(fields: &BTreeMap<String, String>) -> Value {
+    const SECRET: &[&str] = &["signature", "token", "expire", "publicKey"];
+    Value::Object(
+        fields.iter().filter(|(k, _)| !SECRET.contains(&k.as_str())).map(|(k, v)| (k.clone(), json!(v))).collect(),
+    )
 }
 
 fn too_big(s: &AppState, video: bool) -> ApiError {
@@ -527,9 +544,17 @@ pub fn extension_status(exts: &[Value]) -> Map<String, Value> {
         .collect()
 }
 
-async fn upload(s: AppState, req: Request, v2: bool) -> ApiResult<Response> {
+async fn upload(s: AppState, req: Request, v2: bool) -> (Option<Value>, ApiResult<Response>) {
     let headers = req.headers().clone();
-    let mut form = read_form(&s, req).await?;
+    let form = match read_form(&s, req).await {
+        Ok(f) => f,
+        Err(e) => return (None, Err(e)),
+    };
+    let fields = loggable(&form.fields);
+    (Some(fields), store_upload(s, headers, form, v2).await)
+}
+
+async fn store_upload(s: AppState, headers: HeaderMap, mut form: Form, v2: bool) -> ApiResult<Response> {
     authenticate(&s, &headers, &form.fields, v2)?;
     let Some(mut tmp) = form.file.take() else {
         return Err(ApiError::bad("Missing file parameter for upload"));

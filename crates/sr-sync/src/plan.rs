@@ -292,6 +292,38 @@ pub(crate) fn work(inputs: &SyncInputs, opts: &PlanOptions) -> Work {
         v.sort_by_key(|o| o.id);
     }
 
+    // Folder renames and moves made here carry their files along: an asset whose folder changed
+    // only by them needs no move of its own.
+    let relocations: Vec<(String, String)> = folder_ops
+        .iter()
+        .filter_map(|f| {
+            let arg = |k: &str| f.args.get(k).and_then(Value::as_str).map(|s| s.trim_end_matches('/').to_owned());
+            match f.kind {
+                RemoteOpKind::RenameFolder => {
+                    let old = arg("folderPath")?;
+                    let parent = &old[..=old.rfind('/')?];
+                    Some((format!("{old}/"), format!("{parent}{}/", arg("newFolderName")?)))
+                }
+                RemoteOpKind::MoveFolder => {
+                    let old = arg("sourceFolderPath")?;
+                    let name = &old[old.rfind('/')? + 1..];
+                    let dest = arg("destinationPath").unwrap_or_default();
+                    Some((format!("{old}/"), format!("{dest}/{name}/")))
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    let relocated = |folder: &str| -> String {
+        let mut f = folder.to_owned();
+        for (old, new) in &relocations {
+            if let Some(rest) = f.strip_prefix(old.as_str()) {
+                f = format!("{new}{rest}");
+            }
+        }
+        f
+    };
+
     let mut ops: Vec<Op> = Vec::new();
     let mut mark_deleted: Vec<(Op, String)> = Vec::new();
     let mut local_deletes: Vec<Op> = Vec::new();
@@ -375,6 +407,15 @@ pub(crate) fn work(inputs: &SyncInputs, opts: &PlanOptions) -> Work {
         ] {
             if is_open(&field) {
                 conflicted.insert(field);
+                continue;
+            }
+            if field == FieldKey::Folder
+                && lv != b
+                && rv == b
+                && !my_intents.contains_key(&FieldKey::Folder)
+                && relocated(b) == *lv
+            {
+                // The folder operation moves it there.
                 continue;
             }
             match merge3(b, lv, rv) {
@@ -553,9 +594,21 @@ pub(crate) fn work(inputs: &SyncInputs, opts: &PlanOptions) -> Work {
         });
     }
 
-    // New remote files become remote-only assets.
-    let mut adopts: Vec<&RemoteFile> =
-        inputs.remotes.iter().filter(|r| r.present && !linked_files.contains(r.file_id.as_str())).collect();
+    // New remote files become remote-only assets — except one an upload of this library still
+    // under way may have made (same folder and name): the upload links it when it is done.
+    let linked_assets: HashSet<i64> = inputs.links.iter().map(|l| l.asset_id).collect();
+    let uploading: HashSet<(&str, &str)> = inputs
+        .locals
+        .iter()
+        .filter(|l| l.queued && !linked_assets.contains(&l.asset_id))
+        .map(|l| (l.fields.folder.as_str(), l.fields.name.as_str()))
+        .collect();
+    let mut adopts: Vec<&RemoteFile> = inputs
+        .remotes
+        .iter()
+        .filter(|r| r.present && !linked_files.contains(r.file_id.as_str()))
+        .filter(|r| !uploading.contains(&(r.fields.folder.as_str(), r.fields.name.as_str())))
+        .collect();
     adopts.sort_by(|a, b| a.file_id.cmp(&b.file_id));
     for r in adopts {
         ops.push(Op {

@@ -513,3 +513,36 @@ fn the_plan_is_the_same_whatever_order_the_inputs_come_in() {
     sorted.sort_by_key(|i| (i.is_none(), *i));
     assert_eq!(ids, sorted, "by asset, adopts last");
 }
+
+#[test]
+fn a_file_an_upload_still_under_way_may_have_made_is_not_adopted() {
+    let mut w = World::default();
+    w.same(1);
+    w.inputs.remotes.push(remote("up", Fields { name: "new.mp4".into(), ..f0() }));
+    w.inputs.locals.push(LocalAsset {
+        asset_id: 2,
+        fields: Fields { name: "new.mp4".into(), ..f0() },
+        remote_only: false,
+        missing: false,
+        queued: true,
+    });
+    assert!(w.plan().operations.is_empty());
+    w.inputs.locals[1].queued = false;
+    assert_eq!(brief(&w.plan()), vec![(Side::Local, OpKind::Adopt, None, Some(json!("/a/new.mp4")))]);
+}
+
+#[test]
+fn a_folder_renamed_here_moves_its_files_by_the_folder_operation_alone() {
+    let mut w = World::default();
+    let renamed = Fields { folder: "/c/x/".into(), ..f0() };
+    w.asset(1, Fields { folder: "/a/x/".into(), ..f0() }, renamed, Fields { folder: "/a/x/".into(), ..f0() });
+    w.asset(2, f0(), Fields { folder: "/c/".into(), ..f0() }, f0());
+    w.intent(None, RemoteOpKind::RenameFolder, json!({"folderPath": "/a", "newFolderName": "c", "purgeCache": false}));
+    let p = w.plan();
+    assert_eq!(p.operations.iter().map(|o| o.kind).collect::<Vec<_>>(), vec![OpKind::RenameFolder]);
+    // A move into another folder's new place is a folder move too.
+    let mut w = World::default();
+    w.asset(1, f0(), Fields { folder: "/z/a/".into(), ..f0() }, f0());
+    w.intent(None, RemoteOpKind::MoveFolder, json!({"sourceFolderPath": "/a", "destinationPath": "/z/"}));
+    assert_eq!(w.plan().operations.iter().map(|o| o.kind).collect::<Vec<_>>(), vec![OpKind::MoveFolder]);
+}

@@ -16,8 +16,6 @@ use crate::wire::{Caller, iso, now_s, observe};
 pub(crate) const PAGE: u32 = 1000;
 /// Re-read this far before the checkpoint: the remote's dates go to whole seconds.
 const OVERLAP_S: i64 = 2;
-/// A full id listing runs at least this often (hours) when not asked for.
-pub(crate) const FULL_LISTING_HOURS: i64 = 24;
 
 /// What a pull did.
 #[derive(Debug, Default)]
@@ -48,49 +46,65 @@ async fn pages(
     }
 }
 
-/// Lists files (all, or changed since `since`) in `ASC_UPDATED` order into the remote tree,
-/// advancing the checkpoint page by page (so a killed pull resumes). Returns the ids seen.
+/// Lists files (all, or changed since `since`) in `ASC_UPDATED` order into the remote tree, by
+/// keyset windows: each next page asks `updatedAt >= <the newest seen>` (a deep `skip` over an
+/// order that changes while paging would skip files, and the remote's largest `skip` is not
+/// known); only a page that made no progress (more files with one `updatedAt` than a page)
+/// pages on with `skip`. Pages overlap by the files at the boundary: deduped on (fileId,
+/// updatedAt). With `advance`, the checkpoint moves page by page (so a killed pull resumes).
+/// Returns the ids seen.
 async fn files(
     lib: &Library,
     caller: &Caller<'_>,
     account: &str,
     state: &mut SyncState,
     since: Option<String>,
+    advance: bool,
     out: &mut Pulled,
 ) -> Result<Vec<String>, SyncError> {
-    let query = ListQuery {
-        type_: Some(ItemTypeFilter::File),
-        sort: Some(Sort::AscUpdated),
-        search_query: since.map(|s| format!("updatedAt >= \"{s}\"")),
-        ..ListQuery::default()
-    };
     let mut seen_pairs: HashSet<(String, String)> = HashSet::new();
-    let mut ids = Vec::new();
-    pages(caller, query, |page| {
+    let mut ids: HashSet<String> = HashSet::new();
+    let mut window = since;
+    let mut skip = 0u32;
+    loop {
+        let q = ListQuery {
+            type_: Some(ItemTypeFilter::File),
+            sort: Some(Sort::AscUpdated),
+            search_query: window.as_ref().map(|s| format!("updatedAt >= \"{s}\"")),
+            skip: Some(skip),
+            limit: Some(PAGE),
+            ..ListQuery::default()
+        };
+        let page = caller.call(|| caller.client.list_files(&q)).await?;
+        let n = page.len() as u32;
         let mut batch = Vec::with_capacity(page.len());
         for item in &page {
             let Some(f) = item.as_file() else { continue };
             let obs = observe(f);
-            ids.push(obs.file_id.clone());
-            // Pages overlap (the checkpoint's overlap, and a file changed while paging moves on).
+            ids.insert(obs.file_id.clone());
             if seen_pairs.insert((obs.file_id.clone(), obs.updated_at.clone())) {
                 batch.push(obs);
             }
         }
-        if batch.is_empty() {
-            return Ok(());
+        let newest = page.iter().filter_map(Item::as_file).map(|f| iso(&f.updated_at)).max();
+        if !batch.is_empty() {
+            lib.store_remote_files(account, &batch, now_s())?;
+            out.files += batch.len() as u64;
+            if advance && newest > state.checkpoint {
+                state.checkpoint = newest.clone();
+                lib.set_sync_state(account, state)?;
+            }
         }
-        lib.store_remote_files(account, &batch, now_s())?;
-        out.files += batch.len() as u64;
-        let newest = batch.iter().map(|f| f.updated_at.clone()).max();
-        if newest > state.checkpoint {
-            state.checkpoint = newest;
-            lib.set_sync_state(account, state)?;
+        if n < PAGE {
+            return Ok(ids.into_iter().collect());
         }
-        Ok(())
-    })
-    .await?;
-    Ok(ids)
+        if newest.is_some() && newest != window {
+            window = newest;
+            skip = 0;
+        } else {
+            skip += n;
+        }
+    }
 }
 
 /// `checkpoint − overlap`, as the search language wants it.
@@ -111,7 +125,6 @@ pub(crate) async fn pull(
 ) -> Result<Pulled, SyncError> {
     let mut out = Pulled::default();
     let now = now_s();
-    let due = full_listing || state.last_full_listing.is_none_or(|t| now - t >= FULL_LISTING_HOURS * 3600);
     match state.checkpoint.clone() {
         None => {
             let fields = caller.call(|| caller.client.list_custom_metadata_fields(false)).await?;
@@ -125,30 +138,16 @@ pub(crate) async fn pull(
             .await?;
             lib.replace_remote_folders(account, &folders)?;
             // Every file, so it is a full listing too.
-            let ids = files(lib, caller, account, state, None, &mut out).await?;
+            let ids = files(lib, caller, account, state, None, true, &mut out).await?;
             out.gone = lib.finish_full_listing(account, &ids, now_s())?;
             out.full_listing = true;
             state.last_full_listing = Some(now);
             lib.set_sync_state(account, state)?;
         }
         Some(cp) => {
-            files(lib, caller, account, state, Some(since(&cp)), &mut out).await?;
-            if due {
-                let mut seen = Vec::new();
-                let q = ListQuery { type_: Some(ItemTypeFilter::File), ..ListQuery::default() };
-                let mut batch_err = None;
-                pages(caller, q, |page| {
-                    let obs: Vec<_> = page.iter().filter_map(Item::as_file).map(observe).collect();
-                    seen.extend(obs.iter().map(|f| f.file_id.clone()));
-                    if let Err(e) = lib.store_remote_files(account, &obs, now_s()) {
-                        batch_err = Some(e);
-                    }
-                    Ok(())
-                })
-                .await?;
-                if let Some(e) = batch_err {
-                    return Err(e.into());
-                }
+            files(lib, caller, account, state, Some(since(&cp)), true, &mut out).await?;
+            if full_listing {
+                let seen = files(lib, caller, account, state, None, false, &mut out).await?;
                 out.gone = lib.finish_full_listing(account, &seen, now_s())?;
                 out.full_listing = true;
                 state.last_full_listing = Some(now);

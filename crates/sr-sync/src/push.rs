@@ -120,6 +120,10 @@ pub(crate) struct Pusher<'a> {
     pub done: Vec<usize>,
     pub errors: Vec<ItemError>,
     pub conflicts: Vec<NewConflict>,
+    /// Told (done, total) as operations go through.
+    progress: &'a (dyn Fn(u64, u64) + Send + Sync),
+    total: u64,
+    last_told: u64,
 }
 
 fn item_error(op: &Op, e: &RemoteError) -> ItemError {
@@ -154,8 +158,15 @@ fn set_field(base: &mut Fields, op: &Op) {
 }
 
 impl<'a> Pusher<'a> {
-    pub fn new(lib: &'a Library, caller: &'a Caller<'a>, account: &'a str, inputs: &SyncInputs, work: &Work) -> Self {
-        let mut bases: HashMap<i64, Fields> = inputs.links.iter().map(|l| (l.asset_id, l.base.clone())).collect();
+    pub fn new(
+        lib: &'a Library,
+        caller: &'a Caller<'a>,
+        account: &'a str,
+        inputs: SyncInputs,
+        work: &Work,
+        progress: &'a (dyn Fn(u64, u64) + Send + Sync),
+    ) -> Self {
+        let mut bases: HashMap<i64, Fields> = inputs.links.into_iter().map(|l| (l.asset_id, l.base)).collect();
         for (a, b) in &work.bases {
             bases.insert(*a, b.clone());
         }
@@ -163,11 +174,23 @@ impl<'a> Pusher<'a> {
             lib,
             caller,
             account,
-            observed: inputs.remotes.iter().map(|r| (r.file_id.clone(), r.clone())).collect(),
+            observed: inputs.remotes.into_iter().map(|r| (r.file_id.clone(), r)).collect(),
             bases,
             done: Vec::new(),
             errors: Vec::new(),
             conflicts: Vec::new(),
+            progress,
+            total: work.plan.operations.len() as u64,
+            last_told: 0,
+        }
+    }
+
+    /// Progress, at most every 1 % (and at the end).
+    fn tell(&mut self) {
+        let done = (self.done.len() + self.errors.len()) as u64;
+        if done >= self.total || done >= self.last_told + (self.total / 100).max(1) {
+            self.last_told = done;
+            (self.progress)(done.min(self.total), self.total);
         }
     }
 
@@ -182,7 +205,7 @@ impl<'a> Pusher<'a> {
     }
 
     /// After remote operations of one asset went through: the base of those fields moves, the
-    /// observation follows, and their intents are applied.
+    /// observation follows, and their intents are applied — one library transaction.
     async fn commit(&mut self, ops: &[(usize, &Op)], fresh: Option<RemoteFile>) -> Result<(), SyncError> {
         let Some(asset_id) = ops.first().and_then(|(_, o)| o.asset_id) else { return Ok(()) };
         let file_id = ops[0].1.file_id.clone().unwrap_or_default();
@@ -190,9 +213,6 @@ impl<'a> Pusher<'a> {
         for (_, op) in ops {
             set_field(&mut base, op);
         }
-        self.lib.set_base(self.account, asset_id, &base, now_s())?;
-        self.bases.insert(asset_id, base);
-        self.caller.point().await;
         let obs = match fresh {
             Some(f) => Some(f),
             None => self.observed.get(&file_id).cloned().map(|mut f| {
@@ -203,14 +223,22 @@ impl<'a> Pusher<'a> {
                 f
             }),
         };
+        let intents: Vec<i64> = ops.iter().flat_map(|(_, o)| o.intents.iter().copied()).collect();
+        self.caller.point().await;
+        if let Err(e) = self.lib.record_push(self.account, asset_id, &base, obs.as_ref(), &intents, now_s()) {
+            // Sent, but not recorded (the asset was unlinked meanwhile): the intents stay
+            // `sending`, so the next run verifies them against the remote.
+            for (_, op) in ops {
+                self.local_error(op, &e);
+            }
+            return Ok(());
+        }
+        self.bases.insert(asset_id, base);
         if let Some(obs) = obs {
-            self.lib.store_remote_files(self.account, std::slice::from_ref(&obs), now_s())?;
             self.observed.insert(file_id, obs);
         }
-        self.caller.point().await;
-        let intents: Vec<i64> = ops.iter().flat_map(|(_, o)| o.intents.iter().copied()).collect();
-        applied_intents(self.lib, &intents);
         self.done.extend(ops.iter().map(|(i, _)| *i));
+        self.tell();
         Ok(())
     }
 
@@ -249,26 +277,27 @@ impl<'a> Pusher<'a> {
     pub async fn apply(&mut self, work: &Work) -> Result<(), SyncError> {
         let ops = &work.plan.operations;
         for a in &work.rebased {
-            if let Some(b) = work.bases.get(a) {
-                self.lib.set_base(self.account, *a, b, now_s())?;
+            if let Some(b) = work.bases.get(a)
+                && let Err(e) = self.lib.set_base(self.account, *a, b, now_s())
+            {
+                tracing::debug!("moving the base of asset {a}: {e}");
             }
         }
         applied_intents(self.lib, &work.settle);
 
         // Local operations, one library transaction per asset.
         let mut local: BTreeMap<i64, Vec<(usize, &Op)>> = BTreeMap::new();
+        let mut adopt: Vec<(usize, &Op, RemoteFile)> = Vec::new();
         for (i, op) in ops.iter().enumerate().filter(|(_, o)| o.side == Side::Local) {
             match (op.kind, op.asset_id) {
                 (OpKind::Adopt, _) => {
-                    let Some(file) = op.file_id.as_ref().and_then(|f| self.observed.get(f)).cloned() else { continue };
-                    match self.lib.adopt_remote_file(self.account, &file, now_s()) {
-                        Ok(_) => self.done.push(i),
-                        Err(e) => self.local_error(op, e),
+                    if let Some(file) = op.file_id.as_ref().and_then(|f| self.observed.get(f)) {
+                        adopt.push((i, op, file.clone()));
                     }
                 }
                 (OpKind::MarkDeleted, Some(a)) => {
                     applied_intents(self.lib, &op.intents);
-                    match self.lib.unlink_asset(self.account, a, now_s()) {
+                    match self.lib.mark_deleted_remotely(self.account, a, now_s()) {
                         Ok(()) => self.done.push(i),
                         Err(e) => self.local_error(op, e),
                     }
@@ -277,6 +306,20 @@ impl<'a> Pusher<'a> {
                 _ => {}
             }
         }
+        // New remote files, a thousand to a transaction (a first pull adopts them all).
+        for chunk in adopt.chunks(1000) {
+            let files: Vec<RemoteFile> = chunk.iter().map(|(_, _, f)| f.clone()).collect();
+            match self.lib.adopt_remote_files(self.account, &files, now_s()) {
+                Ok(_) => self.done.extend(chunk.iter().map(|(i, _, _)| *i)),
+                Err(e) => {
+                    let e = e.to_string();
+                    for (_, op, _) in chunk {
+                        self.local_error(op, &e);
+                    }
+                }
+            }
+        }
+        self.tell();
         for (asset_id, list) in local {
             let mut change = LocalApply::default();
             for (_, op) in &list {
@@ -310,6 +353,7 @@ impl<'a> Pusher<'a> {
             }
         }
 
+        self.tell();
         let remote: Vec<(usize, &Op)> = ops.iter().enumerate().filter(|(_, o)| o.side == Side::Remote).collect();
         // Folder operations, in the order they were made.
         for &(i, op) in remote.iter().filter(|(_, o)| o.asset_id.is_none()) {
@@ -352,6 +396,7 @@ impl<'a> Pusher<'a> {
             self.delete_call(chunk).await?;
         }
         self.done.sort_unstable();
+        self.tell();
         Ok(())
     }
 
@@ -382,6 +427,22 @@ impl<'a> Pusher<'a> {
             Ok(()) => {
                 applied_intents(self.lib, &op.intents);
                 self.done.push(i);
+            }
+            // The folder is there already (a run that stopped after creating it).
+            Err(RemoteError::Conflict { .. }) if op.kind == OpKind::CreateFolder => {
+                applied_intents(self.lib, &op.intents);
+                self.done.push(i);
+            }
+            Err(e @ RemoteError::NotFound { .. }) => {
+                // Nothing at that path any more (renamed or moved there since, or by a run that
+                // stopped): not retried; the files' own folders merge from the next pull.
+                let why = describe(&e);
+                for id in &op.intents {
+                    let _ = self.lib.mark_remote_op(*id, &RemoteOpOutcome::Failed(why.clone()), now_s());
+                }
+                let mut err = item_error(op, &e);
+                err.will_retry = false;
+                self.errors.push(err);
             }
             Err(e) => self.fail(&[(i, op)], &e),
         }
@@ -559,8 +620,38 @@ impl<'a> Pusher<'a> {
     }
 
     async fn delete_call(&mut self, chunk: &[(usize, &Op)]) -> Result<(), SyncError> {
-        self.sending(chunk)?;
-        let mut list: Vec<(usize, &Op)> = chunk.to_vec();
+        // Read each file first: one edited there since it was observed is not deleted (the next
+        // plan makes it a conflict), one already gone is done.
+        let c = self.caller.client;
+        let mut list: Vec<(usize, &Op)> = Vec::new();
+        for &(i, op) in chunk {
+            let file_id = op.file_id.clone().unwrap_or_default();
+            let base = op.asset_id.and_then(|a| self.bases.get(&a)).cloned();
+            match self.caller.call(|| c.get_file_details(&file_id)).await {
+                Ok(f) => {
+                    let now = observe(&f);
+                    if Some(&now.fields) == base.as_ref() {
+                        list.push((i, op));
+                    } else {
+                        self.lib.store_remote_files(self.account, std::slice::from_ref(&now), now_s())?;
+                        self.observed.insert(file_id, now);
+                        self.errors.push(ItemError {
+                            asset_id: op.asset_id,
+                            file_id: op.file_id.clone(),
+                            message: format!(
+                                "{}: not deleted, it was changed on the remote since it was read",
+                                op.summary
+                            ),
+                            request_id: None,
+                            will_retry: true,
+                        });
+                    }
+                }
+                Err(RemoteError::NotFound { .. }) => self.deleted(i, op)?,
+                Err(e) => self.fail(&[(i, op)], &e),
+            }
+        }
+        self.sending(&list)?;
         for attempt in 0..2 {
             let ids: Vec<String> = list.iter().filter_map(|(_, o)| o.file_id.clone()).collect();
             if ids.is_empty() {
@@ -603,6 +694,7 @@ impl<'a> Pusher<'a> {
         self.mark_gone(op.file_id.as_deref().unwrap_or_default())?;
         applied_intents(self.lib, &op.intents);
         if let Some(a) = op.asset_id {
+            // Deleted here on purpose: the link goes, the asset and its file stay.
             self.lib.unlink_asset(self.account, a, now_s())?;
         }
         self.done.push(i);

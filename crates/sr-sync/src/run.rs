@@ -78,6 +78,40 @@ pub enum SyncError {
     Busy(String),
 }
 
+/// How many operations (and errors) of a run the history keeps: a first sync adopting 50,000
+/// files keeps the first thousand and says how many there were.
+pub(crate) const HISTORY_OPS: usize = 1000;
+
+/// The run's report as the history stores it: a [`SyncReport`]'s JSON, with each list cut at
+/// [`HISTORY_OPS`] (and a note saying so), built without copying the report.
+pub(crate) fn for_history(r: &SyncReport) -> serde_json::Value {
+    let cap = |v: &[Op]| serde_json::to_value(&v[..v.len().min(HISTORY_OPS)]).unwrap_or_default();
+    let mut notes = r.plan.notes.clone();
+    for (what, n) in [("operations", r.plan.operations.len()), ("applied operations", r.applied.len())] {
+        if n > HISTORY_OPS {
+            notes.push(format!("{n} {what} in all; the history keeps the first {HISTORY_OPS}"));
+        }
+    }
+    serde_json::json!({
+        "run_id": r.run_id,
+        "dry_run": r.dry_run,
+        "plan": {
+            "operations": cap(&r.plan.operations),
+            "held": cap(&r.plan.held),
+            "held_reason": r.plan.held_reason,
+            "notes": notes,
+            "stop": r.plan.stop,
+        },
+        "applied": cap(&r.applied),
+        "errors": &r.errors[..r.errors.len().min(HISTORY_OPS)],
+        "conflicts_opened": r.conflicts_opened,
+        "requests": r.requests,
+        "request_ids": r.request_ids,
+        "started_at": r.started_at,
+        "finished_at": r.finished_at,
+    })
+}
+
 /// Syncs one account.
 pub struct Syncer {
     pub library: Arc<Library>,
@@ -145,7 +179,7 @@ impl Syncer {
             finished_at: report.finished_at,
             dry_run: report.dry_run,
             outcome: outcome.to_owned(),
-            report: serde_json::to_value(report).unwrap_or(serde_json::Value::Null),
+            report: for_history(report),
         };
         Ok(self.library.record_sync_run(&run)?)
     }
@@ -165,10 +199,12 @@ impl Syncer {
         pull::pull(lib, caller, account, &mut state, opts.full_listing).await?;
         // A killed run's intents: verified against the remote, never sent twice. A dry run does
         // it too (bookkeeping only, no field moves), so it plans what the real run will.
-        let inputs = lib.sync_inputs(account)?;
-        push::verify_sending(lib, caller, account, &inputs).await?;
+        let mut inputs = lib.sync_inputs(account)?;
+        if inputs.intents.iter().any(|o| o.state == sr_library::RemoteOpState::Sending) {
+            push::verify_sending(lib, caller, account, &inputs).await?;
+            inputs = lib.sync_inputs(account)?;
+        }
         phase("plan");
-        let inputs = lib.sync_inputs(account)?;
         let work = plan::work(&inputs, &opts.plan);
         report.plan = work.plan.clone();
         if opts.dry_run {
@@ -184,7 +220,8 @@ impl Syncer {
             report.conflicts_opened = work.plan.conflicts.len() as u64;
         }
         phase("push");
-        let mut pusher = push::Pusher::new(lib, caller, account, &inputs, &work);
+        let progress = |done: u64, total: u64| on_event(SyncEvent::Progress { phase: "push".into(), done, total });
+        let mut pusher = push::Pusher::new(lib, caller, account, inputs, &work, &progress);
         pusher.apply(&work).await?;
         if !pusher.conflicts.is_empty() {
             lib.open_conflicts(account, &pusher.conflicts, now_s())?;
@@ -192,13 +229,46 @@ impl Syncer {
         }
         report.applied = pusher.done.iter().map(|i| work.plan.operations[*i].clone()).collect();
         report.errors.extend(pusher.errors);
-        on_event(SyncEvent::Progress {
-            phase: "push".into(),
-            done: report.applied.len() as u64,
-            total: work.plan.operations.len() as u64,
-        });
         state.last_run = Some(now_s());
         lib.set_sync_state(account, &state)?;
         Ok(if work.plan.held.is_empty() { "done" } else { "stopped" })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{OpKind, Side};
+
+    #[test]
+    fn the_history_keeps_a_reports_shape_and_at_most_a_thousand_operations() {
+        let op = |i: i64| Op {
+            side: Side::Local,
+            kind: OpKind::Adopt,
+            asset_id: None,
+            file_id: Some(format!("f{i}")),
+            key: None,
+            from: None,
+            to: None,
+            intents: vec![],
+            summary: format!("file {i}"),
+        };
+        let ops: Vec<Op> = (0..1500).map(op).collect();
+        let r = SyncReport {
+            run_id: 3,
+            plan: Plan { operations: ops.clone(), notes: vec!["kept".into()], ..Plan::default() },
+            applied: ops,
+            requests: 7,
+            ..SyncReport::default()
+        };
+        let back: SyncReport = serde_json::from_value(for_history(&r)).unwrap();
+        assert_eq!(back.plan.operations.len(), 1000);
+        assert_eq!(back.applied[999], r.applied[999]);
+        assert_eq!(back.requests, 7);
+        assert_eq!(back.plan.notes[0], "kept");
+        assert!(back.plan.notes[1].starts_with("1500 operations in all"), "{:?}", back.plan.notes);
+        let small = SyncReport { applied: vec![op(1)], ..SyncReport::default() };
+        let back: SyncReport = serde_json::from_value(for_history(&small)).unwrap();
+        assert_eq!(back, small);
     }
 }

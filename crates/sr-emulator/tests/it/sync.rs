@@ -277,7 +277,7 @@ async fn pages_of_a_thousand_reach_deep_offsets_and_folders_list_in_full() {
     let seeded = emu.handle.seed_files(&files).unwrap();
     let all = emu.list_all(&[("sort", "ASC_UPDATED")], 1000).await;
     assert_eq!(all.len(), 2_345);
-    assert_eq!(ids(&all), seeded, "seeded one millisecond apart in order, so pages follow it and never overlap");
+    assert_eq!(ids(&all), seeded, "seeded in order (ties keep it), so pages never overlap");
     let (st, deep) = emu.json(emu.get("/v1/files?skip=2000&limit=1000")).await;
     assert_eq!((st, deep.as_array().unwrap().len()), (200, 345));
     let (st, past) = emu.json(emu.get("/v1/files?skip=100000")).await;
@@ -286,4 +286,69 @@ async fn pages_of_a_thousand_reach_deep_offsets_and_folders_list_in_full() {
     let folders = emu.list_all(&[("type", "folder")], 50).await;
     assert_eq!(folders.len(), 121, "/bulk and its 120 subfolders, paged");
     assert!(folders.iter().all(|f| f["type"] == "folder" && !f["folderPath"].as_str().unwrap().ends_with('/')));
+}
+
+/// What the log says is what was applied: an injected 500 before the route is logged as 500 and
+/// changed nothing; an answer cut after the route ran is logged as 200 and did change the file.
+#[tokio::test]
+async fn the_request_log_tells_applied_from_refused_under_faults() {
+    use sr_emulator::{FaultAction, FaultRule};
+    let emu = Emu::start().await;
+    let ids = emu.handle.seed_files(&[seed("/a.bin", &[])]).unwrap();
+    let add = |tag: &str| emu.post("/v1/files/addTags").json(&json!({"fileIds": ids, "tags": [tag]})).send();
+    emu.handle.faults().add(FaultRule::new("tags", FaultAction::Status { status: 500 }).times(1));
+    assert_eq!(add("refused").await.unwrap().status(), 500);
+    emu.handle.faults().add(FaultRule::new("tags", FaultAction::ResetResponse { after_bytes: 0 }).times(1));
+    let cut = match add("applied").await {
+        Ok(r) => r.bytes().await.is_err(),
+        Err(_) => true,
+    };
+    assert!(cut, "the answer never arrived whole");
+    assert_eq!(emu.details(&ids[0]).await["tags"], json!(["applied"]));
+    let log: Vec<(u16, Value)> = emu
+        .handle
+        .request_log()
+        .into_iter()
+        .filter(|r| r.path == "/v1/files/addTags")
+        .map(|r| (r.status, r.body["tags"].clone()))
+        .collect();
+    assert_eq!(log, [(500, json!(["refused"])), (200, json!(["applied"]))]);
+}
+
+#[tokio::test]
+async fn an_upload_is_logged_with_its_form_fields_but_not_the_file() {
+    let emu = Emu::start().await;
+    let up =
+        emu.upload("u.png", png(4, 4), &[("folder", "/in"), ("tags", "a,b"), ("useUniqueFileName", "false")]).await;
+    let (st, _) = emu
+        .upload_raw(
+            "u.png",
+            png(4, 4),
+            &[("folder", "/in"), ("useUniqueFileName", "false"), ("overwriteFile", "false")],
+        )
+        .await;
+    assert_eq!(st, 400, "the name is taken");
+    let log = emu.handle.request_log();
+    assert_eq!(log.len(), 2);
+    assert_eq!((log[0].path.as_str(), log[0].status), ("/api/v1/files/upload", 200));
+    assert_eq!(log[0].body, json!({"fileName": "u.png", "folder": "/in", "tags": "a,b", "useUniqueFileName": "false"}));
+    assert_eq!((log[1].status, log[1].body["fileName"].as_str()), (400, Some("u.png")));
+    assert!(up["fileId"].is_string());
+}
+
+#[tokio::test]
+async fn seeded_files_are_stamped_in_order_up_to_now_never_later() {
+    let emu = Emu::start().await;
+    let first =
+        emu.handle.seed_files(&(0..3_000).map(|i| seed(&format!("/s/a{i}.bin"), &[])).collect::<Vec<_>>()).unwrap();
+    let second =
+        emu.handle.seed_files(&(0..3_000).map(|i| seed(&format!("/s/b{i}.bin"), &[])).collect::<Vec<_>>()).unwrap();
+    // Other tests' emulators share the process's clock, so only a bound is certain here.
+    let soon = (chrono::Utc::now() + chrono::Duration::seconds(1)).format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+    let all = emu.list_all(&[("sort", "ASC_UPDATED")], 1000).await;
+    assert_eq!(ids(&all), [first, second].concat(), "in the order seeded");
+    let stamps: Vec<&str> = all.iter().map(|f| f["updatedAt"].as_str().unwrap()).collect();
+    assert!(stamps.windows(2).all(|w| w[0] <= w[1]));
+    assert!(stamps[2_999] < stamps[3_000], "a later call is stamped after the earlier one");
+    assert!(*stamps.last().unwrap() <= soon.as_str(), "not in the future");
 }

@@ -4,4 +4,5 @@
 mod support;
 
 mod harness;
+mod kill9;
 mod scenarios;

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 use sr_library::sync::{ConflictField, Resolution};
-use sr_sync::{OpKind, PlanOptions, Side as OpSide, StopReason, SyncOptions};
+use sr_sync::{OpKind, PlanOptions, Side as OpSide, StopReason, SyncEvent, SyncOptions};
 
 use crate::support::*;
 
@@ -215,8 +215,21 @@ async fn a_tag_on_many_files_goes_in_calls_of_fifty_and_an_unchanged_sync_costs_
     let all: Vec<i64> = a.assets().values().copied().collect();
     a.lib.add_tags(&all, &["sale".into()], now()).unwrap();
     rig.emu.clear_request_log();
-    let r = a.sync().await;
+    let events = std::sync::Mutex::new(Vec::new());
+    let r = a
+        .syncer
+        .run(&opts(), tokio_util::sync::CancellationToken::new(), |e| events.lock().unwrap().push(e))
+        .await
+        .unwrap();
     assert_eq!(r.applied.len(), 120);
+    let events = events.into_inner().unwrap();
+    let phases: Vec<_> = events
+        .iter()
+        .filter_map(|e| if let SyncEvent::Phase { phase } = e { Some(phase.as_str()) } else { None })
+        .collect();
+    assert_eq!(phases, vec!["pull", "plan", "push"]);
+    assert_eq!(events.last(), Some(&SyncEvent::Progress { phase: "push".into(), done: 120, total: 120 }));
+    assert!(events.len() > 5, "progress as it goes: {}", events.len());
     let log = rig.emu.request_log();
     let calls = log.iter().filter(|l| l.path == "/v1/files/addTags").count();
     assert_eq!(calls, 3, "120 files in calls of at most 50");
@@ -225,4 +238,133 @@ async fn a_tag_on_many_files_goes_in_calls_of_fifty_and_an_unchanged_sync_costs_
     assert!(r.plan.operations.is_empty());
     assert_eq!(rig.emu.request_log().len(), 1, "{:#?}", rig.emu.request_log());
     assert_eq!(r.requests, 1);
+}
+
+#[tokio::test]
+async fn an_error_on_one_file_is_an_entry_in_the_log_and_the_next_run_retries_it() {
+    use sr_emulator::{FaultAction, FaultRule};
+    let rig = rig().await;
+    let ids = rig.seed(&[("/shop/a.jpg", &[], json!({})), ("/shop/b.jpg", &[], json!({}))]);
+    let a = rig.side("lib-a");
+    a.sync().await;
+    a.set_meta(&ids[0], "season", json!("summer"));
+    a.tag(&ids[1], "sale");
+    rig.emu.faults().add(FaultRule::new("update", FaultAction::Status { status: 500 }).times(1));
+    // A rate limit on the tags call holds the account for its reset, then the call goes through.
+    rig.emu.faults().add(FaultRule::new("tags", FaultAction::RateLimit { reset_ms: 200 }).times(1));
+    let r = a.sync_with(&opts()).await;
+    assert_eq!(r.errors.len(), 1, "{:#?}", r.errors);
+    assert_eq!(r.errors[0].file_id.as_deref(), Some(ids[0].as_str()));
+    assert!(r.errors[0].will_retry && r.errors[0].message.contains("season"), "{:?}", r.errors[0]);
+    assert_eq!(r.applied.len(), 1, "the other file's tag went through");
+    assert_eq!(rig.remote_fields(&ids[1]).await.unwrap().tags, vec!["sale"]);
+    let log = rig.emu.request_log();
+    let tag_calls: Vec<u16> = log.iter().filter(|l| l.path == "/v1/files/addTags").map(|l| l.status).collect();
+    assert_eq!(tag_calls, vec![429, 200]);
+    // The next run is not locked out: it sends the metadata.
+    let r = a.sync().await;
+    assert_eq!(r.applied.len(), 1);
+    assert_eq!(rig.remote_fields(&ids[0]).await.unwrap().metadata["season"], json!("summer"));
+}
+
+const SDK_EDITS: &str = r#"
+import sys
+from imagekitio import ImageKit
+base, key, a, b = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+ik = ImageKit(private_key=key, base_url=base, max_retries=0)
+ik.files.bulk.add_tags(file_ids=[a, b], tags=["sdk"])
+ik.files.update(a, custom_metadata={"season": "autumn"})
+ik.files.rename(file_path="/shop/b.jpg", new_file_name="b-sdk.jpg")
+print("EDITS OK")
+"#;
+
+#[tokio::test]
+async fn edits_made_through_the_official_python_sdk_reach_both_libraries_and_merge_with_theirs() {
+    let rig = rig().await;
+    let ids = rig.seed(&[("/shop/a.jpg", &[], json!({})), ("/shop/b.jpg", &[], json!({}))]);
+    let (a, b) = (rig.side("lib-a"), rig.side("lib-b"));
+    a.sync().await;
+    b.sync().await;
+    a.tag(&ids[0], "mine");
+    b.move_to(&ids[1], "/moved/");
+    let out = tokio::process::Command::new("python3")
+        .arg("-c")
+        .arg(SDK_EDITS)
+        .arg(rig.emu.base_url())
+        .arg("private_test")
+        .arg(&ids[0])
+        .arg(&ids[1])
+        .output()
+        .await
+        .expect("python3 with imagekitio (see sr-emulator's python_sdk test)");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && stdout.contains("EDITS OK"), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    a.sync().await;
+    b.sync().await;
+    a.sync().await;
+    let ra = rig.remote_fields(&ids[0]).await.unwrap();
+    assert_eq!(
+        (ra.tags.clone(), ra.metadata["season"].clone()),
+        (vec!["mine".to_owned(), "sdk".to_owned()], json!("autumn"))
+    );
+    let rb = rig.remote_fields(&ids[1]).await.unwrap();
+    assert_eq!(
+        (rb.name.as_str(), rb.folder.as_str(), rb.tags.clone()),
+        ("b-sdk.jpg", "/moved/", vec!["sdk".to_owned()])
+    );
+    for id in &ids {
+        let remote = rig.remote_fields(id).await.unwrap();
+        assert_eq!(a.fields(a.asset(id)), remote);
+        assert_eq!(b.fields(b.asset(id)), remote);
+    }
+}
+
+#[tokio::test]
+async fn a_folder_renamed_here_is_one_remote_folder_rename_and_both_libraries_follow() {
+    let rig = rig().await;
+    let ids = rig.seed(&[
+        ("/summer/a.jpg", &[], json!({})),
+        ("/summer/b.jpg", &[], json!({})),
+        ("/other/c.jpg", &[], json!({})),
+    ]);
+    let (a, b) = (rig.side("lib-a"), rig.side("lib-b"));
+    a.sync().await;
+    b.sync().await;
+    a.lib.rename_folder(&rig.account, "/summer/", "winter", now()).unwrap();
+    rig.emu.clear_request_log();
+    let r = a.sync().await;
+    assert_eq!(r.applied.iter().map(|o| o.kind).collect::<Vec<_>>(), vec![OpKind::RenameFolder], "{:#?}", r.applied);
+    let log = rig.emu.request_log();
+    assert_eq!(log.iter().filter(|l| l.path.contains("renameFolder")).count(), 1);
+    assert_eq!(log.iter().filter(|l| l.path == "/v1/files/move").count(), 0, "no move per file");
+    a.sync().await;
+    b.sync().await;
+    for id in &ids[..2] {
+        assert_eq!(rig.remote_fields(id).await.unwrap().folder, "/winter/");
+        assert_eq!(a.fields(a.asset(id)).folder, "/winter/");
+        assert_eq!(b.fields(b.asset(id)).folder, "/winter/");
+    }
+    assert!(a.sync().await.plan.operations.is_empty());
+}
+
+#[tokio::test]
+async fn a_folder_renamed_here_and_there_differently_is_not_retried_forever_and_its_files_clash() {
+    let rig = rig().await;
+    let ids = rig.seed(&[("/summer/a.jpg", &[], json!({})), ("/other/b.jpg", &[], json!({}))]);
+    let a = rig.side("lib-a");
+    a.sync().await;
+    a.lib.rename_folder(&rig.account, "/summer/", "winter", now()).unwrap();
+    rig.api.rename_folder("/summer", "spring", false).await.unwrap();
+    let r = a.sync_with(&opts()).await;
+    assert_eq!(r.errors.len(), 1, "{:#?}", r.errors);
+    assert!(!r.errors[0].will_retry);
+    let r = a.sync().await;
+    assert!(r.applied.iter().all(|o| o.kind != OpKind::RenameFolder), "not sent again");
+    let c = a.conflicts();
+    assert_eq!(c.len(), 1);
+    assert_eq!(
+        (c[0].field.clone(), c[0].mine.clone(), c[0].theirs.clone()),
+        (ConflictField::Folder, Some(json!("/winter/")), Some(json!("/spring/")))
+    );
+    assert_eq!(rig.remote_fields(&ids[0]).await.unwrap().folder, "/spring/", "the first writer's folder stays");
 }
