@@ -519,9 +519,25 @@ impl Stockroom {
         if cached || !is_remote_only(&asset) {
             return Ok(self.asset_with_sync(&asset));
         }
-        let (remote, file) = self.linked_file(&asset).await?;
         let out = self.library.thumbs_dir().join(format!("remote-{asset_id}.jpg"));
-        let bytes = remote.client.fetch_thumbnail(&file, THUMB_CAP).await?;
+        // The thumbnail URL of the last listing first (one request for a tile); the file's details
+        // when there is none or it went stale.
+        let remote = self.remote().await?;
+        let seen = match self.library.sync_link(&remote.account, asset_id)? {
+            Some(link) => self.library.remote_file(&remote.account, &link.file_id)?,
+            None => None,
+        };
+        let quick = match seen.as_ref().and_then(|f| f.thumbnail_url.as_deref().map(|u| (u, f.is_private))) {
+            Some((url, private)) => remote.client.fetch_delivery(url, private, THUMB_CAP).await.ok(),
+            None => None,
+        };
+        let (bytes, file) = match quick {
+            Some(bytes) => (bytes, None),
+            None => {
+                let (_, file) = self.linked_file(&asset).await?;
+                (remote.client.fetch_thumbnail(&file, THUMB_CAP).await?, Some(file))
+            }
+        };
         if is_image(&bytes) {
             write_replacing(&out, &bytes)?;
         } else {
@@ -530,6 +546,10 @@ impl Stockroom {
             let answer = work.path().join("thumbnail");
             std::fs::write(&answer, &bytes).map_err(|e| io_err("write", &answer, e))?;
             if thumbnail_of(answer, out.clone()).await.is_err() {
+                let file = match file {
+                    Some(f) => f,
+                    None => self.linked_file(&asset).await?.1,
+                };
                 let original = work.path().join(file_component(&file.name));
                 remote.client.download_file(&file, &original, None).await?;
                 thumbnail_of(original, out.clone()).await?;

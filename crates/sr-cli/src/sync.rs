@@ -2,7 +2,7 @@
 //! the active account from the terminal. `sync --json` prints the façade's `SyncReport` (its
 //! `operations` are the same list for a dry run and the run after it).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use clap::{ArgGroup, Args, Subcommand};
 use sr_api::dto_sync as d;
@@ -123,6 +123,22 @@ fn print_report(r: &d::SyncReport) {
     }
 }
 
+/// Unix seconds as `2026-12-04 04:39 UTC`.
+fn utc(secs: i64) -> String {
+    // Days to a civil date (H. Hinnant's algorithm), proleptic Gregorian.
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02} {:02}:{:02} UTC", rem / 3600, rem % 3600 / 60)
+}
+
 fn value_text(v: &Option<serde_json::Value>) -> String {
     match v {
         None => "(none)".into(),
@@ -149,19 +165,23 @@ pub fn sync(app: &Stockroom, args: SyncArgs, json: bool) -> Result<(), ApiError>
         None => {
             let RunArgs { dry_run, confirm_deletes, full } = args.run;
             let req = d::SyncRequest { dry_run, confirm_deletes, full_listing: full };
+            // One line on a terminal, rewritten in place and cleared at the end.
+            let show = !json && std::io::stderr().is_terminal();
             let on_progress = move |p: d::SyncProgress| {
-                if json {
+                if !show {
                     return;
                 }
                 let mut err = std::io::stderr().lock();
-                let _ = if p.total > 0 {
-                    write!(err, "\r{} {}/{}   ", p.phase, p.done, p.total)
-                } else {
-                    write!(err, "\r{}…            ", p.phase)
+                let line = match (p.phase.as_str(), p.total) {
+                    ("done", _) => String::new(),
+                    (phase, 0) => format!("{phase}…"),
+                    (phase, total) => format!("{phase} {}/{total}", p.done),
                 };
+                let _ = write!(err, "\r{line:<40}\r{line}");
                 if p.phase == "done" {
-                    let _ = writeln!(err);
+                    let _ = write!(err, "\r");
                 }
+                let _ = err.flush();
             };
             let report = runtime()?.block_on(app.sync(req, None, on_progress))?;
             emit(json, &report, print_report)
@@ -172,10 +192,9 @@ pub fn sync(app: &Stockroom, args: SyncArgs, json: bool) -> Result<(), ApiError>
                 for r in runs {
                     let kind = if r.dry_run { "dry run" } else { "run" };
                     println!(
-                        "#{:<5} {} → {}  {kind:<7} {:<8} {} change(s), {} applied, {} error(s), {} conflict(s)",
+                        "#{:<5} {}  {kind:<7} {:<8} {} change(s), {} applied, {} error(s), {} conflict(s)",
                         r.id,
-                        r.started_at,
-                        r.finished_at,
+                        utc(r.started_at),
                         r.outcome,
                         r.report.operations.len(),
                         r.report.applied,
@@ -258,4 +277,14 @@ pub fn delete_remote(app: &Stockroom, ids: &[i64], json: bool) -> Result<(), Api
 pub fn download(app: &Stockroom, id: i64, json: bool) -> Result<(), ApiError> {
     let a = runtime()?.block_on(app.download_original(id))?;
     emit(json, &a, |a| println!("#{} {} is on this computer now: {}", a.id, a.name, a.path))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn times_print_as_utc_dates() {
+        assert_eq!(super::utc(0), "1970-01-01 00:00 UTC");
+        assert_eq!(super::utc(1_796_359_206), "2026-12-04 04:40 UTC");
+        assert_eq!(super::utc(951_782_400), "2000-02-29 00:00 UTC");
+    }
 }

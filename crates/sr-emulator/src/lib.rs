@@ -34,12 +34,14 @@
 //!   a move, a rename (not a rename to the same name), a folder rename or move for every file
 //!   inside it, a version restore, an overwrite (a new version). The spec only says `updatedAt` is
 //!   the last modification; whether move, rename and folder jobs count is not stated.
-//! - Stamps never repeat: two changes in one millisecond get stamps a millisecond apart, so a
-//!   client deduping on (fileId, updatedAt) always sees a second change. The real service's
-//!   resolution is the millisecond; same-millisecond changes there are not known to differ.
+//! - Changes never share a stamp: two in one millisecond get stamps a millisecond apart, so a
+//!   client deduping on (fileId, updatedAt) always sees a second change of a file (files seeded
+//!   faster than a millisecond each may share one). The real service's resolution is the
+//!   millisecond; whether two changes there can share one is not known.
 //! - **No maximum `skip`**: any offset answers (past the end: `[]`). Search-backed APIs often stop
 //!   at 10,000; if the real one does, a 50,000-file first pull by offset would stop short, and
-//!   paging by `updatedAt` (`>=` the last stamp seen, deduped) is the way round it.
+//!   paging by `updatedAt` (`>=` the last stamp seen, deduped, with `skip` only inside a stamp that
+//!   more than a page of files share) is the way round it.
 //! - Offsets are stable while nothing changes: ties of the sort are broken by creation order. A file
 //!   changed during an `ASC_UPDATED` paging moves to the end (seen again later); the one after it
 //!   shifts into a page already read, so a full listing taken while others edit can miss a file
@@ -143,8 +145,9 @@ impl EmulatorHandle {
         self.state.log.clear()
     }
     /// Writes `files` straight into the store in one transaction, as uploads would have stored them
-    /// (one version each, folders created; created and updated one millisecond apart in the order
-    /// given, the last one now), and returns their file ids in
+    /// (one version each, folders created; created and updated in the order given up to now, a
+    /// millisecond apart where the time since the last change allows, never in the future), and
+    /// returns their file ids in
     /// order. For tests and benchmarks: 50,000 small files take a few seconds. Custom metadata is
     /// stored as given, not validated; a path that already holds a file refuses the whole batch.
     pub fn seed_files(&self, files: &[SeedFile]) -> Result<Vec<String>, EmulatorError> {

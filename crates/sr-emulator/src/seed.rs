@@ -2,7 +2,8 @@
 //!
 //! Over `store` and `sniff`; what [`seed_files`] writes is exactly what an upload would have stored
 //! (one version, sniffed MIME and size, published, public), so every route serves it as usual.
-//! Seeded files are created (and updated) one millisecond apart in the order given, the last one now.
+//! The files of one call are created (and updated) in the order given, up to now: a millisecond
+//! apart where the time since the last change allows, several to a millisecond where it does not.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -35,9 +36,9 @@ impl SeedFile {
 /// Writes `files` in one transaction (all or none) and returns their file ids, in order. A path that
 /// already holds a file, or appears twice, is refused and nothing is written.
 pub fn seed_files(store: &Store, files: &[SeedFile]) -> Result<Vec<String>, EmulatorError> {
-    // One millisecond apart, the newest now: like files uploaded one after another, so listings by
-    // `updatedAt` (and paging by it) order them as they were given.
-    let first_stamp = store::reserve_stamps(files.len());
+    // As if uploaded one after another up to now: a millisecond apart where there is room, never
+    // in the future, after every earlier change (see `spread_stamps`).
+    let stamps = store::spread_stamps(files.len());
     let mut sniffed: HashMap<(u64, usize, String), Sniffed> = HashMap::new();
     let mut written: Vec<std::path::PathBuf> = Vec::new();
     let result = (|| -> Result<Vec<String>, EmulatorError> {
@@ -45,8 +46,8 @@ pub fn seed_files(store: &Store, files: &[SeedFile]) -> Result<Vec<String>, Emul
         let tx = store::begin(&mut conn)?;
         let mut folders_done = std::collections::HashSet::new();
         let mut ids = Vec::with_capacity(files.len());
-        for (i, f) in files.iter().enumerate() {
-            let now = store::iso_of_ms(first_stamp + i as i64);
+        for (f, stamp) in files.iter().zip(&stamps) {
+            let now = store::iso_of_ms(*stamp);
             let path = if f.path.starts_with('/') { f.path.clone() } else { format!("/{}", f.path) };
             let i = path.rfind('/').unwrap_or(0);
             let folder = ik::normalize_folder(&path[..=i]).map_err(EmulatorError::Seed)?;

@@ -123,24 +123,30 @@ pub fn is_id(s: &str) -> bool {
 /// stamps (the later one a millisecond on), so a client deduping on (fileId, updatedAt) never
 /// mistakes a second change for the first.
 pub fn now_iso() -> String {
-    iso_of_ms(reserve_stamps(1))
+    iso_of_ms(spread_stamps(1)[0])
 }
 
-/// Reserves `n` consecutive millisecond stamps, the last one now (or just after the last stamp
-/// given, when that is later), and returns the first.
-pub fn reserve_stamps(n: usize) -> i64 {
+/// `n` non-decreasing stamps (Unix ms) for files seeded together, as if they had arrived one after
+/// another: a millisecond apart up to now, several to a millisecond when the time since the last
+/// stamp given is shorter than `n` ms, never in the future (unless the last stamp given already
+/// is), and all after every stamp given before.
+pub fn spread_stamps(n: usize) -> Vec<i64> {
     use std::sync::atomic::{AtomicI64, Ordering};
     static LAST: AtomicI64 = AtomicI64::new(0);
-    let n = i64::try_from(n.max(1)).unwrap_or(i64::MAX / 2);
+    let n = n.max(1);
+    let count = i64::try_from(n).unwrap_or(i64::MAX / 4);
     let now = chrono::Utc::now().timestamp_millis();
     let mut prev = LAST.load(Ordering::Relaxed);
-    loop {
-        let first = (now - n + 1).max(prev + 1);
-        match LAST.compare_exchange_weak(prev, first + n - 1, Ordering::Relaxed, Ordering::Relaxed) {
-            Ok(_) => return first,
+    let (first, last) = loop {
+        let first = (now - count + 1).max(prev + 1);
+        let last = now.max(first);
+        match LAST.compare_exchange_weak(prev, last, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => break (first, last),
             Err(p) => prev = p,
         }
-    }
+    };
+    let span = (last - first + 1) as i128;
+    (0..n).map(|i| first + (i as i128 * span / n as i128) as i64).collect()
 }
 
 /// `ms` (Unix milliseconds) as the remote prints timestamps.

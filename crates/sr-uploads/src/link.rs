@@ -1,10 +1,12 @@
 //! A finished upload links its asset to the remote file for sync (`Library::link_asset`): the base
 //! is the file as the remote has it (its details, read once), so the next sync starts from what was
-//! really stored — a name the remote suffixed, tags and metadata as it kept them.
+//! really stored — a name the remote suffixed, tags and metadata as it kept them. An account that
+//! signs through an authentication endpoint cannot read details: its link holds what was sent, and
+//! the next pull corrects it.
 
 use sr_library::sync::{Fields, RemoteFile};
 use sr_library::{Job, Library, LibraryError, RemoteCopy};
-use sr_remote::{Client, File};
+use sr_remote::{Client, File, RemoteAuth};
 
 /// `/a/b/` of `/a/b/name.ext` (`/` for a root file).
 fn folder_of(file_path: &str) -> String {
@@ -84,9 +86,15 @@ pub async fn link_done(
     copy: &RemoteCopy,
     now_ms: i64,
 ) -> Result<(), LibraryError> {
-    let observed = match client.get_file_details(&copy.file_id).await {
-        Ok(f) => remote_file(&f),
-        Err(e) => {
+    // Accounts that sign through an authentication endpoint cannot call the management API.
+    let details = match client.config().auth {
+        RemoteAuth::AuthEndpoint { .. } => None,
+        _ => Some(client.get_file_details(&copy.file_id).await),
+    };
+    let observed = match details {
+        None => as_sent(job, copy, now_ms),
+        Some(Ok(f)) => remote_file(&f),
+        Some(Err(e)) => {
             tracing::warn!(job = job.id, file = %copy.file_id, "linked from what was sent; details failed: {e}");
             as_sent(job, copy, now_ms)
         }

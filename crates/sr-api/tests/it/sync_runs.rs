@@ -218,3 +218,72 @@ async fn the_app_syncs_by_itself_and_says_when_it_next_will() {
     app.stop_background_sync().await;
     assert_eq!(app.sync_overview().await.unwrap().next_run_at, None);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_remote_only_video_gets_a_thumbnail_made_here_when_the_remote_sends_none() {
+    let (dir, app, _ids) = app_with_photos(&["mine.jpg"]);
+    app.start_media_server().await.unwrap();
+    let src = dir.path().join("elsewhere");
+    std::fs::create_dir_all(&src).unwrap();
+    let spec = sr_media::fixtures::FixtureVideo { width: 320, height: 180, seconds: 1.0, ..Default::default() };
+    let path = sr_media::fixtures::video(&src, "clip.mp4", spec);
+    let client = app.remote().await.unwrap().client;
+    let mut req = UploadRequest::new(UploadSource::Path(path), "clip.mp4");
+    req.use_unique_file_name = Some(false);
+    client.upload(req, |_| {}, None).await.unwrap();
+    sync(&app).await;
+
+    let a = remote_only(&app);
+    assert_eq!(a.kind, sr_api::dto::AssetKind::Video);
+    // The Sandbox answers a video's thumbnail URL with the video itself.
+    let url = app.fetch_remote_thumbnail(a.id).await.unwrap().thumb_url.expect("a thumbnail");
+    let bytes = reqwest::get(&url).await.unwrap().bytes().await.unwrap();
+    assert!(bytes.starts_with(&[0xFF, 0xD8, 0xFF]), "the grid gets a JPEG, not the video");
+    assert!(bytes.len() < 200_000, "a thumbnail, {} bytes", bytes.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn downloading_an_original_already_in_the_library_is_refused_naming_it_and_nothing_is_merged() {
+    let (dir, app, ids) = app_with_photos(&["look.jpg"]);
+    // A colleague uploads the very same photo under another name.
+    let same = dir.path().join("media/look.jpg");
+    let client = app.remote().await.unwrap().client;
+    let mut req = UploadRequest::new(UploadSource::Path(same), "look-copy.jpg");
+    req.use_unique_file_name = Some(false);
+    client.upload(req, |_| {}, None).await.unwrap();
+    sync(&app).await;
+
+    let copy = remote_only(&app);
+    let e = app.download_original(copy.id).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+    assert!(e.message.contains("look.jpg") && e.message.contains(&format!("#{}", ids[0])), "{}", e.message);
+    assert_eq!(app.asset(copy.id).unwrap().sync, Some(SyncStatus::RemoteOnly), "it stays remote-only");
+    assert_eq!(app.list_assets(0, 10).unwrap().total, 2, "no rows merged");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_a_sync_fails_fast_as_offline_and_the_top_bar_says_why() {
+    let (_dir, app, _ids) = app_with_photos(&["x.jpg"]);
+    // An account whose media library does not answer (nothing listens on the port).
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let base = format!("http://{closed}");
+    app.use_imagekit(sr_api::ImagekitAccountInput {
+        url_endpoint: format!("{base}/shop"),
+        public_key: "public_offline_sync_test".into(),
+        private_key: Some("private_offline_sync_test".into()),
+        api_base: Some(base.clone()),
+        upload_base: Some(base),
+        store_key_in_file: true,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let started = std::time::Instant::now();
+    let e = app.sync(SyncRequest::default(), None, |_| {}).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::Offline, "{}", e.message);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "no long hang");
+    let overview = app.sync_overview().await.unwrap();
+    assert!(overview.problem.as_deref().is_some_and(|p| p.starts_with("Offline")), "{overview:?}");
+    assert!(!overview.running);
+    app.use_sandbox().await.unwrap();
+}

@@ -277,7 +277,7 @@ async fn pages_of_a_thousand_reach_deep_offsets_and_folders_list_in_full() {
     let seeded = emu.handle.seed_files(&files).unwrap();
     let all = emu.list_all(&[("sort", "ASC_UPDATED")], 1000).await;
     assert_eq!(all.len(), 2_345);
-    assert_eq!(ids(&all), seeded, "seeded one millisecond apart in order, so pages follow it and never overlap");
+    assert_eq!(ids(&all), seeded, "seeded in order (ties keep it), so pages never overlap");
     let (st, deep) = emu.json(emu.get("/v1/files?skip=2000&limit=1000")).await;
     assert_eq!((st, deep.as_array().unwrap().len()), (200, 345));
     let (st, past) = emu.json(emu.get("/v1/files?skip=100000")).await;
@@ -334,4 +334,21 @@ async fn an_upload_is_logged_with_its_form_fields_but_not_the_file() {
     assert_eq!(log[0].body, json!({"fileName": "u.png", "folder": "/in", "tags": "a,b", "useUniqueFileName": "false"}));
     assert_eq!((log[1].status, log[1].body["fileName"].as_str()), (400, Some("u.png")));
     assert!(up["fileId"].is_string());
+}
+
+#[tokio::test]
+async fn seeded_files_are_stamped_in_order_up_to_now_never_later() {
+    let emu = Emu::start().await;
+    let first =
+        emu.handle.seed_files(&(0..3_000).map(|i| seed(&format!("/s/a{i}.bin"), &[])).collect::<Vec<_>>()).unwrap();
+    let second =
+        emu.handle.seed_files(&(0..3_000).map(|i| seed(&format!("/s/b{i}.bin"), &[])).collect::<Vec<_>>()).unwrap();
+    // Other tests' emulators share the process's clock, so only a bound is certain here.
+    let soon = (chrono::Utc::now() + chrono::Duration::seconds(1)).format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+    let all = emu.list_all(&[("sort", "ASC_UPDATED")], 1000).await;
+    assert_eq!(ids(&all), [first, second].concat(), "in the order seeded");
+    let stamps: Vec<&str> = all.iter().map(|f| f["updatedAt"].as_str().unwrap()).collect();
+    assert!(stamps.windows(2).all(|w| w[0] <= w[1]));
+    assert!(stamps[2_999] < stamps[3_000], "a later call is stamped after the earlier one");
+    assert!(*stamps.last().unwrap() <= soon.as_str(), "not in the future");
 }

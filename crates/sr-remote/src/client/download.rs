@@ -131,7 +131,13 @@ impl Client {
                 request_id: None,
             });
         };
-        let url = self.delivery_url(thumb, file.is_private_file)?;
+        self.fetch_delivery(thumb, file.is_private_file, cap).await
+    }
+
+    /// The bytes at a delivery URL (a thumbnail URL seen in an earlier listing), signed when
+    /// `private`; at most `cap`, more is an error.
+    pub async fn fetch_delivery(&self, url: &str, private: bool, cap: usize) -> Result<Bytes, RemoteError> {
+        let url = self.delivery_url(url, private)?;
         let deadline = Duration::from_secs(60);
         let work = async {
             let (mut response, shown) = self.delivery_get(url).await?;

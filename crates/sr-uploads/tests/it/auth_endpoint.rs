@@ -131,3 +131,26 @@ async fn an_interrupted_job_that_never_arrived_is_sent_and_a_retry_is_never_stuc
     assert!(k.note.unwrap().contains("look for a second copy of look.bin"));
     assert_eq!(files_on(&admin).await, 2);
 }
+
+/// Such an account cannot read the file's details, so its link holds what was sent (the next pull
+/// corrects it): no management call is made for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_done_upload_of_such_an_account_links_what_was_sent() {
+    let (env, _admin) = auth_env().await;
+    let a = asset(&env, "signed.bin", &content(41, 1500));
+    let mut s = spec("signed.bin");
+    s.tags = vec!["b".into(), "a".into()];
+    let j = queue(&env, a.id, s);
+    env.emu.clear_request_log();
+    let (summary, _) = run(&env, settings()).await;
+    assert_eq!(summary.done, 1);
+    let copy = job(&env, j.id).remote.unwrap();
+    let link = env.lib.sync_link(&env.account, a.id).unwrap().expect("linked");
+    assert_eq!(link.file_id, copy.file_id);
+    assert_eq!((link.base.name.as_str(), link.base.folder.as_str()), ("signed.bin", "/products/"));
+    assert_eq!(link.base.tags, ["a", "b"]);
+    assert!(
+        !env.emu.request_log().iter().any(|r| r.path.ends_with("/details")),
+        "no details call the account cannot make"
+    );
+}
