@@ -68,7 +68,8 @@ pub enum StopReason {
 pub struct PlanOptions {
     /// Remote-originated deletes above this many files are held (default 20).
     pub delete_fuse_files: u32,
-    /// Deletes were confirmed (`--confirm-deletes`): held deletes go ahead.
+    /// Deletes were confirmed (`--confirm-deletes`): held deletes go ahead, and a run a guard
+    /// stopped (an empty listing, everything changed) goes ahead too.
     pub confirm_deletes: bool,
 }
 
@@ -669,11 +670,14 @@ pub(crate) fn work(inputs: &SyncInputs, opts: &PlanOptions) -> Work {
     }
 
     // Guards: an empty listing, or everything changed at once, stops the run.
+    // Confirming (the person saw the plan) goes past them, as it does past the fuses.
     let linked = links.len() as u64;
-    if linked > 0 && !inputs.remotes.iter().any(|r| r.present) {
-        out.plan.stop = Some(StopReason::EmptyListing { linked });
-    } else if linked > 10 && changed_remotely == linked {
-        out.plan.stop = Some(StopReason::EverythingChanged { changed: changed_remotely });
+    if !opts.confirm_deletes {
+        if linked > 0 && !inputs.remotes.iter().any(|r| r.present) {
+            out.plan.stop = Some(StopReason::EmptyListing { linked });
+        } else if linked > 10 && changed_remotely == linked {
+            out.plan.stop = Some(StopReason::EverythingChanged { changed: changed_remotely });
+        }
     }
 
     ops.sort_by(|a, b| order_key(a).cmp(&order_key(b)));

@@ -439,6 +439,9 @@ fn every_linked_file_changed_at_once_stops_the_run_above_ten() {
         w.asset(id, f0(), f0(), with_tags(&["red", "x"]));
     }
     assert_eq!(w.plan().stop, Some(StopReason::EverythingChanged { changed: 11 }));
+    let confirmed = plan(&w.inputs, &PlanOptions { confirm_deletes: true, ..PlanOptions::default() });
+    assert_eq!(confirmed.stop, None, "confirming goes past the guard");
+    assert_eq!(confirmed.operations.len(), 11);
     let mut w = World::default();
     for id in 1..=10 {
         w.asset(id, f0(), f0(), with_tags(&["red", "x"]));
