@@ -101,6 +101,14 @@ export async function launch({ library } = {}) {
   const stop = async () => {
     try { await browser.deleteSession(); } catch { /* already gone */ }
     driver.kill('SIGTERM');
+    await new Promise((done) => {
+      if (driver.exitCode !== null || driver.signalCode !== null) return done();
+      const timer = setTimeout(done, 10_000);
+      driver.once('exit', () => { clearTimeout(timer); done(); });
+    });
+    // An app the driver could not close must not outlive its spec: it would keep the suite's
+    // output pipe open (and the library's locks held), so the run would never end.
+    try { execFileSync('pkill', ['-KILL', '-f', '--', `--library ${lib}`]); } catch { /* none left */ }
   };
   return { browser, library: lib, stop };
 }
