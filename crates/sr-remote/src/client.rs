@@ -18,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 use crate::config::{RemoteAuth, RemoteConfig, Secret, Timeouts};
 use crate::error::{self, RemoteError};
 use crate::query::{FileUpdate, ListQuery};
+use crate::record::RequestIds;
 use crate::retry::{RetryPolicy, with_retry};
 use crate::types::*;
 use crate::upload::{self, BodyTap, UploadProgress, UploadRequest};
@@ -45,6 +46,8 @@ pub struct Client {
     config: Arc<RemoteConfig>,
     api_base: Url,
     upload_url: Url,
+    /// Where this client records the request id of every answer (see [`Client::recording`]).
+    recorder: Option<RequestIds>,
 }
 
 /// Body of the organisation's auth endpoint (client-side uploads).
@@ -90,7 +93,19 @@ impl Client {
             .user_agent(user_agent)
             .build()
             .map_err(started)?;
-        Ok(Client { http, upload_http, timeouts, config: Arc::new(config), api_base, upload_url })
+        Ok(Client { http, upload_http, timeouts, config: Arc::new(config), api_base, upload_url, recorder: None })
+    }
+
+    /// This client (same connection pool) recording into `ids` the request id of every answer it
+    /// receives, successes too: a sync run keeps the ids of all its calls in its history.
+    pub fn recording(&self, ids: &RequestIds) -> Client {
+        Client { recorder: Some(ids.clone()), ..self.clone() }
+    }
+
+    fn record(&self, headers: &HeaderMap) {
+        if let Some(r) = &self.recorder {
+            r.record(error::request_id(headers));
+        }
     }
 
     pub fn config(&self) -> &RemoteConfig {
@@ -189,6 +204,7 @@ impl Client {
             let response = rb.send().await.map_err(fail)?;
             let status = response.status();
             let headers = response.headers().clone();
+            self.record(&headers);
             let body = read_capped(response, JSON_BODY_CAP).await.map_err(|e| match e {
                 // The request went out whole; only the answer was lost.
                 RemoteError::Network { message, .. } => {
@@ -679,6 +695,7 @@ impl Client {
         let response = rb.send().await.map_err(|e| error::from_transport(&e, 0, 0))?;
         let status = response.status();
         let headers = response.headers().clone();
+        self.record(&headers);
         let body = read_capped(response, JSON_BODY_CAP).await?;
         if status.is_success() {
             Ok((status, headers, body))

@@ -29,6 +29,7 @@ mod config;
 mod error;
 pub mod hold;
 mod query;
+mod record;
 mod retry;
 mod types;
 mod upload;
@@ -38,6 +39,7 @@ pub use config::{RemoteAuth, RemoteConfig, Secret, Timeouts};
 pub use error::RemoteError;
 pub use hold::{AccountGate, Backoff, shared_gate};
 pub use query::{FileTypeFilter, FileUpdate, ItemTypeFilter, ListQuery, Publish, RemoveAiTags, Sort, UpdateFile};
+pub use record::RequestIds;
 pub use retry::{RetryPolicy, with_retry};
 pub use tokio_util::sync::CancellationToken;
 pub use types::{

@@ -185,6 +185,12 @@ impl<'a> Pusher<'a> {
         }
     }
 
+    /// What went through, what failed and the conflicts found; the observations and bases it
+    /// held are freed here.
+    pub fn finish(self) -> (Vec<usize>, Vec<ItemError>, Vec<NewConflict>) {
+        (self.done, self.errors, self.conflicts)
+    }
+
     /// Progress, at most every 1 % (and at the end).
     fn tell(&mut self) {
         let done = (self.done.len() + self.errors.len()) as u64;
@@ -287,14 +293,13 @@ impl<'a> Pusher<'a> {
 
         // Local operations, one library transaction per asset.
         let mut local: BTreeMap<i64, Vec<(usize, &Op)>> = BTreeMap::new();
-        let mut adopt: Vec<(usize, &Op, RemoteFile)> = Vec::new();
+        let mut adopt: Vec<(usize, &Op)> = Vec::new();
         for (i, op) in ops.iter().enumerate().filter(|(_, o)| o.side == Side::Local) {
             match (op.kind, op.asset_id) {
-                (OpKind::Adopt, _) => {
-                    if let Some(file) = op.file_id.as_ref().and_then(|f| self.observed.get(f)) {
-                        adopt.push((i, op, file.clone()));
-                    }
+                (OpKind::Adopt, _) if op.file_id.as_ref().is_some_and(|f| self.observed.contains_key(f)) => {
+                    adopt.push((i, op));
                 }
+                (OpKind::Adopt, _) => {}
                 (OpKind::MarkDeleted, Some(a)) => {
                     applied_intents(self.lib, &op.intents);
                     match self.lib.mark_deleted_remotely(self.account, a, now_s()) {
@@ -306,18 +311,24 @@ impl<'a> Pusher<'a> {
                 _ => {}
             }
         }
-        // New remote files, a thousand to a transaction (a first pull adopts them all).
+        // New remote files, a thousand to a transaction (a first pull adopts them all). Each
+        // chunk is taken out of the observations (no other operation of the plan is about a file
+        // not linked yet), so what they held is freed as the library's page cache fills.
         for chunk in adopt.chunks(1000) {
-            let files: Vec<RemoteFile> = chunk.iter().map(|(_, _, f)| f.clone()).collect();
+            let files: Vec<RemoteFile> =
+                chunk.iter().filter_map(|(_, op)| op.file_id.as_ref().and_then(|f| self.observed.remove(f))).collect();
             match self.lib.adopt_remote_files(self.account, &files, now_s()) {
-                Ok(_) => self.done.extend(chunk.iter().map(|(i, _, _)| *i)),
+                Ok(_) => self.done.extend(chunk.iter().map(|(i, _)| *i)),
                 Err(e) => {
                     let e = e.to_string();
-                    for (_, op, _) in chunk {
+                    for (_, op) in chunk {
                         self.local_error(op, &e);
                     }
                 }
             }
+        }
+        if !adopt.is_empty() {
+            self.observed.shrink_to_fit();
         }
         self.tell();
         for (asset_id, list) in local {
@@ -404,7 +415,7 @@ impl<'a> Pusher<'a> {
         let args = op.to.clone().unwrap_or(Value::Null);
         let arg = |k: &str| args.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
         self.sending(&[(i, op)])?;
-        let c = self.caller.client;
+        let c = &self.caller.client;
         let res = match op.kind {
             OpKind::CreateFolder => {
                 let (name, parent) = (arg("folderName"), arg("parentFolderPath"));
@@ -459,7 +470,7 @@ impl<'a> Pusher<'a> {
                 return Ok(());
             }
             let tags = [tag.to_owned()];
-            let c = self.caller.client;
+            let c = &self.caller.client;
             let res = if add {
                 self.caller.call(|| c.add_tags(&ids, &tags)).await
             } else {
@@ -509,7 +520,7 @@ impl<'a> Pusher<'a> {
     /// it was observed is not written (the next plan decides); one PATCH of the keys that change.
     async fn metadata(&mut self, ops: &[(usize, &Op)]) -> Result<(), SyncError> {
         let file_id = ops[0].1.file_id.clone().unwrap_or_default();
-        let c = self.caller.client;
+        let c = &self.caller.client;
         let current = match self.caller.call(|| c.get_file_details(&file_id)).await {
             Ok(f) => observe(&f),
             Err(e) => {
@@ -579,7 +590,7 @@ impl<'a> Pusher<'a> {
         let Some(obs) = self.observed.get(&file_id).cloned() else { return Ok(()) };
         let to = op.to.as_ref().and_then(Value::as_str).unwrap_or_default().to_owned();
         self.sending(&[(i, op)])?;
-        let c = self.caller.client;
+        let c = &self.caller.client;
         let res = if op.kind == OpKind::Rename {
             self.caller.call(|| c.rename_file(&obs.file_path, &to, false)).await.map(|_| ())
         } else {
@@ -622,7 +633,7 @@ impl<'a> Pusher<'a> {
     async fn delete_call(&mut self, chunk: &[(usize, &Op)]) -> Result<(), SyncError> {
         // Read each file first: one edited there since it was observed is not deleted (the next
         // plan makes it a conflict), one already gone is done.
-        let c = self.caller.client;
+        let c = &self.caller.client;
         let mut list: Vec<(usize, &Op)> = Vec::new();
         for &(i, op) in chunk {
             let file_id = op.file_id.clone().unwrap_or_default();
@@ -657,7 +668,7 @@ impl<'a> Pusher<'a> {
             if ids.is_empty() {
                 return Ok(());
             }
-            let c = self.caller.client;
+            let c = &self.caller.client;
             match self.caller.call(|| c.bulk_delete(&ids)).await {
                 Ok(outcome) => {
                     for (i, op) in &list {

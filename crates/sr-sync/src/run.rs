@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 use sr_library::sync::SyncRunRecord;
 
 use crate::plan::{self, Op, Plan, PlanOptions};
-use crate::wire::{Caller, KillPoint, now_s};
+use crate::wire::{Caller, KEPT_REQUEST_IDS, KillPoint, now_s};
 use crate::{pull, push};
 
 /// How to run.
@@ -60,6 +60,8 @@ pub struct SyncReport {
     /// Conflicts opened by this run.
     pub conflicts_opened: u64,
     pub requests: u64,
+    /// The request id of every answer of the run, successes too (the first thousand; `requests`
+    /// counts them all), so a support question about any call can be answered from the history.
     pub request_ids: Vec<String>,
     pub started_at: i64,
     pub finished_at: i64,
@@ -91,6 +93,12 @@ pub(crate) fn for_history(r: &SyncReport) -> serde_json::Value {
         if n > HISTORY_OPS {
             notes.push(format!("{n} {what} in all; the history keeps the first {HISTORY_OPS}"));
         }
+    }
+    if r.request_ids.len() >= KEPT_REQUEST_IDS && r.requests > r.request_ids.len() as u64 {
+        notes.push(format!(
+            "{} requests in all; the history keeps the request ids of the first {KEPT_REQUEST_IDS}",
+            r.requests
+        ));
     }
     serde_json::json!({
         "run_id": r.run_id,
@@ -206,11 +214,13 @@ impl Syncer {
         }
         phase("plan");
         let work = plan::work(&inputs, &opts.plan);
-        report.plan = work.plan.clone();
+        // The plan moves into the report, never copied: a first pull's is 50,000 operations.
         if opts.dry_run {
+            report.plan = work.plan;
             return Ok("done");
         }
         if work.plan.stop.is_some() {
+            report.plan = work.plan;
             state.last_run = Some(now_s());
             lib.set_sync_state(account, &state)?;
             return Ok("stopped");
@@ -222,16 +232,21 @@ impl Syncer {
         phase("push");
         let progress = |done: u64, total: u64| on_event(SyncEvent::Progress { phase: "push".into(), done, total });
         let mut pusher = push::Pusher::new(lib, caller, account, inputs, &work, &progress);
-        pusher.apply(&work).await?;
-        if !pusher.conflicts.is_empty() {
-            lib.open_conflicts(account, &pusher.conflicts, now_s())?;
-            report.conflicts_opened += pusher.conflicts.len() as u64;
+        let applied = pusher.apply(&work).await;
+        // The inputs (every observation) go before the applied operations are listed.
+        let (done, errors, conflicts) = pusher.finish();
+        report.applied = done.iter().map(|i| work.plan.operations[*i].clone()).collect();
+        let held = work.plan.held.is_empty();
+        report.plan = work.plan;
+        applied?;
+        if !conflicts.is_empty() {
+            lib.open_conflicts(account, &conflicts, now_s())?;
+            report.conflicts_opened += conflicts.len() as u64;
         }
-        report.applied = pusher.done.iter().map(|i| work.plan.operations[*i].clone()).collect();
-        report.errors.extend(pusher.errors);
+        report.errors.extend(errors);
         state.last_run = Some(now_s());
         lib.set_sync_state(account, &state)?;
-        Ok(if work.plan.held.is_empty() { "done" } else { "stopped" })
+        Ok(if held { "done" } else { "stopped" })
     }
 }
 

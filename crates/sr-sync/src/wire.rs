@@ -1,15 +1,15 @@
 //! The remote as sync calls it: every request goes through [`Caller`] (the account's shared
-//! gate, the run's request count and request ids, the kill points tests use), and the remote's
-//! `File` becomes the library's [`RemoteFile`] observation.
+//! gate, the run's request count, the request id of every answer, the kill points tests use),
+//! and the remote's `File` becomes the library's [`RemoteFile`] observation.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::SecondsFormat;
 use sr_library::sync::{Fields, RemoteFile};
-use sr_remote::{AccountGate, Client, File, RemoteError};
+use sr_remote::{AccountGate, Client, File, RemoteError, RequestIds};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
@@ -70,14 +70,18 @@ const RATE_LIMIT_TRIES: u32 = 5;
 /// The longest a run waits on the account's hold before giving up for this run.
 const LONGEST_HOLD: Duration = Duration::from_secs(120);
 
+/// How many request ids a run keeps (the first ones; `requests` counts them all).
+pub(crate) const KEPT_REQUEST_IDS: usize = 1000;
+
 /// Every request of one run.
 pub(crate) struct Caller<'a> {
-    pub client: &'a Client,
+    /// The run's client: records the request id of every answer (see [`Client::recording`]).
+    pub client: Client,
     gate: &'a AccountGate,
     stop: &'a CancellationToken,
     kill: Option<&'a KillPoint>,
     requests: AtomicU64,
-    request_ids: Mutex<Vec<String>>,
+    request_ids: RequestIds,
 }
 
 impl<'a> Caller<'a> {
@@ -87,15 +91,17 @@ impl<'a> Caller<'a> {
         stop: &'a CancellationToken,
         kill: Option<&'a KillPoint>,
     ) -> Self {
-        Caller { client, gate, stop, kill, requests: AtomicU64::new(0), request_ids: Mutex::new(Vec::new()) }
+        let request_ids = RequestIds::new(KEPT_REQUEST_IDS);
+        Caller { client: client.recording(&request_ids), gate, stop, kill, requests: AtomicU64::new(0), request_ids }
     }
 
     pub fn requests(&self) -> u64 {
         self.requests.load(Ordering::SeqCst)
     }
 
+    /// The request ids of every answer so far (the first [`KEPT_REQUEST_IDS`]), successes too.
     pub fn request_ids(&self) -> Vec<String> {
-        self.request_ids.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.request_ids.ids()
     }
 
     /// A kill point (tests only; free otherwise).
@@ -117,7 +123,7 @@ impl<'a> Caller<'a> {
             if self.gate.is_offline() {
                 if self.gate.probe_due(now) {
                     self.requests.fetch_add(1, Ordering::SeqCst);
-                    if let sr_remote::hold::Probe::Online = self.gate.probe(self.client, now_ms).await {
+                    if let sr_remote::hold::Probe::Online = self.gate.probe(&self.client, now_ms).await {
                         continue;
                     }
                 }
@@ -155,11 +161,6 @@ impl<'a> Caller<'a> {
             self.requests.fetch_add(1, Ordering::SeqCst);
             let res = f().await;
             self.point().await;
-            if let Err(e) = &res
-                && let Some(id) = e.request_id()
-            {
-                self.request_ids.lock().unwrap_or_else(|p| p.into_inner()).push(id.to_owned());
-            }
             match res {
                 Err(RemoteError::RateLimited { retry_after, request_id }) => {
                     tries += 1;

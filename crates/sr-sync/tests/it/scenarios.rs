@@ -267,6 +267,36 @@ async fn an_error_on_one_file_is_an_entry_in_the_log_and_the_next_run_retries_it
     assert_eq!(rig.remote_fields(&ids[0]).await.unwrap().metadata["season"], json!("summer"));
 }
 
+/// Support asks for request ids: the history keeps the id of every answer of a run, the
+/// successful calls' as well as the failed one's, in the order they were made.
+#[tokio::test]
+async fn the_history_keeps_the_request_id_of_every_call_of_a_run_successes_too() {
+    use sr_emulator::{FaultAction, FaultRule};
+    let rig = rig().await;
+    let ids = rig.seed(&[("/shop/a.jpg", &[], json!({})), ("/shop/b.jpg", &[], json!({}))]);
+    let a = rig.side("lib-a");
+    a.sync().await;
+    a.set_meta(&ids[0], "season", json!("summer"));
+    a.tag(&ids[1], "sale");
+    rig.emu.faults().add(FaultRule::new("update", FaultAction::Status { status: 500 }).times(1));
+    rig.emu.clear_request_log();
+    let r = a.sync_with(&opts()).await;
+    let log = rig.emu.request_log();
+    let answered: Vec<String> = log.iter().map(|l| l.request_id.clone()).collect();
+    let tagged = log.iter().find(|l| l.path == "/v1/files/addTags").expect("the tag was sent");
+    assert!(tagged.succeeded(), "{tagged:?}");
+    assert!(r.request_ids.contains(&tagged.request_id), "a successful call's id is kept: {:?}", r.request_ids);
+    assert_eq!(r.errors.len(), 1, "{:#?}", r.errors);
+    let failed = r.errors[0].request_id.clone().expect("the failure names its request");
+    assert!(r.request_ids.contains(&failed));
+    assert_eq!(r.request_ids, answered, "every call, in order");
+    assert_eq!(r.requests, answered.len() as u64);
+    // As `sync log` shows it.
+    let runs = a.lib.sync_runs(&a.syncer.account, 1).unwrap();
+    let kept: sr_sync::SyncReport = serde_json::from_value(runs[0].report.clone()).unwrap();
+    assert_eq!(kept.request_ids, answered);
+}
+
 const SDK_EDITS: &str = r#"
 import sys
 from imagekitio import ImageKit
