@@ -1,7 +1,8 @@
 // The streaming ladder under the studio's panes: pick the renditions and HLS or DASH, see each
 // rendition's size and bit rate and the exact `ik-master` URL, render the ladder locally and
 // watch it (hls.js or dash.js) switching renditions as a shop's player would, under a bandwidth
-// cap or fixed to one rendition, with its manifest inspected.
+// cap or fixed to one rendition, with its manifest inspected; what it costs (storage, bandwidth
+// per view) and the renditions that duplicate a lower one, with the list without them.
 
 import { useEffect, useMemo, useState } from 'react';
 
@@ -9,6 +10,7 @@ import { useObservable } from '@/app/store';
 import type { Asset } from '@/ipc/api';
 import { formatBitRate, formatSize } from '@/library/format';
 import { LadderSession, RUNGS } from '@/preview/ladder';
+import { CostTable, DuplicateNote } from '@/preview/LadderCost';
 import { LadderPlayer } from '@/preview/LadderPlayer';
 import { ManifestInspector } from '@/preview/ManifestInspector';
 import { UrlRow } from '@/preview/UrlRow';
@@ -140,6 +142,9 @@ export function LadderPanel({ asset, tr, debounceMs = 200 }: Props) {
               {n}
             </p>
           ))}
+          {st.plan && !st.planError && (
+            <DuplicateNote plan={st.plan} result={result && !stale ? result : null} onApply={(rungs) => session.setRungs(rungs)} />
+          )}
           <div className="ladder-url-row">
             <UrlRow
               url={st.url}
@@ -165,6 +170,7 @@ export function LadderPanel({ asset, tr, debounceMs = 200 }: Props) {
             </div>
             <span className="render-label">{status}</span>
           </div>
+          {result && <CostTable result={result} duplicates={st.plan?.duplicates ?? []} />}
           {inspect && playable && <ManifestInspector url={result.url!} />}
         </div>
 

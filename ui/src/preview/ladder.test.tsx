@@ -105,6 +105,9 @@ function fakePlan(tr: string, format: 'hls' | 'dash'): LadderPlan {
     const spec = REMOTE_RUNGS.find((x) => x.sr === Number(r))!;
     return { resolution: spec.sr, width: Math.min(spec.w, 640), height: Math.min(spec.h, 360), bitrate: spec.kbps * 1000 };
   });
+  // A rung above the 640×360 source comes out at its size: the same as a lower one.
+  const duplicates = rungs.filter((r, i) => rungs.slice(0, i).some((l) => l.width === r.width && l.height === r.height)).map((r) => r.resolution);
+  const kept = rungs.filter((r) => !duplicates.includes(r.resolution)).map((r) => r.resolution);
   return {
     format,
     tr,
@@ -115,6 +118,8 @@ function fakePlan(tr: string, format: 'hls' | 'dash'): LadderPlan {
     audio_codec: 'aac',
     not_previewable: [],
     notes: [],
+    duplicates,
+    without_duplicates: tr.replace(/sr-[\d_]+/, `sr-${kept.join('_')}`),
   };
 }
 
@@ -150,6 +155,15 @@ function setup(tr = '') {
               url: plan.format === 'hls' ? MASTER : MASTER.replace('m3u8', 'mpd'),
               path: '/lib/renders/ab/ladder/ik-master.m3u8',
               cached: false,
+              rung_costs: plan.rungs.map((r) => ({
+                resolution: r.resolution,
+                width: r.width,
+                height: r.height,
+                bytes: (r.bitrate * 6) / 8,
+                bitrate_bps: r.bitrate,
+              })),
+              storage_bytes: plan.rungs.reduce((n, r) => n + (r.bitrate * 6) / 8, 0) + 100_000,
+              bytes_per_view: (plan.rungs.at(-1)!.bitrate * 6) / 8 + 100_000,
             }),
           );
         }),
@@ -259,6 +273,37 @@ describe('streaming ladder panel', () => {
     fireEvent.click(rung(480));
     await waitFor(() => expect(screen.getByTestId('ladder-render')).toBeEnabled());
     expect(screen.getByTestId('ladder-status')).toHaveTextContent('the ladder changed since');
+  });
+
+  it('says what a duplicate rendition costs for nothing, and leaves it out in one click; the cost per rendition and in total', async () => {
+    setup('rt-90');
+    await waitFor(() => expect(url()).toHaveTextContent('?tr=rt-90:sr-240_360'));
+    expect(screen.queryByTestId('ladder-duplicates')).toBeNull();
+    // 480p on a 640×360 clip comes out at 640×360, the same as 360p.
+    fireEvent.click(rung(480));
+    const note = await screen.findByTestId('ladder-duplicates');
+    // Before a render: estimated from the planned bit rate (800 kb/s × 6 s).
+    expect(note).toHaveTextContent('480p comes out at 640 × 360, the same as 360p (the source’s size): about +600 KB for nothing — use sr-240_360.');
+    fireEvent.click(screen.getByTestId('ladder-render'));
+    await waitFor(() => expect(finish).toHaveLength(1));
+    act(() => finish.shift()!());
+    await waitFor(() => expect(screen.getByTestId('ladder-status')).toHaveAttribute('data-state', 'ready'));
+    // Measured now; the cost table marks the duplicate.
+    expect(screen.getByTestId('ladder-duplicates')).toHaveTextContent('+600 KB for nothing');
+    const rows = screen.getAllByTestId('ladder-cost-rung');
+    expect(rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent))).toEqual([
+      ['240p', '426 × 240', '200 kb/s', '150 KB'],
+      ['360p', '640 × 360', '400 kb/s', '300 KB'],
+      ['480p', '640 × 360', '800 kb/s', '600 KB'],
+    ]);
+    expect(rows[2]).toHaveClass('duplicate');
+    expect(screen.getByTestId('ladder-storage')).toHaveTextContent('1.1 MB');
+    expect(screen.getByTestId('ladder-per-view')).toHaveTextContent('700 KB');
+
+    fireEvent.click(screen.getByTestId('ladder-drop-duplicates'));
+    await waitFor(() => expect(url()).toHaveTextContent(/\?tr=rt-90:sr-240_360$/));
+    expect(rung(480)).toHaveAttribute('aria-pressed', 'false');
+    await waitFor(() => expect(screen.queryByTestId('ladder-duplicates')).toBeNull());
   });
 
   it('a bandwidth cap keeps hls.js below it, live, and says what plays', async () => {
