@@ -1,7 +1,7 @@
 // A published asset's derived outputs — the streaming ladder (`ik-master` URL), extra versions and
 // thumbnails its upload asked for — each with its delivery URL (copyable; signed when the file is
 // private) and where it stands as the shop answers it: Requested, Building, Ready, or Failed with
-// the reason. Asked again every few seconds while any is still being made (a desktop app has no
+// the reason; a ready streaming ladder can be watched here, streamed from the shop. Asked again every few seconds while any is still being made (a desktop app has no
 // public webhook endpoint, so it asks the delivery URL), and when the asset's upload finishes.
 
 import { useEffect, useState } from 'react';
@@ -10,6 +10,8 @@ import { copyText } from '@/app/clipboard';
 import { useServices } from '@/app/context';
 import { useObservable } from '@/app/store';
 import { derivedOutputs, toApiError } from '@/ipc/api';
+import { LadderPlayer } from '@/preview/LadderPlayer';
+import { ManifestInspector } from '@/preview/ManifestInspector';
 import type { DerivedOutput, DerivedState } from '@/ipc/api';
 
 const STATE_LABEL: Record<DerivedState, string> = {
@@ -35,6 +37,9 @@ export function DerivedOutputs({ assetId, pollMs = 3000 }: { assetId: number; po
   const [outputs, setOutputs] = useState<DerivedOutput[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [round, setRound] = useState(0);
+  // The streaming ladder being watched here (its URL), as a shop's player streams it.
+  const [watching, setWatching] = useState<string | null>(null);
+  const [inspect, setInspect] = useState(false);
 
   useEffect(() => {
     let live = true;
@@ -98,7 +103,25 @@ export function DerivedOutputs({ assetId, pollMs = 3000 }: { assetId: number; po
               >
                 Copy
               </button>
+              {o.kind === 'abs' && o.state === 'ready' && (
+                <button
+                  type="button"
+                  className={`btn btn-small${watching === o.url ? ' btn-on' : ''}`}
+                  data-testid="derived-watch"
+                  aria-expanded={watching === o.url}
+                  title="Stream it from the shop here, as a shop's player would"
+                  onClick={() => setWatching((w) => (w === o.url ? null : o.url))}
+                >
+                  Watch
+                </button>
+              )}
             </div>
+            {watching === o.url && (
+              <div className="derived-player">
+                <LadderPlayer url={o.url} format={/\.mpd(\?|$)/.test(o.url) ? 'dash' : 'hls'} inspect={inspect} onToggleInspect={() => setInspect((x) => !x)} />
+                {inspect && <ManifestInspector url={o.url} />}
+              </div>
+            )}
             {o.signed && <p className="derived-note">Signed: the file is private, so the URL carries a signature that expires.</p>}
             {o.reason && (
               <p className={o.state === 'failed' ? 'derived-reason failed' : 'derived-note'} data-testid="derived-reason">
