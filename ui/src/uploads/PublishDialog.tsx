@@ -7,7 +7,7 @@ import { useEffect, useMemo, useState } from 'react';
 
 import { useServices } from '@/app/context';
 import { Modal } from '@/app/Modal';
-import { checkPostTransformations, toApiError } from '@/ipc/api';
+import { checkPostTransformations, getAsset, toApiError } from '@/ipc/api';
 import type { Asset } from '@/ipc/api';
 import { defaultRungs, RUNGS } from '@/preview/ladder';
 import { defaultChoice, describePost, postFor } from '@/uploads/publish';
@@ -27,7 +27,29 @@ type Check = { state: 'idle' | 'checking' | 'ok' } | { state: 'invalid'; message
 
 export function PublishDialog({ ids, onClose, onQueued, debounceMs = 250 }: Props) {
   const { assets, uploads } = useServices();
-  const known = ids.map((id) => assets.byId(id)).filter((a): a is Asset => a !== undefined);
+  // The kinds decide what applies (a ladder is for videos): assets the grid has not loaded (a
+  // select-all over a long library) are read once.
+  const [fetched, setFetched] = useState<Map<number, Asset | null>>(new Map());
+  const missing = ids.filter((id) => !assets.byId(id) && !fetched.has(id));
+  const missingKey = missing.join();
+  useEffect(() => {
+    if (missing.length === 0) return;
+    let live = true;
+    Promise.all(missing.map((id) => getAsset(id).catch(() => null))).then((got) => {
+      if (!live) return;
+      setFetched((m) => {
+        const next = new Map(m);
+        missing.forEach((id, i) => next.set(id, got[i] ?? null));
+        return next;
+      });
+    });
+    return () => {
+      live = false;
+    };
+    // The missing ids, not the array's identity.
+  }, [missingKey]);
+  const known = ids.map((id) => assets.byId(id) ?? fetched.get(id)).filter((a): a is Asset => a !== undefined && a !== null);
+  const reading = missing.length > 0;
   const videos = known.filter((a) => a.kind === 'video');
   const others = known.filter((a) => a.kind !== 'video');
   // The largest video (by its short side) decides the default renditions and the hint.
@@ -78,7 +100,7 @@ export function PublishDialog({ ids, onClose, onQueued, debounceMs = 250 }: Prop
       live = false;
       clearTimeout(t);
     };
-  }, [videoPost, otherPost, debounceMs]);
+  }, [videoPost, otherPost, debounceMs, known.length]);
 
   const publish = async () => {
     setQueueing(true);
@@ -89,9 +111,9 @@ export function PublishDialog({ ids, onClose, onQueued, debounceMs = 250 }: Prop
         return;
       }
       const plain = videoPost.length === 0 && otherPost.length === 0;
-      if (plain || others.length + videos.length < ids.length) {
-        // Nothing extra (or assets this window has not loaded): one request as before.
-        await uploads.add({ ...publishRequest(ids), post_transformations: plain ? [] : otherPost });
+      if (plain) {
+        // Nothing extra: one request as before.
+        await uploads.add(publishRequest(ids));
       } else {
         if (videos.length) await uploads.add({ ...publishRequest(videos.map((a) => a.id)), post_transformations: videoPost });
         if (others.length) await uploads.add({ ...publishRequest(others.map((a) => a.id)), post_transformations: otherPost });
@@ -257,10 +279,10 @@ export function PublishDialog({ ids, onClose, onQueued, debounceMs = 250 }: Prop
           type="button"
           className="btn btn-primary"
           data-testid="publish-confirm"
-          disabled={queueing || check.state === 'invalid' || check.state === 'checking'}
+          disabled={queueing || reading || check.state === 'invalid' || check.state === 'checking'}
           onClick={() => void publish()}
         >
-          {queueing ? 'Queueing…' : check.state === 'checking' ? 'Checking…' : 'Publish'}
+          {queueing ? 'Queueing…' : reading ? 'Reading the selection…' : check.state === 'checking' ? 'Checking…' : 'Publish'}
         </button>
         <button type="button" className="btn btn-ghost" data-testid="publish-cancel" onClick={onClose}>
           Cancel
