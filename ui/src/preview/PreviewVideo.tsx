@@ -6,7 +6,9 @@
 //
 // For ladders: a fixed rendition (`level`), or automatic switching under a bandwidth cap
 // (`maxBitrate`): the player never picks a rendition whose declared bit rate is above the cap,
-// as a shop's player on that connection would not; the cap changes live, without reloading.
+// as a shop's player on that connection would not. A new cap restarts the stream at the playhead
+// (as a new rendition does): a short clip is buffered whole at once, so a cap applied in place
+// would only show from the next video on.
 
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
 
@@ -69,14 +71,9 @@ interface Props {
    * buffer in place: WebKitGTK's MSE hung on hls.js's immediate switch.
    */
   level?: number;
-  /** The bandwidth cap for automatic switching, bits/s (null: none). */
+  /** The bandwidth cap for automatic switching, bits/s (null: none); ignored with a fixed `level`. */
   maxBitrate?: number | null;
   testId?: string;
-}
-
-/** What the effect that owns the player exposes to the cap's effect. */
-interface Live {
-  setCap(cap: number | null): void;
 }
 
 export const PreviewVideo = forwardRef<HTMLVideoElement | null, Props>(function PreviewVideo(
@@ -88,9 +85,7 @@ export const PreviewVideo = forwardRef<HTMLVideoElement | null, Props>(function 
   // The latest callbacks, for the player's listeners (which live as long as the source).
   const on = useRef({ onError, onLevels, onLevelSwitched });
   on.current = { onError, onLevels, onLevelSwitched };
-  const cap = useRef(maxBitrate);
-  cap.current = maxBitrate;
-  const live = useRef<Live | null>(null);
+  const cap = level >= 0 ? null : maxBitrate;
 
   useEffect(() => {
     const el = video.current;
@@ -117,24 +112,18 @@ export const PreviewVideo = forwardRef<HTMLVideoElement | null, Props>(function 
             lowLatencyMode: false,
             capLevelToPlayerSize: false,
             ...(level >= 0 ? { startLevel: level } : {}),
-            ...(level < 0 && cap.current !== null ? { abrEwmaDefaultEstimate: cap.current } : {}),
+            ...(cap !== null ? { abrEwmaDefaultEstimate: cap } : {}),
           });
           hls = h;
-          let levels: Rendition[] = [];
-          const applyCap = (c: number | null) => {
-            if (level >= 0) return;
-            h.autoLevelCapping = capIndex(levels, c);
-          };
-          live.current = { setCap: applyCap };
           h.on(Hls.Events.ERROR, (_e, data) => {
             if (data.fatal) on.current.onError?.(`The preview could not play (${data.details}).`);
           });
           h.on(Hls.Events.MANIFEST_PARSED, (_e, data) => {
-            levels = data.levels.map((l) => ({ width: l.width, height: l.height, bitrate: l.bitrate }));
+            const levels = data.levels.map((l) => ({ width: l.width, height: l.height, bitrate: l.bitrate }));
             on.current.onLevels?.(levels);
             // A chosen rendition stays (no switching by bandwidth) without flushing anything.
             if (level >= 0) h.loadLevel = level;
-            else applyCap(cap.current);
+            else h.autoLevelCapping = capIndex(levels, cap);
           });
           h.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => on.current.onLevelSwitched?.(data.level));
           h.loadSource(src);
@@ -156,17 +145,12 @@ export const PreviewVideo = forwardRef<HTMLVideoElement | null, Props>(function 
           streaming: {
             abr: {
               autoSwitchBitrate: { video: level < 0 },
-              maxBitrate: { video: level < 0 ? kbps(cap.current) : -1 },
-              ...(level < 0 && cap.current !== null ? { initialBitrate: { video: kbps(cap.current) } } : {}),
+              maxBitrate: { video: kbps(cap) },
+              ...(cap !== null ? { initialBitrate: { video: kbps(cap) } } : {}),
             },
           },
         });
         let reps: { id: string }[] = [];
-        live.current = {
-          setCap: (c) => {
-            if (level < 0) d.updateSettings({ streaming: { abr: { maxBitrate: { video: kbps(c) } } } });
-          },
-        };
         d.on(dashjs.MediaPlayer.events.ERROR, (e) => {
           const err = (e as { error?: { message?: string; code?: number } }).error;
           on.current.onError?.(`The DASH ladder could not play (${err?.message ?? err?.code ?? 'unknown error'}).`);
@@ -190,17 +174,11 @@ export const PreviewVideo = forwardRef<HTMLVideoElement | null, Props>(function 
     }
     return () => {
       current = false;
-      live.current = null;
       el.removeEventListener('loadedmetadata', restore);
       hls?.destroy();
       dash?.destroy();
     };
-  }, [src, level]);
-
-  // The cap moves live: the player switches at its next segment.
-  useEffect(() => {
-    live.current?.setCap(maxBitrate);
-  }, [maxBitrate]);
+  }, [src, level, cap]);
 
   return (
     <video

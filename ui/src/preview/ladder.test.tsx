@@ -189,6 +189,7 @@ beforeEach(() => {
   dash.settings.length = 0;
   dash.handlers.clear();
   dash.chosen.length = 0;
+  dash.destroyed = 0;
   HTMLMediaElement.prototype.play = vi.fn(() => Promise.resolve());
   HTMLMediaElement.prototype.pause = vi.fn();
 });
@@ -306,7 +307,7 @@ describe('streaming ladder panel', () => {
     await waitFor(() => expect(screen.queryByTestId('ladder-duplicates')).toBeNull());
   });
 
-  it('a bandwidth cap keeps hls.js below it, live, and says what plays', async () => {
+  it('a bandwidth cap keeps hls.js below it, restarting at the playhead, and says what plays', async () => {
     setup('');
     await waitFor(() => expect(screen.getByTestId('ladder-render')).toBeEnabled());
     fireEvent.click(screen.getByTestId('ladder-render'));
@@ -320,14 +321,24 @@ describe('streaming ladder panel', () => {
     act(() => hls.handlers.get('hlsManifestParsed')!('hlsManifestParsed', { levels }));
     // No cap: every rendition may play.
     expect(hls.capping).toEqual([-1]);
+    expect(hls.configs[0]).not.toHaveProperty('abrEwmaDefaultEstimate');
     const cap = screen.getByTestId('ladder-cap');
     fireEvent.change(cap, { target: { value: '300000' } });
-    // 300 kb/s fits only 240p; the cap moves without reloading the stream.
+    // 300 kb/s fits only 240p: a fresh player that estimates the line at the cap and is capped there.
+    await waitFor(() => expect(hls.loaded).toHaveLength(2));
+    expect(hls.configs[1]).toMatchObject({ abrEwmaDefaultEstimate: 300_000 });
+    act(() => hls.handlers.get('hlsManifestParsed')!('hlsManifestParsed', { levels }));
     expect(hls.capping.at(-1)).toBe(0);
     fireEvent.change(cap, { target: { value: '500000' } });
+    await waitFor(() => expect(hls.loaded).toHaveLength(3));
+    act(() => hls.handlers.get('hlsManifestParsed')!('hlsManifestParsed', { levels }));
     expect(hls.capping.at(-1)).toBe(1);
-    expect(hls.loaded).toHaveLength(1);
+    // Below every rendition the lowest still plays.
+    fireEvent.change(cap, { target: { value: '' } });
+    await waitFor(() => expect(hls.loaded).toHaveLength(4));
     fireEvent.change(cap, { target: { value: '300000' } });
+    await waitFor(() => expect(hls.loaded).toHaveLength(5));
+    act(() => hls.handlers.get('hlsManifestParsed')!('hlsManifestParsed', { levels }));
     act(() => hls.handlers.get('hlsLevelSwitched')!('hlsLevelSwitched', { level: 0 }));
     expect(screen.getByTestId('ladder-playing')).toHaveTextContent('Playing 240p · 264 kb/s (auto, capped at 300 kb/s)');
     // A fixed rendition ignores the bandwidth: the cap is off while one is chosen.
@@ -352,9 +363,12 @@ describe('streaming ladder panel', () => {
     act(() => dash.handlers.get('streamInitialized')!({}));
     const menu = screen.getByTestId('ladder-level');
     expect(within(menu).getAllByRole('option').map((o) => o.textContent)).toEqual(['Auto (by bandwidth)', '240p · 200 kb/s', '360p · 400 kb/s']);
-    // The cap goes to dash.js's ABR in kb/s, live.
+    // The cap goes to dash.js's ABR in kb/s, as its ceiling and first estimate, on a fresh player.
     fireEvent.change(screen.getByTestId('ladder-cap'), { target: { value: '300000' } });
-    expect(dash.settings.at(-1)).toEqual({ streaming: { abr: { maxBitrate: { video: 300 } } } });
+    await waitFor(() => expect(dash.initialized).toHaveLength(2));
+    expect(dash.destroyed).toBe(1);
+    expect(dash.settings.at(-1)).toMatchObject({ streaming: { abr: { maxBitrate: { video: 300 }, initialBitrate: { video: 300 } } } });
+    act(() => dash.handlers.get('streamInitialized')!({}));
     act(() => dash.handlers.get('qualityChangeRendered')!({ mediaType: 'video', newRepresentation: { id: '0' } }));
     expect(screen.getByTestId('ladder-playing')).toHaveAttribute('data-height', '240');
     // The plan marks the rendition on screen.
@@ -362,8 +376,8 @@ describe('streaming ladder panel', () => {
 
     // A fixed rendition: a fresh player that does not switch, on that representation.
     fireEvent.change(menu, { target: { value: '1' } });
-    await waitFor(() => expect(dash.initialized).toHaveLength(2));
-    expect(dash.settings.at(-1)).toMatchObject({ streaming: { abr: { autoSwitchBitrate: { video: false } } } });
+    await waitFor(() => expect(dash.initialized).toHaveLength(3));
+    expect(dash.settings.at(-1)).toMatchObject({ streaming: { abr: { autoSwitchBitrate: { video: false }, maxBitrate: { video: -1 } } } });
     act(() => dash.handlers.get('streamInitialized')!({}));
     expect(dash.chosen).toEqual([1]);
     act(() => dash.handlers.get('qualityChangeRendered')!({ mediaType: 'audio', newRepresentation: { id: '9' } }));
