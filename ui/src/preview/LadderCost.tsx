@@ -21,13 +21,13 @@ interface DuplicateProps {
 
 /** "1440p comes out at 1920 × 1080, the same as 1080p (the source’s size): +4.1 MB for nothing — use sr-240_360_720_1080". */
 export function DuplicateNote({ plan, result, onApply }: DuplicateProps) {
-  if (plan.duplicates.length === 0) return null;
+  if ((plan.duplicates ?? []).length === 0) return null;
   const dupes = plan.duplicates
     .map((sr) => {
       const rung = plan.rungs.find((r) => r.resolution === sr);
       if (!rung) return null;
       const same = plan.rungs.find((r) => r.resolution < sr && r.width === rung.width && r.height === rung.height);
-      const measured = result?.rung_costs.find((c) => c.resolution === sr)?.bytes;
+      const measured = result?.rung_costs?.find((c) => c.resolution === sr)?.bytes;
       const estimate = plan.duration_s !== null ? (rung.bitrate * plan.duration_s) / 8 : null;
       return { sr, rung, same, bytes: measured ?? estimate, measured: measured !== undefined };
     })
@@ -56,7 +56,7 @@ export function DuplicateNote({ plan, result, onApply }: DuplicateProps) {
 
 /** Per rendition and in total: storage added, bit rate measured, and one full view's download. */
 export function CostTable({ result, duplicates }: { result: LadderResult; duplicates: number[] }) {
-  const rungs = result.rung_costs;
+  const rungs = result.rung_costs ?? [];
   if (rungs.length === 0) return null;
   const sum = rungs.reduce((n, r) => n + r.bytes, 0);
   const rest = Math.max(0, result.storage_bytes - sum);
