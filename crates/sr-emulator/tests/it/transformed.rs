@@ -28,9 +28,6 @@ impl Media {
     fn new() -> Media {
         Media { dir: tempfile::tempdir().unwrap() }
     }
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
     fn clip(&self) -> PathBuf {
         let spec = FixtureVideo { width: 320, height: 240, seconds: 2.0, with_audio: true, ..Default::default() };
         fixtures::video(self.dir.path(), "clip.mp4", spec)
@@ -226,7 +223,8 @@ async fn an_abs_manifest_answers_202_while_it_builds_then_200_with_its_rungs_ben
     let master = r.text().await.unwrap();
     let variants: Vec<&str> = master.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).collect();
     assert_eq!(variants.len(), 2, "{master}");
-    assert!(master.contains("RESOLUTION=426x240") && master.contains("RESOLUTION=480x360"), "{master}");
+    // A 320×240 clip fits both boxes, and c-at_max never enlarges.
+    assert_eq!(master.matches("RESOLUTION=320x240").count(), 2, "{master}");
     assert!(variants.iter().all(|v| v.starts_with("ik-abr/")), "{master}");
     let rung_url = resolve(&url, variants[0]);
     let rung = emu.http.get(&rung_url).send().await.unwrap();
@@ -374,9 +372,12 @@ async fn what_the_sandbox_cannot_make_is_a_400_with_the_reason_never_the_origina
     assert_eq!(st, 400, "tr on a file that is not media");
 }
 
+/// What a webhook receiver got: each request's headers and body.
+type Received = Arc<Mutex<Vec<(axum::http::HeaderMap, Vec<u8>)>>>;
+
 /// A loopback webhook receiver: every request's headers and body.
-async fn receiver() -> (String, Arc<Mutex<Vec<(axum::http::HeaderMap, Vec<u8>)>>>) {
-    let got: Arc<Mutex<Vec<(axum::http::HeaderMap, Vec<u8>)>>> = Arc::default();
+async fn receiver() -> (String, Received) {
+    let got: Received = Arc::default();
     let sink = got.clone();
     let app = axum::Router::new().route(
         "/hook",
