@@ -2,8 +2,9 @@
 //!
 //! * **First delivery** of a transformed video by the Sandbox (`GET …/clip.mp4?tr=<TR>` with a
 //!   poll window long enough to wait for the render, body read to the end) against the local
-//!   preview's `sr_media::render` of the same `tr` (plan + render to a file), in alternating rounds
-//!   (`BENCH_ROUNDS`, default 2; a fresh Sandbox each round so nothing is cached). Target ≤ 1.1×: it
+//!   preview's `sr_media::render` of the same `tr` (plan + render to a file), in rounds
+//!   (`BENCH_ROUNDS`, default 3; a fresh Sandbox each round so nothing is cached) that alternate
+//!   which goes first. Target ≤ 1.1×: it
 //!   is the same renderer plus HTTP.
 //! * **Cached delivery**: the same URL again (a file in the render cache) against the original
 //!   file's URL, both read to the end repeatedly for about `BENCH_SERVE_SECONDS` (default 2) each,
@@ -76,7 +77,7 @@ async fn throughput(http: &reqwest::Client, url: &str, seconds: f64) -> (f64, us
 
 fn main() {
     let seconds = env_num("BENCH_SECONDS", 30.0);
-    let rounds = env_num("BENCH_ROUNDS", 2.0) as usize;
+    let rounds = env_num("BENCH_ROUNDS", 3.0) as usize;
     let serve_s = env_num("BENCH_SERVE_SECONDS", 2.0);
     let dir = tempfile::tempdir().unwrap();
     eprintln!("generating a {seconds} s 1080p clip with sound…");
@@ -105,10 +106,18 @@ fn main() {
     let mut last = None;
     for round in 1..=rounds {
         let out = dir.path().join(format!("local-{round}.mp4"));
-        let (lw, lc) = local(&input, &out);
-        let _ = std::fs::remove_file(&out);
         let data = dir.path().join(format!("sandbox-{round}"));
-        let (sw, sc, url, original) = rt.block_on(sandbox(&data, &bytes, &http));
+        // Alternate which goes first, so a drift in the machine's load hits both alike.
+        let (lw, lc, sw, sc, url, original) = if round % 2 == 1 {
+            let (lw, lc) = local(&input, &out);
+            let (sw, sc, url, original) = rt.block_on(sandbox(&data, &bytes, &http));
+            (lw, lc, sw, sc, url, original)
+        } else {
+            let (sw, sc, url, original) = rt.block_on(sandbox(&data, &bytes, &http));
+            let (lw, lc) = local(&input, &out);
+            (lw, lc, sw, sc, url, original)
+        };
+        let _ = std::fs::remove_file(&out);
         println!("| {round} | {lw:.2} | {lc:.2} | {sw:.2} | {sc:.2} | {:.3}× | {:.3}× |", sw / lw, sc / lc);
         ratios.push((sw / lw, sc / lc));
         last = Some((url, original));
