@@ -130,6 +130,7 @@ const ERROR_CODES: readonly ErrorCode[] = [
   'offline',
   'remote',
   'keychain_unavailable',
+  'not_ready',
   'internal',
 ];
 
