@@ -316,6 +316,9 @@ impl RenderUrls {
     }
 }
 
+/// Where a prepared render sends its events.
+pub(crate) type PreviewSink = Box<dyn Fn(PreviewEvent) + Send>;
+
 /// Runs `f` on its own thread and waits for it.
 fn on_worker<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
     let handle = std::thread::Builder::new()
@@ -471,10 +474,8 @@ impl Stockroom {
         source: PreviewSource,
         tr: &str,
         mode: PreviewMode,
-    ) -> Result<
-        impl FnOnce(Box<dyn Fn(PreviewEvent) + Send>, Arc<AtomicBool>) -> Result<PreviewResult, ApiError> + Send + 'static,
-        ApiError,
-    > {
+    ) -> Result<impl FnOnce(PreviewSink, Arc<AtomicBool>) -> Result<PreviewResult, ApiError> + Send + 'static, ApiError>
+    {
         let input = self.preview_input(&source)?;
         let plan = self.make_plan(&input, tr, false, None)?;
         let mode = Self::preview_mode(&plan, mode)?;
@@ -483,7 +484,7 @@ impl Stockroom {
         let lock = entry_lock(&target);
         let urls = self.render_urls();
         let path = input.path;
-        Ok(move |on_event: Box<dyn Fn(PreviewEvent) + Send>, cancel: Arc<AtomicBool>| {
+        Ok(move |on_event: PreviewSink, cancel: Arc<AtomicBool>| {
             let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
             let cached = match mode {
                 RenderMode::Fast => target.join(render::PREVIEW_COMPLETE).is_file(),
