@@ -144,7 +144,6 @@ fn ladder_result(urls: &RenderUrls, out: &render::LadderOutput, format: LadderFo
         url: urls.url(&out.master),
         path: out.master.to_string_lossy().into_owned(),
         cached,
-        // Measured by sr-media's ladder (m14-media); zero until it reports them.
         rung_costs: out
             .rungs
             .iter()
@@ -152,31 +151,23 @@ fn ladder_result(urls: &RenderUrls, out: &render::LadderOutput, format: LadderFo
                 resolution: r.rung.resolution,
                 width: r.rung.width,
                 height: r.rung.height,
-                bytes: 0,
-                bitrate_bps: 0,
+                bytes: r.bytes,
+                bitrate_bps: r.bitrate_bps,
             })
             .collect(),
-        storage_bytes: out.size,
-        bytes_per_view: 0,
+        audio_bytes: out.audio_bytes,
+        storage_bytes: out.storage_bytes,
+        bytes_per_view: out.bytes_per_view,
     }
 }
 
-/// Rungs that come out the size of a lower one, and the `tr` without them.
+/// The planner's duplicate rungs, and the whole `tr` with its `sr-…` without them.
 fn duplicates_of(p: &render::LadderPlan) -> (Vec<u32>, String) {
-    let mut seen: Vec<(u32, u32)> = Vec::new();
-    let mut duplicates = Vec::new();
-    for r in &p.rungs {
-        if seen.contains(&(r.width, r.height)) {
-            duplicates.push(r.resolution);
-        } else {
-            seen.push((r.width, r.height));
-        }
+    if p.duplicates.is_empty() {
+        return (Vec::new(), p.base.tr.clone());
     }
-    if duplicates.is_empty() {
-        return (duplicates, p.base.tr.clone());
-    }
-    let kept: Vec<u32> = p.rungs.iter().map(|r| r.resolution).filter(|r| !duplicates.contains(r)).collect();
-    (duplicates, replace_sr(&p.base.tr, &kept))
+    let kept: Vec<u32> = p.rungs.iter().map(|r| r.resolution).filter(|r| !p.duplicates.contains(r)).collect();
+    (p.duplicates.clone(), replace_sr(&p.base.tr, &kept))
 }
 
 /// `tr` with its `sr-…` replaced by `sr-<rungs>` (in place, other parameters as written).
@@ -324,6 +315,9 @@ impl RenderUrls {
         }
     }
 }
+
+/// Where a prepared render sends its events.
+pub(crate) type PreviewSink = Box<dyn Fn(PreviewEvent) + Send>;
 
 /// Runs `f` on its own thread and waits for it.
 fn on_worker<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
@@ -480,10 +474,8 @@ impl Stockroom {
         source: PreviewSource,
         tr: &str,
         mode: PreviewMode,
-    ) -> Result<
-        impl FnOnce(Box<dyn Fn(PreviewEvent) + Send>, Arc<AtomicBool>) -> Result<PreviewResult, ApiError> + Send + 'static,
-        ApiError,
-    > {
+    ) -> Result<impl FnOnce(PreviewSink, Arc<AtomicBool>) -> Result<PreviewResult, ApiError> + Send + 'static, ApiError>
+    {
         let input = self.preview_input(&source)?;
         let plan = self.make_plan(&input, tr, false, None)?;
         let mode = Self::preview_mode(&plan, mode)?;
@@ -492,7 +484,7 @@ impl Stockroom {
         let lock = entry_lock(&target);
         let urls = self.render_urls();
         let path = input.path;
-        Ok(move |on_event: Box<dyn Fn(PreviewEvent) + Send>, cancel: Arc<AtomicBool>| {
+        Ok(move |on_event: PreviewSink, cancel: Arc<AtomicBool>| {
             let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
             let cached = match mode {
                 RenderMode::Fast => target.join(render::PREVIEW_COMPLETE).is_file(),

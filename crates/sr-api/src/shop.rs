@@ -9,7 +9,9 @@
 //!   words, no answer is requested with the reason.
 //! * [`Stockroom::compare_with_shop`]: downloads the remote's delivery of a `tr` (signed when
 //!   private) into `<library>/renders/shop-….<ext>`, renders the local full preview of the same
-//!   `tr` (the render cache, as the studio does), and scores the pair with `sr_media::compare`. A
+//!   `tr` (the render cache, as the studio does), and scores the pair with `sr_media::compare`
+//!   (the shop's delivery is the reference; the verdict needs the same size, durations within
+//!   0.1 s, the same codecs and SSIM ≥ 0.98). A
 //!   delivery that is not ready is said so (`not_ready`), never compared as the original.
 
 use std::path::{Path, PathBuf};
@@ -142,19 +144,14 @@ fn verdict(remote: &MediaFacts, local: &MediaFacts, ssim: f64, duration_delta_s:
     if diffs.is_empty() { (true, "Match".to_owned()) } else { (false, format!("Differs: {}", diffs.join("; "))) }
 }
 
-/// What `sr_media::compare` reports, as the façade uses it.
-struct Scored {
-    a: MediaFacts,
-    b: MediaFacts,
-    frames: Vec<FrameScore>,
-    ssim: f64,
-    same_dimensions: bool,
-    duration_delta_s: Option<f64>,
+fn facts_dto(f: sr_media::MediaFacts) -> MediaFacts {
+    let sr_media::MediaFacts { width, height, duration_s, video_codec, audio_codec, size } = f;
+    MediaFacts { width, height, duration_s, video_codec, audio_codec, size }
 }
 
-/// Scores `remote` against `local` (blocking).
-fn score(_remote: &Path, _local: &Path) -> Result<Scored, ApiError> {
-    Err(ApiError::new(ErrorCode::Internal, "Compare with the shop is not built yet (it waits for sr-media's compare)."))
+/// Scores `remote` (the reference) against `local` on sampled frames (blocking).
+fn score(remote: &Path, local: &Path) -> Result<sr_media::Comparison, ApiError> {
+    sr_media::compare(remote, local, &sr_media::CompareOptions::default()).map_err(ApiError::from)
 }
 
 impl Stockroom {
@@ -290,17 +287,21 @@ impl Stockroom {
         let scored = tokio::task::spawn_blocking(move || score(&remote_path, &local_path))
             .await
             .map_err(|e| ApiError::new(ErrorCode::Internal, format!("The comparison stopped unexpectedly: {e}")))??;
-        let (matches, verdict) = verdict(&scored.a, &scored.b, scored.ssim, scored.duration_delta_s);
+        let sr_media::Comparison { a, b, frames, ssim, same_dimensions, duration_delta_s } = scored;
+        let (remote_facts, local_facts) = (facts_dto(a), facts_dto(b));
+        // sr-media gives b − a (local − remote); the report says remote − local.
+        let duration_delta_s = duration_delta_s.map(|d| -d);
+        let (matches, verdict) = verdict(&remote_facts, &local_facts, ssim, duration_delta_s);
         Ok(CompareReport {
             asset_id,
             tr,
             url,
-            remote: scored.a,
-            local: scored.b,
-            ssim: scored.ssim,
-            frames: scored.frames,
-            same_dimensions: scored.same_dimensions,
-            duration_delta_s: scored.duration_delta_s,
+            remote: remote_facts,
+            local: local_facts,
+            ssim,
+            frames: frames.into_iter().map(|f| FrameScore { at_s: f.at_s, ssim: f.ssim }).collect(),
+            same_dimensions,
+            duration_delta_s,
             matches,
             verdict,
             local_path: local.path.clone(),

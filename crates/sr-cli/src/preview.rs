@@ -5,7 +5,7 @@
 //! ladder the remote delivers from `…/video.mp4/ik-master.m3u8?tr=sr-240_360_720` (the `tr` needs
 //! `sr`); the JSON then lists the rungs (resolution, width, height, bitrate, and what each costs:
 //! `bytes`, measured `bitrate_bps`), segments per rung, segment length, duration, the storage the
-//! ladder adds (`storage_bytes`), the bytes one full view at the top rung downloads
+//! ladder adds (`storage_bytes`; the sound's share `audio_bytes`), the bytes one full view at the top rung downloads
 //! (`bytes_per_view`), and the rungs that come out the same as a lower one (`duplicates`) with the
 //! `tr` without them (`without_duplicates`).
 //!
@@ -126,6 +126,7 @@ fn print_ladder(plan: &LadderPlan, out: &LadderResult) -> Result<(), ApiError> {
         "segment_s": out.segment_s,
         "duration_s": out.duration_s,
         "size": out.size,
+        "audio_bytes": out.audio_bytes,
         "storage_bytes": out.storage_bytes,
         "bytes_per_view": out.bytes_per_view,
         "duplicates": plan.duplicates,

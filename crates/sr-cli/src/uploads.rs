@@ -11,7 +11,7 @@ use crate::common::{emit, parse_pairs, print_json, runtime};
 #[derive(Subcommand)]
 pub enum QueueCommand {
     /// Queue assets for upload to the active account (tags, metadata and folder come from the library).
-    Add(AddArgs),
+    Add(Box<AddArgs>),
     /// Show the queue in scheduling order.
     List,
     /// Pause one job (a running upload stops and is re-sent whole on resume).

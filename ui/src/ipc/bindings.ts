@@ -703,11 +703,16 @@ cached: boolean,
  */
 rung_costs: Array<RungCost>, 
 /**
+ * Bytes of the shared sound rendition (0 without sound).
+ */
+audio_bytes: number, 
+/**
  * Bytes the ladder adds to the media library's storage (every rung, the sound, the playlists).
  */
 storage_bytes: number, 
 /**
- * Bytes one person watching the whole video at the top rung downloads (top rung + sound).
+ * Bytes one person watching the whole video at the top rung downloads (top rung + sound);
+ * adaptive players start lower and switch up, so a real view costs this or less.
  */
 bytes_per_view: number, };
 
@@ -719,7 +724,7 @@ export type RungCost = {
  */
 resolution: number, width: number, height: number, 
 /**
- * Bytes of its segments (and its playlist).
+ * Bytes of its media (init segment + segments, not its playlist).
  */
 bytes: number, 
 /**

@@ -203,9 +203,12 @@ pub struct LadderResult {
     pub cached: bool,
     /// What each rung costs, in the order of `rungs`.
     pub rung_costs: Vec<RungCost>,
+    /// Bytes of the shared sound rendition (0 without sound).
+    pub audio_bytes: u64,
     /// Bytes the ladder adds to the media library's storage (every rung, the sound, the playlists).
     pub storage_bytes: u64,
-    /// Bytes one person watching the whole video at the top rung downloads (top rung + sound).
+    /// Bytes one person watching the whole video at the top rung downloads (top rung + sound);
+    /// adaptive players start lower and switch up, so a real view costs this or less.
     pub bytes_per_view: u64,
 }
 
@@ -216,7 +219,7 @@ pub struct RungCost {
     pub resolution: u32,
     pub width: u32,
     pub height: u32,
-    /// Bytes of its segments (and its playlist).
+    /// Bytes of its media (init segment + segments, not its playlist).
     pub bytes: u64,
     /// Bits per second it streams at, measured: its bytes over the duration.
     pub bitrate_bps: u64,

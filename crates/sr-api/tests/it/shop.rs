@@ -146,8 +146,23 @@ async fn a_published_videos_derived_outputs_are_its_delivery_urls_with_the_shops
         outputs[2].url
     );
     assert!(outputs.iter().all(|o| o.url.contains("&ik-s=")));
-    // The Sandbox answered each (whatever it has made so far): no output stays "requested".
-    assert!(outputs.iter().all(|o| o.state != DerivedState::Requested), "{outputs:?}");
+    // The Sandbox answered each: building (202 / 302 to the original) until made, then ready.
+    assert!(outputs.iter().all(|o| matches!(o.state, DerivedState::Building | DerivedState::Ready)), "{outputs:?}");
+    let mut ready = false;
+    for _ in 0..240 {
+        let now = app.derived_outputs(video).await.unwrap();
+        if now.iter().all(|o| o.state == DerivedState::Ready) {
+            ready = true;
+            break;
+        }
+        assert!(now.iter().all(|o| o.state != DerivedState::Failed), "{now:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert!(ready, "every derived output became ready");
+    // The ready ladder is a real HLS master playlist at that (signed) URL.
+    let manifest = reqwest::get(&outputs[2].url).await.unwrap();
+    assert_eq!(manifest.status(), 200);
+    assert!(manifest.text().await.unwrap().starts_with("#EXTM3U"));
 
     // A photo published without post-transformations has none.
     assert!(app.derived_outputs(photo).await.unwrap().is_empty());
@@ -162,4 +177,62 @@ async fn compare_needs_a_published_asset_and_one_version() {
     assert!(err.message.contains("not published on this account yet") && err.message.contains("Publish it first"));
     let err = app.compare_with_shop(video, "sr-240_360", |_| {}).await.unwrap_err();
     assert!(err.message.starts_with("Compare one version at a time"), "{}", err.message);
+}
+
+/// Publishes `public` and `private` (private files: signed URLs only) on the Sandbox, waiting for the
+/// queue to finish.
+async fn publish(app: &Stockroom, public: &[i64], private: &[i64]) {
+    for (ids, private) in [(public, false), (private, true)] {
+        app.queue_add(QueueAddRequest { asset_ids: ids.to_vec(), private, ..Default::default() }).await.unwrap();
+    }
+    let summary =
+        app.run_uploads(RunUploadsOptions { until_idle: true, ..Default::default() }, None, |_| {}).await.unwrap();
+    assert_eq!(summary.done, (public.len() + private.len()) as u64, "{summary:?}");
+}
+
+/// `compare_with_shop`, asked again while the shop is still making the version (`not_ready`).
+async fn compare_when_made(app: &Stockroom, id: i64, tr: &str) -> sr_api::dto_shop::CompareReport {
+    for _ in 0..120 {
+        match app.compare_with_shop(id, tr, |_| {}).await {
+            Ok(report) => return report,
+            Err(e) if e.code == ErrorCode::NotReady => tokio::time::sleep(std::time::Duration::from_millis(250)).await,
+            Err(e) => panic!("compare {tr}: {e:?}"),
+        }
+    }
+    panic!("the shop never made {tr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_shops_delivery_matches_the_local_preview_for_a_photo_and_a_private_video() {
+    let (_d, app, photo, video) = app_with_media();
+    publish(&app, &[photo], &[video]).await;
+
+    let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = events.clone();
+    let report =
+        app.compare_with_shop(photo, "w-160,h-120:rt-90", move |e| sink.lock().unwrap().push(e)).await.unwrap();
+    use sr_api::dto_shop::CompareEvent::*;
+    assert_eq!(*events.lock().unwrap(), [Fetching, Rendering, Comparing]);
+    assert!(report.matches, "{report:?}");
+    assert_eq!(report.verdict, "Match");
+    assert!(report.ssim >= 0.98, "{report:?}");
+    assert_eq!((report.remote.width, report.remote.height), (120, 160));
+    assert_eq!((report.local.width, report.local.height), (120, 160));
+    assert_eq!(report.frames.len(), 1);
+    assert!(std::path::Path::new(&report.remote_path).is_file() && std::path::Path::new(&report.local_path).is_file());
+    assert!(!report.url.contains("ik-s="), "a public file's URL is not signed: {}", report.url);
+
+    // A private video: the URL is signed, the frames sampled, the codecs and duration compared.
+    let report = compare_when_made(&app, video, "w-160,h-160").await;
+    assert!(report.url.contains("&ik-s="), "{}", report.url);
+    assert!(report.matches, "{report:?}");
+    assert!(report.ssim >= 0.98 && report.frames.len() >= 2, "{report:?}");
+    assert_eq!((report.remote.width, report.remote.height), (160, 160));
+    assert_eq!(report.remote.video_codec.as_deref(), Some("h264"));
+    assert_eq!(report.remote.audio_codec, report.local.audio_codec);
+    assert!(report.duration_delta_s.is_some_and(|d| d.abs() <= 0.1), "{report:?}");
+
+    // What the shop refuses is said in its words, not compared.
+    let err = app.compare_with_shop(photo, "w-abc", |_| {}).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput, "the preview refuses it before any download: {err:?}");
 }

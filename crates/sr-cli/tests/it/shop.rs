@@ -84,4 +84,21 @@ fn queue_add_refuses_bad_post_transformations_with_the_nearest_valid_setting_the
     );
     let text = run(&lib, &["derived", &video]);
     assert!(String::from_utf8_lossy(&text.stdout).contains("HLS streaming ladder: 240p, 360p, 720p"));
+
+    // Compare with the shop: a photo renders at once on the Sandbox, by the same renderer.
+    let err = stderr_of(&lib, &["compare", &photo, "--tr", "w-100,h-100"]);
+    assert!(err.contains("not published on this account yet"), "{err}");
+    json(&lib, &["--json", "queue", "add", &photo]);
+    assert!(run(&lib, &["upload"]).status.success());
+    let report = json(&lib, &["--json", "compare", &photo, "--tr", "w-100,h-100:rt-90"]);
+    assert_eq!(report["verdict"], "Match", "{report:#}");
+    assert!(report["ssim"].as_f64().unwrap() >= 0.98, "{report:#}");
+    assert_eq!((report["remote"]["width"].as_u64(), report["remote"]["height"].as_u64()), (Some(100), Some(100)));
+    let text = run(&lib, &["compare", &photo, "--tr", "w-100,h-100:rt-90"]);
+    assert!(text.status.success());
+    assert!(
+        String::from_utf8_lossy(&text.stdout).starts_with("Match\nssim:    "),
+        "{}",
+        String::from_utf8_lossy(&text.stdout)
+    );
 }
