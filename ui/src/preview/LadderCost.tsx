@@ -89,8 +89,8 @@ export function CostTable({ result, duplicates }: { result: LadderResult; duplic
           </tr>
         ))}
         {rest > 0 && (
-          <tr>
-            <td>Sound, playlists</td>
+          <tr data-testid="ladder-cost-sound">
+            <td>{result.audio_bytes && result.audio_bytes >= rest * 0.9 ? 'Sound' : 'Sound, playlists'}</td>
             <td />
             <td />
             <td>{formatSize(rest)}</td>

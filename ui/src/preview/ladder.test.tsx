@@ -162,6 +162,7 @@ function setup(tr = '') {
                 bytes: (r.bitrate * 6) / 8,
                 bitrate_bps: r.bitrate,
               })),
+              audio_bytes: 100_000,
               storage_bytes: plan.rungs.reduce((n, r) => n + (r.bitrate * 6) / 8, 0) + 100_000,
               bytes_per_view: (plan.rungs.at(-1)!.bitrate * 6) / 8 + 100_000,
             }),
