@@ -139,8 +139,8 @@ export function PublishDialog({ ids, onClose, onQueued, debounceMs = 250 }: Prop
       testId="publish-dialog"
     >
       <p className="settings-note">
-        {kinds ? `${kinds[0]!.toUpperCase()}${kinds.slice(1)}` : 'The selection'} go to the media library with their folder, tags and metadata.
-        The media library can also make versions of them after the upload:
+        {kinds ? `${kinds[0]!.toUpperCase()}${kinds.slice(1)}` : 'The selection'} {n === 1 ? 'goes' : 'go'} to the media library with {n === 1 ? 'its' : 'their'} folder, tags and metadata.
+        The media library can also make versions of {n === 1 ? 'it' : 'them'} after the upload:
       </p>
 
       <section className="settings-section publish-section" aria-label="Streaming version">
