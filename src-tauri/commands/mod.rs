@@ -12,6 +12,7 @@ pub mod organise;
 pub mod presets;
 pub mod preview;
 pub mod remote;
+pub mod shop;
 pub mod sync;
 pub mod uploads;
 pub mod watch;
@@ -90,6 +91,9 @@ commands![
     presets::preset_urls,
     presets::asset_url,
     presets::ladder_url,
+    shop::check_post_transformations,
+    shop::derived_outputs,
+    shop::compare_with_shop,
     uploads::watch_uploads,
     uploads::queue_add,
     uploads::queue_list,

@@ -8,6 +8,7 @@ import '@/app/organise.css';
 import '@/preview/studio.css';
 import '@/watch/watch.css';
 import '@/sync/sync.css';
+import '@/uploads/shop.css';
 
 const root = document.getElementById('root');
 if (root) {

@@ -11,6 +11,7 @@ use crate::dto::delivery::UrlRequest;
 use crate::dto::organise as org;
 use crate::dto::presets as ps;
 use crate::dto::preview as pv;
+use crate::dto::shop as sh;
 use crate::dto::sync as sy;
 use crate::dto::uploads as up;
 use crate::dto::watch as wt;
@@ -99,6 +100,13 @@ pub fn typescript() -> String {
         pv::LadderTr::decl(&cfg),
         pv::LadderResult::decl(&cfg),
         pv::LadderEvent::decl(&cfg),
+        pv::RungCost::decl(&cfg),
+        sh::DerivedState::decl(&cfg),
+        sh::DerivedOutput::decl(&cfg),
+        sh::MediaFacts::decl(&cfg),
+        sh::FrameScore::decl(&cfg),
+        sh::CompareReport::decl(&cfg),
+        sh::CompareEvent::decl(&cfg),
         ps::Preset::decl(&cfg),
         ps::PresetApplied::decl(&cfg),
         ps::AssetUrl::decl(&cfg),

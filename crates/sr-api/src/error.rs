@@ -27,6 +27,8 @@ pub enum ErrorCode {
     Offline,
     /// The media library refused or failed the request; the message says why and what to do.
     Remote,
+    /// The media library is still making what was asked (a derived version); ask again later.
+    NotReady,
     /// No system keychain answered while saving a private key; nothing was saved. The person can
     /// unlock or install one, or choose to keep the key in a file only they can read.
     KeychainUnavailable,

@@ -7,7 +7,7 @@
 //!
 //! Layout: [`dto`] holds every wire type and its conversions from the lower crates' types, and
 //! depends on nothing else here; `error.rs` is the one mapping of their errors to [`ApiError`]; the
-//! domain modules (organise, uploads, remote, catalogue, delivery, presets, preview, runner) add
+//! domain modules (organise, uploads, post, remote, catalogue, delivery, presets, preview, shop, runner) add
 //! `Stockroom` methods on top of both; [`bindings`] reads `dto/` and `error.rs` only.
 
 pub mod bindings;
@@ -18,11 +18,13 @@ mod error;
 pub mod logging;
 mod media_server;
 mod organise;
+mod post;
 mod presets;
 mod preview;
 mod preview_jobs;
 mod remote;
 mod runner;
+mod shop;
 mod sync;
 mod uploads;
 mod watch;
@@ -36,8 +38,8 @@ use sr_library::{ImportOptions, Library};
 pub use delivery::{UrlRequest, parse_transformation};
 /// The domain DTO modules under their first names (`sr_api::dto_organise::…`).
 pub use dto::{
-    organise as dto_organise, presets as dto_presets, preview as dto_preview, sync as dto_sync, uploads as dto_uploads,
-    watch as dto_watch,
+    organise as dto_organise, presets as dto_presets, preview as dto_preview, shop as dto_shop, sync as dto_sync,
+    uploads as dto_uploads, watch as dto_watch,
 };
 pub use error::{ApiError, ErrorCode};
 pub use media_server::MediaServer;

@@ -48,7 +48,7 @@ impl Stockroom {
 
     /// The media-library paths of `ids` on `account`: where each was published (the last
     /// finished upload), else its remote folder and remote-safe file name. Unknown ids are left out.
-    fn remote_paths(&self, account: &str, ids: &[i64]) -> Result<HashMap<i64, (String, String)>, ApiError> {
+    pub(crate) fn remote_paths(&self, account: &str, ids: &[i64]) -> Result<HashMap<i64, (String, String)>, ApiError> {
         let wanted: HashSet<i64> = ids.iter().copied().collect();
         let mut published: HashMap<i64, (i64, String)> = HashMap::new();
         for job in self.library.upload_jobs(Some(account))? {
@@ -80,7 +80,7 @@ impl Stockroom {
         Ok(out)
     }
 
-    async fn url_for(&self, endpoint: &str, path: &str, tr: &str, sign: bool) -> Result<String, ApiError> {
+    pub(crate) async fn url_for(&self, endpoint: &str, path: &str, tr: &str, sign: bool) -> Result<String, ApiError> {
         self.delivery_url(UrlRequest {
             src: path.to_owned(),
             tr: Some(tr.to_owned()).filter(|t| !t.trim().is_empty()),

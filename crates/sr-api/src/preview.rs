@@ -27,7 +27,7 @@ use sr_media::render::{
 
 use crate::dto_preview::{
     LadderEvent, LadderFormat, LadderPlan, LadderResult, LadderRung, LadderTr, NotPreviewable, PreviewEvent,
-    PreviewKind, PreviewMode, PreviewPlan, PreviewResult, PreviewSource,
+    PreviewKind, PreviewMode, PreviewPlan, PreviewResult, PreviewSource, RungCost,
 };
 use crate::{ApiError, ErrorCode, Stockroom};
 
@@ -116,7 +116,10 @@ fn ladder_plan_dto(p: &render::LadderPlan, format: LadderFormat) -> LadderPlan {
     let base = plan_dto(&p.base);
     let mut notes = base.notes;
     notes.extend(p.notes.iter().cloned());
+    let (duplicates, without_duplicates) = duplicates_of(p);
     LadderPlan {
+        duplicates,
+        without_duplicates,
         format,
         tr: p.base.tr.clone(),
         master_name: p.format.master_name().to_owned(),
@@ -141,7 +144,49 @@ fn ladder_result(urls: &RenderUrls, out: &render::LadderOutput, format: LadderFo
         url: urls.url(&out.master),
         path: out.master.to_string_lossy().into_owned(),
         cached,
+        rung_costs: out
+            .rungs
+            .iter()
+            .map(|r| RungCost {
+                resolution: r.rung.resolution,
+                width: r.rung.width,
+                height: r.rung.height,
+                bytes: r.bytes,
+                bitrate_bps: r.bitrate_bps,
+            })
+            .collect(),
+        audio_bytes: out.audio_bytes,
+        storage_bytes: out.storage_bytes,
+        bytes_per_view: out.bytes_per_view,
     }
+}
+
+/// The planner's duplicate rungs, and the whole `tr` with its `sr-…` without them.
+fn duplicates_of(p: &render::LadderPlan) -> (Vec<u32>, String) {
+    if p.duplicates.is_empty() {
+        return (Vec::new(), p.base.tr.clone());
+    }
+    let kept: Vec<u32> = p.rungs.iter().map(|r| r.resolution).filter(|r| !p.duplicates.contains(r)).collect();
+    (p.duplicates.clone(), replace_sr(&p.base.tr, &kept))
+}
+
+/// `tr` with its `sr-…` replaced by `sr-<rungs>` (in place, other parameters as written).
+pub(crate) fn replace_sr(tr: &str, rungs: &[u32]) -> String {
+    let sr = rungs.iter().map(u32::to_string).collect::<Vec<_>>().join("_");
+    let mut out = Transformation::new();
+    for step in Transformation::parse(tr).steps() {
+        let mut kept = Step::new();
+        for item in step.items() {
+            match item {
+                Item::Param(p) if p.key() == "sr" => {
+                    kept.push_param(Param::new("sr", sr.clone()));
+                }
+                other => kept.items_mut().push(other.clone()),
+            }
+        }
+        out.push_step(kept);
+    }
+    out.to_string()
 }
 
 /// Refused anywhere on a streaming URL (spec §10.4): every representation is H.264 + AAC at a
@@ -270,6 +315,9 @@ impl RenderUrls {
         }
     }
 }
+
+/// Where a prepared render sends its events.
+pub(crate) type PreviewSink = Box<dyn Fn(PreviewEvent) + Send>;
 
 /// Runs `f` on its own thread and waits for it.
 fn on_worker<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
@@ -415,6 +463,19 @@ impl Stockroom {
         on_event: impl Fn(PreviewEvent) + Send + 'static,
         cancel: Arc<AtomicBool>,
     ) -> Result<PreviewResult, ApiError> {
+        let job = self.prepare_render(source, tr, mode)?;
+        on_worker(move || job(Box::new(on_event), cancel))
+    }
+
+    /// Everything [`Stockroom::render_preview`] decides before rendering (input, plan, cache
+    /// entry), and the render itself as an owned job to run on any worker thread.
+    pub(crate) fn prepare_render(
+        &self,
+        source: PreviewSource,
+        tr: &str,
+        mode: PreviewMode,
+    ) -> Result<impl FnOnce(PreviewSink, Arc<AtomicBool>) -> Result<PreviewResult, ApiError> + Send + 'static, ApiError>
+    {
         let input = self.preview_input(&source)?;
         let plan = self.make_plan(&input, tr, false, None)?;
         let mode = Self::preview_mode(&plan, mode)?;
@@ -423,7 +484,7 @@ impl Stockroom {
         let lock = entry_lock(&target);
         let urls = self.render_urls();
         let path = input.path;
-        on_worker(move || {
+        Ok(move |on_event: PreviewSink, cancel: Arc<AtomicBool>| {
             let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
             let cached = match mode {
                 RenderMode::Fast => target.join(render::PREVIEW_COMPLETE).is_file(),
@@ -444,6 +505,23 @@ impl Stockroom {
             on_event(PreviewEvent::Finished { result: result.clone() });
             Ok(result)
         })
+    }
+
+    /// The media-server URL of a file under `<library>/renders/` (`None` without the media server).
+    pub(crate) fn render_url(&self, path: &Path) -> Option<String> {
+        self.render_urls().url(path)
+    }
+
+    /// `<library>/renders/`, created.
+    pub(crate) fn renders_dir_created(&self) -> Result<PathBuf, ApiError> {
+        let dir = self.renders_dir();
+        std::fs::create_dir_all(&dir).map_err(|e| {
+            ApiError::new(
+                ErrorCode::Io,
+                format!("Could not create {} ({e}). Check free disk space and permissions.", dir.display()),
+            )
+        })?;
+        Ok(dir)
     }
 
     /// Renders a preview of `tr` to `out` instead of the cache (what `stockroom preview -o` does):

@@ -272,11 +272,7 @@ pub(crate) fn job_request(req: &dto::QueueAddRequest) -> Result<sr_library::JobR
 /// The jobs `queue_add` records for `req` (checked, nothing saved): each asset's folder, tags and
 /// metadata from the library, plus what `req` adds. Also the watcher's automatic queueing.
 pub(crate) fn new_jobs(library: &sr_library::Library, req: &dto::QueueAddRequest) -> Result<Vec<NewJob>, ApiError> {
-    let mut post: Vec<PostTransform> = req
-        .post_transformations
-        .iter()
-        .map(|p| PostTransform { kind: p.kind.clone(), value: p.value.clone(), protocol: p.protocol.clone() })
-        .collect();
+    let mut post: Vec<PostTransform> = req.post_transformations.iter().map(crate::post::from_dto).collect();
     if let Some(abs) = &req.abs {
         post.push(sr_uploads::parse_abs(abs).map_err(ApiError::invalid)?);
     }
@@ -294,6 +290,8 @@ pub(crate) fn new_jobs(library: &sr_library::Library, req: &dto::QueueAddRequest
         let Some(asset) = library.asset(id)? else {
             return Err(ApiError::not_found(format!("There is no asset #{id} in this library.")));
         };
+        // Refused here, offline, rather than accepted by the remote and failed where nobody sees it.
+        crate::post::check(&asset, &post)?;
         let mut tags = library.tags_of(id)?;
         for t in &req.tags {
             if !tags.contains(t) {

@@ -7,6 +7,7 @@ mod organise;
 mod presets;
 mod preview;
 mod remote;
+mod shop;
 mod sync;
 mod uploads;
 mod watch;
@@ -121,6 +122,17 @@ enum Command {
     Preview(preview::PreviewArgs),
     /// Write a video's thumbnail (ik-thumbnail.jpg semantics; so picks the moment).
     Thumbnail(preview::ThumbnailArgs),
+    /// The derived outputs a published asset's upload asked for (streaming ladder, versions,
+    /// thumbnails): URL and state (requested, building, ready, failed with the reason).
+    Derived { id: i64 },
+    /// Compare the shop's delivery of a transformation with the local preview of it (SSIM on sampled
+    /// frames, size, duration, codecs); exits 1 when they differ.
+    Compare {
+        id: i64,
+        /// The transformation, as in the delivery URL's `tr=` (e.g. `w-400,h-400`).
+        #[arg(long, default_value = "")]
+        tr: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -261,6 +273,8 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Rename { id, name } => sync::rename(&app, id, &name, cli.json)?,
         Command::DeleteRemote { ids } => sync::delete_remote(&app, &ids, cli.json)?,
         Command::Download { id } => sync::download(&app, id, cli.json)?,
+        Command::Derived { id } => shop::derived(&app, id, cli.json)?,
+        Command::Compare { id, tr } => shop::compare(&app, id, &tr, cli.json)?,
     }
     Ok(())
 }

@@ -3,8 +3,11 @@
 //!
 //! `-o DIR/ik-master.m3u8` (HLS) or `-o DIR/ik-master.mpd` (DASH) writes the adaptive-bitrate
 //! ladder the remote delivers from `…/video.mp4/ik-master.m3u8?tr=sr-240_360_720` (the `tr` needs
-//! `sr`); the JSON then lists the rungs (resolution, width, height, bitrate), segments per rung,
-//! segment length and duration.
+//! `sr`); the JSON then lists the rungs (resolution, width, height, bitrate, and what each costs:
+//! `bytes`, measured `bitrate_bps`), segments per rung, segment length, duration, the storage the
+//! ladder adds (`storage_bytes`; the sound's share `audio_bytes`), the bytes one full view at the top rung downloads
+//! (`bytes_per_view`), and the rungs that come out the same as a lower one (`duplicates`) with the
+//! `tr` without them (`without_duplicates`).
 //!
 //! A thin adapter: everything goes through the façade (`Stockroom::render_preview_to`,
 //! `Stockroom::thumbnail_at`), the same path the desktop app uses.
@@ -107,17 +110,27 @@ fn print_ladder(plan: &LadderPlan, out: &LadderResult) -> Result<(), ApiError> {
         "format": out.format,
         "master": out.path,
         "tr": plan.tr,
-        "rungs": out.rungs.iter().map(|r| serde_json::json!({
-            "resolution": r.resolution,
-            "width": r.width,
-            "height": r.height,
-            "bitrate": r.bitrate,
-        })).collect::<Vec<_>>(),
+        "rungs": out.rungs.iter().map(|r| {
+            let cost = out.rung_costs.iter().find(|c| c.resolution == r.resolution);
+            serde_json::json!({
+                "resolution": r.resolution,
+                "width": r.width,
+                "height": r.height,
+                "bitrate": r.bitrate,
+                "bytes": cost.map(|c| c.bytes),
+                "bitrate_bps": cost.map(|c| c.bitrate_bps),
+            })
+        }).collect::<Vec<_>>(),
         "audio_codec": out.audio_codec,
         "segments": out.segments,
         "segment_s": out.segment_s,
         "duration_s": out.duration_s,
         "size": out.size,
+        "audio_bytes": out.audio_bytes,
+        "storage_bytes": out.storage_bytes,
+        "bytes_per_view": out.bytes_per_view,
+        "duplicates": plan.duplicates,
+        "without_duplicates": plan.without_duplicates,
     });
     print_json(&v)
 }

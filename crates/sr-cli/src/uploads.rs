@@ -11,7 +11,7 @@ use crate::common::{emit, parse_pairs, print_json, runtime};
 #[derive(Subcommand)]
 pub enum QueueCommand {
     /// Queue assets for upload to the active account (tags, metadata and folder come from the library).
-    Add(AddArgs),
+    Add(Box<AddArgs>),
     /// Show the queue in scheduling order.
     List,
     /// Pause one job (a running upload stops and is re-sent whole on resume).
@@ -75,9 +75,17 @@ pub struct AddArgs {
     /// Pre-transformation applied before storing, e.g. `w-1200`.
     #[arg(long)]
     pub pre: Option<String>,
-    /// Adaptive streaming, e.g. `hls:240_360_480_720`.
+    /// A streaming ladder made after the upload, e.g. `hls:240_360_720` or `dash:sr-480_1080`
+    /// (renditions: 240, 360, 480, 720, 1080, 1440, 2160).
     #[arg(long)]
     pub abs: Option<String>,
+    /// An extra version made after the upload, e.g. `w-400,h-400` (repeat for more).
+    #[arg(long = "post-tr", value_name = "TR")]
+    pub post_tr: Vec<String>,
+    /// A video thumbnail made after the upload, e.g. `so-2,w-300` or "" for the first frame (repeat
+    /// for more).
+    #[arg(long = "post-thumbnail", value_name = "TR")]
+    pub post_thumbnail: Vec<String>,
     /// Higher goes first.
     #[arg(long, default_value_t = 0)]
     pub priority: i64,
@@ -114,6 +122,18 @@ fn describe(j: &dto::UploadJob) -> String {
         j.file_name,
         j.asset_name
     );
+    if !j.post_transformations.is_empty() {
+        let post: Vec<String> = j
+            .post_transformations
+            .iter()
+            .map(|p| {
+                let value = p.value.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
+                let protocol = p.protocol.as_deref().map(|v| format!(" ({v})")).unwrap_or_default();
+                format!("{}{value}{protocol}", p.kind)
+            })
+            .collect();
+        line.push_str(&format!("\n       after upload: {}", post.join(", ")));
+    }
     if let Some(r) = &j.remote {
         line.push_str(&format!("\n       -> {} {}", r.file_id, r.url));
     }
@@ -127,6 +147,16 @@ fn describe(j: &dto::UploadJob) -> String {
         line.push_str(&format!("\n       {n}"));
     }
     line
+}
+
+/// `--post-tr` and `--post-thumbnail` as the remote's post-transformations (checked by the façade).
+fn post_transformations(versions: &[String], thumbnails: &[String]) -> Vec<dto::PostTransformation> {
+    let item = |kind: &str, v: &String| dto::PostTransformation {
+        kind: kind.to_owned(),
+        value: Some(v.trim().to_owned()).filter(|v| !v.is_empty()),
+        protocol: None,
+    };
+    versions.iter().map(|v| item("transformation", v)).chain(thumbnails.iter().map(|v| item("thumbnail", v))).collect()
 }
 
 fn show(j: &dto::UploadJob, json: bool) -> Result<(), ApiError> {
@@ -148,7 +178,7 @@ pub fn queue(app: &Stockroom, cmd: QueueCommand, json: bool) -> Result<(), ApiEr
                 force: a.force,
                 pre_transformation: a.pre,
                 abs: a.abs,
-                post_transformations: Vec::new(),
+                post_transformations: post_transformations(&a.post_tr, &a.post_thumbnail),
                 priority: a.priority,
             };
             let jobs = runtime()?.block_on(app.queue_add(req))?;

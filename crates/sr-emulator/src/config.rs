@@ -2,11 +2,13 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-/// Everything the emulator needs to start.
-#[derive(Debug, Clone)]
+/// Everything the emulator needs to start. `Debug` leaves the private key and the webhook secret
+/// out.
+#[derive(Clone)]
 pub struct EmulatorConfig {
     /// Where the library (SQLite) and the stored file versions live. Created if missing.
     pub data_dir: PathBuf,
@@ -24,7 +26,40 @@ pub struct EmulatorConfig {
     /// Sandbox a user gets must not let any local page break or stall it); in-process tests use
     /// [`crate::EmulatorHandle::faults`] and need no route.
     pub fault_routes: bool,
+    /// How long a transformed VIDEO request waits for its output before answering 302 to the
+    /// untransformed URL (spec §10.5: the remote polls every 5 s, 3 times). Default 15 s; tests set
+    /// it short (or zero: answer at once). Pictures always render before answering; ABS manifests
+    /// answer 202 while they build instead.
+    pub poll_window: Duration,
+    /// Where webhook events (spec §11) are POSTed; `None` sends none.
+    pub webhook_url: Option<String>,
+    /// The webhook secret both signatures are made with (`x-ik-signature` and Standard Webhooks).
+    pub webhook_secret: String,
 }
+
+impl std::fmt::Debug for EmulatorConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorConfig")
+            .field("data_dir", &self.data_dir)
+            .field("private_key", &"<hidden>")
+            .field("public_key", &self.public_key)
+            .field("imagekit_id", &self.imagekit_id)
+            .field("limits", &self.limits)
+            .field("rate_limits", &self.rate_limits)
+            .field("seed_demo_fields", &self.seed_demo_fields)
+            .field("fault_routes", &self.fault_routes)
+            .field("poll_window", &self.poll_window)
+            .field("webhook_url", &self.webhook_url)
+            .field("webhook_secret", &"<hidden>")
+            .finish()
+    }
+}
+
+/// The remote's default poll window for video outputs: every 5 s, 3 times (spec §10.5).
+pub const DEFAULT_POLL_WINDOW: Duration = Duration::from_secs(15);
+
+/// The Sandbox's webhook secret unless one is configured (same shape as the dashboard's).
+pub const DEFAULT_WEBHOOK_SECRET: &str = "whsec_sandbox_webhook_secret";
 
 impl EmulatorConfig {
     /// The app's Sandbox: id `sandbox`, fixed local keys, Pro plan limits, generous rate limits, demo fields.
@@ -38,6 +73,9 @@ impl EmulatorConfig {
             rate_limits: RateLimits::default(),
             seed_demo_fields: true,
             fault_routes: false,
+            poll_window: DEFAULT_POLL_WINDOW,
+            webhook_url: None,
+            webhook_secret: DEFAULT_WEBHOOK_SECRET.into(),
         }
     }
 

@@ -5,8 +5,10 @@
 //! anything else is delivery at `/<imagekit_id>/...`. Records live in SQLite under
 //! `data_dir`, each stored version in its own file, so a restart keeps the library.
 //!
-//! Boundary: depends only on `sr-imagekit` for the remote's language (names, signatures, schemas,
-//! search); knows nothing of the app.
+//! Boundary: depends on `sr-imagekit` for the remote's language (names, signatures, schemas,
+//! search, `tr`) and on `sr-media` for transformed delivery: the same planner and renderer the
+//! app's local preview uses, so what the Sandbox delivers for a URL is what the preview showed.
+//! Knows nothing of the app.
 //!
 //! # What sync relies on: confirmed by the spec, or assumed
 //!
@@ -50,10 +52,73 @@
 //!   root is never listed as a folder. Files' `filePath` is `/a/b/name.ext`.
 //! - Folder jobs (copy, move, rename) are done when the request answers; their status is
 //!   `Completed` (or `Pending` on the first poll when faults ask for it).
-//! - The `thumbnail` URL (`…/tr:n-ik_ml_thumbnail/<path>`) answers a JPEG within 200 px for images;
-//!   the emulator decodes no video, so for videos (and images it cannot decode, such as SVG) it
-//!   answers the original bytes with their own Content-Type. The real service sends an image.
+//! - The `thumbnail` URL (`…/tr:n-ik_ml_thumbnail/<path>`) answers a JPEG within 200 px for images
+//!   and videos (the first frame); for files it cannot decode (SVG, a damaged video) it answers the
+//!   original bytes with their own Content-Type. The real service sends an image.
 //! - `hasAlpha` is sent for images only; `thumbnail` for every file, videos included.
+//!
+//! # Transformed delivery, post-transformations and webhooks (spec §2.5, §9, §10, §11)
+//!
+//! Confirmed by the spec: `tr` in the path (`tr:…/` right after the endpoint) or the query,
+//! chained steps left to right; `ik-thumbnail.jpg` (first frame, `so-` for another),
+//! `ik-video.mp4` for files not named `.mp4`, `ik-master.m3u8` / `.mpd` with `sr-…` (H.264 + AAC,
+//! the remote's boxes and bit rates, `c-at_max`), the first ABS request answering **202 with an
+//! empty body**, later 200; `w`, `h`, `ar`, `f`, `vc`, `ac`, `q` refused on ABS URLs; a video
+//! output not ready within the poll window (15 s: 5 s × 3) answers **302 to the original** and 200
+//! once made, a failed one keeps answering 302; private files need a valid `ik-s`/`ik-t` except for
+//! named transformations; a wrong, tampered or expired signature is 401; post items `abs` (video,
+//! `protocol` hls/dash), `transformation`, `thumbnail` (video), `gif-to-video` (GIF); webhook event
+//! shapes (§11.1) and both signature schemes (§11.2, §11.3).
+//!
+//! Assumed by the emulator (UNCONFIRMED or not stated):
+//! - **What the Sandbox can't apply is a 400**, never the original in its place: parameters the
+//!   planner leaves out (`e-sharpen`, `l-video`, `bl` on video, ...) are listed with their step and
+//!   reason; a combination the planner refuses answers its message with the nearest valid
+//!   setting; a named transformation other than `n-ik_ml_thumbnail` (the Sandbox has none) and
+//!   `tr` on a file that is not a picture or video are 400s too. The real service applies far more
+//!   and its 400 wording is not in the spec.
+//! - Every delivery answer carries `Access-Control-Allow-Origin: *` (and `OPTIONS` preflights are
+//!   answered 204), as the remote's CDN does, so hls.js / dash.js in the app's webview can fetch
+//!   manifests and segments.
+//! - A URL with `tr` in both the path and the query applies the path's steps, then the query's.
+//! - A query `tr` written with `%2C` / `%3A` and no literal `,` / `:` (the legacy SDK's
+//!   `URLSearchParams`) is percent-decoded once; otherwise it is read as written (a text layer's
+//!   own `%20` stays).
+//! - Pictures (a photo's transformation, a video's `ik-thumbnail.jpg`) render before the answer,
+//!   never 302; only video outputs wait for the poll window.
+//! - The 302 goes to the untransformed URL: the file path without `tr:` or the video suffix, the
+//!   other query parameters in order without `tr`; when the request was signed, or the file is
+//!   private, the Sandbox signs it again with the request's expiry (`ik-t`, or none), so the
+//!   redirect is valid exactly as long as the URL asked for.
+//! - A URL carrying `ik-s` is verified even when the file is public (a tampered signed URL is 401
+//!   whatever the file's privacy).
+//! - The ABS manifest's URIs point beneath the manifest's own URL, `…/ik-master.m3u8` →
+//!   `…/ik-abr/<key>/r240/index.m3u8` (DASH: a `<BaseURL>ik-abr/<key>/</BaseURL>`), where `key`
+//!   (a hash of the stored version and the `tr`) names the ladder; these files need no signature
+//!   (as a CDN serves a signed manifest's segments), so a private file's signed manifest plays.
+//!   The remote's segment URLs are not in the spec. Segments are 2 s (`sr_media::render::SEGMENT_S`).
+//! - An ABS ladder that fails to build answers **422** with the reason (the spec does not say; a
+//!   video output that fails keeps its 302, as the spec says).
+//! - Outputs are cached by (stored version, `tr` as written, kind of output): the path and query
+//!   forms of one `tr` share an output; signature parameters do not count. A new version is a new
+//!   output. Nothing expires while the Sandbox runs.
+//! - Post-transformations are checked for meaning at upload (400, nothing stored, each message
+//!   starting with the spec's "Invalid post transformation parameter."): `abs` or `thumbnail` on a
+//!   file that is not a video, an `sr-` list with no rung the remote makes (the nearest valid list
+//!   named), what the ladder / thumbnail / planner refuse, `gif-to-video` on a file that is not a
+//!   GIF. Then each runs in the background, concurrently, into the output its URL is served from:
+//!   `abs` → `<file>/ik-master.m3u8|.mpd?tr=<value>`, `transformation` → `<file>?tr=<value>`,
+//!   `thumbnail` → `<file>/ik-thumbnail.jpg?tr=<value>` (no query when empty). `gif-to-video` ends in
+//!   `upload.post-transform.error` (the Sandbox can't make videos of GIFs).
+//! - Webhooks: one POST per event, no retry, 10 s time-out, to `EmulatorConfig::webhook_url`.
+//!   Both `x-ik-signature` and the Standard Webhooks headers are sent (§13.6: which the live service
+//!   sends is unknown); `webhook-id` is the event's `id`, `webhook-timestamp` is in seconds, the
+//!   Standard Webhooks key is the secret's UTF-8 bytes, `whsec_` included (what the official SDK's
+//!   `toBase64(secret)` decodes back to). `upload.post-transform.success|error` carry `request:
+//!   {x_request_id (the upload's), transformation: {type, value, protocol?}}` and `data.url` = the
+//!   output's unsigned URL; `video.transformation.accepted|ready|error` are sent for outputs made on
+//!   request (not for post-transformations), `options.variants` of a ladder being `["sr-240", ...]`,
+//!   `error.reason` always `encoding_failed`, `timings.download_duration` 0.
 //!
 //! # Test hooks (in-process only, never over HTTP)
 //!
@@ -66,12 +131,16 @@
 //! 1. the base, no crate imports: `config`, `error`, `faults`, `ik` (ids and names), `reqlog` (the
 //!    request log), `sniff`;
 //! 2. `store` (the SQLite records and version files) and `ratelimit`, then `seed` (over `store` and
-//!    `sniff`);
+//!    `sniff`), `renders` (sr-media's outputs and the jobs making them) and `webhook` (events and
+//!    their signatures; uses `store`'s ids and clock);
 //! 3. `meta` (custom metadata fields and values, over the store);
 //! 4. `state` (the shared [`AppState`] and the File / Folder objects it renders);
-//! 5. the routes over the state: `server` (the gate and the request log's middleware), `delivery`, `upload`, then `files` (which
-//!    uses the upload rules and delivery's `tr` stripping), then `folders` and `fields` (which use
-//!    `files`' helpers);
+//! 5. the routes over the state: `server` (the gate and the request log's middleware),
+//!    `transformed` (rendered outputs, ABS manifests and their files), `delivery` (parses the URL,
+//!    signatures, originals; hands transformations to `transformed`), `post` (post-transformations,
+//!    over `transformed`'s planning helpers), `upload` (over `post`), then `files` (which uses the
+//!    upload rules and delivery's `tr` stripping), then `folders` and `fields` (which use `files`'
+//!    helpers);
 //! 6. this file: the router and the fault routes.
 
 mod config;
@@ -83,14 +152,18 @@ mod files;
 mod folders;
 mod ik;
 mod meta;
+mod post;
 mod ratelimit;
+mod renders;
 mod reqlog;
 mod seed;
 mod server;
 mod sniff;
 mod state;
 mod store;
+mod transformed;
 mod upload;
+mod webhook;
 
 use std::net::SocketAddr;
 
@@ -102,12 +175,14 @@ use axum::routing::{delete, get, post, put};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-pub use config::{Bucket, EmulatorConfig, PlanLimits, RateLimits};
+pub use config::{Bucket, DEFAULT_POLL_WINDOW, DEFAULT_WEBHOOK_SECRET, EmulatorConfig, PlanLimits, RateLimits};
 pub use error::{EmulatorError, HELP};
 pub use faults::{FaultAction, FaultRule, Faults, InstalledFault};
+pub use post::INVALID_POST;
 pub use reqlog::{LoggedRequest, REQUEST_LOG_CAPACITY};
 pub use seed::SeedFile;
 pub use state::AppState;
+pub use webhook::{SENT_CAPACITY, SentWebhook, standard_signature};
 
 /// A running emulator. Dropping it without [`EmulatorHandle::shutdown`] leaves it running until the
 /// runtime stops.
@@ -139,6 +214,11 @@ impl EmulatorHandle {
     /// tag and file was applied twice.
     pub fn request_log(&self) -> Vec<LoggedRequest> {
         self.state.log.entries()
+    }
+    /// The webhook events sent so far (oldest first, at most [`SENT_CAPACITY`]), with what the
+    /// receiver answered.
+    pub fn webhook_events(&self) -> Vec<SentWebhook> {
+        self.state.webhooks.sent()
     }
     /// Forgets the logged requests (sequence numbers go on).
     pub fn clear_request_log(&self) {

@@ -22,6 +22,10 @@ use crate::error::ApiError;
 use crate::faults::FaultAction;
 use crate::state::AppState;
 
+/// The request id the gate gives a request (`x-request-id`), in its extensions for the handlers.
+#[derive(Clone, Debug)]
+pub struct RequestId(pub String);
+
 /// Put in each request's extensions by the accept loop: cancelling it drops the TCP connection.
 #[derive(Clone)]
 pub struct ConnKill(pub CancellationToken);
@@ -120,6 +124,7 @@ pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Re
     let endpoint = classify(req.method(), req.uri().path());
     let kill = req.extensions().get::<ConnKill>().map(|k| k.0.clone());
     let mut req = req;
+    req.extensions_mut().insert(RequestId(request_id.clone()));
     let mut cut_response: Option<u64> = None;
     let mut early: Option<Response> = None;
     let mut verdict = None;

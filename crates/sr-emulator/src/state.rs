@@ -11,8 +11,10 @@ use crate::config::EmulatorConfig;
 use crate::error::{ApiError, ApiResult};
 use crate::faults::Faults;
 use crate::ratelimit::RateLimiter;
+use crate::renders::Renders;
 use crate::reqlog::RequestLog;
 use crate::store::{FileRow, FolderRow, Store, VersionRec};
+use crate::webhook::Webhooks;
 
 pub struct Inner {
     pub cfg: EmulatorConfig,
@@ -22,6 +24,9 @@ pub struct Inner {
     pub faults: Faults,
     pub rate: RateLimiter,
     pub log: RequestLog,
+    /// Transformed outputs (`<data_dir>/renders/`) and the jobs making them.
+    pub renders: Arc<Renders>,
+    pub webhooks: Arc<Webhooks>,
 }
 
 /// The state every route shares. Build it with [`AppState::new`] and pass it to [`crate::router`].
@@ -47,7 +52,13 @@ impl AppState {
     pub fn new(config: EmulatorConfig, base_url: String) -> Result<AppState, crate::EmulatorError> {
         let store = Store::open(&config.data_dir)?;
         let rate = RateLimiter::new(config.rate_limits.clone());
+        let renders_dir = config.data_dir.join("renders");
+        let renders = Renders::open(renders_dir.clone())
+            .map_err(|source| crate::EmulatorError::DataDir { path: renders_dir, source })?;
+        let webhooks = Webhooks::new(config.webhook_url.clone(), config.webhook_secret.clone());
         let state = AppState(Arc::new(Inner {
+            renders: Arc::new(renders),
+            webhooks: Arc::new(webhooks),
             cfg: config,
             store,
             base_url,

@@ -546,15 +546,22 @@ pub fn extension_status(exts: &[Value]) -> Map<String, Value> {
 
 async fn upload(s: AppState, req: Request, v2: bool) -> (Option<Value>, ApiResult<Response>) {
     let headers = req.headers().clone();
+    let request_id = req.extensions().get::<crate::server::RequestId>().map(|r| r.0.clone()).unwrap_or_default();
     let form = match read_form(&s, req).await {
         Ok(f) => f,
         Err(e) => return (None, Err(e)),
     };
     let fields = loggable(&form.fields);
-    (Some(fields), store_upload(s, headers, form, v2).await)
+    (Some(fields), store_upload(s, headers, form, v2, request_id).await)
 }
 
-async fn store_upload(s: AppState, headers: HeaderMap, mut form: Form, v2: bool) -> ApiResult<Response> {
+async fn store_upload(
+    s: AppState,
+    headers: HeaderMap,
+    mut form: Form,
+    v2: bool,
+    request_id: String,
+) -> ApiResult<Response> {
     authenticate(&s, &headers, &form.fields, v2)?;
     let Some(mut tmp) = form.file.take() else {
         return Err(ApiError::bad("Missing file parameter for upload"));
@@ -590,6 +597,14 @@ async fn store_upload(s: AppState, headers: HeaderMap, mut form: Form, v2: bool)
             }
             Ok(true) => {}
         }
+    }
+
+    // Post-transformations: what each means for this file, before anything is stored.
+    let post_items = crate::post::items(form.fields.get("transformation"));
+    if !post_items.is_empty() {
+        let probe_path = tmp.path.clone();
+        let info = tokio::task::spawn_blocking(move || sr_media::probe(&probe_path).ok()).await.ok().flatten();
+        crate::post::check(&s, &post_items, info.as_ref(), sn.mime == "image/gif")?;
     }
 
     let now = now_iso();
@@ -694,6 +709,7 @@ async fn store_upload(s: AppState, headers: HeaderMap, mut form: Form, v2: bool)
         (file, v)
     };
 
+    crate::post::run(&s, &file, &version, post_items, request_id);
     let obj = s.file_object(&file, &version);
     let mut out = Map::new();
     for k in ["fileId", "name", "size", "versionInfo", "filePath", "url", "fileType", "height", "width"] {

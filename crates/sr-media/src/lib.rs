@@ -5,6 +5,8 @@
 //! * [`thumbnail`] writes a small upright preview picture; [`frame_at`] returns one for scrubbing.
 //! * [`render`] previews the remote's transformations: files, fast HLS previews, and the
 //!   adaptive-bitrate ladders of `ik-master.m3u8` / `ik-master.mpd`.
+//! * [`compare`] tells whether two files show the same thing: their [`MediaFacts`] side by side and
+//!   SSIM on frames sampled at the same times (preview = shop).
 //!
 //! Thread-safety: every call opens and owns its own libav contexts and frees them on return (Drop
 //! wrappers), so all functions may be called from many threads in parallel. libav is initialised once
@@ -12,12 +14,13 @@
 //!
 //! Layering: `av` (libav set-up and owned contexts), `error` and the types of this file are the
 //! base; `probe` is built on `av`, `thumb` on `probe`, [`render`] on both (its own layering is in
-//! its doc). `fixtures` uses only the `ffmpeg` CLI.
+//! its doc), `compare` on `probe` and `thumb`. `fixtures` uses only the `ffmpeg` CLI.
 //!
 //! With the `fixtures` feature, [`fixtures`] generates small media files with the `ffmpeg` CLI for tests
 //! and benchmarks of this and other crates.
 
 mod av;
+mod compare;
 mod error;
 mod probe;
 pub mod render;
@@ -27,6 +30,7 @@ mod thumb;
 pub mod fixtures;
 
 pub use av::init;
+pub use compare::{CompareOptions, Comparison, FrameScore, MediaFacts, compare, facts};
 pub use error::MediaError;
 pub use probe::probe;
 pub use thumb::{ThumbInfo, frame_at, thumbnail};

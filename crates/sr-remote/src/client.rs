@@ -1,6 +1,9 @@
 //! The HTTP client: one method per API call, every one async and typed.
 
+mod delivery;
 mod download;
+
+pub use delivery::DeliveryAnswer;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -34,7 +34,7 @@ mod retry;
 mod types;
 mod upload;
 
-pub use client::{Client, Pages};
+pub use client::{Client, DeliveryAnswer, Pages};
 pub use config::{RemoteAuth, RemoteConfig, Secret, Timeouts};
 pub use error::RemoteError;
 pub use hold::{AccountGate, Backoff, shared_gate};

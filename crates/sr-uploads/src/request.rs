@@ -3,7 +3,9 @@
 use sr_library::{Asset, Job, PostTransform};
 use sr_remote::{AbsProtocol, PostTransformation, UploadRequest, UploadSource, UploadTransformation};
 
-/// `hls:240_360_480_720` → the `abs` post-transformation `{value:"sr-240_360_480_720", protocol:"hls"}`.
+/// `hls:240_360_480_720` (or `hls:sr-240_360_480_720`, as the URL writes it) → the `abs`
+/// post-transformation `{value:"sr-240_360_480_720", protocol:"hls"}`. Only the shape is checked
+/// here; which renditions exist is the façade's check, which names the nearest valid ones.
 pub fn parse_abs(spec: &str) -> Result<PostTransform, String> {
     let (protocol, reps) = spec
         .split_once(':')
@@ -13,6 +15,7 @@ pub fn parse_abs(spec: &str) -> Result<PostTransform, String> {
         return Err(format!("\"{protocol}\" is not a streaming protocol; use hls or dash"));
     }
     let reps = reps.trim();
+    let reps = reps.strip_prefix("sr-").unwrap_or(reps);
     if reps.is_empty() || !reps.split('_').all(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_digit())) {
         return Err(format!("\"{reps}\" should be heights joined by _, like 240_360_480_720"));
     }

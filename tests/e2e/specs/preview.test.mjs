@@ -185,6 +185,78 @@ test('the streaming ladder: renditions, the exact ik-master URL, a local render 
   await browser.$('[data-testid="ladder-toggle"]').click();
 });
 
+test('a DASH ladder plays through dash.js: a fixed rendition, then Auto under a bandwidth cap; the manifest inspected', async () => {
+  const { browser } = session;
+  // The studio still holds rt-90 from the test before: portrait renditions.
+  await browser.$('[data-testid="ladder-toggle"]').click();
+  await browser.$('[data-testid="ladder-panel"]').waitForDisplayed({ timeout: 10_000 });
+  await browser.$('[data-testid="ladder-format-dash"]').click();
+  await browser.waitUntil(async () => /\/dress-red\.mp4\/ik-master\.mpd\?tr=rt-90:sr-240_360$/.test((await texts(browser, '[data-testid="ladder-url"]'))[0]), {
+    timeout: 20_000, timeoutMsg: 'the ladder URL never became the DASH one',
+  });
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="ladder-plan-rung"]')).length === 2, { timeout: 20_000 });
+  const planned = await browser.execute(() => [...document.querySelectorAll('[data-testid="ladder-plan-rung"]')].map((r) => [Number(r.dataset.width), Number(r.dataset.height)]));
+  const render = await browser.$('[data-testid="ladder-render"]');
+  await render.waitForEnabled({ timeout: 20_000 });
+  await render.click();
+  const status = await browser.$('[data-testid="ladder-status"]');
+  await browser.waitUntil(async () => (await status.getAttribute('data-state')) === 'ready', { timeout: 180_000, timeoutMsg: 'the DASH ladder never finished rendering' });
+  const player = await browser.$('[data-testid="ladder-player"]');
+  await browser.waitUntil(async () => (await player.getAttribute('data-format')) === 'dash', { timeout: 10_000, timeoutMsg: 'no DASH player' });
+  // dash.js read the real MPD: both representations are in the menu.
+  const menu = await browser.$('[data-testid="ladder-level"]');
+  await browser.waitUntil(async () => (await menu.getAttribute('data-levels')) === '2', { timeout: 30_000, timeoutMsg: 'dash.js did not list two representations' });
+  const ladderVideo = () => browser.execute(() => {
+    const v = document.querySelector('[data-testid="ladder-video"]');
+    return v ? { t: v.currentTime, w: v.videoWidth, h: v.videoHeight, paused: v.paused, src: v.dataset.src } : null;
+  });
+  const playing = async () => (await browser.$('[data-testid="ladder-playing"]').getAttribute('data-height'));
+
+  // Fixed on the top rendition: it plays at its own size and stays there.
+  await menu.selectByAttribute('value', '1');
+  await browser.waitUntil(async () => (await menu.getAttribute('data-levels')) === '2', { timeout: 30_000, timeoutMsg: 'the reloaded MPD lost its representations' });
+  await browser.$('[data-testid="ladder-play"]').click();
+  let v;
+  await browser.waitUntil(async () => {
+    v = await ladderVideo();
+    return v && v.t > 0.5 && v.h === planned[1][1];
+  }, { timeout: 60_000, timeoutMsg: `the fixed 360p representation did not play: ${JSON.stringify(v)}` });
+  assert.ok(v.src.endsWith('ik-master.mpd'), v.src);
+  assert.equal(v.w, planned[1][0]);
+  await browser.waitUntil(async () => (await playing()) === String(planned[1][1]), { timeout: 20_000, timeoutMsg: 'the rendition on screen was not shown' });
+
+  // Auto under a 300 kb/s cap: dash.js keeps to the rendition that fits, the lowest.
+  await browser.execute(() => document.querySelector('[data-testid="ladder-video"]').pause());
+  await menu.selectByAttribute('value', '-1');
+  const cap = await browser.$('[data-testid="ladder-cap"]');
+  await cap.waitForEnabled({ timeout: 10_000 });
+  await cap.selectByAttribute('value', '300000');
+  await browser.waitUntil(async () => (await menu.getAttribute('data-levels')) === '2', { timeout: 30_000 });
+  await browser.$('[data-testid="ladder-play"]').click();
+  await browser.waitUntil(async () => {
+    v = await ladderVideo();
+    return v && !v.paused && v.h === planned[0][1] && (await playing()) === String(planned[0][1]);
+  }, { timeout: 60_000, timeoutMsg: `under the cap the lowest rendition should play: ${JSON.stringify(v)}` });
+  const t0 = v.t;
+  await browser.waitUntil(async () => (await ladderVideo()).t > t0 + 0.5, { timeout: 30_000, timeoutMsg: 'the capped stream did not keep playing' });
+  assert.match(await browser.$('[data-testid="ladder-playing"]').getText(), /capped at 300 kb\/s/);
+
+  // The manifest inspector: the MPD's two representations and its sound, with segments.
+  await browser.$('[data-testid="manifest-toggle"]').click();
+  await browser.waitUntil(async () => (await browser.$$('[data-testid="manifest-rendition"]')).length === 3, {
+    timeout: 20_000, timeoutMsg: 'the inspector did not list 2 renditions and the sound',
+  });
+  const rows = await browser.execute(() => [...document.querySelectorAll('[data-testid="manifest-rendition"]')].map((r) => ({
+    kind: r.dataset.kind, height: Number(r.dataset.height ?? 0), segments: Number(r.dataset.segments ?? 0),
+  })));
+  assert.deepEqual(rows.map((r) => r.kind), ['video', 'video', 'audio']);
+  assert.deepEqual(rows.slice(0, 2).map((r) => r.height), planned.map(([, h]) => h));
+  assert.ok(rows.every((r) => r.segments >= 3), `6 s in 2 s segments: ${JSON.stringify(rows)}`);
+  await screenshot(browser, '32c-dash-ladder-capped');
+  await browser.execute(() => document.querySelector('[data-testid="ladder-video"]').pause());
+  await browser.$('[data-testid="ladder-toggle"]').click();
+});
+
 test('a photo: 4:5 crop, any angle, WebP; the still shows what the plan says', async () => {
   const { browser } = session;
   await browser.$('[data-testid="studio-close"]').click();

@@ -59,7 +59,11 @@ test('publish two assets: progress moves, pause/resume, a vanished file fails wi
   await browser.keys(['Control', 'a']);
   await browser.waitUntil(async () => (await browser.$('[data-testid="selection-count"]').getAttribute('data-count')) === '2', { timeout: 10_000 });
   await browser.$('[data-testid="publish-button"]').click();
-  await browser.$('[data-testid="queue-button"]').click();
+  // The Publish dialog: nothing extra asked for, so it publishes as it is.
+  const confirm = await browser.$('[data-testid="publish-confirm"]');
+  await confirm.waitForEnabled({ timeout: 10_000 });
+  await confirm.click();
+  // Publishing opens the queue.
   await (await browser.$('[data-testid="queue-panel"]')).waitForDisplayed({ timeout: 10_000 });
 
   const video = await rowFor(browser, videoId);

@@ -21,7 +21,7 @@ import { SettingsPanel } from '@/settings/SettingsPanel';
 import { GearIcon } from '@/app/icons';
 import { QueueButton, QueuePanel } from '@/uploads/QueuePanel';
 import { StudioHost } from '@/preview/StudioHost';
-import { publishRequest } from '@/uploads/queueStore';
+import { PublishDialog } from '@/uploads/PublishDialog';
 import { LedgerPanel, WatchChip } from '@/watch/LedgerPanel';
 import { ConflictPanel } from '@/sync/ConflictPanel';
 import { HistoryPanel } from '@/sync/HistoryPanel';
@@ -72,17 +72,9 @@ export function App() {
     void sync.start();
   }, [sync]);
 
-  const publish = useCallback(
-    (ids: number[]) => {
-      uploads.add(publishRequest(ids)).then(
-        () => setQueueOpen(true),
-        () => {
-          /* shown as a toast */
-        },
-      );
-    },
-    [uploads],
-  );
+  // Publish opens its dialog (streaming version, extra versions) before anything is queued.
+  const [publishIds, setPublishIds] = useState<number[] | null>(null);
+  const publish = useCallback((ids: number[]) => setPublishIds(ids), []);
 
   // Drops, pickers and the test hook all go through here.
   const importPaths = useCallback((paths: string[]) => importer.run(paths), [importer]);
@@ -245,6 +237,16 @@ export function App() {
         )}
       </main>
       {queueOpen && <QueuePanel onClose={() => setQueueOpen(false)} />}
+      {publishIds && (
+        <PublishDialog
+          ids={publishIds}
+          onClose={() => setPublishIds(null)}
+          onQueued={() => {
+            setPublishIds(null);
+            setQueueOpen(true);
+          }}
+        />
+      )}
       <StatusBar info={info} />
       {settingsOpen && <SettingsPanel section={settingsOpen === 'watch' ? 'watch' : undefined} onClose={() => setSettingsOpen(false)} />}
       {ledgerOpen && (

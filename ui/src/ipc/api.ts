@@ -33,6 +33,9 @@ import type {
   PreviewPlan,
   PreviewResult,
   AssetSource,
+  CompareEvent,
+  CompareReport,
+  DerivedOutput,
 } from '@/ipc/bindings';
 
 import type {
@@ -46,6 +49,7 @@ import type {
   ImagekitAccountInput,
   JsonValue,
   MetadataField,
+  PostTransformation,
   QueueAddRequest,
   RemoteInfo,
   SavedSearch,
@@ -82,6 +86,7 @@ import type {
 export type { ApiError, Asset, AssetPage, ErrorCode, ImportEvent, ImportReport, LibraryInfo };
 export type { AssetUrl, Preset, PresetApplied, PreviewEvent, PreviewMode, PreviewPlan, PreviewResult, AssetSource };
 export type { LadderEvent, LadderFormat, LadderPlan, LadderResult, LadderTr };
+export type { CompareEvent, CompareReport, DerivedOutput, DerivedState, FrameScore, MediaFacts, RungCost } from '@/ipc/bindings';
 export type * from '@/ipc/dto';
 export type {
   LedgerAction,
@@ -125,6 +130,7 @@ const ERROR_CODES: readonly ErrorCode[] = [
   'offline',
   'remote',
   'keychain_unavailable',
+  'not_ready',
   'internal',
 ];
 
@@ -586,4 +592,25 @@ export async function onDragDrop(handler: (e: DragDrop) => void): Promise<() => 
   return () => {
     void unlisten();
   };
+}
+
+// ---- the shop: post-transformations, derived outputs, Compare with the shop --------------
+
+/**
+ * Checks the post-transformations a publish of `assetIds` asks for, offline, before anything is
+ * queued: rejects with the reason and the nearest valid setting.
+ */
+export function checkPostTransformations(assetIds: number[], post: PostTransformation[]): Promise<null> {
+  return call('check_post_transformations', { assetIds, post });
+}
+
+/** A published asset's derived outputs, each with its delivery URL and its state as the shop answers. */
+export function derivedOutputs(assetId: number): Promise<DerivedOutput[]> {
+  return call('derived_outputs', { assetId });
+}
+
+/** The shop's delivery of `tr` beside the local preview of it, scored; progress on `onEvent`. */
+export function compareWithShop(assetId: number, tr: string, onEvent: (e: CompareEvent) => void): Promise<CompareReport> {
+  const channel = new Channel<CompareEvent>(onEvent);
+  return call('compare_with_shop', { assetId, tr, onEvent: channel });
 }

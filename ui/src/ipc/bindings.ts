@@ -1,7 +1,7 @@
 // Generated from crates/sr-api/src/dto/ by `UPDATE_BINDINGS=1 cargo test -p sr-api bindings`.
 // Do not edit by hand.
 
-export type ErrorCode = "not_found" | "invalid_input" | "library" | "media" | "io" | "offline" | "remote" | "keychain_unavailable" | "internal";
+export type ErrorCode = "not_found" | "invalid_input" | "library" | "media" | "io" | "offline" | "remote" | "not_ready" | "keychain_unavailable" | "internal";
 
 export type ApiError = { code: ErrorCode, message: string, };
 
@@ -654,7 +654,16 @@ audio_codec: string | null, not_previewable: Array<NotPreviewable>,
 /**
  * Choices worth telling the user (a rung above the picture's size is delivered at that size, ...).
  */
-notes: Array<string>, };
+notes: Array<string>, 
+/**
+ * Rungs (`sr` values) that come out the same size as a lower one (a rung above the picture is
+ * delivered at the picture's size): stored and streamed for nothing. Ascending.
+ */
+duplicates: Array<number>, 
+/**
+ * `tr` with those rungs left out of `sr-…` (equal to `tr` when there are none).
+ */
+without_duplicates: string, };
 
 export type LadderTr = { 
 /**
@@ -688,9 +697,117 @@ path: string,
 /**
  * `true` when an earlier identical ladder was reused.
  */
-cached: boolean, };
+cached: boolean, 
+/**
+ * What each rung costs, in the order of `rungs`.
+ */
+rung_costs: Array<RungCost>, 
+/**
+ * Bytes of the shared sound rendition (0 without sound).
+ */
+audio_bytes: number, 
+/**
+ * Bytes the ladder adds to the media library's storage (every rung, the sound, the playlists).
+ */
+storage_bytes: number, 
+/**
+ * Bytes one person watching the whole video at the top rung downloads (top rung + sound);
+ * adaptive players start lower and switch up, so a real view costs this or less.
+ */
+bytes_per_view: number, };
 
 export type LadderEvent = { "event": "progress", "data": { fraction: number, } } | { "event": "finished", "data": { result: LadderResult, } };
+
+export type RungCost = { 
+/**
+ * The `sr` value.
+ */
+resolution: number, width: number, height: number, 
+/**
+ * Bytes of its media (init segment + segments, not its playlist).
+ */
+bytes: number, 
+/**
+ * Bits per second it streams at, measured: its bytes over the duration.
+ */
+bitrate_bps: number, };
+
+export type DerivedState = "requested" | "building" | "ready" | "failed";
+
+export type DerivedOutput = { 
+/**
+ * `abs` (streaming ladder), `transformation`, `thumbnail` or `gif-to-video`.
+ */
+kind: string, 
+/**
+ * For a person: "HLS streaming ladder: 240p, 360p, 720p", "Version h-300", "Thumbnail".
+ */
+label: string, 
+/**
+ * The post-transformation's value as asked (`sr-240_360_720`, `h-300`), if any.
+ */
+tr: string | null, 
+/**
+ * The delivery URL: `…/ik-master.m3u8?tr=sr-…` for a ladder, `…?tr=…` for a version,
+ * `…/ik-thumbnail.jpg` for a thumbnail. Signed (for a week) when the file is private.
+ */
+url: string, signed: boolean, state: DerivedState, 
+/**
+ * Why it failed (the shop's words), or why its state is not known (offline).
+ */
+reason: string | null, };
+
+export type MediaFacts = { width: number, height: number, 
+/**
+ * Seconds (videos).
+ */
+duration_s: number | null, video_codec: string | null, audio_codec: string | null, 
+/**
+ * Bytes of the file.
+ */
+size: number, };
+
+export type FrameScore = { at_s: number, 
+/**
+ * SSIM on luma, 1.0 = identical.
+ */
+ssim: number, };
+
+export type CompareReport = { asset_id: number, 
+/**
+ * The transformation compared, in its canonical spelling.
+ */
+tr: string, 
+/**
+ * The delivery URL fetched (signed when the file is private).
+ */
+url: string, remote: MediaFacts, local: MediaFacts, 
+/**
+ * The lowest frame score; 1.0 = identical.
+ */
+ssim: number, frames: Array<FrameScore>, same_dimensions: boolean, 
+/**
+ * Remote minus local, seconds (videos).
+ */
+duration_delta_s: number | null, 
+/**
+ * `true` when the verdict is "Match".
+ */
+matches: boolean, 
+/**
+ * "Match", or "Differs: …" saying what differs (size, duration, codecs, picture).
+ */
+verdict: string, 
+/**
+ * The local preview on disk, and its media-server URL (`None` without the media server).
+ */
+local_path: string, local_url: string | null, 
+/**
+ * The shop's delivery as downloaded, and its media-server URL.
+ */
+remote_path: string, remote_url: string | null, };
+
+export type CompareEvent = { "event": "fetching" } | { "event": "rendering" } | { "event": "comparing" };
 
 export type Preset = { name: string, 
 /**

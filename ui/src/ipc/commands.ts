@@ -3,7 +3,7 @@
 
 import { invoke, type Channel, type InvokeArgs } from '@tauri-apps/api/core';
 
-import type { Asset, AssetOrganisation, AssetSource, AssetUrl, CatalogueRefresh, Conflict, EditResult, FieldProblem, FieldSummary, Folder, FolderChange, ImagekitAccountInput, ImportEvent, ImportReport, JsonValue, LadderEvent, LadderFormat, LadderPlan, LadderResult, LadderTr, LibraryChange, LibraryInfo, MetadataField, Preset, PresetApplied, PreviewEvent, PreviewMode, PreviewPlan, PreviewResult, QueueAddRequest, RemoteInfo, ResolveConflicts, SavedSearch, SearchPage, SearchRequest, SyncOverview, SyncProgress, SyncReport, SyncRequest, SyncRun, SyncSettings, TagCount, UndoResult, UploadEvent, UploadJob, UploadQueue, UploadSettings, WatchEvent, WatchFolder, WatchFolderRequest, WatchSettings, WatchStatus } from './bindings';
+import type { Asset, AssetOrganisation, AssetSource, AssetUrl, CatalogueRefresh, CompareEvent, CompareReport, Conflict, DerivedOutput, EditResult, FieldProblem, FieldSummary, Folder, FolderChange, ImagekitAccountInput, ImportEvent, ImportReport, JsonValue, LadderEvent, LadderFormat, LadderPlan, LadderResult, LadderTr, LibraryChange, LibraryInfo, MetadataField, PostTransformation, Preset, PresetApplied, PreviewEvent, PreviewMode, PreviewPlan, PreviewResult, QueueAddRequest, RemoteInfo, ResolveConflicts, SavedSearch, SearchPage, SearchRequest, SyncOverview, SyncProgress, SyncReport, SyncRequest, SyncRun, SyncSettings, TagCount, UndoResult, UploadEvent, UploadJob, UploadQueue, UploadSettings, WatchEvent, WatchFolder, WatchFolderRequest, WatchSettings, WatchStatus } from './bindings';
 
 /** Every command the shell registers: its arguments as sent (camelCase keys) and what it resolves with. */
 export interface Commands {
@@ -49,6 +49,9 @@ export interface Commands {
   preset_urls: { args: { ids: Array<number>; sign: boolean }; result: Array<AssetUrl> };
   asset_url: { args: { id: number; tr: string; sign: boolean }; result: AssetUrl };
   ladder_url: { args: { id: number; tr: string; format: LadderFormat; sign: boolean }; result: AssetUrl };
+  check_post_transformations: { args: { assetIds: Array<number>; post: Array<PostTransformation> }; result: null };
+  derived_outputs: { args: { assetId: number }; result: Array<DerivedOutput> };
+  compare_with_shop: { args: { assetId: number; tr: string; onEvent: Channel<CompareEvent> }; result: CompareReport };
   watch_uploads: { args: { onEvent: Channel<UploadEvent> }; result: null };
   queue_add: { args: { request: QueueAddRequest }; result: Array<UploadJob> };
   queue_list: { args: Record<string, never>; result: UploadQueue };

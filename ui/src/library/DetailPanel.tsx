@@ -15,6 +15,7 @@ import {
   formatSize,
   shortHash,
 } from '@/library/format';
+import { DerivedOutputs } from '@/library/DerivedOutputs';
 import { FolderPicker } from '@/library/FolderPicker';
 import { MetadataPanel } from '@/library/MetadataPanel';
 import { StatusBadge } from '@/library/StatusBadge';
@@ -122,6 +123,7 @@ function SinglePanel({ id, onClose, onOpenStudio }: { id: number; onClose: () =>
         </div>
       )}
       {asset && <AssetPresets id={asset.id} />}
+      {asset && <DerivedOutputs assetId={asset.id} />}
       <MetadataPanel ids={[id]} />
       {asset && <FolderPicker ids={[id]} current={asset.remote_folder} />}
       {asset && <MediaInfo asset={asset} />}

@@ -1,15 +1,18 @@
 // The streaming ladder under the studio's panes: pick the renditions and HLS or DASH, see each
 // rendition's size and bit rate and the exact `ik-master` URL, render the ladder locally and
-// watch it (HLS) switching renditions as a shop's player would.
+// watch it (hls.js or dash.js) switching renditions as a shop's player would, under a bandwidth
+// cap or fixed to one rendition, with its manifest inspected; what it costs (storage, bandwidth
+// per view) and the renditions that duplicate a lower one, with the list without them.
 
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 
-import { useServices } from '@/app/context';
 import { useObservable } from '@/app/store';
 import type { Asset } from '@/ipc/api';
 import { formatBitRate, formatSize } from '@/library/format';
 import { LadderSession, RUNGS } from '@/preview/ladder';
-import { PreviewVideo } from '@/preview/PreviewVideo';
+import { CostTable, DuplicateNote } from '@/preview/LadderCost';
+import { LadderPlayer } from '@/preview/LadderPlayer';
+import { ManifestInspector } from '@/preview/ManifestInspector';
 import { UrlRow } from '@/preview/UrlRow';
 
 interface Props {
@@ -20,7 +23,6 @@ interface Props {
 }
 
 export function LadderPanel({ asset, tr, debounceMs = 200 }: Props) {
-  const { toasts } = useServices();
   const session = useMemo(() => new LadderSession(asset, tr, debounceMs), [asset.id, debounceMs]);
   useEffect(() => {
     session.start();
@@ -34,18 +36,12 @@ export function LadderPanel({ asset, tr, debounceMs = 200 }: Props) {
   const stale = render !== null && (render.tr !== st.tr || render.format !== st.format);
   const pct = render ? Math.round(render.progress * 100) : 0;
   const result = render?.status === 'ready' ? render.result : null;
-  const playable = result !== null && result.format === 'hls' && result.url !== null;
+  const playable = result !== null && result.url !== null;
 
-  // The player's renditions and which one plays.
-  const [levels, setLevels] = useState<{ width: number; height: number; bitrate: number }[]>([]);
-  const [level, setLevel] = useState(-1);
-  const [playing, setPlaying] = useState<number | null>(null);
-  const player = useRef<HTMLVideoElement | null>(null);
-  useEffect(() => {
-    setLevels([]);
-    setLevel(-1);
-    setPlaying(null);
-  }, [result?.url]);
+  // Which rendition the player shows (its height), and the manifest inspector.
+  const [playingHeight, setPlayingHeight] = useState<number | null>(null);
+  const [inspect, setInspect] = useState(false);
+  useEffect(() => setPlayingHeight(null), [result?.url]);
 
   const status = (() => {
     if (st.planError) return 'Fix the ladder to render it.';
@@ -123,7 +119,7 @@ export function LadderPanel({ asset, tr, debounceMs = 200 }: Props) {
                   data-testid="ladder-plan-rung"
                   data-width={r.width}
                   data-height={r.height}
-                  className={playing !== null && levels[playing]?.height === r.height ? 'playing' : undefined}
+                  className={playingHeight === r.height ? 'playing' : undefined}
                 >
                   <strong>{r.resolution}p</strong> {r.width} × {r.height} · {formatBitRate(r.bitrate)}
                 </li>
@@ -146,6 +142,9 @@ export function LadderPanel({ asset, tr, debounceMs = 200 }: Props) {
               {n}
             </p>
           ))}
+          {st.plan && !st.planError && (
+            <DuplicateNote plan={st.plan} result={result && !stale ? result : null} onApply={(rungs) => session.setRungs(rungs)} />
+          )}
           <div className="ladder-url-row">
             <UrlRow
               url={st.url}
@@ -171,64 +170,24 @@ export function LadderPanel({ asset, tr, debounceMs = 200 }: Props) {
             </div>
             <span className="render-label">{status}</span>
           </div>
+          {result && <CostTable result={result} duplicates={st.plan?.duplicates ?? []} />}
+          {inspect && playable && <ManifestInspector url={result.url!} />}
         </div>
 
-        {result && (
-          <div className="ladder-player">
-            {playable ? (
-              <>
-                <div className="ladder-video">
-                  <PreviewVideo
-                    ref={player}
-                    src={result.url!}
-                    testId="ladder-video"
-                    level={level}
-                    onLevels={setLevels}
-                    onLevelSwitched={setPlaying}
-                    onError={(m) => toasts.error(m)}
-                  />
-                </div>
-                <div className="ladder-levels">
-                  <select
-                    aria-label="Rendition"
-                    data-testid="ladder-level"
-                    data-levels={levels.length}
-                    value={level}
-                    onChange={(e) => setLevel(Number(e.target.value))}
-                  >
-                    <option value={-1}>Auto (by bandwidth)</option>
-                    {levels.map((l, i) => (
-                      <option key={`${l.height}-${l.bitrate}`} value={i}>
-                        {l.height}p · {formatBitRate(l.bitrate)}
-                      </option>
-                    ))}
-                  </select>
-                  <button
-                    type="button"
-                    className="btn btn-small btn-square"
-                    data-testid="ladder-play"
-                    aria-label="Play or pause the ladder"
-                    onClick={() => {
-                      const v = player.current;
-                      if (!v) return;
-                      if (v.paused) Promise.resolve(v.play()).catch((e: Error) => toasts.error(`The ladder could not play: ${e.message}`));
-                      else v.pause();
-                    }}
-                  >
-                    ▶
-                  </button>
-                  <span className="ladder-now" data-testid="ladder-playing" data-height={playing !== null ? levels[playing]?.height : undefined}>
-                    {playing !== null && levels[playing] ? `Playing ${levels[playing]!.height}p` : 'Press play'}
-                  </span>
-                </div>
-              </>
-            ) : (
-              <p className="plan-note" data-testid="ladder-dash-note">
-                The DASH manifest and its {result.rungs.length} renditions are at {result.path}. Shop players (dash.js, Shaka,
-                ExoPlayer) play it; this window plays HLS — switch to HLS to watch the same renditions here.
-              </p>
-            )}
-          </div>
+        {playable && (
+          <LadderPlayer
+            url={result.url!}
+            format={result.format}
+            onPlaying={setPlayingHeight}
+            inspect={inspect}
+            onToggleInspect={() => setInspect((x) => !x)}
+          />
+        )}
+        {result && !playable && (
+          <p className="plan-note ladder-player" data-testid="ladder-unplayable">
+            The {result.format === 'hls' ? 'HLS playlist' : 'DASH manifest'} and its {result.rungs.length} renditions are at{' '}
+            {result.path}; the app's media server is not running, so this window cannot play them.
+          </p>
         )}
       </div>
     </section>

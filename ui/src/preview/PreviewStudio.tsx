@@ -11,6 +11,7 @@ import { useEffect, useRef, useState } from 'react';
 
 import { ToastStack } from '@/app/ToastStack';
 import type { Asset } from '@/ipc/api';
+import { CompareDialog, usePublished } from '@/preview/CompareDialog';
 import { CropOverlay } from '@/preview/CropOverlay';
 import { describePlan, formatClock } from '@/preview/format';
 import { LadderPanel } from '@/preview/LadderPanel';
@@ -63,6 +64,10 @@ export function PreviewStudio({ asset, onClose, initialTr = '', debounceMs = 200
 
   // ---- streaming ladder (videos) ----
   const [showLadder, setShowLadder] = useState(false);
+
+  // ---- Compare with the shop (published assets) ----
+  const published = usePublished(asset);
+  const [comparing, setComparing] = useState(false);
 
   const account = useAccountLabel();
 
@@ -245,6 +250,7 @@ export function PreviewStudio({ asset, onClose, initialTr = '', debounceMs = 200
             showLadder={showLadder}
             onToggleLadder={() => setShowLadder((v) => !v)}
             onRenderFull={() => void session.renderFull()}
+            onCompare={published ? () => setComparing(true) : undefined}
           />
           {video && showLadder && <LadderPanel asset={asset} tr={st.tr} debounceMs={debounceMs} />}
           <ToastStack />
@@ -254,6 +260,7 @@ export function PreviewStudio({ asset, onClose, initialTr = '', debounceMs = 200
       </div>
 
       <StudioFooter session={session} st={st} account={account} />
+      {comparing && <CompareDialog asset={asset} tr={st.tr} onClose={() => setComparing(false)} />}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 // Under the panes: the render's progress and what it is (fast or full, cached, failed), "Render
-// full quality", and the streaming-ladder toggle for videos.
+// full quality", Compare with the shop (published assets), and the streaming-ladder toggle for videos.
 
 import type { StudioState } from '@/preview/session';
 
@@ -11,6 +11,8 @@ interface Props {
   showLadder: boolean;
   onToggleLadder: () => void;
   onRenderFull: () => void;
+  /** For a published asset: the shop's delivery of this `tr` beside the local preview. */
+  onCompare?: () => void;
 }
 
 function renderLabel(st: StudioState, pct: number): string {
@@ -27,7 +29,7 @@ function renderLabel(st: StudioState, pct: number): string {
   return `${what} ready${r ? ` · ${r.width} × ${r.height}` : ''}${r?.cached ? ' · from cache' : ''}`;
 }
 
-export function RenderBar({ st, video, pct, showLadder, onToggleLadder, onRenderFull }: Props) {
+export function RenderBar({ st, video, pct, showLadder, onToggleLadder, onRenderFull, onCompare }: Props) {
   const render = st.render;
   const fullReady = render?.mode === 'full' && render.status === 'ready' && render.tr === st.tr;
   return (
@@ -54,6 +56,18 @@ export function RenderBar({ st, video, pct, showLadder, onToggleLadder, onRender
       >
         {fullReady ? 'Full quality shown' : 'Render full quality'}
       </button>
+      {onCompare && (
+        <button
+          type="button"
+          className="btn btn-small"
+          data-testid="compare-open"
+          title="Fetch the shop's delivery of this transformation and score it against the local preview"
+          disabled={st.planError !== null}
+          onClick={onCompare}
+        >
+          Compare with the shop
+        </button>
+      )}
       {video && (
         <button
           type="button"

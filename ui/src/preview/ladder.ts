@@ -91,6 +91,12 @@ export class LadderSession extends PlanningSession<LadderState> {
     this.update({ rungs: cur.includes(sr) ? cur.filter((r) => r !== sr) : [...cur, sr].sort((a, b) => a - b) });
   }
 
+  /** The renditions exactly (e.g. the ladder without its duplicates). */
+  setRungs(rungs: number[]): void {
+    const sorted = [...new Set(rungs)].sort((a, b) => a - b);
+    if (sorted.join() !== this.get().rungs.join()) this.update({ rungs: sorted });
+  }
+
   setFormat(format: LadderFormat): void {
     if (format !== this.get().format) this.update({ format });
   }

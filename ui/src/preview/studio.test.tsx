@@ -2,7 +2,7 @@
 // before renders (errors inline), the fast preview plays through hls.js from its first segment,
 // full quality is one click, presets save.
 
-import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { Channel } from '@tauri-apps/api/core';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -67,7 +67,7 @@ function result(url: string, p: PreviewPlan): PreviewResult {
 let backend: FakeBackend;
 let finishRender: (() => void)[];
 
-function setup(initialTr = '') {
+function setup(initialTr = '', asset = ASSET) {
   finishRender = [];
   backend = installBackend({
     handlers: {
@@ -98,7 +98,7 @@ function setup(initialTr = '') {
   const onClose = vi.fn();
   render(
     <ServicesProvider value={services}>
-      <PreviewStudio asset={ASSET} onClose={onClose} initialTr={initialTr} debounceMs={0} />
+      <PreviewStudio asset={asset} onClose={onClose} initialTr={initialTr} debounceMs={0} />
     </ServicesProvider>,
   );
   return { services, onClose };
@@ -116,6 +116,22 @@ beforeEach(() => {
 });
 
 describe('preview studio', () => {
+  it('offers Compare with the shop for a published asset only, with the studio’s current tr', async () => {
+    setup('w-360,h-360');
+    await waitFor(() => expect(screen.getByTestId('render-status')).toBeInTheDocument());
+    expect(screen.queryByTestId('compare-open')).toBeNull();
+    cleanup();
+    setup('w-360,h-360', { ...ASSET, sync: 'synced' });
+    const open = await screen.findByTestId('compare-open');
+    await waitFor(() => expect(open).toBeEnabled());
+    fireEvent.click(open);
+    expect(await screen.findByTestId('compare-dialog')).toBeInTheDocument();
+    await waitFor(() => expect(backend.callsOf('compare_with_shop')).toHaveLength(1));
+    expect(backend.callsOf('compare_with_shop')[0]!.args).toMatchObject({ assetId: 7, tr: 'w-360,h-360' });
+    // Not published in the fake: the reason is said in the dialog.
+    expect(await screen.findByTestId('compare-error')).toHaveTextContent('publish it first');
+  });
+
   it('plans, then plays the fast preview through hls.js from its first segment while it renders', async () => {
     setup();
     await waitFor(() => expect(hls.loaded).toEqual([MASTER]));

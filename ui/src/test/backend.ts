@@ -9,7 +9,9 @@ import ladderTrVectors from '../../../crates/sr-api/tests/vectors/ladder_tr.json
 
 import type {
   Asset,
+  CompareReport,
   Conflict,
+  DerivedOutput,
   ImportEvent,
   ImportReport,
   LadderTr,
@@ -51,6 +53,8 @@ interface LadderTrVector {
   left_out: string[];
 }
 const LADDER_TR_VECTORS: LadderTrVector[] = ladderTrVectors;
+/** The `sr` values the remote offers (spec §10.4). */
+const LADDER_RUNGS = [240, 360, 480, 720, 1080, 1440, 2160];
 
 function field(over: Partial<MetadataField> & Pick<MetadataField, 'name' | 'label' | 'field_type'>): MetadataField {
   return {
@@ -326,6 +330,10 @@ export interface FakeBackend {
   emitSyncReport(r: SyncReport): void;
   /** While set, sync_run waits for it before answering (to see progress on screen). */
   syncGate: Promise<void> | null;
+  /** What derived_outputs answers per asset, in turn: each call takes the next list (the last stays). */
+  derived: Map<number, DerivedOutput[][]>;
+  /** What compare_with_shop answers (a report, or an error thrown); null: not published. */
+  shop: { report: CompareReport | null; error: { code: string; message: string } | null; gate: Promise<void> | null };
 }
 
 export function installBackend(opts: BackendOptions = {}): FakeBackend {
@@ -387,6 +395,8 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
     return i;
   };
 
+  const derived = new Map<number, DerivedOutput[][]>();
+  const shop: FakeBackend['shop'] = { report: null, error: null, gate: null };
   const tagsOf = (id: number) => tags.get(id) ?? [];
   const assetById = (id: number): Asset => {
     const a = added.find((x) => x.id === id) ?? (id >= 1 && id <= count ? makeAsset(id) : null);
@@ -780,6 +790,40 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
       return null;
     },
     get_asset: ({ id }) => assetById(id),
+    // Post-transformations checked as sr_api::post::check does (the rules, in the fake's words).
+    check_post_transformations: ({ assetIds, post }) => {
+      for (const id of assetIds) {
+        const a = assetById(id);
+        for (const p of post) {
+          if ((p.type === 'abs' || p.type === 'thumbnail') && a.kind !== 'video')
+            throw { code: 'invalid_input', message: `${a.name} is ${a.kind === 'image' ? 'a photo' : 'not a video'}: a ${p.type === 'abs' ? 'streaming version' : 'video thumbnail'} is made from videos only. Leave it out for this file.` };
+          if (p.type === 'abs') {
+            const rungs = (p.value ?? '').replace(/^sr-/, '').split('_').filter((r) => LADDER_RUNGS.includes(Number(r)));
+            if (rungs.length === 0) throw { code: 'invalid_input', message: `${p.value ?? 'sr-'} has no valid rendition: use one or more of 240, 360, 480, 720, 1080, 1440, 2160, e.g. sr-240_360_720.` };
+          }
+          if (p.type === 'transformation' && !/^([a-z]+-[a-zA-Z0-9_.%]+)(,[a-z]+-[a-zA-Z0-9_.%]+)*$/.test(p.value ?? '')) {
+            throw { code: 'invalid_input', message: `"${p.value ?? ''}" is not a transformation the media library accepts: write it as parameters like w-400,h-300.` };
+          }
+          if (p.type === 'transformation' && /(^|,)w-[^0-9]/.test(p.value ?? ''))
+            throw { code: 'invalid_input', message: `"${p.value ?? ''}": w-abc needs a number, e.g. w-400.` };
+        }
+      }
+      return null;
+    },
+    derived_outputs: ({ assetId }) => {
+      const turns = derived.get(assetId);
+      if (!turns || turns.length === 0) return [];
+      return (turns.length > 1 ? turns.shift()! : turns[0]!).map((o) => ({ ...o }));
+    },
+    compare_with_shop: async ({ onEvent }) => {
+      onEvent.onmessage({ event: 'fetching' });
+      if (shop.gate) await shop.gate;
+      if (shop.error) throw shop.error;
+      onEvent.onmessage({ event: 'rendering' });
+      onEvent.onmessage({ event: 'comparing' });
+      if (!shop.report) throw { code: 'not_found', message: 'This asset is not on the media library yet: publish it first.' };
+      return shop.report;
+    },
   };
 
   mockWindows('main');
@@ -813,6 +857,8 @@ export function installBackend(opts: BackendOptions = {}): FakeBackend {
       uploadChannel.onmessage(e);
     },
     callsOf: (cmd) => calls.filter((c) => c.cmd === cmd),
+    derived,
+    shop,
     watchFolders,
     ledger,
     watchRunner,

@@ -143,6 +143,10 @@ describe('upload queue', () => {
     fireEvent.click(tile(5));
     fireEvent.click(tile(4), { ctrlKey: true });
     fireEvent.click(screen.getByTestId('publish-button'));
+    // Nothing extra asked for in the dialog: published as the library has them.
+    const confirm = await screen.findByTestId('publish-confirm');
+    await waitFor(() => expect(confirm).toBeEnabled());
+    fireEvent.click(confirm);
     await waitFor(() => expect(backend.callsOf('queue_add')).toHaveLength(1));
     // The library's own folder, tags and metadata go with each job: nothing overridden.
     expect(backend.callsOf('queue_add')[0]!.args).toEqual({ request: publishRequest([5, 4]) });

@@ -13,6 +13,7 @@ mod library;
 pub mod organise;
 pub mod presets;
 pub mod preview;
+pub mod shop;
 pub mod sync;
 pub mod uploads;
 pub mod watch;

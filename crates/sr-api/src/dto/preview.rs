@@ -164,6 +164,11 @@ pub struct LadderPlan {
     pub not_previewable: Vec<NotPreviewable>,
     /// Choices worth telling the user (a rung above the picture's size is delivered at that size, ...).
     pub notes: Vec<String>,
+    /// Rungs (`sr` values) that come out the same size as a lower one (a rung above the picture is
+    /// delivered at the picture's size): stored and streamed for nothing. Ascending.
+    pub duplicates: Vec<u32>,
+    /// `tr` with those rungs left out of `sr-…` (equal to `tr` when there are none).
+    pub without_duplicates: String,
 }
 
 /// The ladder `tr` for the studio's transformation and the chosen renditions
@@ -196,6 +201,28 @@ pub struct LadderResult {
     pub path: String,
     /// `true` when an earlier identical ladder was reused.
     pub cached: bool,
+    /// What each rung costs, in the order of `rungs`.
+    pub rung_costs: Vec<RungCost>,
+    /// Bytes of the shared sound rendition (0 without sound).
+    pub audio_bytes: u64,
+    /// Bytes the ladder adds to the media library's storage (every rung, the sound, the playlists).
+    pub storage_bytes: u64,
+    /// Bytes one person watching the whole video at the top rung downloads (top rung + sound);
+    /// adaptive players start lower and switch up, so a real view costs this or less.
+    pub bytes_per_view: u64,
+}
+
+/// The measured cost of one rung of a rendered ladder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RungCost {
+    /// The `sr` value.
+    pub resolution: u32,
+    pub width: u32,
+    pub height: u32,
+    /// Bytes of its media (init segment + segments, not its playlist).
+    pub bytes: u64,
+    /// Bits per second it streams at, measured: its bytes over the duration.
+    pub bitrate_bps: u64,
 }
 
 /// Something a running ladder reports, in order; `finished` comes last on success.

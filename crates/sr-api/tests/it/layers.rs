@@ -7,8 +7,8 @@ use std::path::Path;
 /// The layers, bottom first, as ARCHITECTURE.md draws them.
 const LAYERS: &[&[&str]] = &[
     &["sr-imagekit"],
-    &["sr-media", "sr-remote", "sr-emulator"],
-    &["sr-library"],
+    &["sr-media", "sr-remote"],
+    &["sr-library", "sr-emulator"],
     &["sr-uploads", "sr-watch", "sr-sync"],
     &["sr-api"],
     &["sr-cli"],

@@ -6,6 +6,7 @@ mod layers;
 mod media_server;
 mod organise;
 mod presets;
+mod shop;
 mod sync;
 mod sync_runs;
 mod watch;

@@ -5,6 +5,7 @@ mod import;
 mod presets;
 mod preview;
 mod remote;
+mod shop;
 mod sync;
 mod sync_runs;
 mod watch;

@@ -8,5 +8,6 @@ mod files;
 mod folders;
 mod python_sdk;
 mod sync;
+mod transformed;
 mod upload;
 mod validation;

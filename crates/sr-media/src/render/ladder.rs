@@ -13,7 +13,13 @@
 //!   delivered at the picture's own size, still at its own bit rate: a 1280x720 clip with
 //!   `sr-240_720_1080` gives 426x240, 1280x720 and 1280x720 (the 1080 one at 5500K). The spec lists
 //!   every requested representation and says only that they are resized with `c-at_max`, so the
-//!   preview keeps them all rather than dropping one the URL asks for; [`LadderPlan::notes`] says so.
+//!   preview keeps them all rather than dropping one the URL asks for; [`LadderPlan::notes`] says so,
+//!   [`LadderPlan::duplicates`] lists the rungs that come out at the size of a lower one and
+//!   [`LadderPlan::without_duplicates`] is the `sr-…` list without them.
+//! * **What it costs**: [`LadderOutput`] weighs what was written, per rung ([`RungOutput::bytes`],
+//!   [`RungOutput::bitrate_bps`] measured from the segments and the duration) and in total
+//!   ([`LadderOutput::storage_bytes`], and [`LadderOutput::bytes_per_view`]: the top rung + the sound,
+//!   a player that stays on the best rendition for the whole video).
 //! * [`render_ladder`] decodes once, runs the other transformations once, then `split`s into one
 //!   `scale` per rung and one libx264 encoder per rung, each on its own thread with its x264 threads
 //!   capped, GOPs fixed at fps × segment length with `scenecut=0` (so every rung's segments start
@@ -110,6 +116,12 @@ pub struct LadderPlan {
     pub gop: u32,
     /// Approximations and choices worth telling the user (on top of `base.notes`).
     pub notes: Vec<String>,
+    /// Rungs that come out at the same size as a lower one (every rung at or above the picture's
+    /// own size is that size: `c-at_max` never enlarges), ascending. They are still rendered, as the
+    /// remote delivers them, at their own, higher bit rate: bytes for no extra picture.
+    pub duplicates: Vec<u32>,
+    /// The `sr-…` list without [`LadderPlan::duplicates`] (the same list when there are none).
+    pub without_duplicates: String,
 }
 
 /// `v` rounded to the nearest even number, at least 2.
@@ -251,10 +263,38 @@ pub fn plan_ladder(
             ));
         }
     }
+    let (duplicates, without_duplicates) = duplicate_rungs(&rungs);
+    for r in rungs.iter().filter(|r| duplicates.contains(&r.resolution)) {
+        let Some(same) = rungs.iter().find(|l| (l.width, l.height) == (r.width, r.height)) else { continue };
+        notes.push(format!(
+            "sr-{} comes out at {}×{}, the same picture as sr-{}, at {}K instead of {}K: it adds its bytes for no extra detail; {without_duplicates} leaves it out",
+            r.resolution,
+            r.width,
+            r.height,
+            same.resolution,
+            r.bitrate / 1000,
+            same.bitrate / 1000
+        ));
+    }
     let fps = input.frame_rate.filter(|f| *f > 0.0 && f.is_finite()).unwrap_or(25.0);
     let gop = (fps * f64::from(SEGMENT_S)).round().max(1.0) as u32;
     base.audio = base.audio.map(|_| OutAudio::Aac);
-    Ok(LadderPlan { base, format, rungs, segment_s: SEGMENT_S, gop, notes })
+    Ok(LadderPlan { base, format, rungs, segment_s: SEGMENT_S, gop, notes, duplicates, without_duplicates })
+}
+
+/// The rungs (ascending) that have the size of a lower one, and the `sr-…` list without them.
+pub(crate) fn duplicate_rungs(rungs: &[Rung]) -> (Vec<u32>, String) {
+    let mut kept: Vec<&Rung> = Vec::new();
+    let mut duplicates = Vec::new();
+    for r in rungs {
+        if kept.iter().any(|k| (k.width, k.height) == (r.width, r.height)) {
+            duplicates.push(r.resolution);
+        } else {
+            kept.push(r);
+        }
+    }
+    let list = sr_text(&kept.iter().map(|r| r.resolution).collect::<Vec<_>>());
+    (duplicates, list)
 }
 
 /// A rung as written.
@@ -265,6 +305,11 @@ pub struct RungOutput {
     pub playlist: Option<PathBuf>,
     /// Segments written for this rung.
     pub segments: usize,
+    /// Bytes of its media (init segment + segments; not its playlist): what a player fetches to
+    /// show the whole video in this rendition, sound aside.
+    pub bytes: u64,
+    /// Measured video bit rate: `bytes` × 8 / the ladder's duration (0 when it has none).
+    pub bitrate_bps: u64,
 }
 
 /// What a finished ladder wrote.
@@ -278,8 +323,16 @@ pub struct LadderOutput {
     pub audio: bool,
     pub segment_s: u32,
     pub duration_s: Option<f64>,
-    /// Bytes of every file of the ladder.
+    /// Bytes of every file of the ladder (the same as [`LadderOutput::storage_bytes`]).
     pub size: u64,
+    /// Bytes of the shared sound rendition (init + segments; 0 without sound).
+    pub audio_bytes: u64,
+    /// What the ladder adds to storage: every rung, the sound and the playlists (or MPD).
+    pub storage_bytes: u64,
+    /// What one full view costs in bandwidth, modelled as a player that settles on the top rung
+    /// for the whole video: the top rung's bytes + the sound's (playlists, a few KB, left out).
+    /// Adaptive players start lower and switch up, so a real view costs this or less.
+    pub bytes_per_view: u64,
 }
 
 /// Name of a rung's folder (HLS) and of its `%v` in the muxer's templates.
@@ -295,16 +348,6 @@ pub(crate) fn threads_per_rung(rungs: &[Rung], threads: usize) -> Vec<usize> {
     let px = |r: &Rung| f64::from(r.width) * f64::from(r.height);
     let total: f64 = rungs.iter().map(px).sum::<f64>().max(1.0);
     rungs.iter().map(|r| ((cores as f64 * px(r) / total).ceil() as usize).clamp(1, 4)).collect()
-}
-
-fn dir_size(dir: &Path) -> u64 {
-    let Ok(rd) = std::fs::read_dir(dir) else { return 0 };
-    rd.filter_map(|e| e.ok())
-        .map(|e| match e.file_type() {
-            Ok(t) if t.is_dir() => dir_size(&e.path()),
-            _ => e.metadata().map(|m| m.len()).unwrap_or(0),
-        })
-        .sum()
 }
 
 /// Render the ladder: `master` is the playlist to write (`…/ik-master.m3u8` or `.mpd`, any name);
@@ -399,43 +442,85 @@ fn move_into(work: &Path, dir: &Path, master: &str) -> Result<(), RenderError> {
     Ok(())
 }
 
-/// Read back what a finished ladder in `dir` holds.
+/// Bytes of the files of `dir` (not recursive) whose names pass `keep`.
+fn files_size(dir: &Path, keep: impl Fn(&str) -> bool) -> u64 {
+    let Ok(rd) = std::fs::read_dir(dir) else { return 0 };
+    rd.filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()) && keep(&e.file_name().to_string_lossy()))
+        .map(|e| e.metadata().map(|m| m.len()).unwrap_or(0))
+        .sum()
+}
+
+/// `bytes` over `duration_s` seconds, in bits per second.
+fn bits_per_second(bytes: u64, duration_s: Option<f64>) -> u64 {
+    match duration_s {
+        Some(d) if d > 0.0 => (bytes as f64 * 8.0 / d).round() as u64,
+        _ => 0,
+    }
+}
+
+/// Read back what a finished ladder in `dir` holds, with what each part weighs.
 pub(crate) fn describe(plan: &LadderPlan, dir: &Path, master: &Path) -> Result<LadderOutput, RenderError> {
     let count_in = |text: &str, what: &str| text.matches(what).count();
+    let duration_s = plan.base.duration_s;
+    let media = |n: &str| n.ends_with(".m4s") || n.ends_with(".mp4");
+    let mut manifests = std::fs::metadata(master).map(|m| m.len()).unwrap_or(0);
+    // The sound is the stream after the rungs: `audio/` (HLS) or representation N (DASH).
+    let n = plan.rungs.len();
+    let audio_bytes = match plan.format {
+        LadderFormat::Hls => {
+            manifests += files_size(&dir.join("audio"), |f| !media(f));
+            files_size(&dir.join("audio"), media)
+        }
+        LadderFormat::Dash => {
+            files_size(dir, |f| f.starts_with(&format!("init-{n}.")) || f.starts_with(&format!("chunk-{n}-")))
+        }
+    };
     let rungs = plan
         .rungs
         .iter()
         .enumerate()
-        .map(|(i, r)| match plan.format {
-            LadderFormat::Hls => {
-                let playlist = dir.join(rung_name(r)).join("index.m3u8");
-                let segments = std::fs::read_to_string(&playlist).map(|t| count_in(&t, "#EXTINF")).unwrap_or(0);
-                RungOutput { rung: *r, playlist: Some(playlist), segments }
-            }
-            LadderFormat::Dash => {
-                let prefix = format!("chunk-{i}-");
-                let segments = std::fs::read_dir(dir)
-                    .map(|d| {
-                        d.filter_map(|e| e.ok())
-                            .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
-                            .count()
-                    })
-                    .unwrap_or(0);
-                RungOutput { rung: *r, playlist: None, segments }
-            }
+        .map(|(i, r)| {
+            let (playlist, segments, bytes) = match plan.format {
+                LadderFormat::Hls => {
+                    let folder = dir.join(rung_name(r));
+                    let playlist = folder.join("index.m3u8");
+                    let segments = std::fs::read_to_string(&playlist).map(|t| count_in(&t, "#EXTINF")).unwrap_or(0);
+                    manifests += files_size(&folder, |f| !media(f));
+                    (Some(playlist), segments, files_size(&folder, media))
+                }
+                LadderFormat::Dash => {
+                    let chunk = format!("chunk-{i}-");
+                    let init = format!("init-{i}.");
+                    let segments = std::fs::read_dir(dir)
+                        .map(|d| {
+                            d.filter_map(|e| e.ok())
+                                .filter(|e| e.file_name().to_string_lossy().starts_with(&chunk))
+                                .count()
+                        })
+                        .unwrap_or(0);
+                    (None, segments, files_size(dir, |f| f.starts_with(&chunk) || f.starts_with(&init)))
+                }
+            };
+            RungOutput { rung: *r, playlist, segments, bytes, bitrate_bps: bits_per_second(bytes, duration_s) }
         })
         .collect::<Vec<_>>();
     if !master.is_file() || rungs.iter().any(|r| r.segments == 0) {
         return Err(RenderError::Failed(format!("the ladder in {} is incomplete", dir.display())));
     }
+    let storage_bytes = rungs.iter().map(|r| r.bytes).sum::<u64>() + audio_bytes + manifests;
+    let bytes_per_view = rungs.last().map_or(0, |r| r.bytes) + audio_bytes;
     Ok(LadderOutput {
         master: master.to_path_buf(),
         format: plan.format,
         rungs,
         audio: plan.base.audio.is_some(),
         segment_s: plan.segment_s,
-        duration_s: plan.base.duration_s,
-        size: dir_size(dir),
+        duration_s,
+        size: storage_bytes,
+        audio_bytes,
+        storage_bytes,
+        bytes_per_view,
     })
 }
 

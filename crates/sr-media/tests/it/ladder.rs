@@ -420,3 +420,102 @@ fn ladders_are_cached_by_content_tr_and_format() {
     let other = ladder(&info, "sr-240_360", LadderFormat::Hls);
     assert_ne!(cache.ladder_path_for(&hash, &other), a.master, "another tr is another entry");
 }
+
+/// Bytes of every file under `dir`, and of those whose name passes `keep`.
+fn tree_bytes(dir: &Path, keep: &dyn Fn(&str) -> bool) -> (u64, u64) {
+    let mut all = 0;
+    let mut kept = 0;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            let (a, k) = tree_bytes(&e.path(), keep);
+            all += a;
+            kept += k;
+        } else {
+            let len = e.metadata().unwrap().len();
+            all += len;
+            if keep(&e.file_name().to_string_lossy()) {
+                kept += len;
+            }
+        }
+    }
+    (all, kept)
+}
+
+#[test]
+fn a_ladder_weighs_each_rung_the_sound_and_a_full_view() {
+    let dir = tmp();
+    let d = dir.path();
+    let (v, info) = clip(d);
+    for format in [LadderFormat::Hls, LadderFormat::Dash] {
+        let p = ladder(&info, "sr-240_360", format);
+        let out = d.join(format!("{format:?}"));
+        let o = render::render_ladder(
+            &v,
+            &p,
+            &out.join(format.master_name()),
+            &RenderOptions::default(),
+            &mut |_| {},
+            &no_cancel(),
+        )
+        .unwrap();
+        // Storage: every file of the folder, playlists included.
+        let (all, _) = tree_bytes(&out, &|_| true);
+        assert_eq!((o.storage_bytes, o.size), (all, all), "{format:?}");
+        // Each rung's media, measured from its own files.
+        for (i, r) in o.rungs.iter().enumerate() {
+            let (_, own) = match format {
+                LadderFormat::Hls => tree_bytes(&out.join(format!("r{}", r.rung.resolution)), &|n| {
+                    n.ends_with(".m4s") || n.ends_with(".mp4")
+                }),
+                LadderFormat::Dash => {
+                    tree_bytes(&out, &|n| n.starts_with(&format!("chunk-{i}-")) || n.starts_with(&format!("init-{i}.")))
+                }
+            };
+            assert_eq!(r.bytes, own, "{format:?} rung {}", r.rung.resolution);
+            assert_eq!(r.bitrate_bps, (r.bytes as f64 * 8.0 / 5.0).round() as u64, "over the 5 s");
+            // Near the remote's rate for the rung (x264 in ABR mode on a short synthetic clip).
+            let target = f64::from(r.rung.bitrate);
+            assert!(
+                (r.bitrate_bps as f64) > 0.3 * target && (r.bitrate_bps as f64) < 1.6 * target,
+                "{format:?} rung {} at {} b/s for {target}",
+                r.rung.resolution,
+                r.bitrate_bps
+            );
+        }
+        assert!(o.rungs[0].bytes < o.rungs[1].bytes, "{format:?}: 240 at 200K weighs less than 360 at 400K");
+        // The sound once: AAC 128k over 5 s is about 80 kB.
+        assert!(o.audio_bytes > 50_000 && o.audio_bytes < 120_000, "{format:?} sound {}", o.audio_bytes);
+        assert_eq!(o.bytes_per_view, o.rungs[1].bytes + o.audio_bytes, "{format:?}: the top rung + the sound");
+        let playlists = o.storage_bytes - o.rungs.iter().map(|r| r.bytes).sum::<u64>() - o.audio_bytes;
+        assert!(playlists > 0 && playlists < 20_000, "{format:?}: only playlists are left, {playlists} bytes");
+    }
+}
+
+#[test]
+fn rungs_at_the_size_of_a_lower_one_are_named_with_the_list_without_them() {
+    let dir = tmp();
+    let (_, info) = clip(dir.path());
+    // 640x360: 720 and 1080 both come out at 640x360, like 360.
+    let p = ladder(&info, "sr-240_360_720_1080", LadderFormat::Hls);
+    assert_eq!(p.duplicates, vec![720, 1080]);
+    assert_eq!(p.without_duplicates, "sr-240_360");
+    assert_eq!(p.rungs.len(), 4, "still rendered, as the remote delivers them");
+    let note = p.notes.iter().find(|n| n.starts_with("sr-1080 comes out")).unwrap_or_else(|| panic!("{:?}", p.notes));
+    assert_eq!(
+        note,
+        "sr-1080 comes out at 640×360, the same picture as sr-360, at 5500K instead of 400K: it adds its bytes for no extra detail; sr-240_360 leaves it out"
+    );
+    let none = ladder(&info, "sr-360_240", LadderFormat::Dash);
+    assert!(none.duplicates.is_empty());
+    assert_eq!(none.without_duplicates, "sr-240_360");
+    // The case: a 1080p clip with 1440 asked for.
+    let hd = MediaInfo { width: Some(1920), height: Some(1080), ..info.clone() };
+    let p = ladder(&hd, "sr-240_360_480_720_1080_1440", LadderFormat::Hls);
+    assert_eq!(p.duplicates, vec![1440]);
+    assert_eq!(p.without_duplicates, "sr-240_360_480_720_1080");
+    // A portrait clip: 720 fits in 406x720 below the picture, nothing doubles.
+    let portrait = MediaInfo { width: Some(1080), height: Some(1920), ..info };
+    let p = ladder(&portrait, "sr-240_720_1080", LadderFormat::Hls);
+    assert!(p.duplicates.is_empty(), "{:?}", p.rungs);
+}

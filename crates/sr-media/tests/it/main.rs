@@ -1,6 +1,7 @@
 //! sr-media integration tests: real files made by the ffmpeg CLI, read back through libav and `image`.
 
 mod bad_input;
+mod compare;
 mod fuzz;
 mod ladder;
 mod probe;

@@ -42,6 +42,8 @@ fn abs_setting_becomes_the_remote_post_transformation() {
         serde_json::json!({"type": "abs", "value": "sr-240_360_480_720", "protocol": "hls"})
     );
     assert_eq!(parse_abs("DASH:1080").unwrap().protocol.as_deref(), Some("dash"));
+    // The URL's spelling works too.
+    assert_eq!(parse_abs("hls:sr-240_360_720").unwrap().value.as_deref(), Some("sr-240_360_720"));
     assert!(parse_abs("rtmp:240").unwrap_err().contains("hls or dash"));
     assert!(parse_abs("hls:").is_err());
     assert!(parse_abs("hls:240__360").is_err());
