@@ -25,8 +25,6 @@ async fn queued_files_arrive_once_with_tags_and_metadata() {
         let mut s = spec(&a.name);
         s.tags = vec!["summer".into(), format!("n{i}")];
         s.custom_metadata = json!({"price": 100 + i}).as_object().unwrap().clone();
-        s.post_transformations =
-            vec![PostTransform { kind: "abs".into(), value: Some("sr-240_360".into()), protocol: Some("hls".into()) }];
         ids.push(queue(&env, a.id, s).id);
     }
     let (summary, events) = run(&env, settings()).await;
@@ -69,4 +67,33 @@ async fn content_already_uploaded_to_the_same_place_is_skipped_as_a_duplicate() 
     assert!(second.note.unwrap().contains("skipped"));
     assert_eq!(second.remote, job(&env, first.id).remote);
     assert_eq!(remote_files(&env).await.len(), 1);
+}
+
+/// Post-transformations travel with the upload: the remote checks them against the file it got,
+/// accepting a version of a photo and failing a streaming ladder of it (only videos have one) in its
+/// own words.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn post_transformations_reach_the_remote_which_judges_them_against_the_file() {
+    let env = env().await;
+    let mut png = Vec::new();
+    image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let photo = asset(&env, "dress.png", &png);
+    let mut version = spec("dress.png");
+    version.post_transformations =
+        vec![PostTransform { kind: "transformation".into(), value: Some("w-32".into()), protocol: None }];
+    let good = queue(&env, photo.id, version).id;
+    let mut ladder = spec("dress-ladder.png");
+    ladder.force = true;
+    ladder.post_transformations =
+        vec![PostTransform { kind: "abs".into(), value: Some("sr-240_360".into()), protocol: Some("hls".into()) }];
+    let bad = queue(&env, photo.id, ladder).id;
+    let (summary, _) = run(&env, settings()).await;
+    assert_eq!((summary.done, summary.failed), (1, 1));
+    assert_eq!(job(&env, good).state, JobState::Done);
+    let failed = job(&env, bad);
+    assert_eq!(failed.state, JobState::Failed);
+    let why = failed.last_error.unwrap_or_default();
+    assert!(why.contains("Invalid post transformation parameter."), "{why}");
 }
