@@ -1,22 +1,32 @@
-//! Render benchmark, side by side in one run: a generated 30 s 1080p clip with sound, transformed with
-//! a 1:1 crop + rotate 90° + a text watermark (`w-1080,h-1080:rt-90:l-text,...`).
+//! Render benchmark, side by side in one run, on a generated 30 s 1080p clip with sound and a
+//! generated 4000×3000 photo.
 //!
 //! * Fast preview: time until the first HLS segment is playable ([`RenderEvent::FirstSegmentReady`]),
 //!   and until the whole preview is written.
-//! * Full render (libx264 `veryfast`, CRF from q-50, AAC 128k, faststart MP4) against the ffmpeg CLI
+//! * Full render, 1080² (`w-1080,h-1080:rt-90:l-text,…`: a 1:1 crop + rotate 90° + a text
+//!   watermark; libx264 `veryfast`, CRF from q-50, AAC 128k, faststart MP4) against the ffmpeg CLI
 //!   running the same filter chain with the same encoder and muxer settings on the same input.
-//!   `BENCH_ROUNDS` rounds (default 3) alternate the two so that load changes hit both alike; each
-//!   round prints wall time and CPU time (user + sys, from `/proc`) of both, then the median ratio.
+//! * Downscale, 720² (`w-1080,h-1080,cm-extract:rt-90:l-text,…,l-end:w-720`, the shop grid's
+//!   commonest shape: crop, turn, text, then a downscale) against the CLI with
+//!   `crop,transpose,drawtext,scale=720:720`, same encoders.
+//! * Still (`w-1200,h-1200,c-at_max,q-80` of a 4000×3000 4:2:0 JPEG, the size a phone or camera
+//!   writes) against ImageMagick (`convert in.jpg -resize 1200x1200 -quality 80`, the usual tool for
+//!   photos; called directly, not through a wrapper) and the ffmpeg CLI (`-vf scale=1200:900`,
+//!   mjpeg). Each round renders the photo `BENCH_STILL_REPS` times (default 5) per tool.
 //! * ABR ladder (`ik-master.m3u8?tr=<watermark>:sr-360_720`, two rungs, 2 s segments, H.264 at the
 //!   remote's bit rates + AAC once, fMP4 HLS) against the ffmpeg CLI with the same graph (`split` +
 //!   two `scale`s), the same encoder settings (preset, bit rate, maxrate, bufsize, fixed GOP,
 //!   `scenecut=0`) and the same `hls` muxer options. The CLI keeps its default x264 threads (its
-//!   best setting); ours caps them per rung. Same rounds and figures as the full render.
+//!   best setting); ours caps them per rung.
+//!
+//! `BENCH_ROUNDS` rounds (default 3) alternate ours and the references so that load changes hit both
+//! alike; each round prints wall time and CPU time (user + sys, from `/proc`) of each, then the
+//! median ratios (target ≤ 1.0× wall and CPU for the file cases).
 //!
 //! Run: `cargo bench -p sr-media --bench render`. Knobs: `BENCH_SECONDS` (clip length, default 30),
 //! `BENCH_INPUT` (use this clip instead of generating one), `BENCH_PARTS` (comma list of `preview`,
-//! `full`, `ladder`; default all), `BENCH_ROUNDS`, `BENCH_REFERENCE=0` (skip the CLI runs, e.g. to
-//! profile ours alone).
+//! `full`, `downscale`, `still`, `ladder`; default all), `BENCH_ROUNDS`, `BENCH_REFERENCE=0` (skip
+//! the reference runs, e.g. to profile ours alone).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -28,6 +38,10 @@ use sr_media::fixtures::{self, FixtureVideo};
 use sr_media::render::{self, LadderFormat, LadderPlan, PlanOptions, RenderEvent, RenderOptions, RenderPlan};
 
 const TR: &str = "w-1080,h-1080:rt-90:l-text,i-SALE%2029,fs-64,co-FFFFFF,bg-FF0000,pa-12,lfo-bottom_right,l-end";
+/// The shop grid's 720² tile: crop, turn, a text layer, then the downscale.
+const TR_DOWNSCALE: &str = "w-1080,h-1080,cm-extract:rt-90:l-text,i-SALE%2029,fs-40,co-FFFFFF,lfo-top_left,l-end:w-720";
+/// A photo for a product page.
+const TR_STILL: &str = "w-1200,h-1200,c-at_max,q-80";
 /// The ladder keeps the watermark (w/h are not allowed on an ABS URL).
 const TR_LADDER: &str = "l-text,i-SALE%2029,fs-64,co-FFFFFF,bg-FF0000,pa-12,lfo-bottom_right,l-end:sr-360_720";
 
@@ -65,7 +79,7 @@ fn reference() -> bool {
 fn main() {
     let seconds: f64 = std::env::var("BENCH_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(30.0);
     let rounds: usize = std::env::var("BENCH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(3).max(1);
-    let parts = std::env::var("BENCH_PARTS").unwrap_or_else(|_| "preview,full,ladder".into());
+    let parts = std::env::var("BENCH_PARTS").unwrap_or_else(|_| "preview,full,downscale,still,ladder".into());
     let part = |p: &str| parts.split(',').any(|x| x.trim() == p);
     let dir = tempfile::tempdir().expect("temp dir");
     let input: PathBuf = match std::env::var_os("BENCH_INPUT") {
@@ -91,7 +105,26 @@ fn main() {
         fast_preview(&input, &plan, &opts, dir.path());
     }
     if part("full") {
-        full_render(&input, &plan, &opts, dir.path(), rounds);
+        // The ffmpeg CLI with the chain our graph runs (a trim covering the whole clip is left out
+        // by both), the same encoders and settings, and the same faststart MP4 muxing.
+        let chain = format!(
+            "crop=1080:1080:420:0:exact=1,transpose=clock,drawtext=fontfile={}:text='SALE 29':expansion=none:fontsize=64:fontcolor=0xFFFFFFFF:x=w-text_w-12:y=h-text_h-12:box=1:boxcolor=0xFF0000FF:boxborderw=12,setsar=1,format=yuv420p",
+            font_path().display()
+        );
+        file_render("full render", &input, &plan, &chain, &opts, dir.path(), rounds);
+    }
+    if part("downscale") {
+        let plan = render::plan(&info, &Transformation::parse(TR_DOWNSCALE)).expect("plan");
+        println!("downscale tr: {TR_DOWNSCALE}");
+        println!("downscale output {}x{}, ops {:?}", plan.width, plan.height, plan.ops);
+        let chain = format!(
+            "crop=1080:1080:420:0:exact=1,transpose=clock,drawtext=fontfile={}:text='SALE 29':expansion=none:fontsize=40:fontcolor=0xFFFFFFFF:x=0:y=0,scale=720:720,setsar=1,format=yuv420p",
+            font_path().display()
+        );
+        file_render("downscale", &input, &plan, &chain, &opts, dir.path(), rounds);
+    }
+    if part("still") {
+        still(dir.path(), rounds);
     }
     if part("ladder") {
         let lp =
@@ -225,14 +258,15 @@ fn fast_preview(input: &Path, plan: &RenderPlan, opts: &RenderOptions, dir: &Pat
     );
 }
 
-fn full_render(input: &Path, plan: &RenderPlan, opts: &RenderOptions, dir: &Path, rounds: usize) {
-    // The ffmpeg CLI with the chain our graph runs (a trim covering the whole clip is left out by
-    // both), the same encoders and settings, and the same faststart MP4 muxing.
-    let font = font_path();
-    let chain = format!(
-        "crop=1080:1080:420:0:exact=1,transpose=clock,drawtext=fontfile={}:text='SALE 29':expansion=none:fontsize=64:fontcolor=0xFFFFFFFF:x=w-text_w-12:y=h-text_h-12:box=1:boxcolor=0xFF0000FF:boxborderw=12,setsar=1,format=yuv420p",
-        font.display()
-    );
+fn file_render(
+    label: &str,
+    input: &Path,
+    plan: &RenderPlan,
+    chain: &str,
+    opts: &RenderOptions,
+    dir: &Path,
+    rounds: usize,
+) {
     let crf = render::x264_crf(plan.quality).to_string();
     let ours_out = dir.join("ours.mp4");
     let cli_out = dir.join("cli.mp4");
@@ -246,17 +280,14 @@ fn full_render(input: &Path, plan: &RenderPlan, opts: &RenderOptions, dir: &Path
             size = out.size;
         });
         if !reference() {
-            println!(
-                "full render round {round}: sr-media {:.2} s (cpu {ours_cpu:.1} s, {size} bytes)",
-                ours.as_secs_f64()
-            );
+            println!("{label} round {round}: sr-media {:.2} s (cpu {ours_cpu:.1} s, {size} bytes)", ours.as_secs_f64());
             continue;
         }
         let (cli, cli_cpu) = measure(true, || {
             let st = Command::new("ffmpeg")
                 .args(["-nostdin", "-v", "error", "-y", "-i"])
                 .arg(input)
-                .args(["-vf", &chain])
+                .args(["-vf", chain])
                 .args(["-c:v", "libx264", "-preset", &opts.x264_preset, "-crf", &crf])
                 .args(["-c:a", "aac", "-b:a", "128k", "-ar", "48000", "-ac", "2"])
                 .args(["-movflags", "+faststart"])
@@ -270,14 +301,135 @@ fn full_render(input: &Path, plan: &RenderPlan, opts: &RenderOptions, dir: &Path
         ratios.push(r);
         cpu_ratios.push(ours_cpu / cli_cpu.max(1e-3));
         println!(
-            "full render round {round}: sr-media {:.2} s (cpu {ours_cpu:.1} s, {size} bytes) vs ffmpeg CLI {:.2} s (cpu {cli_cpu:.1} s, {cli_size} bytes): {r:.2}x",
+            "{label} round {round}: sr-media {:.2} s (cpu {ours_cpu:.1} s, {size} bytes) vs ffmpeg CLI {:.2} s (cpu {cli_cpu:.1} s, {cli_size} bytes): {r:.2}x",
             ours.as_secs_f64(),
             cli.as_secs_f64(),
         );
     }
+    let _ = std::fs::remove_file(&ours_out);
+    let _ = std::fs::remove_file(&cli_out);
+    if reference() {
+        println!(
+            "{label}: median {:.2}x wall, {:.2}x cpu over {rounds} round(s) (target <= 1.0x)",
+            median(ratios),
+            median(cpu_ratios)
+        );
+    }
+}
+
+/// ImageMagick's own binary (not a wrapper script in front of it on `PATH`), when installed.
+fn imagemagick() -> Option<PathBuf> {
+    ["/usr/bin/convert-im6.q16", "/usr/bin/magick", "/usr/bin/convert"].iter().map(PathBuf::from).find(|p| p.is_file())
+}
+
+fn still(dir: &Path, rounds: usize) {
+    let reps: usize = std::env::var("BENCH_STILL_REPS").ok().and_then(|v| v.parse().ok()).unwrap_or(5).max(1);
+    // A camera-like JPEG: 4:2:0, quality ~90, with grain so that it weighs what a photo weighs.
+    let photo = dir.join("photo.jpg");
+    let st = Command::new("ffmpeg")
+        .args(["-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=s=4000x3000:d=1,noise=alls=12:allf=u"])
+        .args(["-frames:v", "1", "-update", "1", "-c:v", "mjpeg", "-q:v", "3", "-pix_fmt", "yuvj420p"])
+        .arg(&photo)
+        .status()
+        .expect("run ffmpeg");
+    assert!(st.success(), "photo fixture");
+    let info = sr_media::probe(&photo).expect("probe photo");
+    let plan = render::plan(&info, &Transformation::parse(TR_STILL)).expect("plan");
     println!(
-        "full render: median {:.2}x wall, {:.2}x cpu over {rounds} round(s) (target <= 1.0x)",
-        median(ratios),
-        median(cpu_ratios)
+        "still tr: {TR_STILL} on a {}x{} JPEG of {} bytes -> {}x{}, {reps} renders per round",
+        info.width.unwrap_or(0),
+        info.height.unwrap_or(0),
+        std::fs::metadata(&photo).map(|m| m.len()).unwrap_or(0),
+        plan.width,
+        plan.height
     );
+    let ours_out = dir.join("ours.jpg");
+    let im_out = dir.join("im.jpg");
+    let cli_out = dir.join("cli.jpg");
+    let magick = imagemagick();
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let (mut im_r, mut im_c, mut cli_r, mut cli_c) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for round in 1..=rounds {
+        let (ours, ours_cpu) = measure(false, || {
+            for _ in 0..reps {
+                render::render(
+                    &photo,
+                    &plan,
+                    &ours_out,
+                    &RenderOptions::default(),
+                    &mut |_| {},
+                    &AtomicBool::new(false),
+                )
+                .expect("render");
+            }
+        });
+        let per = |t: Duration, c: f64| (t.as_secs_f64() / reps as f64, c / reps as f64);
+        let (ow, oc) = per(ours, ours_cpu);
+        let mut line =
+            format!("still round {round} (per photo): sr-media {ow:.3} s (cpu {oc:.3} s, {} bytes)", size(&ours_out));
+        if !reference() {
+            println!("{line}");
+            continue;
+        }
+        if let Some(im) = &magick {
+            let (t, c) = measure(true, || {
+                for _ in 0..reps {
+                    let st = Command::new(im)
+                        .arg(&photo)
+                        .args(["-resize", "1200x1200", "-quality", "80"])
+                        .arg(&im_out)
+                        .status()
+                        .expect("run ImageMagick");
+                    assert!(st.success(), "ImageMagick failed");
+                }
+            });
+            im_r.push(ours.as_secs_f64() / t.as_secs_f64());
+            im_c.push(ours_cpu / c.max(1e-3));
+            let (w, cp) = per(t, c);
+            line.push_str(&format!(
+                " vs ImageMagick {w:.3} s (cpu {cp:.3} s, {} bytes): {:.2}x",
+                size(&im_out),
+                ours.as_secs_f64() / t.as_secs_f64()
+            ));
+        }
+        let (t, c) = measure(true, || {
+            for _ in 0..reps {
+                let st = Command::new("ffmpeg")
+                    .args(["-nostdin", "-v", "error", "-y", "-i"])
+                    .arg(&photo)
+                    .args(["-vf", &format!("scale={}:{}", plan.width, plan.height), "-q:v", "4"])
+                    .args(["-frames:v", "1", "-update", "1"])
+                    .arg(&cli_out)
+                    .status()
+                    .expect("run ffmpeg");
+                assert!(st.success(), "ffmpeg CLI failed");
+            }
+        });
+        cli_r.push(ours.as_secs_f64() / t.as_secs_f64());
+        cli_c.push(ours_cpu / c.max(1e-3));
+        let (w, cp) = per(t, c);
+        line.push_str(&format!(
+            " vs ffmpeg CLI {w:.3} s (cpu {cp:.3} s, {} bytes): {:.2}x",
+            size(&cli_out),
+            ours.as_secs_f64() / t.as_secs_f64()
+        ));
+        println!("{line}");
+    }
+    if reference() {
+        if magick.is_some() {
+            println!(
+                "still vs ImageMagick: median {:.2}x wall, {:.2}x cpu over {rounds} round(s) (target <= 1.0x)",
+                median(im_r),
+                median(im_c)
+            );
+        }
+        println!(
+            "still vs ffmpeg CLI: median {:.2}x wall, {:.2}x cpu over {rounds} round(s) (target <= 1.0x)",
+            median(cli_r),
+            median(cli_c)
+        );
+    }
+    for p in [&photo, &ours_out, &im_out, &cli_out] {
+        let _ = std::fs::remove_file(p);
+    }
 }

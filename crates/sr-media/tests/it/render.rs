@@ -708,3 +708,51 @@ fn the_render_cache_stays_under_its_cap_and_loses_what_crashes_left_behind() {
     let t = cache.trim(0).unwrap();
     assert!(!recent.exists() && watching.exists(), "{t:?}");
 }
+
+/// A camera-like JPEG (4:2:0) made by the ffmpeg CLI.
+fn camera_jpeg(dir: &Path, w: u32, h: u32) -> PathBuf {
+    let p = dir.join(format!("camera-{w}x{h}.jpg"));
+    let st = Command::new("ffmpeg")
+        .args(["-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", &format!("testsrc2=s={w}x{h}:d=1")])
+        .args(["-frames:v", "1", "-update", "1", "-c:v", "mjpeg", "-q:v", "3", "-pix_fmt", "yuvj420p"])
+        .arg(&p)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    p
+}
+
+#[test]
+fn big_jpeg_photos_shrink_on_load_to_the_same_picture() {
+    let dir = tmp();
+    let d = dir.path();
+    // 1600x1200 to 400x300: decoded at a quarter of its size, then scaled; the same picture as the
+    // whole photo decoded and scaled by the ffmpeg CLI.
+    let src = camera_jpeg(d, 1600, 1200);
+    for (t, size) in [("w-400", (400, 300)), ("w-500,h-500,c-at_max,q-80", (500, 375)), ("w-1000", (1000, 750))] {
+        let p = plan(&probe(&src).unwrap(), &tr(t)).unwrap();
+        let out = d.join("small.jpg");
+        let o = render_to(&src, &p, &out);
+        assert_eq!((o.width, o.height), size, "{t}");
+        let r = d.join("small.ref.png");
+        let st = Command::new("ffmpeg")
+            .args(["-nostdin", "-v", "error", "-y", "-i"])
+            .arg(&src)
+            .args(["-vf", &format!("scale={}:{}", size.0, size.1), "-frames:v", "1", "-update", "1"])
+            .arg(&r)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let c = sr_media::compare(&r, &out, &sr_media::CompareOptions::default()).unwrap();
+        assert!(c.same_dimensions && c.ssim >= 0.95, "{t}: {c:?}");
+    }
+    // A phone photo (EXIF 6: turn 90° clockwise) is turned upright: the stored top goes right.
+    let phone =
+        fixtures::jpeg_with_orientation(d, "phone.jpg", 1600, 1200, Pattern::Halves { top: RED, bottom: BLUE }, 6);
+    let p = plan(&probe(&phone).unwrap(), &tr("w-300")).unwrap();
+    render_to(&phone, &p, &d.join("phone-small.jpg"));
+    let img = image::open(d.join("phone-small.jpg")).unwrap().into_rgb8();
+    assert_eq!(img.dimensions(), (300, 400));
+    assert!(near(img.get_pixel(280, 200).0, RED, 40), "right {:?}", img.get_pixel(280, 200));
+    assert!(near(img.get_pixel(20, 200).0, BLUE, 40), "left {:?}", img.get_pixel(20, 200));
+}
